@@ -1,0 +1,221 @@
+/**
+ * Packaging I/O: read each release's pinned source, write its ZIP, and remember the result
+ * in a content-addressed cache so a rebuild with nothing changed zips nothing.
+ */
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { hash } from "hasha";
+import type { PackageFacts } from "./documents.ts";
+import {
+  checkPackagedMainFile,
+  createExcludeMatcher,
+  PACKAGER_REVISION,
+  stampVersion,
+  writeDeterministicZip,
+} from "./packaging.ts";
+import type { PluginPlan, ReleasePlan } from "./plan.ts";
+import type { Position } from "./problems.ts";
+import {
+  type GitRepository,
+  SourceError,
+  type SourceSnapshot,
+  snapshotFromGit,
+  snapshotFromWorkingTree,
+} from "./source-reader.ts";
+
+/** Entry time for packages whose source has no commit time (working tree, bare tree id). */
+export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
+
+export interface BuiltPackage {
+  slug: string;
+  version: string;
+  fileName: string;
+  /** The ZIP's bytes live here (in the cache); the writer copies them into the output. */
+  cachedPath: string;
+  facts: PackageFacts;
+  reused: boolean;
+  sourceLabel: string;
+}
+
+export interface PackagingProblem {
+  file: string;
+  at: Position;
+  message: string;
+}
+
+export interface PackagingContext {
+  repoRoot: string;
+  cacheDir: string;
+  git: GitRepository | null;
+  /** Position of a field in a release file, for messages. */
+  locate(plugin: PluginPlan, release: ReleasePlan, field: string): Position;
+  onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
+}
+
+/**
+ * Check every built release's source (pinned commit present, main file there) and, unless
+ * `checkOnly`, package those the plan packages. `validate` uses the check alone.
+ */
+export async function buildPackages(
+  plugins: PluginPlan[],
+  context: PackagingContext,
+  { checkOnly = false }: { checkOnly?: boolean } = {},
+): Promise<{ packages: BuiltPackage[]; problems: PackagingProblem[] }> {
+  const packages: BuiltPackage[] = [];
+  const problems: PackagingProblem[] = [];
+  if (!checkOnly) await mkdir(context.cacheDir, { recursive: true });
+  for (const plugin of plugins) {
+    for (const release of plugin.releases.filter((candidate) => candidate.built)) {
+      const report = (field: string, message: string) =>
+        problems.push({ file: release.file, at: context.locate(plugin, release, field), message });
+      try {
+        const built = await buildPackage(plugin, release, context, report, checkOnly || !release.packaged);
+        if (!built) continue;
+        const recorded = release.definition.sha256;
+        if (recorded && recorded !== built.facts.sha256) {
+          report(
+            "sha256",
+            `sha256: the rebuilt package is ${built.facts.sha256}, not the recorded ${recorded}: a released package must not change (same pinned source, same Node version)`,
+          );
+          continue;
+        }
+        packages.push(built);
+        context.onProgress?.({
+          slug: plugin.slug,
+          version: release.version,
+          state: built.reused ? "reused" : "packaged",
+        });
+      } catch (error) {
+        if (!(error instanceof SourceError)) throw error;
+        report("source", `source: ${error.message}`);
+      }
+    }
+  }
+  return { packages, problems };
+}
+
+async function readSnapshot(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  context: PackagingContext,
+): Promise<SourceSnapshot> {
+  const folder = `source/${plugin.slug}`;
+  if (release.source.kind === "working-tree") {
+    return snapshotFromWorkingTree(path.join(context.repoRoot, folder)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") throw new SourceError(`${folder}/ does not exist and the release pins no source`);
+      throw error;
+    });
+  }
+  const { git } = context;
+  if (!git) {
+    throw new SourceError(
+      `pinned to ${release.source.revision}, but ${context.repoRoot} is not a git repository: build from a git clone of the releases repository`,
+    );
+  }
+  const type = await git.objectType(release.source.revision);
+  if (!type) {
+    const shallow = await git.isShallow();
+    throw new SourceError(
+      shallow
+        ? `commit ${release.source.revision} is not in this clone because it is shallow: run \`git fetch --unshallow\` (or clone with full history, e.g. actions/checkout with fetch-depth: 0)`
+        : `commit ${release.source.revision} does not exist in this repository (was history rewritten?)`,
+    );
+  }
+  const snapshot = await snapshotFromGit(git, release.source.revision, folder);
+  if (snapshot.files.length === 0) throw new SourceError(`${snapshot.label} has no ${folder}/ folder`);
+  return snapshot;
+}
+
+async function buildPackage(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  context: PackagingContext,
+  report: (field: string, message: string) => void,
+  checkOnly: boolean,
+): Promise<BuiltPackage | null> {
+  const { definition } = plugin;
+  const snapshot = await readSnapshot(plugin, release, context);
+  const isExcluded = createExcludeMatcher(definition.exclude);
+  const files = snapshot.files.filter((file) => !isExcluded(file.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  const stampsVersion = definition.platform === "wordpress";
+  if (!files.some((file) => file.path === definition.main_file)) {
+    report(
+      "source",
+      `source: ${snapshot.label} has no ${definition.main_file} in source/${plugin.slug}/ (main_file in ${plugin.file})`,
+    );
+    return null;
+  }
+  if (checkOnly) return null;
+  const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
+  const key = await hash(
+    JSON.stringify({
+      packager: PACKAGER_REVISION,
+      // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
+      zlib: process.versions.zlib,
+      slug: plugin.slug,
+      version: release.version,
+      platform: definition.platform,
+      mainFile: definition.main_file,
+      versionConstant: definition.version_constant,
+      date: date.toISOString(),
+      files: files.map((file) => [file.path, file.id]),
+    }),
+    { algorithm: "sha256" },
+  );
+  const cachedPath = path.join(context.cacheDir, `${key}.zip`);
+  const factsPath = path.join(context.cacheDir, `${key}.json`);
+  const cachedFacts = await readFile(factsPath, "utf8")
+    .then((text) => JSON.parse(text) as PackageFacts)
+    .catch(() => null);
+  const base = {
+    slug: plugin.slug,
+    version: release.version,
+    fileName: release.fileName,
+    cachedPath,
+    sourceLabel: snapshot.label,
+  };
+  if (cachedFacts) {
+    return { ...base, facts: cachedFacts, reused: true };
+  }
+
+  const contents = await snapshot.read(files);
+  const mainText = contents.get(definition.main_file)?.toString("utf8") ?? "";
+  let packagedMain = mainText;
+  if (stampsVersion) {
+    const stamped = stampVersion(mainText, release.version, definition.version_constant);
+    for (const problem of stamped.problems)
+      report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
+    if (stamped.problems.length > 0) return null;
+    packagedMain = stamped.text;
+    const checks = checkPackagedMainFile(packagedMain, {
+      version: release.version,
+      versionConstant: definition.version_constant,
+      apiBase: definition.api_base,
+    });
+    for (const problem of checks) report("source", `source: packaged ${definition.main_file} ${problem}`);
+    if (checks.length > 0) return null;
+  }
+  const entries = files.map((file) => ({
+    path: file.path,
+    content:
+      file.path === definition.main_file
+        ? Buffer.from(packagedMain, "utf8")
+        : (contents.get(file.path) ?? Buffer.alloc(0)),
+  }));
+  const zip = await writeDeterministicZip(plugin.slug, entries, date);
+  const facts: PackageFacts = {
+    sha256: await hash(zip, { algorithm: "sha256" }),
+    md5: await hash(zip, { algorithm: "md5" }),
+    size: zip.length,
+  };
+  // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
+  await writeAtomically(cachedPath, zip);
+  await writeAtomically(factsPath, JSON.stringify(facts));
+  return { ...base, facts, reused: false };
+}
+
+async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
+  const temporary = `${target}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, target);
+}

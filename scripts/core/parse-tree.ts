@@ -1,0 +1,198 @@
+/**
+ * The pure front of the build: the text of every file under releases/ in, validated plugin
+ * and release definitions out, with every problem in the tree (not just the first).
+ */
+import semver from "semver";
+import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
+import { type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
+import {
+  type PluginDefinition,
+  pluginSchema,
+  type ReleaseDefinition,
+  releaseSchema,
+  SLUG_PATTERN,
+  STATUS_RULES,
+} from "./schema.ts";
+
+export interface InputFile {
+  /** Relative to the repository root, with forward slashes: releases/<slug>/<name>.yaml */
+  path: string;
+  text: string;
+}
+
+export interface ReleaseTree {
+  /** Every folder directly under releases/, as releases/<name>. */
+  pluginDirs: string[];
+  files: InputFile[];
+}
+
+export interface Release {
+  file: string;
+  version: string;
+  versionCode: number;
+  definition: ReleaseDefinition;
+  locate(path: FieldPath): Position;
+}
+
+export interface Plugin {
+  dir: string;
+  file: string;
+  slug: string;
+  definition: PluginDefinition;
+  /** Oldest first, by semver precedence. */
+  releases: Release[];
+  locate(path: FieldPath): Position;
+}
+
+export interface ParsedTree {
+  plugins: Plugin[];
+  problems: Problem[];
+}
+
+/** MAJOR*10000 + MINOR*100 + PATCH, the original service's numeric version (seeds, "Version Numbering"). */
+export function versionCode(version: string): number {
+  const parsed = semver.parse(version);
+  if (!parsed) throw new Error(`not a semantic version: ${version}`);
+  return parsed.major * 10000 + parsed.minor * 100 + parsed.patch;
+}
+
+export function parseReleaseTree(tree: ReleaseTree): ParsedTree {
+  const problems: Problem[] = [];
+  const plugins: Plugin[] = [];
+  for (const dir of [...tree.pluginDirs].sort()) {
+    const plugin = parsePluginDir(dir, tree.files, problems);
+    if (plugin) plugins.push(plugin);
+  }
+  return { plugins, problems };
+}
+
+function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[]): Plugin | null {
+  const dirName = dir.slice(dir.lastIndexOf("/") + 1);
+  const files = allFiles.filter((file) => file.path.startsWith(`${dir}/`));
+  const pluginFile = `${dir}/plugin.yaml`;
+  if (!SLUG_PATTERN.test(dirName)) {
+    problems.push(
+      problemAt(
+        pluginFile,
+        START_OF_FILE,
+        `folder name "${dirName}" is not a safe slug: expected ${SLUG_PATTERN.source}`,
+      ),
+    );
+  }
+  const pluginText = files.find((file) => file.path === pluginFile);
+  let definition: PluginDefinition | null = null;
+  let locatePlugin: (path: FieldPath) => Position = () => START_OF_FILE;
+  if (!pluginText) {
+    problems.push(
+      problemAt(pluginFile, START_OF_FILE, "missing file: every folder under releases/ needs a plugin.yaml"),
+    );
+  } else {
+    const parsed = parseYaml(pluginFile, pluginText.text);
+    const validated = validateYaml(pluginFile, parsed, pluginSchema);
+    problems.push(...validated.problems);
+    definition = validated.data;
+    locatePlugin = parsed.locate;
+    if (definition && definition.slug !== dirName) {
+      problems.push(
+        problemAt(
+          pluginFile,
+          parsed.locate(["slug"]),
+          `slug: expected "${dirName}" (the folder name), found "${definition.slug}"`,
+        ),
+      );
+    }
+  }
+
+  const releases: Release[] = [];
+  for (const file of files) {
+    if (file.path === pluginFile) continue;
+    const name = file.path.slice(dir.length + 1);
+    if (name.includes("/") || !name.endsWith(".yaml")) {
+      problems.push(
+        problemAt(
+          file.path,
+          START_OF_FILE,
+          "unexpected file: a plugin folder holds plugin.yaml and <version>.yaml files",
+        ),
+      );
+      continue;
+    }
+    const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems);
+    if (release) releases.push(release);
+  }
+  checkUniqueVersions(releases, problems);
+  releases.sort((a, b) => semver.compare(a.version, b.version));
+  if (!definition) return null;
+  return { dir, file: pluginFile, slug: dirName, definition, releases, locate: locatePlugin };
+}
+
+function parseReleaseFile(file: InputFile, fileVersion: string, problems: Problem[]): Release | null {
+  const parsed = parseYaml(file.path, file.text);
+  const validated = validateYaml(file.path, parsed, releaseSchema);
+  problems.push(...validated.problems);
+  const definition = validated.data;
+  if (!definition) return null;
+  const before = problems.length;
+  const at = (path: FieldPath) => parsed.locate(path);
+  const report = (path: FieldPath, message: string) => problems.push(problemAt(file.path, at(path), message));
+
+  const { version, status } = definition;
+  if (version !== fileVersion) {
+    report(["version"], `version: expected "${fileVersion}" (the file name), found "${version}"`);
+  }
+  if (semver.valid(version) !== version) {
+    report(["version"], `version: expected a semantic version like 1.2.3 or 1.3.0-beta.1, found "${version}"`);
+  } else {
+    const { minor, patch } = semver.parse(version) ?? { minor: 0, patch: 0 };
+    if (minor > 99 || patch > 99) {
+      report(
+        ["version"],
+        `version: minor and patch must be at most 99 (version_code = MAJOR*10000 + MINOR*100 + PATCH would collide), found "${version}"`,
+      );
+    }
+  }
+  const rules = STATUS_RULES[status];
+  if (rules.needsReleaseDate && !definition.released_at) {
+    report(["status"], `released_at: required when status is ${status} (expected an ISO 8601 time), found nothing`);
+  }
+  if (rules.offered && definition.changelog.trim() === "") {
+    report(
+      ["changelog"],
+      `changelog: expected a non-empty text for a release offered to sites (status ${status}), found nothing`,
+    );
+  }
+  if (rules.needsReleaseDate && !definition.source) {
+    report(
+      ["status"],
+      `source: required when status is ${status} (expected the git commit that holds this release's source), found nothing`,
+    );
+  }
+  if (definition.deprecation_reason !== undefined && status !== "deprecated") {
+    report(
+      ["deprecation_reason"],
+      `deprecation_reason: only meaningful when status is deprecated, found status ${status}`,
+    );
+  }
+  if (problems.length > before) return null;
+  return { file: file.path, version, versionCode: versionCode(version), definition, locate: at };
+}
+
+function checkUniqueVersions(releases: Release[], problems: Problem[]): void {
+  const seen = new Map<string, Release>();
+  for (const release of releases) {
+    // Build metadata does not count for precedence: 1.0.0 and 1.0.0+b2 are the same release to WordPress.
+    const key = semver.parse(release.version)?.format() ?? release.version;
+    const earlier = seen.get(key);
+    if (earlier) {
+      problems.push(
+        problemAt(
+          release.file,
+          release.locate(["version"]),
+          `version: duplicate of ${earlier.file} (both are ${key} to a site comparing versions)`,
+        ),
+      );
+    } else {
+      seen.set(key, release);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+/** One thing wrong with the input, pointing at where a person has to look. */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export const START_OF_FILE: Position = { line: 1, col: 1 };
+
+export function problemAt(file: string, at: Position, message: string): Problem {
+  return { file, line: at.line, col: at.col, message };
+}
+
+export function formatProblem(problem: Problem): string {
+  return `${problem.file}:${problem.line}:${problem.col} ${problem.message}`;
+}
+
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort(
+    (a, b) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.message, b.message),
+  );
+}
+
+/** Byte-order comparison: the same on every machine and locale, unlike localeCompare. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Thrown when the input cannot be built; carries every problem found, not just the first. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in the input`);
+    this.name = "InputError";
+    this.problems = sortProblems(problems);
+  }
+}
+
+/** Describe a found value the way it was written, short enough for one line. */
+export function describeFound(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null";
+  if (typeof value === "string")
+    return value.length > 60 ? JSON.stringify(`${value.slice(0, 57)}...`) : JSON.stringify(value);
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${String(value)}`;
+}

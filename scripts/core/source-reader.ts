@@ -1,0 +1,217 @@
+/**
+ * Reading a plugin's source: from a pinned git commit (or tree), or from the working tree
+ * for releases that are not pinned yet. Each file comes with an id that changes whenever
+ * its content does, so the package cache can decide without reading any content.
+ */
+import { execFile, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface SourceFile {
+  /** Relative to the plugin's source folder, with forward slashes. */
+  path: string;
+  /** Changes whenever the content does (git blob id, or a SHA-256 for the working tree). */
+  id: string;
+}
+
+export interface SourceSnapshot {
+  /** e.g. "commit 1a2b3c4" or "working tree"; for messages. */
+  label: string;
+  /** The commit time for a pinned commit, null otherwise. */
+  commitTime: Date | null;
+  files: SourceFile[];
+  read(files: SourceFile[]): Promise<Map<string, Buffer>>;
+}
+
+export class SourceError extends Error {}
+
+/** Git wrapper bound to one repository; every call is a separate, argument-safe process. */
+export class GitRepository {
+  readonly root: string;
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  private async git(args: string[]): Promise<string> {
+    const { stdout } = await run("git", args, { cwd: this.root, maxBuffer: 256 * 1024 * 1024, encoding: "utf8" });
+    return stdout;
+  }
+
+  async isRepository(): Promise<boolean> {
+    try {
+      return (await this.git(["rev-parse", "--is-inside-work-tree"])).trim() === "true";
+    } catch {
+      return false;
+    }
+  }
+
+  async isShallow(): Promise<boolean> {
+    try {
+      return (await this.git(["rev-parse", "--is-shallow-repository"])).trim() === "true";
+    } catch {
+      return false;
+    }
+  }
+
+  /** The object type of a revision, or null when this clone does not have it. */
+  async objectType(revision: string): Promise<"commit" | "tree" | null> {
+    try {
+      const type = (await this.git(["cat-file", "-t", revision])).trim();
+      return type === "commit" || type === "tree" ? type : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async commitTime(commit: string): Promise<Date> {
+    const seconds = Number((await this.git(["show", "-s", "--format=%ct", commit])).trim());
+    return new Date(seconds * 1000);
+  }
+
+  async headCommit(): Promise<string | null> {
+    try {
+      return (await this.git(["rev-parse", "--verify", "HEAD"])).trim();
+    } catch {
+      return null;
+    }
+  }
+
+  /** Every file below `folder` at `revision`: path (relative to folder), mode and blob id. */
+  async listTree(revision: string, folder: string): Promise<{ path: string; mode: string; id: string }[]> {
+    const out = await this.git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", `${folder}/`]);
+    const entries: { path: string; mode: string; id: string }[] = [];
+    for (const record of out.split("\0")) {
+      if (record === "") continue;
+      const tab = record.indexOf("\t");
+      const [mode, type, id] = record.slice(0, tab).split(" ");
+      const fullPath = record.slice(tab + 1);
+      if (type !== "blob" || !mode || !id) continue; // submodules ("commit") are not packaged
+      entries.push({ path: fullPath.slice(folder.length + 1), mode, id });
+    }
+    return entries;
+  }
+
+  /** Read many blobs through one `git cat-file --batch` process. */
+  async readBlobs(ids: string[]): Promise<Map<string, Buffer>> {
+    const unique = [...new Set(ids)];
+    const blobs = new Map<string, Buffer>();
+    if (unique.length === 0) return blobs;
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.root, stdio: ["pipe", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
+    const exited = new Promise<number>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", (code) => resolve(code ?? 1));
+    });
+    child.stdin.end(`${unique.join("\n")}\n`);
+    if ((await exited) !== 0) throw new SourceError("git cat-file failed while reading the pinned source");
+    const all = Buffer.concat(chunks);
+    let offset = 0;
+    for (const id of unique) {
+      const headerEnd = all.indexOf(10, offset);
+      const [, , size] = all.subarray(offset, headerEnd).toString("utf8").split(" ");
+      const start = headerEnd + 1;
+      const end = start + Number(size);
+      blobs.set(id, all.subarray(start, end));
+      offset = end + 1; // skip the newline after each blob
+    }
+    return blobs;
+  }
+}
+
+/** Resolve a symlink target inside the source folder; null when it leaves the folder. */
+export function resolveLinkInside(linkPath: string, target: string): string | null {
+  if (path.posix.isAbsolute(target)) return null;
+  const resolved = path.posix.normalize(path.posix.join(path.posix.dirname(linkPath), target));
+  if (resolved === ".." || resolved.startsWith("../") || resolved === ".") return null;
+  return resolved;
+}
+
+export async function snapshotFromGit(repo: GitRepository, revision: string, folder: string): Promise<SourceSnapshot> {
+  const type = await repo.objectType(revision);
+  if (!type) throw new SourceError(`git object ${revision} is not in this clone`);
+  const listed = await repo.listTree(revision, folder);
+  const links = listed.filter((entry) => entry.mode === "120000");
+  const linkTargets = await repo.readBlobs(links.map((link) => link.id));
+  const byPath = new Map(listed.map((entry) => [entry.path, entry]));
+  const files: SourceFile[] = [];
+  for (const entry of listed) {
+    if (entry.mode !== "120000") {
+      files.push({ path: entry.path, id: entry.id });
+      continue;
+    }
+    files.push({ path: entry.path, id: followGitLink(entry.path, byPath, linkTargets) });
+  }
+  return {
+    label: `${type} ${revision.slice(0, 12)}`,
+    commitTime: type === "commit" ? await repo.commitTime(revision) : null,
+    files,
+    async read(wanted) {
+      const blobs = await repo.readBlobs(wanted.map((file) => file.id));
+      return new Map(wanted.map((file) => [file.path, blobs.get(file.id) ?? Buffer.alloc(0)]));
+    },
+  };
+}
+
+function followGitLink(
+  start: string,
+  byPath: Map<string, { path: string; mode: string; id: string }>,
+  targets: Map<string, Buffer>,
+): string {
+  let current = byPath.get(start);
+  for (let hops = 0; current && hops < 40; hops++) {
+    if (current.mode !== "120000") return current.id;
+    const target = targets.get(current.id)?.toString("utf8") ?? "";
+    const resolved = resolveLinkInside(current.path, target);
+    if (!resolved) throw new SourceError(`symlink ${start} points outside the plugin folder (${target})`);
+    current = byPath.get(resolved);
+  }
+  throw new SourceError(`symlink ${start} does not point at a file inside the plugin folder`);
+}
+
+export async function snapshotFromWorkingTree(folder: string): Promise<SourceSnapshot> {
+  const files: SourceFile[] = [];
+  const contents = new Map<string, Buffer>();
+  const root = path.resolve(folder);
+  const walk = async (relative: string): Promise<void> => {
+    const entries = await readdir(path.join(root, relative), { withFileTypes: true });
+    for (const entry of entries) {
+      const entryPath = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      const absolute = path.join(root, entryPath);
+      const stats = await lstat(absolute);
+      if (stats.isDirectory()) {
+        await walk(entryPath);
+      } else if (stats.isSymbolicLink()) {
+        const target = await readlink(absolute);
+        const resolved = resolveLinkInside(entryPath, target);
+        if (!resolved) throw new SourceError(`symlink ${entryPath} points outside the plugin folder (${target})`);
+        const content = await readFile(path.join(root, resolved)).catch(() => {
+          throw new SourceError(`symlink ${entryPath} does not point at a file inside the plugin folder`);
+        });
+        files.push({ path: entryPath, id: sha256(content) });
+        contents.set(entryPath, content);
+      } else if (stats.isFile()) {
+        const content = await readFile(absolute);
+        files.push({ path: entryPath, id: sha256(content) });
+        contents.set(entryPath, content);
+      }
+    }
+  };
+  await walk("");
+  return {
+    label: "working tree",
+    commitTime: null,
+    files,
+    async read(wanted) {
+      return new Map(wanted.map((file) => [file.path, contents.get(file.path) ?? Buffer.alloc(0)]));
+    },
+  };
+}
+
+function sha256(content: Buffer): string {
+  return createHash("sha256").update(content).digest("hex");
+}
