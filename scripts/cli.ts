@@ -39,6 +39,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .description("Validate releases/, package every built release and write the published folder.")
     .option("--root <dir>", "the releases repository (holds releases/ and source/)", ".")
     .option("--out <dir>", "where to write the published folder (replaced as a whole)", "dist")
+    .option("--cache <dir>", "package cache (default: <root>/.feedwright/cache/packages)")
     .option("--json", "print the compiled plan and what was built as JSON on stdout")
     .option("--quiet", "no progress lines on stderr")
     .addHelpText(
@@ -49,13 +50,14 @@ Examples:
   $ feedwright build --out /tmp/feed      write somewhere else
   $ feedwright build --json | jq .plan    inspect what would be offered to whom`,
     )
-    .action(async (options: { root: string; out: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (options: { root: string; out: string; cache?: string; json?: boolean; quiet?: boolean }) => {
       const repoRoot = path.resolve(io.cwd, options.root);
       const outDir = path.resolve(io.cwd, options.out);
       const started = performance.now();
       const report = await runBuild({
         repoRoot,
         outDir,
+        ...(options.cache ? { cacheDir: path.resolve(io.cwd, options.cache) } : {}),
         onProgress: (event) => {
           if (!options.quiet && event.state === "packaged") {
             io.stderr(`[${event.done}/${event.total}] packaged ${event.slug} ${event.version}\n`);
