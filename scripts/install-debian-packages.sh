@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The Debian packages `npm test` needs beyond Node: git (pinned sources), unzip (package
+# checks, as in the original checklist) and chromium (the pages are tested in a real browser).
+# Installs only what is missing; needs root.
+set -euo pipefail
+packages=(git unzip chromium)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "debian packages: all present (${packages[*]})"
+  exit 0
+fi
+echo "debian packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

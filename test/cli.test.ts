@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { main } from "../scripts/cli.ts";
+import { writeOutputFolder } from "../scripts/core/write-output.ts";
+
+const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
+
+async function run(...args: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    cwd: PROJECT_ROOT,
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe("the command line", () => {
+  it.each(["build", "validate", "schema"])("%s --help shows examples and exits 0", async (command) => {
+    const result = await run(command, "--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Examples?:\n\s+\$ feedwright /);
+  });
+
+  it.each([
+    [["frobnicate"], /unknown command 'frobnicate'/],
+    [["build", "--colour"], /unknown option '--colour'/],
+    [["build", "--out"], /option '--out <dir>' argument missing/],
+  ])("%j is a usage error: exit 2", async (args, message) => {
+    const result = await run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it("keeps the committed JSON Schema files in step with the schema", async () => {
+    const result = await run("schema", "--check");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("validates the example releases", async () => {
+    const result = await run("validate");
+    expect(result).toMatchObject({ code: 0, stderr: "ok: 1 plugin(s), 6 release(s), no problems\n" });
+  });
+});
+
+describe("writing the output folder", () => {
+  let parent: string;
+  afterEach(() => rmSync(parent, { recursive: true, force: true }));
+
+  it("leaves the previous output untouched and no staging folder when writing fails", async () => {
+    parent = mkdtempSync(path.join(tmpdir(), "feedwright-out-"));
+    const out = path.join(parent, "dist");
+    await writeOutputFolder(out, [{ path: "feed.json", content: "old\n" }]);
+    await expect(
+      writeOutputFolder(out, [
+        { path: "feed.json", content: "new\n" },
+        { path: "plugins/x.zip", copyFrom: path.join(parent, "missing.zip") },
+      ]),
+    ).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(parent)).toEqual(["dist"]);
+    expect(readdirSync(out)).toEqual(["feed.json"]);
+  });
+
+  it("restores the previous output after a crash between the two renames", async () => {
+    parent = mkdtempSync(path.join(tmpdir(), "feedwright-out-"));
+    const out = path.join(parent, "dist");
+    mkdirSync(`${out}.previous-4242`);
+    writeFileSync(`${out}.previous-4242/feed.json`, "previous\n");
+    mkdirSync(`${out}.staging-4242`);
+    // Even when the next write fails, the interrupted swap's previous output comes back.
+    await expect(
+      writeOutputFolder(out, [{ path: "x.zip", copyFrom: path.join(parent, "missing.zip") }]),
+    ).rejects.toThrow(/ENOENT/);
+    expect(readdirSync(parent)).toEqual(["dist"]);
+    expect(readFileSync(path.join(out, "feed.json"), "utf8")).toBe("previous\n");
+  });
+});

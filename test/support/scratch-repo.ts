@@ -1,0 +1,143 @@
+/**
+ * Throw-away releases repositories for tests: a valid plugin with its source committed to
+ * git, built inline so each test states exactly the input it depends on.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { main } from "../../scripts/cli.ts";
+
+export const DEMO_PLUGIN_YAML = `name: Demo Plugin
+slug: demo
+platform: wordpress
+description: A plugin for tests.
+homepage: https://example.com
+author: Example
+main_file: demo.php
+version_constant: DEMO_VERSION
+requires_php: "7.4"
+requires_wp: "6.0"
+tested_wp: "6.7"
+api_base: https://api.example.com/api
+`;
+
+export function demoMainFile(version: string): string {
+  return `<?php
+/**
+ * Plugin Name: Demo Plugin
+ * Version: ${version}
+ */
+define( 'DEMO_VERSION', '${version}' );
+define( 'DEMO_API_BASE', 'https://api.example.com/api' );
+`;
+}
+
+export function releaseYaml(fields: Record<string, string | number | boolean>): string {
+  return `${Object.entries(fields)
+    .map(
+      ([key, value]) => `${key}: ${typeof value === "string" && key !== "changelog" ? JSON.stringify(value) : value}`,
+    )
+    .join("\n")}\n`;
+}
+
+export interface ScratchRepo {
+  root: string;
+  write(relativePath: string, content: string | Buffer): void;
+  read(relativePath: string): string;
+  remove(relativePath: string): void;
+  git(...args: string[]): string;
+  /** Commit everything; returns the commit id. */
+  commit(message: string): string;
+  /** Run the feedwright CLI in this repository; captures output. */
+  feedwright(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  cleanup(): void;
+}
+
+export function createScratchRepo(): ScratchRepo {
+  const root = mkdtempSync(path.join(tmpdir(), "feedwright-test-"));
+  const repo: ScratchRepo = {
+    root,
+    write(relativePath, content) {
+      const file = path.join(root, relativePath);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    },
+    read(relativePath) {
+      return readFileSync(path.join(root, relativePath), "utf8");
+    },
+    remove(relativePath) {
+      rmSync(path.join(root, relativePath), { recursive: true, force: true });
+    },
+    git(...args) {
+      return execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+    },
+    commit(message) {
+      repo.git("add", "-A");
+      repo.git("commit", "-q", "--allow-empty", "-m", message);
+      return repo.git("rev-parse", "HEAD");
+    },
+    async feedwright(...args) {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(args, {
+        cwd: root,
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+      });
+      return { code, stdout, stderr };
+    },
+    cleanup() {
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  repo.git("init", "-q", "-b", "main");
+  repo.git("config", "user.email", "test@example.invalid");
+  repo.git("config", "user.name", "feedwright test");
+  repo.git("config", "commit.gpgsign", "false");
+  return repo;
+}
+
+/**
+ * A repository with the demo plugin: source committed at 1.0.0 and 1.1.0, releases
+ * 1.0.0 (released) and 1.1.0 (update_ready) pinned to those commits.
+ */
+export function createDemoRepo(): ScratchRepo & { pins: Record<string, string> } {
+  const repo = createScratchRepo();
+  const pins: Record<string, string> = {};
+  for (const version of ["1.0.0", "1.1.0"]) {
+    repo.write("source/demo/demo.php", demoMainFile(version));
+    repo.write("source/demo/includes/helpers.php", `<?php\n// helpers for ${version}\n`);
+    repo.write("source/demo/tests/test-demo.php", "<?php\n// a test\n");
+    repo.write("source/demo/demo.php.bak", "old\n");
+    repo.write("source/demo/.DS_Store", Buffer.from([0, 0, 0, 1, 66, 117, 100, 49]));
+    pins[version] = repo.commit(`source ${version}`);
+  }
+  repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML);
+  repo.write(
+    "releases/demo/1.0.0.yaml",
+    releaseYaml({
+      version: "1.0.0",
+      status: "released",
+      released_at: "2026-01-01T00:00:00Z",
+      source: pins["1.0.0"] ?? "",
+      changelog: "First.",
+    }),
+  );
+  repo.write(
+    "releases/demo/1.1.0.yaml",
+    releaseYaml({
+      version: "1.1.0",
+      status: "update_ready",
+      released_at: "2026-02-01T00:00:00Z",
+      source: pins["1.1.0"] ?? "",
+      changelog: "Second.",
+    }),
+  );
+  repo.commit("releases");
+  return Object.assign(repo, { pins });
+}
