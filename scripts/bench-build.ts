@@ -10,14 +10,17 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { runBuild } from "./build.ts";
+import { parseSigningKey } from "./core/signing.ts";
+import { generateSeed } from "./keys.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
 const projectRoot = path.resolve(import.meta.dirname, "..");
+const keys = [parseSigningKey(generateSeed())];
 
 async function timeBuild(root: string, cacheDir: string) {
   const started = performance.now();
-  const report = await runBuild({ repoRoot: root, outDir: path.join(root, "dist"), cacheDir });
+  const report = await runBuild({ repoRoot: root, outDir: path.join(root, "dist"), cacheDir, keys });
   return { ms: performance.now() - started, packaged: report.packaged.length, reused: report.reused.length };
 }
 
@@ -32,7 +35,17 @@ for (let run = 0; run < runs; run++) {
     const cold = await timeBuild(clone, cache);
     const noop = await timeBuild(clone, cache);
     // One more release, pinned to a new commit of the source.
-    git("-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "--allow-empty", "-m", "bench");
+    git(
+      "-c",
+      "user.name=bench",
+      "-c",
+      "user.email=bench@example.invalid",
+      "commit",
+      "-q",
+      "--allow-empty",
+      "-m",
+      "bench",
+    );
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: clone, encoding: "utf8" }).trim();
     writeFileSync(
       path.join(clone, "releases/igny8-wp-bridge/1.3.0-beta.2.yaml"),
@@ -44,7 +57,11 @@ for (let run = 0; run < runs; run++) {
       ["no-op rebuild", noop],
       ["rebuild after adding one release", added],
     ] as const) {
-      const row = rows.find((candidate) => candidate.scenario === scenario) ?? { scenario, ms: [], packaged: result.packaged };
+      const row = rows.find((candidate) => candidate.scenario === scenario) ?? {
+        scenario,
+        ms: [],
+        packaged: result.packaged,
+      };
       if (!rows.includes(row)) rows.push(row);
       row.ms.push(result.ms);
     }
@@ -55,7 +72,9 @@ for (let run = 0; run < runs; run++) {
 console.log(`feedwright build benchmark: example feed, ${runs} runs, node ${process.version}`);
 for (const row of rows) {
   console.log(
-    `${row.scenario.padEnd(34)} median ${median(row.ms).toFixed(0).padStart(5)} ms  min ${Math.min(...row.ms).toFixed(0).padStart(5)} ms  packages zipped: ${row.packaged}`,
+    `${row.scenario.padEnd(34)} median ${median(row.ms).toFixed(0).padStart(5)} ms  min ${Math.min(...row.ms)
+      .toFixed(0)
+      .padStart(5)} ms  packages zipped: ${row.packaged}`,
   );
 }
 console.log(`peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

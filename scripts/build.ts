@@ -7,7 +7,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type BuiltPackage, buildPackages } from "./core/build-packages.ts";
 import {
-  type PackageFacts,
+  type PackageSignature,
+  type Publication,
   pluginFolder,
   renderChecksumFile,
   renderCheckUpdate,
@@ -15,6 +16,8 @@ import {
   renderHeaders,
   renderInfo,
   renderReleases,
+  type SignedPackageFacts,
+  toCanonicalJson,
   toJsonText,
 } from "./core/documents.ts";
 import { loadReleaseTree } from "./core/load-tree.ts";
@@ -22,6 +25,7 @@ import { renderPages } from "./core/pages.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
 import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
+import { renderSignatureFile, type SigningKey, signFile } from "./core/signing.ts";
 import { GitRepository } from "./core/source-reader.ts";
 import { type OutputFile, writeOutputFolder } from "./core/write-output.ts";
 
@@ -35,6 +39,10 @@ export interface ProjectPaths {
 
 export interface BuildOptions extends ProjectPaths {
   outDir: string;
+  /** The current signing key first, then a next key being announced, if any. */
+  keys: SigningKey[];
+  /** How long the signed feed stays valid after its commit's time. */
+  expiresAfterDays?: number;
   onProgress?(event: {
     slug: string;
     version: string;
@@ -46,6 +54,7 @@ export interface BuildOptions extends ProjectPaths {
 
 export interface BuildReport {
   plan: BuildPlan;
+  publication: Publication;
   packaged: { slug: string; version: string; source: string }[];
   reused: { slug: string; version: string }[];
   skipped: { slug: string; version: string; reason: string }[];
@@ -111,11 +120,23 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   if (problems.length > 0) {
     throw new InputError(problems.map((problem) => problemAt(problem.file, problem.at, problem.message)));
   }
+  if (!git)
+    throw new InputError([
+      problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
+    ]);
+  const publication = await readPublication(git, options.keys, options.expiresAfterDays ?? 30);
+  const signed = await Promise.all(
+    packages.map(async (built) => ({
+      ...built,
+      signatures: signPackage(await readFile(built.cachedPath), options.keys),
+    })),
+  );
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site"));
-  const files = renderOutputFiles(plan, packages, templates);
+  const files = renderOutputFiles(plan, signed, templates, publication, options.keys);
   await writeOutputFolder(options.outDir, files);
   return {
     plan,
+    publication,
     packaged: packages
       .filter((p) => !p.reused)
       .map((p) => ({ slug: p.slug, version: p.version, source: p.sourceLabel })),
@@ -130,6 +151,27 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   };
 }
 
+/** The serial is the number of commits behind HEAD: it only grows as main moves on, a revert included. */
+async function readPublication(git: GitRepository, keys: SigningKey[], expiresAfterDays: number): Promise<Publication> {
+  const head = await git.headCommit();
+  if (!head)
+    throw new InputError([
+      problemAt("releases", START_OF_FILE, "the feed's serial comes from git: commit something first"),
+    ]);
+  const issuedAt = await git.commitTime(head);
+  return {
+    serial: await git.commitCount(head),
+    commit: head,
+    issuedAt: issuedAt.toISOString(),
+    expires: new Date(issuedAt.getTime() + expiresAfterDays * 86_400_000).toISOString(),
+    keys: keys.map((key, index) => ({ id: key.id, public_key: key.publicKey, role: index === 0 ? "current" : "next" })),
+  };
+}
+
+function signPackage(bytes: Buffer, keys: SigningKey[]): PackageSignature[] {
+  return keys.map((key) => ({ key_id: key.id, signature: signFile(bytes, key) }));
+}
+
 async function loadSiteTemplates(siteDir: string) {
   const read = (name: string) => readFile(path.join(siteDir, name), "utf8");
   return { index: await read("index.hbs"), plugin: await read("plugin.hbs"), style: await read("style.hbs") };
@@ -138,28 +180,32 @@ async function loadSiteTemplates(siteDir: string) {
 /** Every file of the published folder, as plain data (contents, or a cached ZIP to copy). */
 export function renderOutputFiles(
   plan: BuildPlan,
-  packages: BuiltPackage[],
+  packages: (BuiltPackage & { signatures: PackageSignature[] })[],
   templates: { index: string; plugin: string; style: string },
+  publication: Publication,
+  keys: SigningKey[],
 ): OutputFile[] {
-  const facts = new Map<string, Map<string, PackageFacts>>();
+  const facts = new Map<string, Map<string, SignedPackageFacts>>();
   for (const built of packages) {
-    const perPlugin = facts.get(built.slug) ?? new Map<string, PackageFacts>();
-    perPlugin.set(built.version, built.facts);
+    const perPlugin = facts.get(built.slug) ?? new Map<string, SignedPackageFacts>();
+    perPlugin.set(built.version, { ...built.facts, signatures: built.signatures });
     facts.set(built.slug, perPlugin);
   }
   const files: OutputFile[] = [];
   for (const plugin of plan.plugins) {
     const folder = pluginFolder(plugin.slug);
-    const pluginFacts = facts.get(plugin.slug) ?? new Map<string, PackageFacts>();
+    const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
     for (const built of packages.filter((candidate) => candidate.slug === plugin.slug)) {
-      files.push({ path: `${folder}/${built.fileName}`, copyFrom: built.cachedPath });
+      const signatureFile = built.signatures.map((line) => `${line.signature}\n`).join("");
+      const names = [built.fileName, ...(built.version === plugin.latest.stable ? [`${plugin.slug}-latest.zip`] : [])];
+      for (const name of names) {
+        files.push({ path: `${folder}/${name}`, copyFrom: built.cachedPath });
+        files.push({ path: `${folder}/${name}.sig`, content: signatureFile });
+      }
       files.push({
         path: `${folder}/${built.fileName}.sha256`,
         content: renderChecksumFile(built.facts.sha256, built.fileName),
       });
-      if (built.version === plugin.latest.stable) {
-        files.push({ path: `${folder}/${plugin.slug}-latest.zip`, copyFrom: built.cachedPath });
-      }
     }
     const documents: [string, object | null][] = [
       ["info.json", renderInfo(plugin, "stable", pluginFacts)],
@@ -172,7 +218,9 @@ export function renderOutputFiles(
       if (document) files.push({ path: `${folder}/${name}`, content: toJsonText(document) });
     }
   }
-  files.push({ path: "feed.json", content: toJsonText(renderFeed(plan.plugins, facts)) });
+  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication)));
+  files.push({ path: "feed.json", content: feed });
+  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(...renderPages(plan.plugins, facts, templates));
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

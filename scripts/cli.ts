@@ -9,22 +9,55 @@ import { Command, CommanderError } from "commander";
 import { loadPlan, runBuild } from "./build.ts";
 import { formatProblem, InputError } from "./core/problems.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
+import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
+import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
+import { folderSource, formatRows, urlSource, verifyFeed } from "./verify.ts";
 
 export const EXIT_OK = 0;
 export const EXIT_INPUT = 1;
 export const EXIT_USAGE = 2;
 
-interface Io {
+export interface Io {
   stdout(text: string): void;
   stderr(text: string): void;
   cwd: string;
+  /** Defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const defaultIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
+  env: process.env,
 };
+
+interface BuildCommandOptions {
+  root: string;
+  out: string;
+  cache?: string;
+  expiresInDays: string;
+  requireKey?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+class UsageError extends Error {}
+
+async function trustedKeys(given: string[] | undefined, repoRoot: string, io: Io): Promise<PublicKey[]> {
+  if (given && given.length > 0) {
+    return given.map((text) => {
+      try {
+        return parsePublicKey(text);
+      } catch (error) {
+        if (error instanceof KeyFormatError) throw new UsageError(`--public-key: ${error.message}`);
+        throw error;
+      }
+    });
+  }
+  const signing = await resolveSigningKeys({ env: io.env ?? process.env, repoRoot });
+  return signing.keys.map((key) => ({ id: key.id, publicKey: key.publicKey }));
+}
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let exitCode = EXIT_OK;
@@ -40,6 +73,8 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .option("--root <dir>", "the releases repository (holds releases/ and source/)", ".")
     .option("--out <dir>", "where to write the published folder (replaced as a whole)", "dist")
     .option("--cache <dir>", "package cache (default: <root>/.feedwright/cache/packages)")
+    .option("--expires-in-days <days>", "how long the signed feed stays valid after its commit", "30")
+    .option("--require-key", `fail unless $${SIGNING_KEY_ENV} is set (for publishing)`)
     .option("--json", "print the compiled plan and what was built as JSON on stdout")
     .option("--quiet", "no progress lines on stderr")
     .addHelpText(
@@ -50,13 +85,31 @@ Examples:
   $ feedwright build --out /tmp/feed      write somewhere else
   $ feedwright build --json | jq .plan    inspect what would be offered to whom`,
     )
-    .action(async (options: { root: string; out: string; cache?: string; json?: boolean; quiet?: boolean }) => {
+    .action(async (options: BuildCommandOptions) => {
       const repoRoot = path.resolve(io.cwd, options.root);
       const outDir = path.resolve(io.cwd, options.out);
+      const expiresAfterDays = Number(options.expiresInDays);
+      if (!Number.isInteger(expiresAfterDays) || expiresAfterDays < 1) {
+        throw new UsageError(`--expires-in-days: expected a whole number of days, found "${options.expiresInDays}"`);
+      }
+      const signing = await resolveSigningKeys({
+        env: io.env ?? process.env,
+        repoRoot,
+        createDevKey: true,
+        requireEnvironmentKey: options.requireKey ?? false,
+      });
+      if (signing.created) {
+        io.stderr(
+          `created a development signing key in ${signing.source.replace("development key ", "")} (git-ignored); public key ${signing.keys[0]?.publicKey}\n` +
+            `  packages signed with it are for local testing: publish with $${SIGNING_KEY_ENV} set (feedwright keys generate)\n`,
+        );
+      }
       const started = performance.now();
       const report = await runBuild({
         repoRoot,
         outDir,
+        keys: signing.keys,
+        expiresAfterDays,
         ...(options.cache ? { cacheDir: path.resolve(io.cwd, options.cache) } : {}),
         onProgress: (event) => {
           if (!options.quiet && event.state === "packaged") {
@@ -91,6 +144,70 @@ Examples:
       const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
       const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
       io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
+    });
+
+  program
+    .command("verify")
+    .description("Check a built folder or a deployed feed: checksums, signatures, serial, expiry, agreement.")
+    .argument("<folder-or-url>", "a built folder (dist) or the URL it is published at")
+    .option("--public-key <base64...>", "trust these public keys (default: the key builds sign with)")
+    .option("--min-serial <n>", "refuse a feed whose serial is lower (a replayed older feed)")
+    .option("--now <time>", "judge expiry at this ISO 8601 time instead of now")
+    .option("--root <dir>", "the releases repository (to find the signing key)", ".")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ feedwright verify dist
+  $ feedwright verify https://updates.example.com --public-key "$(feedwright keys public)"`,
+    )
+    .action(
+      async (target: string, options: { publicKey?: string[]; minSerial?: string; now?: string; root: string }) => {
+        const trusted = await trustedKeys(options.publicKey, path.resolve(io.cwd, options.root), io);
+        const now = options.now ? new Date(options.now) : new Date();
+        if (Number.isNaN(now.getTime()))
+          throw new UsageError(`--now: expected an ISO 8601 time, found "${options.now}"`);
+        const minSerial = options.minSerial === undefined ? undefined : Number(options.minSerial);
+        if (minSerial !== undefined && !Number.isSafeInteger(minSerial)) {
+          throw new UsageError(`--min-serial: expected a whole number, found "${options.minSerial}"`);
+        }
+        const source = /^https?:\/\//.test(target) ? urlSource(target) : folderSource(path.resolve(io.cwd, target));
+        const rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
+        io.stdout(`${formatRows(rows)}\n`);
+        const failed = rows.filter((row) => !row.ok).length;
+        io.stderr(`${source.label}: ${rows.length - failed} checks passed, ${failed} failed\n`);
+        if (failed > 0) exitCode = EXIT_INPUT;
+      },
+    );
+
+  const keys = program.command("keys").description("Create signing keys and show the public key a plugin pins.");
+  keys
+    .command("generate")
+    .description(`Print a new private signing key for $${SIGNING_KEY_ENV} (stdout) and its public key (stderr).`)
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ feedwright keys generate > signing-key.txt   then store it as a CI secret and delete the file",
+    )
+    .action(() => {
+      const seed = generateSeed();
+      const key = parseSigningKey(seed);
+      io.stdout(`${seed}\n`);
+      io.stderr(`public key ${key.publicKey} (key id ${key.id}): keep the private key secret; never commit it\n`);
+    });
+  keys
+    .command("public")
+    .description("Print the public key (base64 of the raw 32 bytes) of the key builds sign with.")
+    .option("--root <dir>", "the releases repository", ".")
+    .addHelpText("after", "\nExample:\n  $ feedwright keys public        what the updater in the plugin pins")
+    .action(async (options: { root: string }) => {
+      const signing = await resolveSigningKeys({
+        env: io.env ?? process.env,
+        repoRoot: path.resolve(io.cwd, options.root),
+      });
+      for (const [index, key] of signing.keys.entries()) {
+        io.stdout(`${key.publicKey}\n`);
+        io.stderr(`${index === 0 ? "current" : "next"} key ${key.id} from ${signing.source}\n`);
+      }
     });
 
   program
@@ -133,6 +250,14 @@ Examples:
         return EXIT_OK;
       }
       return EXIT_USAGE;
+    }
+    if (error instanceof UsageError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (error instanceof MissingKeyError) {
+      io.stderr(`error: ${error.message}\n`);
+      return EXIT_INPUT;
     }
     if (error instanceof InputError) {
       for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);

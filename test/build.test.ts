@@ -4,7 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDemoRepo, demoMainFile, releaseYaml, type ScratchRepo } from "./support/scratch-repo.ts";
+import { createDemoRepo, demoMainFile, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(PROJECT_ROOT, "scripts/bin/feedwright.js");
@@ -47,7 +47,7 @@ function buildClone(name: string, env: { TZ: string; umask: string }): string {
       CLI,
       clone,
     ],
-    { env: { ...process.env, TZ: env.TZ, LANG: "C" }, stdio: "pipe" },
+    { env: { ...TEST_ENV, TZ: env.TZ, LANG: "C" }, stdio: "pipe" },
   );
   return clone;
 }
@@ -64,10 +64,10 @@ describe("the example feed, built from two fresh clones", () => {
     rmSync(second, { recursive: true, force: true });
   });
 
-  it("is byte-identical across directories, time zones and umasks", () => {
+  it("is byte-identical across directories, time zones and umasks, signatures and serial included", () => {
     const a = snapshot(path.join(first, "dist"));
     const b = snapshot(path.join(second, "dist"));
-    expect([...a.keys()]).toContain(`plugins/${SLUG}/${SLUG}-v1.2.0.zip`);
+    expect([...a.keys()]).toEqual(expect.arrayContaining([`plugins/${SLUG}/${SLUG}-v1.2.0.zip.sig`, "feed.json.sig"]));
     expect(b).toEqual(a);
   });
 

@@ -14,11 +14,54 @@ export interface PackageFacts {
   size: number;
 }
 
-export type PackageFactsByVersion = ReadonlyMap<string, PackageFacts>;
+/** One line of a package's .sig file, with the id of the key that made it. */
+export interface PackageSignature {
+  key_id: string;
+  signature: string;
+}
+
+/** A built package as the documents see it: its facts and its signatures. */
+export interface SignedPackageFacts extends PackageFacts {
+  signatures: PackageSignature[];
+}
+
+/** What one publish of the feed is: derived from git by the caller, never from the clock. */
+export interface Publication {
+  /** Strictly greater at every publish: the number of commits behind HEAD. */
+  serial: number;
+  commit: string;
+  /** The commit's time (ISO 8601). */
+  issuedAt: string;
+  expires: string;
+  keys: { id: string; public_key: string; role: "current" | "next" }[];
+}
+
+export type PackageFactsByVersion = ReadonlyMap<string, SignedPackageFacts>;
 
 /** Stable JSON text: two-space indent, trailing newline, keys in the order written here. */
 export function toJsonText(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+/**
+ * The canonical byte form of a signed document: object keys sorted by code point at every
+ * level, no insignificant white space, one trailing newline. Anyone can re-create the exact
+ * bytes from the parsed value, so the signature does not depend on a serializer's habits.
+ */
+export function toCanonicalJson(value: unknown): string {
+  return `${canonicalJson(value)}\n`;
+}
+
+// Written out by hand: JSON.stringify would put integer-like keys (a slug "123") first.
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export function pluginFolder(slug: string): string {
@@ -31,6 +74,10 @@ export function staticUrl(plugin: PluginPlan, fileName: string): string {
 
 export function downloadUrl(plugin: PluginPlan, version: string): string {
   return `${plugin.apiBase}/plugins/${plugin.slug}/download/?version=${encodeURIComponent(version)}`;
+}
+
+export function signatureUrl(plugin: PluginPlan, release: ReleasePlan): string {
+  return staticUrl(plugin, `${release.fileName}.sig`);
 }
 
 export function infoUrl(plugin: PluginPlan): string {
@@ -49,7 +96,7 @@ function releaseOf(plugin: PluginPlan, version: string | null): ReleasePlan | nu
   return plugin.releases.find((release) => release.version === version) ?? null;
 }
 
-function factsOf(facts: PackageFactsByVersion, release: ReleasePlan): PackageFacts {
+function factsOf(facts: PackageFactsByVersion, release: ReleasePlan): SignedPackageFacts {
   const found = facts.get(release.version);
   if (!found) throw new Error(`no package facts for ${release.version}: it should have been packaged`);
   return found;
@@ -93,6 +140,9 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
     file_size: packageFacts.size,
     requires_php: requirements.requires_php,
     tested_wp: requirements.tested_wp,
+    // Not in the original info shape: lets a site (and `feedwright verify`) check the package.
+    checksum: packageFacts.sha256,
+    signature_url: signatureUrl(plugin, release),
     sections: {
       description: renderMarkdown(definition.description),
       changelog: changelogHtml(plugin, channel, release),
@@ -132,6 +182,7 @@ export function renderCheckUpdate(plugin: PluginPlan, channel: Channel, facts: P
     tested_wp: requirements.tested_wp,
     autoupdate: autoupdateOf(release),
     channel,
+    signature_url: signatureUrl(plugin, release),
   };
 }
 
@@ -139,6 +190,10 @@ export function renderCheckUpdate(plugin: PluginPlan, channel: Channel, facts: P
 export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion): object {
   return {
     slug: plugin.slug,
+    api_base: plugin.apiBase,
+    main_file: plugin.definition.main_file,
+    version_constant: plugin.definition.version_constant,
+    platform: plugin.definition.platform,
     latest: plugin.latest,
     releases: plugin.releases
       .filter((release) => release.built)
@@ -158,6 +213,7 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
           sha256: packageFacts?.sha256 ?? release.definition.sha256 ?? null,
           md5: packageFacts?.md5 ?? null,
           size: packageFacts?.size ?? null,
+          signatures: packageFacts?.signatures ?? [],
           released_at: release.definition.released_at ?? null,
           ...requirements,
           force_update: release.definition.force_update,
@@ -172,8 +228,17 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
   };
 }
 
-/** The index of the whole feed: every plugin's latest per channel, with what pins its package. */
-export function renderFeed(plugins: PluginPlan[], facts: ReadonlyMap<string, PackageFactsByVersion>): object {
+/**
+ * The index of the whole feed: every plugin's latest per channel, with the sha256 and size
+ * that pin its package, so a site that trusts the (signed) feed trusts the package. The only
+ * document that changes from commit to commit (serial, times, commit): every other file is a
+ * pure function of the releases, so a revert restores it byte for byte.
+ */
+export function renderFeed(
+  plugins: PluginPlan[],
+  facts: ReadonlyMap<string, PackageFactsByVersion>,
+  publication: Publication,
+): object {
   const entries = plugins.map((plugin) => {
     const channels: Record<string, object> = {};
     for (const channel of ["stable", "beta"] as const) {
@@ -186,6 +251,7 @@ export function renderFeed(plugins: PluginPlan[], facts: ReadonlyMap<string, Pac
         sha256: packageFacts.sha256,
         size: packageFacts.size,
         url: staticUrl(plugin, release.fileName),
+        signature_url: signatureUrl(plugin, release),
         force_update: release.definition.force_update,
         autoupdate: autoupdateOf(release),
         info: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/${channel === "stable" ? "info.json" : "info-beta.json"}`,
@@ -193,7 +259,15 @@ export function renderFeed(plugins: PluginPlan[], facts: ReadonlyMap<string, Pac
     }
     return [plugin.slug, { name: plugin.definition.name, platform: plugin.definition.platform, channels }] as const;
   });
-  return { format: "feedwright-feed/1", plugins: Object.fromEntries(entries) };
+  return {
+    format: "feedwright-feed/1",
+    serial: publication.serial,
+    issued_at: publication.issuedAt,
+    expires: publication.expires,
+    commit: publication.commit,
+    keys: publication.keys,
+    plugins: Object.fromEntries(entries),
+  };
 }
 
 /**

@@ -72,6 +72,10 @@ export class GitRepository {
     return new Date(seconds * 1000);
   }
 
+  async commitCount(commit: string): Promise<number> {
+    return Number((await this.git(["rev-list", "--count", commit])).trim());
+  }
+
   async headCommit(): Promise<string | null> {
     try {
       return (await this.git(["rev-parse", "--verify", "HEAD"])).trim();

@@ -7,6 +7,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../scripts/cli.ts";
+import { generateSeed } from "../../scripts/keys.ts";
+
+/** One signing key per test run, made here so no key is ever committed. */
+export const TEST_SIGNING_KEY = generateSeed();
+export const TEST_ENV = { ...process.env, FEEDWRIGHT_SIGNING_KEY: TEST_SIGNING_KEY };
 
 export const DEMO_PLUGIN_YAML = `name: Demo Plugin
 slug: demo
@@ -82,6 +87,7 @@ export function createScratchRepo(): ScratchRepo {
       let stderr = "";
       const code = await main(args, {
         cwd: root,
+        env: TEST_ENV,
         stdout: (text) => {
           stdout += text;
         },
