@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The Debian packages `npm test` needs beyond Node: git (pinned sources), unzip (package
-# checks, as in the original checklist) and chromium (the pages are tested in a real browser).
+# checks, as in the original checklist), chromium (the pages are tested in a real browser) and
+# php-cli (signatures are checked with PHP's own sodium, as WordPress core checks them).
 # Installs only what is missing; needs root.
 set -euo pipefail
-packages=(git unzip chromium)
+packages=(git unzip chromium php-cli)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

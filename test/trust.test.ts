@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -91,16 +91,13 @@ describe("signatures and the signed feed", () => {
   it("announces a next key and signs with both while rotating", async () => {
     const nextSeed = generateSeed();
     const out = path.join(repo.root, "rotating");
-    let stderr = "";
-    const { main } = await import("../scripts/cli.ts");
-    const code = await main(["build", "--out", out, "--quiet"], {
-      cwd: repo.root,
-      env: { ...process.env, FEEDWRIGHT_SIGNING_KEY: TEST_SIGNING_KEY, FEEDWRIGHT_NEXT_SIGNING_KEY: nextSeed },
-      stdout: () => {},
-      stderr: (text) => {
-        stderr += text;
-      },
-    });
+    const { code, stderr } = await repo.feedwrightWithEnv(
+      { ...process.env, FEEDWRIGHT_SIGNING_KEY: TEST_SIGNING_KEY, FEEDWRIGHT_NEXT_SIGNING_KEY: nextSeed },
+      "build",
+      "--out",
+      out,
+      "--quiet",
+    );
     expect(stderr).not.toMatch(/error/);
     expect(code).toBe(0);
     const feed = JSON.parse(readFileSync(path.join(out, "feed.json"), "utf8"));
@@ -124,6 +121,61 @@ describe("signatures and the signed feed", () => {
     for (const file of filesBelow(dist)) {
       const bytes = readFileSync(path.join(dist, file));
       for (const needle of needles) expect(bytes.includes(needle), `${file} contains the key`).toBe(false);
+    }
+  });
+});
+
+describe("signing keys", () => {
+  it("creates a development key on the first build, says so, and keeps it out of git", async () => {
+    const repo = createDemoRepo();
+    try {
+      const { FEEDWRIGHT_SIGNING_KEY: _, ...withoutKey } = process.env;
+      const build = () => repo.feedwrightWithEnv(withoutKey, "build", "--out", "dist", "--quiet");
+      const first = await build();
+      expect(first.code).toBe(0);
+      expect(first.stderr).toMatch(
+        /^created a development signing key in .*\.feedwright\/keys\/dev-signing-key \(git-ignored\); public key \S{44}$/m,
+      );
+      const keyFile = path.join(repo.root, ".feedwright/keys/dev-signing-key");
+      expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+      const second = await build();
+      expect(second.stderr).not.toMatch(/created a development signing key/);
+      const publicKey = await repo.feedwrightWithEnv(withoutKey, "keys", "public");
+      expect(publicKey.stdout.trim()).toBe(parseSigningKey(readFileSync(keyFile, "utf8")).publicKey);
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("is git-ignored in this repository, with the cache and the build output", () => {
+    const root = path.resolve(import.meta.dirname, "..");
+    for (const file of [".feedwright/keys/dev-signing-key", ".feedwright/cache/packages/x.zip", "dist/feed.json"]) {
+      expect(execFileSync("git", ["check-ignore", file], { cwd: root, encoding: "utf8" }).trim()).toBe(file);
+    }
+  });
+
+  it("refuses to publish without the key from the environment when asked to", async () => {
+    const repo = createDemoRepo();
+    try {
+      const { code, stderr } = await repo.feedwrightWithEnv({}, "build", "--require-key", "--out", "dist");
+      expect(code).toBe(1);
+      expect(stderr).toBe(
+        "error: FEEDWRIGHT_SIGNING_KEY is not set: publishing signs with the key from the environment, not a development key\n",
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("generates a key whose public half is what a plugin pins", async () => {
+    const repo = createDemoRepo();
+    try {
+      const generated = await repo.feedwright("keys", "generate");
+      const key = parseSigningKey(generated.stdout);
+      expect(generated.stderr).toContain(`public key ${key.publicKey} (key id ${key.id})`);
+      expect(Buffer.from(key.publicKey, "base64")).toHaveLength(32);
+    } finally {
+      repo.cleanup();
     }
   });
 });

@@ -46,6 +46,12 @@ export function releaseYaml(fields: Record<string, string | number | boolean>): 
     .join("\n")}\n`;
 }
 
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 export interface ScratchRepo {
   root: string;
   write(relativePath: string, content: string | Buffer): void;
@@ -54,8 +60,10 @@ export interface ScratchRepo {
   git(...args: string[]): string;
   /** Commit everything; returns the commit id. */
   commit(message: string): string;
-  /** Run the feedwright CLI in this repository; captures output. */
-  feedwright(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Run the feedwright CLI in this repository with the test signing key; captures output. */
+  feedwright(...args: string[]): Promise<CliResult>;
+  /** The same with an environment of the test's choosing. */
+  feedwrightWithEnv(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliResult>;
   cleanup(): void;
 }
 
@@ -82,12 +90,15 @@ export function createScratchRepo(): ScratchRepo {
       repo.git("commit", "-q", "--allow-empty", "-m", message);
       return repo.git("rev-parse", "HEAD");
     },
-    async feedwright(...args) {
+    feedwright(...args) {
+      return repo.feedwrightWithEnv(TEST_ENV, ...args);
+    },
+    async feedwrightWithEnv(env, ...args) {
       let stdout = "";
       let stderr = "";
       const code = await main(args, {
         cwd: root,
-        env: TEST_ENV,
+        env,
         stdout: (text) => {
           stdout += text;
         },
