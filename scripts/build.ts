@@ -3,6 +3,7 @@
  * Everything that decides the output is in the pure core (scripts/core); this file wires it
  * to the disk and to git.
  */
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type BuiltPackage, buildPackages } from "./core/build-packages.ts";
@@ -192,6 +193,7 @@ export function renderOutputFiles(
     facts.set(built.slug, perPlugin);
   }
   const files: OutputFile[] = [];
+  const releasesDigests = new Map<string, string>();
   for (const plugin of plan.plugins) {
     const folder = pluginFolder(plugin.slug);
     const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
@@ -215,10 +217,14 @@ export function renderOutputFiles(
       ["releases.json", renderReleases(plugin, pluginFacts)],
     ];
     for (const [name, document] of documents) {
-      if (document) files.push({ path: `${folder}/${name}`, content: toJsonText(document) });
+      if (!document) continue;
+      const content = toJsonText(document);
+      if (name === "releases.json")
+        releasesDigests.set(plugin.slug, createHash("sha256").update(content).digest("hex"));
+      files.push({ path: `${folder}/${name}`, content });
     }
   }
-  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication)));
+  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication, releasesDigests)));
   files.push({ path: "feed.json", content: feed });
   files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });

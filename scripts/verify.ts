@@ -53,7 +53,10 @@ interface Feed {
   serial: number;
   expires: string;
   keys: { id: string; public_key: string; role: string }[];
-  plugins: Record<string, { channels: Partial<Record<"stable" | "beta", FeedChannel>> }>;
+  plugins: Record<
+    string,
+    { channels: Partial<Record<"stable" | "beta", FeedChannel>>; releases?: { url: string; sha256: string | null } }
+  >;
 }
 
 interface ReleasesDocument {
@@ -128,6 +131,16 @@ export async function verifyFeed(
 
   for (const [slug, entry] of Object.entries(feed.plugins)) {
     const folder = `plugins/${slug}`;
+    const releasesBytes = await source.read(`${folder}/releases.json`);
+    const releasesDigest = releasesBytes ? createHash("sha256").update(releasesBytes).digest("hex") : null;
+    record(
+      "feed matches releases.json",
+      `${folder}/releases.json`,
+      releasesDigest !== null && releasesDigest === entry.releases?.sha256,
+      releasesDigest === null
+        ? "missing"
+        : `sha256 ${releasesDigest.slice(0, 16)}…, feed says ${entry.releases?.sha256?.slice(0, 16) ?? "nothing"}…`,
+    );
     const releases = await readJson<ReleasesDocument>(`${folder}/releases.json`);
     if (!releases) continue;
     const zipFacts = new Map<string, { sha256: string; size: number }>();

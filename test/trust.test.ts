@@ -243,6 +243,14 @@ describe("feedwright verify", () => {
       },
       ["info matches feed"],
     ],
+    [
+      "a releases.json edited after signing",
+      (dist: string) => {
+        const file = path.join(dist, "plugins/demo/releases.json");
+        writeFileSync(file, readFileSync(file, "utf8").replace('"rollout": 100', '"rollout": 99'));
+      },
+      ["feed matches releases.json"],
+    ],
   ])("fails on %s, naming the check", async (_name, tamper, failedChecks) => {
     const result = await repo.feedwright("verify", await fresh(tamper));
     expect(result.code).toBe(1);

@@ -238,6 +238,8 @@ export function renderFeed(
   plugins: PluginPlan[],
   facts: ReadonlyMap<string, PackageFactsByVersion>,
   publication: Publication,
+  /** SHA-256 of each plugin's releases.json, so the signed feed vouches for it too. */
+  releasesDigests: ReadonlyMap<string, string>,
 ): object {
   const entries = plugins.map((plugin) => {
     const channels: Record<string, object> = {};
@@ -257,7 +259,14 @@ export function renderFeed(
         info: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/${channel === "stable" ? "info.json" : "info-beta.json"}`,
       };
     }
-    return [plugin.slug, { name: plugin.definition.name, platform: plugin.definition.platform, channels }] as const;
+    const releases = {
+      url: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/releases.json`,
+      sha256: releasesDigests.get(plugin.slug) ?? null,
+    };
+    return [
+      plugin.slug,
+      { name: plugin.definition.name, platform: plugin.definition.platform, channels, releases },
+    ] as const;
   });
   return {
     format: "feedwright-feed/1",
