@@ -75,7 +75,7 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
       problemAt(
         pluginFile,
         START_OF_FILE,
-        `folder name "${dirName}" is not a safe slug: expected ${SLUG_PATTERN.source}`,
+        `folder name "${dirName}" is not a safe slug: expected lower-case letters, digits and dashes, starting with a letter or digit`,
       ),
     );
   }
@@ -92,7 +92,8 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
     problems.push(...validated.problems);
     definition = validated.data;
     locatePlugin = parsed.locate;
-    if (definition && definition.slug !== dirName) {
+    // An unsafe folder name is already reported; asking for the slug to match it would not help.
+    if (definition && SLUG_PATTERN.test(dirName) && definition.slug !== dirName) {
       problems.push(
         problemAt(
           pluginFile,
@@ -140,10 +141,11 @@ function parseReleaseFile(file: InputFile, fileVersion: string, problems: Proble
   if (version !== fileVersion) {
     report(["version"], `version: expected "${fileVersion}" (the file name), found "${version}"`);
   }
-  if (semver.valid(version) !== version) {
+  const parsedVersion = semver.parse(version);
+  if (!parsedVersion || formatWithBuild(parsedVersion) !== version) {
     report(["version"], `version: expected a semantic version like 1.2.3 or 1.3.0-beta.1, found "${version}"`);
   } else {
-    const { minor, patch } = semver.parse(version) ?? { minor: 0, patch: 0 };
+    const { minor, patch } = parsedVersion;
     if (minor > 99 || patch > 99) {
       report(
         ["version"],
@@ -177,22 +179,34 @@ function parseReleaseFile(file: InputFile, fileVersion: string, problems: Proble
   return { file: file.path, version, versionCode: versionCode(version), definition, locate: at };
 }
 
+/**
+ * The version as semver writes it, build metadata included: equal to the text only when the
+ * text is a strict semantic version (no "v" or "=" prefix, no spaces). semver.valid() drops
+ * build metadata, so it would reject 1.0.0+build.1.
+ */
+function formatWithBuild(version: semver.SemVer): string {
+  return version.build.length > 0 ? `${version.version}+${version.build.join(".")}` : version.version;
+}
+
 function checkUniqueVersions(releases: Release[], problems: Problem[]): void {
-  const seen = new Map<string, Release>();
+  // Build metadata does not count for precedence: 1.0.0 and 1.0.0+b2 are the same release to WordPress.
+  const byKey = new Map<string, Release[]>();
   for (const release of releases) {
-    // Build metadata does not count for precedence: 1.0.0 and 1.0.0+b2 are the same release to WordPress.
     const key = semver.parse(release.version)?.format() ?? release.version;
-    const earlier = seen.get(key);
-    if (earlier) {
+    byKey.set(key, [...(byKey.get(key) ?? []), release]);
+  }
+  // Reported in every file of the group: which one is the mistake is for a person to decide.
+  for (const [key, group] of byKey) {
+    if (group.length < 2) continue;
+    for (const release of group) {
+      const others = group.filter((other) => other !== release).map((other) => other.file);
       problems.push(
         problemAt(
           release.file,
           release.locate(["version"]),
-          `version: duplicate of ${earlier.file} (both are ${key} to a site comparing versions)`,
+          `version: duplicate of ${others.join(", ")} (${group.length === 2 ? "both" : "all"} are ${key} to a site comparing versions)`,
         ),
       );
-    } else {
-      seen.set(key, release);
     }
   }
 }

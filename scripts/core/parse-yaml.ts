@@ -2,7 +2,17 @@
  * YAML text → plain value plus a locator that maps a field path back to line:col, so
  * schema errors can point at the place a person has to edit.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  type YAMLError,
+} from "yaml";
 import type { z } from "zod";
 import { describeFound, type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
 
@@ -12,6 +22,8 @@ export interface ParsedYaml {
   value: unknown;
   /** Where the value at `path` starts; the nearest existing ancestor when it is missing. */
   locate(path: FieldPath, part?: "key" | "value"): Position;
+  /** The value at `path` as written in the file (scalars only), e.g. "1.0" for the number 1. */
+  sourceText(path: FieldPath): string | undefined;
   problems: Problem[];
 }
 
@@ -22,10 +34,34 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-  const problems: Problem[] = doc.errors.map((error) => {
-    const at = error.linePos?.[0] ?? START_OF_FILE;
-    return problemAt(file, { line: at.line, col: at.col }, `invalid YAML: ${firstLine(error.message)}`);
-  });
+  // error.linePos is only filled in with prettyErrors; error.pos (offsets) always is. Later
+  // errors on a line are the parser tripping over the first one, not news to a person.
+  const problems: Problem[] = [];
+  for (const error of doc.errors) {
+    const { offset, message } = describeYamlError(doc, error, toPosition);
+    const at = toPosition(offset);
+    if (problems.some((problem) => problem.line === at.line)) continue;
+    problems.push(problemAt(file, at, `invalid YAML: ${message}`));
+  }
+
+  const nodeAt = (path: FieldPath): Node | null => {
+    let node: unknown = doc.contents;
+    for (const segment of path) {
+      if (isMap(node)) {
+        node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
+      } else if (isSeq(node) && typeof segment === "number") {
+        node = node.items[segment];
+      } else {
+        return null;
+      }
+    }
+    return (node as Node | undefined) ?? null;
+  };
+
+  const sourceText = (path: FieldPath): string | undefined => {
+    const node = nodeAt(path);
+    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+  };
 
   const locate = (path: FieldPath, part: "key" | "value" = "value"): Position => {
     let node: unknown = doc.contents;
@@ -50,11 +86,76 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     return found?.range ? toPosition(found.range[0]) : START_OF_FILE;
   };
 
-  return { value: problems.length > 0 ? undefined : doc.toJS(), locate, problems };
+  let value: unknown;
+  if (problems.length === 0) {
+    try {
+      value = doc.toJS();
+    } catch (error) {
+      // An alias to an anchor that is not defined (point at it), or aliases that expand too often.
+      let at = START_OF_FILE;
+      visit(doc, {
+        Alias(_, alias) {
+          if (alias.range && alias.resolve(doc) === undefined) {
+            at = toPosition(alias.range[0]);
+            return visit.BREAK;
+          }
+        },
+      });
+      problems.push(problemAt(file, at, `invalid YAML: ${firstLine((error as Error).message)}`));
+    }
+  }
+  return { value, locate, sourceText, problems };
 }
 
 function firstLine(message: string): string {
   return message.split("\n")[0]?.trim() ?? message;
+}
+
+/** The YAML library's message, pointed at (and phrased for) what a person has to edit. */
+function describeYamlError(
+  doc: Document,
+  error: YAMLError,
+  toPosition: (offset: number) => Position,
+): { offset: number; message: string } {
+  const [start] = error.pos;
+  if (error.code === "MULTIPLE_DOCS") {
+    return { offset: start, message: "a second document starts here (---); expected a single mapping of fields" };
+  }
+  if (error.code === "DUPLICATE_KEY") {
+    let message = firstLine(error.message);
+    visit(doc, {
+      Map(_, map) {
+        const at = map.items.findIndex((pair) => isScalar(pair.key) && pair.key.range?.[0] === start);
+        const key = map.items[at]?.key;
+        if (!isScalar(key)) return;
+        const first = map.items.find((pair) => isScalar(pair.key) && pair.key.value === key.value)?.key;
+        const line = isScalar(first) && first.range ? toPosition(first.range[0]).line : null;
+        message = `duplicate field "${String(key.value)}"${line ? ` (already set on line ${line})` : ""}`;
+        return visit.BREAK;
+      },
+    });
+    return { offset: start, message };
+  }
+  if (error.code === "MISSING_CHAR" && /closing .?quote/i.test(error.message)) {
+    // Reported where the text ends (often the end of the file); the opening quote is what to fix.
+    let opening = start;
+    visit(doc, {
+      Scalar(_, scalar) {
+        const quoted = scalar.type === "QUOTE_DOUBLE" || scalar.type === "QUOTE_SINGLE";
+        if (quoted && scalar.range && scalar.range[1] === start) {
+          opening = scalar.range[0];
+          return visit.BREAK;
+        }
+      },
+    });
+    return { offset: opening, message: `${firstLine(error.message)} for the text that starts here` };
+  }
+  const nested = error.code === "BLOCK_AS_IMPLICIT_KEY" && error.message.startsWith("Nested mappings");
+  if (nested || error.code === "MULTILINE_IMPLICIT_KEY") {
+    // `status: released` followed by an over-indented `  released_at: ...` reads as one value.
+    return { offset: start, message: `${firstLine(error.message)} (is a line below this one indented too far?)` };
+  }
+  return { offset: start, message: firstLine(error.message) };
 }
 
 /** Validate a parsed YAML value against a schema; every issue becomes a positioned problem. */
@@ -78,25 +179,46 @@ export function validateYaml<S extends z.ZodType>(
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeys(schema, issue.path);
       for (const key of issue.keys) {
+        const closest = allowed ? closestName(key, allowed) : null;
+        const guess = closest ? ` (did you mean "${closest}"?)` : "";
         const hint = allowed ? `; expected one of: ${allowed.join(", ")}` : "";
-        problems.push(problemAt(file, parsed.locate([...path, key], "key"), `unknown field "${key}"${hint}`));
+        problems.push(problemAt(file, parsed.locate([...path, key], "key"), `unknown field "${key}"${guess}${hint}`));
       }
       continue;
     }
     const field = path.length > 0 ? `${path.join(".")}: ` : "";
-    problems.push(problemAt(file, parsed.locate(path), `${field}${describeIssue(issue)}`));
+    problems.push(problemAt(file, parsed.locate(path), `${field}${describeIssue(issue, parsed.sourceText(path))}`));
   }
   return { data: null, problems };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+/**
+ * What was found, as it was written: YAML reads `1.0` as the number 1, and "found number 1"
+ * would send a person looking for a 1 that is not in the file.
+ */
+function describeFoundAsWritten(input: unknown, written: string | undefined): string {
+  if (written === undefined || typeof input === "string" || typeof input === "object") {
+    if (input === null && written === "") return "an empty value";
+    return describeFound(input);
+  }
+  return `${typeof input} ${written}`;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): string {
   const input = (issue as { input?: unknown }).input;
-  const found = `found ${describeFound(input)}`;
+  const found = `found ${describeFoundAsWritten(input, written)}`;
   switch (issue.code) {
     case "invalid_type":
       if (input === undefined) return `required field is missing (expected ${article(issue.expected)})`;
+      if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
+        // `requires_php: 7.4` and `version: 1.0` are numbers to YAML; quotes make them text.
+        return `expected a text, ${found} (write it in quotes: "${written ?? String(input)}")`;
+      }
       return `expected ${article(issue.expected)}, ${found}`;
     case "invalid_value":
+      if (input === undefined) {
+        return `required field is missing (expected one of ${issue.values.map((v) => String(v)).join(", ")})`;
+      }
       return `expected one of ${issue.values.map((v) => String(v)).join(", ")}, ${found}`;
     case "too_small":
       if (issue.origin === "string") return `expected a non-empty text, ${found}`;
@@ -144,4 +266,28 @@ function unwrap(schema: unknown): unknown {
   let current = schema as { unwrap?: () => unknown } | undefined;
   while (current && typeof current.unwrap === "function") current = current.unwrap() as typeof current;
   return current;
+}
+
+/** The allowed name a misspelt one was most likely meant to be: at most 2 edits away (or 1 for short names). */
+function closestName(name: string, allowed: readonly string[]): string | null {
+  let best: { name: string; distance: number } | null = null;
+  for (const candidate of allowed) {
+    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    if (!best || distance < best.distance) best = { name: candidate, distance };
+  }
+  const limit = name.length <= 4 ? 1 : 2;
+  return best && best.distance <= limit ? best.name : null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }

@@ -1,0 +1,817 @@
+/**
+ * Bad input, one kind per row: each row starts from the valid demo repository, breaks one
+ * thing and checks that `build` and `validate` fail with exit 1, name the exact
+ * file:line:col with a message that says what was expected and what was found, and that the
+ * previous output folder is left exactly as it was.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
+import { main } from "../scripts/cli.ts";
+import { createDemoRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
+
+/** What the cases use of a scratch repository (copies implement just this). */
+type DemoRepo = Pick<
+  ScratchRepo,
+  "root" | "write" | "read" | "remove" | "git" | "commit" | "feedwright" | "cleanup"
+> & {
+  pins: Record<string, string>;
+};
+type Mutation = (repo: DemoRepo) => void;
+
+interface Expected {
+  /** Relative to the repository root. */
+  file: string;
+  line: number;
+  col: number;
+  /** A part of the message that must appear in it. */
+  message: string;
+}
+
+interface Case {
+  name: string;
+  mutate: Mutation;
+  /** Every problem the build reports, in the order it prints them (by file, line, col). */
+  expected: Expected[];
+}
+
+/*
+ * The demo repository's files, as createDemoRepo writes them (line numbers are used below):
+ *
+ * releases/demo/1.0.0.yaml              releases/demo/1.1.0.yaml (same, with
+ *   1 version: "1.0.0"                    status "update_ready", released_at
+ *   2 status: "released"                  2026-02-01, the 1.1.0 pin and
+ *   3 released_at: "2026-01-01T00:00:00Z" changelog "Second.")
+ *   4 source: "<commit of source 1.0.0>"
+ *   5 changelog: First.
+ *
+ * releases/demo/plugin.yaml: DEMO_PLUGIN_YAML, 12 lines from name (1), slug (2), platform (3),
+ * ... main_file (7), version_constant (8), requires_php (9) ... to api_base (12).
+ */
+const STATUSES = "draft, testing, staged, released, update_ready, deprecated";
+const RELEASE_FIELDS =
+  "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, source, sha256, upgrade_notice, deprecation_reason";
+const MISSING_COMMIT = "0123456789abcdef0123456789abcdef01234567";
+
+/** A problem in releases/<file>. */
+function at(file: string, line: number, col: number, message: string): Expected {
+  return { file: `releases/${file}`, line, col, message };
+}
+
+/** Set `key: <value>` (raw YAML) in releases/demo/<file>: on the key's line, or appended when absent. */
+function setField(file: string, key: string, value: string): Mutation {
+  return (repo) => {
+    const lines = repo.read(`releases/demo/${file}`).trimEnd().split("\n");
+    const index = lines.findIndex((line) => line.startsWith(`${key}:`));
+    if (index === -1) lines.push(`${key}: ${value}`);
+    else lines[index] = `${key}: ${value}`;
+    repo.write(`releases/demo/${file}`, `${lines.join("\n")}\n`);
+  };
+}
+
+function removeField(file: string, key: string): Mutation {
+  return (repo) => {
+    const lines = repo.read(`releases/demo/${file}`).trimEnd().split("\n");
+    repo.write(`releases/demo/${file}`, `${lines.filter((line) => !line.startsWith(`${key}:`)).join("\n")}\n`);
+  };
+}
+
+/** Write releases/<file> (relative to releases/) with these lines. */
+function writeLines(file: string, ...lines: string[]): Mutation {
+  return (repo) => repo.write(`releases/${file}`, lines.length > 0 ? `${lines.join("\n")}\n` : "");
+}
+
+/** releases/demo/1.0.0.yaml's lines, so a case can replace or insert one and keep the rest. */
+function release100(repo: DemoRepo): string[] {
+  return repo.read("releases/demo/1.0.0.yaml").trimEnd().split("\n");
+}
+
+/** Change source/demo, commit it, and pin releases/demo/<file> to that commit. */
+function pinToNewSource(file: string, change: Mutation): Mutation {
+  return (repo) => {
+    change(repo);
+    const commit = repo.commit(`source for ${file}`);
+    setField(file, "source", `"${commit}"`)(repo);
+  };
+}
+
+function all(...mutations: Mutation[]): Mutation {
+  return (repo) => {
+    for (const mutation of mutations) mutation(repo);
+  };
+}
+
+const cases: Case[] = [
+  // --- YAML that does not parse ---------------------------------------------------------------
+  {
+    name: "bad indentation: a field indented further than the others",
+    mutate: (repo) => {
+      const lines = release100(repo);
+      lines[2] = `  ${lines[2]}`;
+      writeLines("demo/1.0.0.yaml", ...lines)(repo);
+    },
+    expected: [at("demo/1.0.0.yaml", 3, 1, "invalid YAML: All mapping items must start at the same column")],
+  },
+  {
+    name: "bad indentation: a field indented under an unquoted value (reads as one multi-line value)",
+    mutate: (repo) => {
+      const lines = release100(repo);
+      lines[1] = "status: released";
+      lines[2] = `  ${lines[2]}`;
+      writeLines("demo/1.0.0.yaml", ...lines)(repo);
+    },
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        2,
+        9,
+        "invalid YAML: Nested mappings are not allowed in compact mappings (is a line below this one indented too far?)",
+      ),
+    ],
+  },
+  {
+    name: "bad indentation: a list item indented less than the one before",
+    mutate: (repo) => repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}exclude:\n  - docs\n - tests\n`),
+    expected: [at("demo/plugin.yaml", 15, 1, "invalid YAML: A block sequence may not be used as an implicit map key")],
+  },
+  {
+    name: "an unclosed quote (pointed at where the quote opens, not at the end of the file)",
+    mutate: setField("1.0.0.yaml", "changelog", '"First.'),
+    expected: [at("demo/1.0.0.yaml", 5, 12, 'invalid YAML: Missing closing "quote for the text that starts here')],
+  },
+  {
+    name: "a tab used for indentation",
+    mutate: (repo) =>
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}banners:\n\tlow: https://example.com/low.png\n`),
+    expected: [at("demo/plugin.yaml", 14, 1, "invalid YAML: Tabs are not allowed as indentation")],
+  },
+  {
+    name: "a duplicate key in a mapping",
+    mutate: (repo) =>
+      repo.write("releases/demo/1.0.0.yaml", `${repo.read("releases/demo/1.0.0.yaml")}status: testing\n`),
+    expected: [at("demo/1.0.0.yaml", 6, 1, 'invalid YAML: duplicate field "status" (already set on line 2)')],
+  },
+  {
+    name: "two YAML documents in one file",
+    mutate: (repo) =>
+      repo.write("releases/demo/1.0.0.yaml", `${repo.read("releases/demo/1.0.0.yaml")}---\nstatus: testing\n`),
+    expected: [at("demo/1.0.0.yaml", 6, 1, "invalid YAML: a second document starts here (---)")],
+  },
+  {
+    name: "an alias to an anchor that is not defined",
+    mutate: setField("1.0.0.yaml", "changelog", "*notes"),
+    expected: [
+      at("demo/1.0.0.yaml", 5, 12, "invalid YAML: Unresolved alias (the anchor must be set before the alias): notes"),
+    ],
+  },
+
+  // --- the wrong shape ----------------------------------------------------------------------
+  {
+    name: "an empty release file",
+    mutate: writeLines("demo/1.0.0.yaml"),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "expected a mapping of fields, found an empty file")],
+  },
+  {
+    name: "a release file with only a comment",
+    mutate: writeLines("demo/1.0.0.yaml", "# to do"),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "expected a mapping of fields, found an empty file")],
+  },
+  {
+    name: "a list instead of a mapping",
+    mutate: writeLines("demo/1.0.0.yaml", "- version: 1.0.0", "- status: released"),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "expected a mapping, found a list")],
+  },
+  {
+    name: "plain text instead of a mapping",
+    mutate: writeLines("demo/plugin.yaml", "Demo Plugin"),
+    expected: [at("demo/plugin.yaml", 1, 1, 'expected a mapping, found "Demo Plugin"')],
+  },
+  {
+    name: "an unknown field, with the closest allowed name and the list of allowed ones",
+    mutate: (repo) => {
+      const lines = release100(repo);
+      lines[2] = lines[2]?.replace("released_at", "relased_at") ?? "";
+      writeLines("demo/1.0.0.yaml", ...lines)(repo);
+    },
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        3,
+        1,
+        `unknown field "relased_at" (did you mean "released_at"?); expected one of: ${RELEASE_FIELDS}`,
+      ),
+    ],
+  },
+  {
+    name: "an unknown field in a nested mapping",
+    mutate: (repo) =>
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}banners:\n  medium: https://example.com/b.png\n`),
+    expected: [at("demo/plugin.yaml", 14, 3, 'unknown field "medium"; expected one of: low, high')],
+  },
+
+  // --- wrong types and values -----------------------------------------------------------------
+  {
+    name: "status: a number",
+    mutate: setField("1.0.0.yaml", "status", "5"),
+    expected: [at("demo/1.0.0.yaml", 2, 9, `status: expected one of ${STATUSES}, found number 5`)],
+  },
+  {
+    name: "status: not one of the statuses",
+    mutate: setField("1.0.0.yaml", "status", "relased"),
+    expected: [at("demo/1.0.0.yaml", 2, 9, `status: expected one of ${STATUSES}, found "relased"`)],
+  },
+  {
+    name: "status: left empty",
+    mutate: setField("1.0.0.yaml", "status", ""),
+    expected: [at("demo/1.0.0.yaml", 2, 9, `status: expected one of ${STATUSES}, found an empty value`)],
+  },
+  {
+    name: "force_update: a text instead of true or false",
+    mutate: setField("1.0.0.yaml", "force_update", '"yes"'),
+    expected: [at("demo/1.0.0.yaml", 6, 15, 'force_update: expected true or false, found "yes"')],
+  },
+  {
+    name: "rollout: a text instead of a number",
+    mutate: setField("1.0.0.yaml", "rollout", '"50"'),
+    expected: [at("demo/1.0.0.yaml", 6, 10, 'rollout: expected a number, found "50"')],
+  },
+  {
+    name: "rollout: 0",
+    mutate: setField("1.0.0.yaml", "rollout", "0"),
+    expected: [at("demo/1.0.0.yaml", 6, 10, "rollout: expected at least 1, found number 0")],
+  },
+  {
+    name: "rollout: 101",
+    mutate: setField("1.0.0.yaml", "rollout", "101"),
+    expected: [at("demo/1.0.0.yaml", 6, 10, "rollout: expected at most 100, found number 101")],
+  },
+  {
+    name: "rollout: not a whole number",
+    mutate: setField("1.0.0.yaml", "rollout", "12.5"),
+    expected: [at("demo/1.0.0.yaml", 6, 10, "rollout: expected a whole number, found number 12.5")],
+  },
+  {
+    name: "changelog: a list instead of a text",
+    mutate: (repo) => {
+      const lines = release100(repo);
+      lines[4] = "changelog:\n  - First.";
+      writeLines("demo/1.0.0.yaml", ...lines)(repo);
+    },
+    expected: [at("demo/1.0.0.yaml", 6, 3, "changelog: expected a text, found a list")],
+  },
+  {
+    name: "version: an unquoted 1.0 is a number to YAML",
+    mutate: writeLines("demo/1.0.yaml", "version: 1.0", "status: draft"),
+    expected: [at("demo/1.0.yaml", 1, 10, 'version: expected a text, found number 1.0 (write it in quotes: "1.0")')],
+  },
+  {
+    name: "exclude: a text instead of a list",
+    mutate: setField("plugin.yaml", "exclude", "docs"),
+    expected: [at("demo/plugin.yaml", 13, 10, 'exclude: expected a list, found "docs"')],
+  },
+  {
+    name: "requires_php: a word",
+    mutate: setField("plugin.yaml", "requires_php", "seven"),
+    expected: [at("demo/plugin.yaml", 9, 15, 'requires_php: expected a version like "7.4" or "6.5.2", found "seven"')],
+  },
+  {
+    name: "requires_php: an unquoted 8.0 is a number to YAML",
+    mutate: setField("plugin.yaml", "requires_php", "8.0"),
+    expected: [
+      at("demo/plugin.yaml", 9, 15, 'requires_php: expected a text, found number 8.0 (write it in quotes: "8.0")'),
+    ],
+  },
+  {
+    name: "retain: -1",
+    mutate: setField("plugin.yaml", "retain", "-1"),
+    expected: [at("demo/plugin.yaml", 13, 9, "retain: expected at least 0, found number -1")],
+  },
+  {
+    name: "channels: an unknown channel",
+    mutate: setField("plugin.yaml", "channels", "[stable, alpha]"),
+    expected: [at("demo/plugin.yaml", 13, 20, 'channels.1: expected one of stable, beta, found "alpha"')],
+  },
+  {
+    name: "platform: not one of the platforms",
+    mutate: setField("plugin.yaml", "platform", "joomla"),
+    expected: [
+      at("demo/plugin.yaml", 3, 11, 'platform: expected one of wordpress, geeklog, custom, shopify, found "joomla"'),
+    ],
+  },
+  {
+    name: "api_base: not a URL",
+    mutate: setField("plugin.yaml", "api_base", "api.example.com/api"),
+    expected: [at("demo/plugin.yaml", 12, 11, 'api_base: expected an http(s) URL, found "api.example.com/api"')],
+  },
+  {
+    name: "homepage: not an http(s) URL",
+    mutate: setField("plugin.yaml", "homepage", "ftp://example.com"),
+    expected: [at("demo/plugin.yaml", 5, 11, 'homepage: expected an http(s) URL, found "ftp://example.com"')],
+  },
+  {
+    name: "main_file: a path that leaves the plugin",
+    mutate: setField("plugin.yaml", "main_file", "../demo.php"),
+    expected: [at("demo/plugin.yaml", 7, 12, 'main_file: expected a path inside the plugin, found "../demo.php"')],
+  },
+  {
+    name: "main_file: an absolute path",
+    mutate: setField("plugin.yaml", "main_file", "/etc/passwd"),
+    expected: [
+      at("demo/plugin.yaml", 7, 12, 'main_file: expected a relative path like my-plugin.php, found "/etc/passwd"'),
+    ],
+  },
+  {
+    name: "version_constant: lower case",
+    mutate: setField("plugin.yaml", "version_constant", "demo_version"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        8,
+        19,
+        'version_constant: expected a PHP constant name like MY_PLUGIN_VERSION, found "demo_version"',
+      ),
+    ],
+  },
+  {
+    name: "slug: a path",
+    mutate: setField("plugin.yaml", "slug", "../etc"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        2,
+        7,
+        'slug: expected lower-case letters, digits and dashes, starting with a letter or digit, found "../etc"',
+      ),
+    ],
+  },
+  {
+    name: "slug: upper case",
+    mutate: setField("plugin.yaml", "slug", "Demo"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        2,
+        7,
+        'slug: expected lower-case letters, digits and dashes, starting with a letter or digit, found "Demo"',
+      ),
+    ],
+  },
+  {
+    name: "released_at: a date without a time",
+    mutate: setField("1.0.0.yaml", "released_at", "2026-01-01"),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        3,
+        14,
+        'released_at: expected an ISO 8601 time like 2026-01-09T12:00:00Z, found "2026-01-01"',
+      ),
+    ],
+  },
+  {
+    name: "released_at: not a time at all",
+    mutate: setField("1.0.0.yaml", "released_at", "yesterday"),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        3,
+        14,
+        'released_at: expected an ISO 8601 time like 2026-01-09T12:00:00Z, found "yesterday"',
+      ),
+    ],
+  },
+  {
+    name: "source: not hex",
+    mutate: setField("1.0.0.yaml", "source", "main"),
+    expected: [at("demo/1.0.0.yaml", 4, 9, 'source: expected a git commit or tree id (hex), found "main"')],
+  },
+  {
+    name: "sha256: not 64 lower-case hex digits",
+    mutate: setField("1.0.0.yaml", "sha256", "ABC123"),
+    expected: [at("demo/1.0.0.yaml", 6, 9, 'sha256: expected 64 lower-case hex digits, found "ABC123"')],
+  },
+
+  // --- missing fields -------------------------------------------------------------------------
+  {
+    name: "version missing",
+    mutate: removeField("1.0.0.yaml", "version"),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "version: required field is missing (expected a text)")],
+  },
+  {
+    name: "status missing",
+    mutate: removeField("1.0.0.yaml", "status"),
+    expected: [at("demo/1.0.0.yaml", 1, 1, `status: required field is missing (expected one of ${STATUSES})`)],
+  },
+  {
+    name: "plugin name missing",
+    mutate: (repo) => repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML.replace("name: Demo Plugin\n", "")),
+    expected: [at("demo/plugin.yaml", 1, 1, "name: required field is missing (expected a text)")],
+  },
+  {
+    name: "released_at missing for a released release (pointed at the status that needs it)",
+    mutate: removeField("1.0.0.yaml", "released_at"),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        2,
+        9,
+        "released_at: required when status is released (expected an ISO 8601 time), found nothing",
+      ),
+    ],
+  },
+  {
+    name: "released_at missing for an update_ready release",
+    mutate: removeField("1.1.0.yaml", "released_at"),
+    expected: [at("demo/1.1.0.yaml", 2, 9, "released_at: required when status is update_ready")],
+  },
+  {
+    name: "released_at missing for a deprecated release",
+    mutate: all(removeField("1.1.0.yaml", "released_at"), setField("1.1.0.yaml", "status", "deprecated")),
+    expected: [at("demo/1.1.0.yaml", 2, 9, "released_at: required when status is deprecated")],
+  },
+  {
+    name: "changelog empty for a released release",
+    mutate: setField("1.0.0.yaml", "changelog", '""'),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        5,
+        12,
+        "changelog: expected a non-empty text for a release offered to sites (status released), found nothing",
+      ),
+    ],
+  },
+  {
+    name: "changelog blank (only a space) for a testing release",
+    mutate: writeLines("demo/1.2.0-beta.1.yaml", 'version: "1.2.0-beta.1"', "status: testing", 'changelog: " "'),
+    expected: [
+      at(
+        "demo/1.2.0-beta.1.yaml",
+        3,
+        12,
+        "changelog: expected a non-empty text for a release offered to sites (status testing)",
+      ),
+    ],
+  },
+  {
+    name: "source missing for a released release (pointed at the status that needs it)",
+    mutate: removeField("1.0.0.yaml", "source"),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        2,
+        9,
+        "source: required when status is released (expected the git commit that holds this release's source), found nothing",
+      ),
+    ],
+  },
+
+  // --- rules across fields and files ------------------------------------------------------------
+  {
+    name: "version not equal to the file name",
+    mutate: setField("1.0.0.yaml", "version", '"1.0.1"'),
+    expected: [at("demo/1.0.0.yaml", 1, 10, 'version: expected "1.0.0" (the file name), found "1.0.1"')],
+  },
+  {
+    name: "invalid semver: 1.0",
+    mutate: writeLines("demo/1.0.yaml", 'version: "1.0"', "status: draft"),
+    expected: [
+      at("demo/1.0.yaml", 1, 10, 'version: expected a semantic version like 1.2.3 or 1.3.0-beta.1, found "1.0"'),
+    ],
+  },
+  {
+    name: "invalid semver: v1.0.0",
+    mutate: writeLines("demo/v1.0.0.yaml", "version: v1.0.0", "status: draft"),
+    expected: [
+      at("demo/v1.0.0.yaml", 1, 10, 'version: expected a semantic version like 1.2.3 or 1.3.0-beta.1, found "v1.0.0"'),
+    ],
+  },
+  {
+    name: "invalid semver: 01.0.0",
+    mutate: writeLines("demo/01.0.0.yaml", "version: 01.0.0", "status: draft"),
+    expected: [
+      at("demo/01.0.0.yaml", 1, 10, 'version: expected a semantic version like 1.2.3 or 1.3.0-beta.1, found "01.0.0"'),
+    ],
+  },
+  {
+    name: "minor 100",
+    mutate: writeLines("demo/1.100.0.yaml", "version: 1.100.0", "status: draft"),
+    expected: [
+      at(
+        "demo/1.100.0.yaml",
+        1,
+        10,
+        'version: minor and patch must be at most 99 (version_code = MAJOR*10000 + MINOR*100 + PATCH would collide), found "1.100.0"',
+      ),
+    ],
+  },
+  {
+    name: "patch 100",
+    mutate: writeLines("demo/1.0.100.yaml", "version: 1.0.100", "status: draft"),
+    expected: [at("demo/1.0.100.yaml", 1, 10, "version: minor and patch must be at most 99")],
+  },
+  {
+    name: "duplicate versions: 1.0.0 and 1.0.0+build.1 (each file names the other)",
+    mutate: writeLines("demo/1.0.0+build.1.yaml", "version: 1.0.0+build.1", "status: draft"),
+    expected: [
+      at(
+        "demo/1.0.0+build.1.yaml",
+        1,
+        10,
+        "version: duplicate of releases/demo/1.0.0.yaml (both are 1.0.0 to a site comparing versions)",
+      ),
+      at(
+        "demo/1.0.0.yaml",
+        1,
+        10,
+        "version: duplicate of releases/demo/1.0.0+build.1.yaml (both are 1.0.0 to a site comparing versions)",
+      ),
+    ],
+  },
+  {
+    name: "deprecation_reason on a released release",
+    mutate: setField("1.0.0.yaml", "deprecation_reason", "Old."),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        6,
+        21,
+        "deprecation_reason: only meaningful when status is deprecated, found status released",
+      ),
+    ],
+  },
+  {
+    name: "slug not equal to the folder name",
+    mutate: setField("plugin.yaml", "slug", "other"),
+    expected: [at("demo/plugin.yaml", 2, 7, 'slug: expected "demo" (the folder name), found "other"')],
+  },
+  {
+    name: "an unsafe folder name",
+    mutate: (repo) =>
+      repo.write("releases/Bad_Name/plugin.yaml", DEMO_PLUGIN_YAML.replace("slug: demo", "slug: bad-name")),
+    expected: [
+      at(
+        "Bad_Name/plugin.yaml",
+        1,
+        1,
+        'folder name "Bad_Name" is not a safe slug: expected lower-case letters, digits and dashes, starting with a letter or digit',
+      ),
+    ],
+  },
+  {
+    name: "plugin.yaml missing",
+    mutate: (repo) => repo.remove("releases/demo/plugin.yaml"),
+    expected: [at("demo/plugin.yaml", 1, 1, "missing file: every folder under releases/ needs a plugin.yaml")],
+  },
+  {
+    name: "a stray file in a plugin folder",
+    mutate: (repo) => repo.write("releases/demo/notes.txt", "remember to bump\n"),
+    expected: [
+      at("demo/notes.txt", 1, 1, "unexpected file: a plugin folder holds plugin.yaml and <version>.yaml files"),
+    ],
+  },
+  {
+    name: "a release file with the .yml extension",
+    mutate: writeLines("demo/1.2.0.yml", "version: 1.2.0", "status: draft"),
+    expected: [
+      at("demo/1.2.0.yml", 1, 1, "unexpected file: a plugin folder holds plugin.yaml and <version>.yaml files"),
+    ],
+  },
+  {
+    name: "a release file in a subfolder",
+    mutate: writeLines("demo/old/0.9.0.yaml", "version: 0.9.0", "status: draft"),
+    expected: [
+      at("demo/old/0.9.0.yaml", 1, 1, "unexpected file: a plugin folder holds plugin.yaml and <version>.yaml files"),
+    ],
+  },
+
+  // --- the pinned source ------------------------------------------------------------------------
+  {
+    name: "source: a commit that does not exist in the repository",
+    mutate: setField("1.0.0.yaml", "source", `"${MISSING_COMMIT}"`),
+    expected: [at("demo/1.0.0.yaml", 4, 9, `source: commit ${MISSING_COMMIT} does not exist in this repository`)],
+  },
+  {
+    name: "source: a commit without the main file",
+    mutate: pinToNewSource("1.1.0.yaml", (repo) => repo.remove("source/demo/demo.php")),
+    expected: [at("demo/1.1.0.yaml", 4, 9, "has no demo.php in source/demo/ (main_file in releases/demo/plugin.yaml)")],
+  },
+  {
+    name: "source: a commit without the plugin's source folder",
+    mutate: pinToNewSource("1.1.0.yaml", (repo) => repo.remove("source/demo")),
+    expected: [at("demo/1.1.0.yaml", 4, 9, "has no source/demo/ folder")],
+  },
+  {
+    name: "source: a committed symlink that points outside the plugin folder",
+    mutate: pinToNewSource("1.1.0.yaml", (repo) =>
+      symlinkSync("../../etc/passwd", path.join(repo.root, "source/demo/passwd")),
+    ),
+    expected: [
+      at("demo/1.1.0.yaml", 4, 9, "source: symlink passwd points outside the plugin folder (../../etc/passwd)"),
+    ],
+  },
+  {
+    name: "no source pinned and no source/demo/ in the working tree",
+    mutate: all(
+      (repo) => repo.remove("source/demo"),
+      writeLines("demo/1.2.0-beta.1.yaml", 'version: "1.2.0-beta.1"', "status: testing", "changelog: Beta."),
+    ),
+    expected: [
+      at("demo/1.2.0-beta.1.yaml", 1, 1, "source: source/demo/ does not exist and the release pins no source"),
+    ],
+  },
+  {
+    name: "sha256 recorded but not the one the build produces",
+    mutate: setField("1.0.0.yaml", "sha256", `"${"0".repeat(64)}"`),
+    expected: [at("demo/1.0.0.yaml", 6, 9, `not the recorded ${"0".repeat(64)}: a released package must not change`)],
+  },
+  {
+    name: "the pinned main file has no Version: header",
+    mutate: pinToNewSource("1.1.0.yaml", (repo) =>
+      repo.write("source/demo/demo.php", demoMainFile("1.1.0").replace(" * Version: 1.1.0\n", "")),
+    ),
+    expected: [at("demo/1.1.0.yaml", 4, 9, 'has no "Version:" line in its plugin header')],
+  },
+  {
+    name: "the pinned main file does not define the version constant",
+    mutate: pinToNewSource("1.1.0.yaml", (repo) =>
+      repo.write("source/demo/demo.php", demoMainFile("1.1.0").replace("DEMO_VERSION", "DEMO_V")),
+    ),
+    expected: [at("demo/1.1.0.yaml", 4, 9, "has no define('DEMO_VERSION', '...')")],
+  },
+  {
+    name: "the packaged main file does not contain api_base",
+    mutate: setField("plugin.yaml", "api_base", "https://api.other.example/api"),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        4,
+        9,
+        "source: packaged demo.php does not contain the api_base https://api.other.example/api",
+      ),
+      at(
+        "demo/1.1.0.yaml",
+        4,
+        9,
+        "source: packaged demo.php does not contain the api_base https://api.other.example/api",
+      ),
+    ],
+  },
+
+  // --- every problem in one run -----------------------------------------------------------------
+  {
+    name: "three problems in three files: all reported in one run, sorted by file",
+    mutate: all(
+      setField("plugin.yaml", "retain", "-1"),
+      setField("1.1.0.yaml", "rollout", "0"),
+      setField("1.0.0.yaml", "status", "relased"),
+    ),
+    expected: [
+      at("demo/1.0.0.yaml", 2, 9, `status: expected one of ${STATUSES}, found "relased"`),
+      at("demo/1.1.0.yaml", 6, 10, "rollout: expected at least 1, found number 0"),
+      at("demo/plugin.yaml", 13, 9, "retain: expected at least 0, found number -1"),
+    ],
+  },
+];
+
+function listFiles(root: string, relative = ""): string[] {
+  return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    return entry.isDirectory() ? listFiles(root, child) : [child];
+  });
+}
+
+/** Every file below `root` with its bytes. */
+function snapshot(root: string): Map<string, Buffer> {
+  return new Map(
+    listFiles(root)
+      .sort()
+      .map((file) => [file, readFileSync(path.join(root, file))]),
+  );
+}
+
+/** The problem lines of the CLI's stderr (`file:line:col message`), parsed. */
+function problemsIn(stderr: string): { file: string; line: number; col: number; message: string }[] {
+  return stderr.split("\n").flatMap((text) => {
+    const match = /^(\S+):(\d+):(\d+) (.*)$/.exec(text);
+    if (!match) return [];
+    const [, file = "", line = "", col = "", message = ""] = match;
+    return [{ file, line: Number(line), col: Number(col), message }];
+  });
+}
+
+/**
+ * The template repository copied to a new folder, without its output and package cache. A copy
+ * (instead of createDemoRepo per case) skips git init and the commits: most of a case's time.
+ */
+function copyRepository(template: DemoRepo): DemoRepo {
+  const root = mkdtempSync(path.join(tmpdir(), "feedwright-validation-"));
+  cpSync(template.root, root, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (source) => !["dist", ".feedwright"].includes(path.relative(template.root, source)),
+  });
+  const repo: DemoRepo = {
+    root,
+    pins: template.pins,
+    write(relativePath, content) {
+      mkdirSync(path.dirname(path.join(root, relativePath)), { recursive: true });
+      writeFileSync(path.join(root, relativePath), content);
+    },
+    read: (relativePath) => readFileSync(path.join(root, relativePath), "utf8"),
+    remove: (relativePath) => rmSync(path.join(root, relativePath), { recursive: true, force: true }),
+    git: (...args) =>
+      execFileSync("git", args, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim(),
+    commit(message) {
+      repo.git("add", "-A");
+      repo.git("commit", "-q", "--allow-empty", "-m", message);
+      return repo.git("rev-parse", "HEAD");
+    },
+    async feedwright(...args) {
+      let stdout = "";
+      let stderr = "";
+      const code = await main(args, {
+        cwd: root,
+        env: TEST_ENV,
+        stdout: (text) => {
+          stdout += text;
+        },
+        stderr: (text) => {
+          stderr += text;
+        },
+      });
+      return { code, stdout, stderr };
+    },
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+  return repo;
+}
+
+/** Exactly these problems, in this order, then the closing summary line. */
+function expectProblems(expect: ExpectStatic, stderr: string, expected: Expected[]): void {
+  expect(problemsIn(stderr)).toEqual(
+    expected.map((problem) => ({ ...problem, message: expect.stringContaining(problem.message) })),
+  );
+  const count = expected.length;
+  expect(stderr).toContain(`${count} problem${count === 1 ? "" : "s"} in the input; nothing was written\n`);
+}
+
+describe("bad input", () => {
+  let template: DemoRepo;
+  /** The output of a good build of the template, plus a file the build never writes. */
+  let previousOutput: Map<string, Buffer>;
+
+  beforeAll(async () => {
+    template = createDemoRepo();
+    // Fewer files to copy per case: objects in one pack, no sample hooks.
+    template.git("gc", "--quiet");
+    template.remove(".git/hooks");
+    const result = await template.feedwright("build", "--out", "dist", "--quiet");
+    expect(result).toMatchObject({ code: 0 });
+    previousOutput = snapshot(path.join(template.root, "dist"));
+    expect([...previousOutput.keys()]).toContain("plugins/demo/demo-v1.1.0.zip");
+    previousOutput.set("keep.txt", Buffer.from("not written by feedwright\n"));
+  });
+  afterAll(() => template.cleanup());
+
+  /** A fresh copy of the template: git history included, no output, a cold package cache. */
+  function copyOfTemplate(onTestFinished: (cleanup: () => void) => void): DemoRepo {
+    const repo = copyRepository(template);
+    onTestFinished(() => repo.cleanup());
+    return repo;
+  }
+
+  /** dist/ as a good build left it, plus keep.txt. */
+  function placePreviousOutput(repo: DemoRepo): void {
+    for (const [file, bytes] of previousOutput) repo.write(`dist/${file}`, bytes);
+  }
+
+  /** Same files, same bytes, and no staging or previous folder left beside it. */
+  function expectOutputUntouched(expect: ExpectStatic, repo: DemoRepo): void {
+    expect(snapshot(path.join(repo.root, "dist"))).toEqual(previousOutput);
+    expect(readdirSync(repo.root).filter((name) => name.startsWith("dist"))).toEqual(["dist"]);
+  }
+
+  // Each case has its own repository and output folder, so they can run side by side.
+  it.concurrent.for(cases)("$name", async ({ mutate, expected }, { expect, onTestFinished }) => {
+    const repo = copyOfTemplate(onTestFinished);
+    mutate(repo);
+    placePreviousOutput(repo);
+
+    const build = await repo.feedwright("build", "--out", "dist");
+    expectProblems(expect, build.stderr, expected);
+    expect(build.code).toBe(1);
+    expectOutputUntouched(expect, repo);
+
+    const validate = await repo.feedwright("validate");
+    expectProblems(expect, validate.stderr, expected);
+    expect(validate.code).toBe(1);
+    expectOutputUntouched(expect, repo);
+  });
+
+  it("covers at least 30 kinds of bad input", () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+  });
+});
