@@ -195,6 +195,19 @@ describe("building a scratch repository", () => {
     repo.remove("releases/demo/1.2.0.yaml");
   });
 
+  it("checks a changed api_base again even when every package is in the cache", async () => {
+    await buildJson();
+    const pluginYaml = repo.read("releases/demo/plugin.yaml");
+    repo.write(
+      "releases/demo/plugin.yaml",
+      pluginYaml.replace("https://api.example.com/api", "https://api.other.example/api"),
+    );
+    const result = await repo.feedwright("build", "--out", "dist", "--quiet");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("does not contain the api_base https://api.other.example/api");
+    repo.write("releases/demo/plugin.yaml", pluginYaml);
+  });
+
   it("hands 'latest' back to the newest good release when the latest is deprecated", async () => {
     const original = repo.read("releases/demo/1.1.0.yaml");
     repo.write("releases/demo/1.1.0.yaml", original.replace('status: "update_ready"', 'status: "deprecated"'));

@@ -53,9 +53,16 @@ export interface PackagingContext {
 }
 
 /**
- * Check every built release's source (pinned commit present, main file there) and, unless
- * `checkOnly`, package those the plan packages. `validate` uses the check alone.
+ * What is done for a built release:
+ * - "package": everything, the ZIP kept in the cache (the build, for packaged releases);
+ * - "check": everything the build checks, recorded sha256 included, but nothing written
+ *   (validate; a ZIP not in the cache is made in memory);
+ * - "source": only that the pinned source and its main file exist (the build, for releases
+ *   beyond retention, so a no-op rebuild zips nothing).
  */
+type PackagingMode = "package" | "check" | "source";
+
+/** Check every built release and package those the plan packages; `validate` checks only. */
 export async function buildPackages(
   plugins: PluginPlan[],
   context: PackagingContext,
@@ -69,7 +76,8 @@ export async function buildPackages(
       const report = (field: string, message: string) =>
         problems.push({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
-        const built = await buildPackage(plugin, release, context, report, checkOnly || !release.packaged);
+        const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
+        const built = await buildPackage(plugin, release, context, report, mode);
         if (!built) continue;
         const recorded = release.definition.sha256;
         if (recorded && recorded !== built.facts.sha256) {
@@ -79,6 +87,7 @@ export async function buildPackages(
           );
           continue;
         }
+        if (mode !== "package") continue;
         packages.push(built);
         context.onProgress?.({
           slug: plugin.slug,
@@ -131,7 +140,7 @@ async function buildPackage(
   release: ReleasePlan,
   context: PackagingContext,
   report: (field: string, message: string) => void,
-  checkOnly: boolean,
+  mode: PackagingMode,
 ): Promise<BuiltPackage | null> {
   const { definition } = plugin;
   const snapshot = await readSnapshot(plugin, release, context);
@@ -145,7 +154,7 @@ async function buildPackage(
     );
     return null;
   }
-  if (checkOnly) return null;
+  if (mode === "source") return null;
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
   const key = await hash(
     JSON.stringify({
@@ -157,6 +166,8 @@ async function buildPackage(
       platform: definition.platform,
       mainFile: definition.main_file,
       versionConstant: definition.version_constant,
+      // Not in the bytes, but checked in them: a new api_base must be checked again.
+      apiBase: definition.api_base,
       date: date.toISOString(),
       files: files.map((file) => [file.path, file.id]),
     }),
@@ -208,9 +219,11 @@ async function buildPackage(
     md5: await hash(zip, { algorithm: "md5" }),
     size: zip.length,
   };
-  // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
-  await writeAtomically(cachedPath, zip);
-  await writeAtomically(factsPath, JSON.stringify(facts));
+  if (mode === "package") {
+    // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
+    await writeAtomically(cachedPath, zip);
+    await writeAtomically(factsPath, JSON.stringify(facts));
+  }
   return { ...base, facts, reused: false };
 }
 

@@ -57,11 +57,10 @@ export class GitRepository {
     }
   }
 
-  /** The object type of a revision, or null when this clone does not have it. */
-  async objectType(revision: string): Promise<"commit" | "tree" | null> {
+  /** The object type of a revision (commit, tree, blob, tag), or null when this clone does not have it. */
+  async objectType(revision: string): Promise<string | null> {
     try {
-      const type = (await this.git(["cat-file", "-t", revision])).trim();
-      return type === "commit" || type === "tree" ? type : null;
+      return (await this.git(["cat-file", "-t", revision])).trim() || null;
     } catch {
       return null;
     }
@@ -138,6 +137,9 @@ export function resolveLinkInside(linkPath: string, target: string): string | nu
 export async function snapshotFromGit(repo: GitRepository, revision: string, folder: string): Promise<SourceSnapshot> {
   const type = await repo.objectType(revision);
   if (!type) throw new SourceError(`git object ${revision} is not in this clone`);
+  if (type !== "commit" && type !== "tree") {
+    throw new SourceError(`${revision} is a git ${type}, not a commit or tree: pin the commit that holds the source`);
+  }
   const listed = await repo.listTree(revision, folder);
   const links = listed.filter((entry) => entry.mode === "120000");
   const linkTargets = await repo.readBlobs(links.map((link) => link.id));
