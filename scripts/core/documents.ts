@@ -194,6 +194,7 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
     main_file: plugin.definition.main_file,
     version_constant: plugin.definition.version_constant,
     platform: plugin.definition.platform,
+    private: plugin.definition.private,
     latest: plugin.latest,
     releases: plugin.releases
       .filter((release) => release.built)
