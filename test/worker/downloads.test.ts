@@ -1,0 +1,106 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { signDownload } from "../../worker/src/auth.ts";
+import { call, expectJsonError } from "./helpers.ts";
+
+async function assetText(path: string): Promise<string> {
+  return (await env.ASSETS.fetch(new Request(`https://assets.invalid${path}`))).text();
+}
+
+async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+async function downloadStats(): Promise<{
+  total: number;
+  by_kind: Record<string, number>;
+  by_version: Record<string, number>;
+}> {
+  const response = await call("/api/plugins/demo/stats/?refresh=1", {
+    headers: { authorization: "Bearer test-admin-token" },
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { downloads: never }).downloads;
+}
+
+describe("download", () => {
+  it("streams the latest stable with its name, signature and checksums, and counts it", async () => {
+    const before = await downloadStats();
+    const response = await call("/api/plugins/demo/download/");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="demo-v1.4.0.zip"');
+    const bytes = await response.arrayBuffer();
+    const releases = JSON.parse(await assetText("/plugins/demo/releases.json"));
+    const latest = releases.releases.find((release: { version: string }) => release.version === "1.4.0");
+    expect(await sha256Hex(bytes)).toBe(latest.sha256);
+    expect(response.headers.get("x-checksum-sha256")).toBe(latest.sha256);
+    expect(response.headers.get("content-length")).toBe(String(bytes.byteLength));
+    expect(response.headers.get("x-content-signature")).toBe(
+      (await assetText("/plugins/demo/demo-v1.4.0.zip.sig")).split("\n")[0],
+    );
+    const after = await downloadStats();
+    expect(after.total).toBe(before.total + 1);
+    expect(after.by_kind.manual).toBe((before.by_kind.manual ?? 0) + 1);
+  });
+
+  it("counts WordPress's own fetches as automatic, and direct package URLs too", async () => {
+    const before = await downloadStats();
+    const auto = await call("/api/plugins/demo/download/?version=1.1.0", {
+      headers: { "user-agent": "WordPress/6.7; https://site.example" },
+    });
+    expect(auto.status).toBe(200);
+    await auto.arrayBuffer();
+    const direct = await call("/plugins/demo/demo-v1.2.0.zip");
+    expect(direct.status).toBe(200);
+    await direct.arrayBuffer();
+    const after = await downloadStats();
+    expect(after.by_kind.auto_update).toBe((before.by_kind.auto_update ?? 0) + 1);
+    expect(after.by_version["1.1.0"]).toBe((before.by_version["1.1.0"] ?? 0) + 1);
+    expect(after.by_version["1.2.0"]).toBe((before.by_version["1.2.0"] ?? 0) + 1);
+  });
+
+  it.each([
+    ["a draft", "/api/plugins/demo/download/?version=2.1.0", 404, "no_release"],
+    ["a version that does not exist", "/api/plugins/demo/download/?version=7.0.0", 404, "no_release"],
+    ["a version that is not one", "/api/plugins/demo/download/?version=latest!", 400, "invalid_version"],
+    ["an unknown plugin", "/api/plugins/nope/download/", 404, "unknown_plugin"],
+    ["an unknown package file", "/plugins/demo/demo-v7.0.0.zip", 404, "no_release"],
+  ])("refuses %s", async (_name, path, status, code) => {
+    await expectJsonError(await call(path), status, code);
+  });
+
+  it("refuses POST with 405", async () => {
+    await expectJsonError(await call("/api/plugins/demo/download/", { method: "POST" }), 405, "method_not_allowed");
+    await expectJsonError(await call("/plugins/demo/demo-v1.1.0.zip", { method: "DELETE" }), 405, "method_not_allowed");
+  });
+});
+
+describe("private downloads", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const signed = async (expires: number, version = "1.0.0") =>
+    `?version=${version}&expires=${expires}&signature=${await signDownload("test-download-url-key", "secret", version, expires)}`;
+
+  it("need a signed URL: missing 401, expired 403, tampered 403", async () => {
+    await expectJsonError(await call("/api/plugins/secret/download/"), 401, "signature_required");
+    await expectJsonError(await call("/plugins/secret/secret-v1.0.0.zip"), 401, "signature_required");
+    await expectJsonError(
+      await call(`/api/plugins/secret/download/${await signed(now() - 10)}`),
+      403,
+      "signature_expired",
+    );
+    const valid = await signed(now() + 600);
+    const tampered = valid.replace(/.$/, (last) => (last === "0" ? "1" : "0"));
+    await expectJsonError(await call(`/api/plugins/secret/download/${tampered}`), 403, "signature_invalid");
+    const forAnotherVersion = (await signed(now() + 600, "9.0.0")).replace("version=9.0.0", "version=1.0.0");
+    await expectJsonError(await call(`/api/plugins/secret/download/${forAnotherVersion}`), 403, "signature_invalid");
+  });
+
+  it("stream with a valid signature, never cached publicly", async () => {
+    const response = await call(`/api/plugins/secret/download/${await signed(now() + 600)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("private, no-store");
+    expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+});

@@ -1,0 +1,72 @@
+/**
+ * The feed the Worker tests run against, built by the real build from an inline scratch
+ * repository: every status, a security release, a partial rollout, a release that needs a
+ * newer PHP, a beta, a draft, and a private plugin.
+ */
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { createScratchRepo, DEMO_PLUGIN_YAML, demoMainFile, releaseYaml } from "../support/scratch-repo.ts";
+
+export const FIXTURE_FEED_DIR = path.resolve(import.meta.dirname, ".feed");
+
+export async function buildFixtureFeed(outDir = FIXTURE_FEED_DIR): Promise<void> {
+  const repo = createScratchRepo();
+  try {
+    const pins: Record<string, string> = {};
+    for (const version of ["1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "2.0.0-beta.1"]) {
+      repo.write("source/demo/demo.php", demoMainFile(version));
+      pins[version] = repo.commit(`demo ${version}`);
+    }
+    repo.write("source/secret/demo.php", demoMainFile("1.0.0"));
+    const secretPin = repo.commit("secret 1.0.0");
+    const released = (version: string, extra: Record<string, string | number | boolean> = {}) =>
+      releaseYaml({
+        version,
+        status: "released",
+        released_at: "2026-01-01T00:00:00Z",
+        source: pins[version] ?? "",
+        changelog: `Changes in ${version}.`,
+        ...extra,
+      });
+    repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML);
+    repo.write(
+      "releases/demo/1.0.0.yaml",
+      released("1.0.0", { status: "deprecated", deprecation_reason: "Broke sites with old site ids." }),
+    );
+    repo.write("releases/demo/1.1.0.yaml", released("1.1.0"));
+    repo.write("releases/demo/1.2.0.yaml", released("1.2.0", { force_update: true }));
+    repo.write("releases/demo/1.3.0.yaml", released("1.3.0", { status: "update_ready", rollout: 30 }));
+    repo.write("releases/demo/1.4.0.yaml", released("1.4.0", { requires_php: "8.3" }));
+    repo.write(
+      "releases/demo/2.0.0-beta.1.yaml",
+      releaseYaml({
+        version: "2.0.0-beta.1",
+        status: "testing",
+        source: pins["2.0.0-beta.1"] ?? "",
+        changelog: "Beta.",
+      }),
+    );
+    repo.write("releases/demo/2.1.0.yaml", releaseYaml({ version: "2.1.0", status: "draft", changelog: "Not yet." }));
+    repo.write(
+      "releases/secret/plugin.yaml",
+      DEMO_PLUGIN_YAML.replace("slug: demo", "slug: secret").replace("name: Demo Plugin", "name: Secret Plugin") +
+        "private: true\n",
+    );
+    repo.write(
+      "releases/secret/1.0.0.yaml",
+      releaseYaml({
+        version: "1.0.0",
+        status: "released",
+        released_at: "2026-01-01T00:00:00Z",
+        source: secretPin,
+        changelog: "Private.",
+      }),
+    );
+    repo.commit("releases");
+    rmSync(outDir, { recursive: true, force: true });
+    const result = await repo.feedwright("build", "--out", outDir, "--quiet");
+    if (result.code !== 0) throw new Error(`fixture feed did not build:\n${result.stderr}`);
+  } finally {
+    repo.cleanup();
+  }
+}

@@ -1,0 +1,40 @@
+import { env, exports } from "cloudflare:workers";
+import { apiKeyStorageKey, sha256Hex } from "../../worker/src/auth.ts";
+
+export const ORIGIN = "https://feed.example";
+let address = 0;
+
+/** A request to the Worker from its own address, so the per-IP limit is not what a test meets. */
+export function call(pathAndQuery: string, init: RequestInit & { ip?: string } = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (!headers.has("cf-connecting-ip"))
+    headers.set("cf-connecting-ip", init.ip ?? `10.9.${Math.floor(address / 250)}.${address++ % 250}`);
+  return exports.default.fetch(new Request(`${ORIGIN}${pathAndQuery}`, { ...init, headers }));
+}
+
+export function postJson(pathAndQuery: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(pathAndQuery, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** Store an API key the way `feedwright sites add` does. */
+export async function issueApiKey(siteId: string, slug = "demo"): Promise<string> {
+  const apiKey = `test-key-${siteId}-${crypto.randomUUID()}`;
+  const record = { sha256: await sha256Hex(apiKey), site_id: siteId, slug, created_at: "2026-01-01T00:00:00.000Z" };
+  await env.INSTALLATIONS.put(await apiKeyStorageKey(apiKey), JSON.stringify(record), {
+    metadata: { site_id: siteId, slug, created_at: record.created_at },
+  });
+  return apiKey;
+}
+
+export async function expectJsonError(response: Response, status: number, code: string): Promise<void> {
+  const { expect } = await import("vitest");
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toEqual(expect.any(String));
+}

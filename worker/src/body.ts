@@ -1,0 +1,57 @@
+import { ApiError, badRequest } from "./errors.ts";
+
+/** Bodies of register and health-check are small JSON objects; anything bigger is refused. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+/** Read a JSON object body (or form fields), refusing oversized and malformed input. */
+export async function readBody(request: Request): Promise<Record<string, unknown>> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const buffer = await request.arrayBuffer();
+  if (buffer.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  const text = new TextDecoder().decode(buffer);
+  const type = request.headers.get("content-type") ?? "";
+  // curl -d sends JSON labelled as a form; a body that starts with "{" is read as JSON.
+  if (type.includes("application/x-www-form-urlencoded") && !text.trimStart().startsWith("{")) {
+    return Object.fromEntries(new URLSearchParams(text));
+  }
+  if (text.trim() === "") return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw badRequest("the body is not valid JSON", "malformed_json");
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw badRequest("the body must be a JSON object", "malformed_json");
+  }
+  return value as Record<string, unknown>;
+}
+
+function tooLarge(): ApiError {
+  return new ApiError(413, "payload_too_large", `the body is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+/** A field as a short string: strings as they are, numbers written out; anything else a 400. */
+export function stringField(
+  body: Record<string, unknown>,
+  name: string,
+  { required, pattern, max = 64 }: { required: boolean; pattern?: RegExp; max?: number },
+): string | null {
+  const value = body[name];
+  if (value === undefined || value === null || value === "") {
+    if (required) throw badRequest(`${name} is required`, "invalid_field");
+    return null;
+  }
+  if (typeof value !== "string" && typeof value !== "number") {
+    throw badRequest(
+      `${name}: expected a string, found ${Array.isArray(value) ? "a list" : typeof value}`,
+      "invalid_field",
+    );
+  }
+  const text = String(value);
+  if (text.length > max || (pattern && !pattern.test(text))) {
+    throw badRequest(`${name}: "${text.slice(0, 40)}" is not a valid ${name}`, "invalid_field");
+  }
+  return text;
+}

@@ -1,0 +1,332 @@
+/**
+ * feedwright's Worker: the original service's API (/api/plugins/<slug>/...) in front of the
+ * static feed. Static files are served by the platform without this code; it runs for /api/*
+ * and for package downloads, which are counted and, for private plugins, need a signed URL.
+ */
+import { authenticateSite, checkSignedDownload, requireAdmin, signDownload } from "./auth.ts";
+import { readBody, stringField } from "./body.ts";
+import { decideUpdate, normaliseVersion, rolloutBucket } from "./check-update.ts";
+import { type DownloadCounter, downloadKind } from "./downloads.ts";
+import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
+import { healthOf, recordInstallation, SITE_ID_PATTERN, VERSION_PATTERN } from "./installations.ts";
+import { findRelease, loadPlugin, type PublishedPlugin, type PublishedRelease, SLUG_PATTERN } from "./releases.ts";
+import { computeStats, statsKey } from "./stats.ts";
+
+export { DownloadCounter } from "./downloads.ts";
+
+export interface Env {
+  ASSETS: Fetcher;
+  INSTALLATIONS: KVNamespace;
+  DOWNLOAD_COUNTER: DurableObjectNamespace<DownloadCounter>;
+  RATE_LIMIT_IP: RateLimit;
+  RATE_LIMIT_SITE: RateLimit;
+  /** Secrets: never in the bundle or the config. */
+  ADMIN_TOKEN?: string;
+  DOWNLOAD_URL_KEY?: string;
+  /** Days an installation stays listed without a health check. */
+  INSTALLATION_TTL_DAYS?: string;
+}
+
+interface Context {
+  request: Request;
+  url: URL;
+  env: Env;
+  ctx: ExecutionContext;
+  slug: string;
+  now: Date;
+}
+
+type Handler = (context: Context) => Promise<Response>;
+
+const ROUTES: Record<string, { methods: string[]; handle: Handler }> = {
+  "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
+  info: { methods: ["GET", "HEAD"], handle: info },
+  download: { methods: ["GET", "HEAD"], handle: download },
+  register: { methods: ["POST"], handle: register },
+  "health-check": { methods: ["POST"], handle: healthCheck },
+  stats: { methods: ["GET"], handle: stats },
+};
+
+const API_PATH = /^\/api\/plugins\/([^/]+)\/([^/]+)\/?$/;
+const STATIC_PACKAGE_PATH = /^\/plugins\/([^/]+)\/([^/]+\.zip)$/;
+
+export default {
+  async fetch(request, env, ctx): Promise<Response> {
+    try {
+      return await route(request, env, ctx);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  },
+
+  async scheduled(_controller, env, ctx): Promise<void> {
+    ctx.waitUntil(refreshAllStats(env, new Date()));
+  },
+} satisfies ExportedHandler<Env>;
+
+async function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const url = new URL(request.url);
+  const now = new Date();
+  await limitRate(env.RATE_LIMIT_IP, `ip:${request.headers.get("cf-connecting-ip") ?? "unknown"}`);
+
+  const packagePath = STATIC_PACKAGE_PATH.exec(url.pathname);
+  if (packagePath?.[1] && packagePath[2]) {
+    return servePackageFile({ request, url, env, ctx, slug: packagePath[1], now }, packagePath[2]);
+  }
+  const match = API_PATH.exec(url.pathname);
+  if (!match?.[1] || !match[2]) throw notFound(`no API route ${url.pathname}`);
+  const [, slug, action] = match;
+  const routeFor = ROUTES[action];
+  if (!routeFor) throw notFound(`no action "${action}": expected one of ${Object.keys(ROUTES).join(", ")}`);
+  if (!routeFor.methods.includes(request.method)) {
+    throw new ApiError(405, "method_not_allowed", `${action} accepts ${routeFor.methods.join(", ")}`, {
+      allow: routeFor.methods.join(", "),
+    });
+  }
+  if (!SLUG_PATTERN.test(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
+  return routeFor.handle({ request, url, env, ctx, slug, now });
+}
+
+async function limitRate(limiter: RateLimit, key: string): Promise<void> {
+  const { success } = await limiter.limit({ key });
+  if (!success) throw new ApiError(429, "rate_limited", "too many requests; retry later", { "retry-after": "60" });
+}
+
+function apiUrl(context: Context, action: string, query = ""): string {
+  return `${context.url.origin}/api/plugins/${context.slug}/${action}/${query}`;
+}
+
+async function checkUpdate(context: Context): Promise<Response> {
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const fields: Record<string, unknown> = Object.fromEntries(context.url.searchParams);
+  if (context.request.method === "POST") Object.assign(fields, await readBody(context.request));
+  const currentText = stringField(fields, "current_version", { required: true, max: 64 }) ?? "";
+  const currentVersion = normaliseVersion(currentText);
+  if (!currentVersion)
+    throw badRequest(`current_version: "${currentText.slice(0, 40)}" is not a version`, "invalid_version");
+  const channel = stringField(fields, "channel", { required: false, pattern: /^(stable|beta)$/ }) ?? "stable";
+  const siteId = stringField(fields, "site_id", { required: false, pattern: SITE_ID_PATTERN, max: 128 });
+  const phpVersion = stringField(fields, "php_version", { required: false, pattern: VERSION_PATTERN });
+  const wpVersion = stringField(fields, "wp_version", { required: false, pattern: VERSION_PATTERN });
+  // Sites that do not send an id are placed by their address, which is stable enough for a rollout.
+  const siteKey = siteId ? `site:${siteId}` : `ip:${context.request.headers.get("cf-connecting-ip") ?? "unknown"}`;
+  const decision = await decideUpdate(plugin, {
+    currentVersion,
+    channel: channel as "stable" | "beta",
+    phpVersion,
+    wpVersion,
+    bucketFor: (release) => rolloutBucket(plugin.slug, release.version, siteKey),
+  });
+  const described = decision.offered ?? findRelease(plugin, plugin.latest[channel as "stable" | "beta"] ?? "");
+  const signedQuery = plugin.private && described ? await signedDownloadQuery(context, plugin, described) : null;
+  return jsonResponse({
+    update_available: decision.offered !== null,
+    current_version: currentText,
+    latest_version: described?.version ?? null,
+    latest_version_code: described?.version_code ?? null,
+    download_url: described
+      ? apiUrl(context, "download", signedQuery ?? `?version=${encodeURIComponent(described.version)}`)
+      : null,
+    changelog: described?.changelog ?? "",
+    info_url: apiUrl(context, "info"),
+    force_update: decision.forced,
+    checksum: described?.sha256 ?? null,
+    file_size: described?.size ?? null,
+    requires_php: described?.requires_php ?? null,
+    tested_wp: described?.tested_wp ?? null,
+    autoupdate: decision.offered !== null && (decision.forced || decision.offered.autoupdate),
+    channel,
+    signature_url: described?.file ? `${context.url.origin}/plugins/${plugin.slug}/${described.file}.sig` : null,
+    ...(decision.current?.status === "deprecated"
+      ? { current_deprecated: true, deprecation_reason: decision.current.deprecation_reason ?? "" }
+      : {}),
+  });
+}
+
+/**
+ * A private plugin's download URL is signed only for a site that proves who it is; anyone
+ * else gets the plain URL, which answers 401.
+ */
+async function signedDownloadQuery(
+  context: Context,
+  plugin: PublishedPlugin,
+  release: PublishedRelease,
+): Promise<string | null> {
+  const key = context.env.DOWNLOAD_URL_KEY;
+  if (!key || !context.request.headers.has("authorization")) return null;
+  await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
+  const expires = Math.floor(context.now.getTime() / 1000) + 3600;
+  const signature = await signDownload(key, plugin.slug, release.version, expires);
+  return `?version=${encodeURIComponent(release.version)}&expires=${expires}&signature=${signature}`;
+}
+
+async function info(context: Context): Promise<Response> {
+  await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const beta = context.url.searchParams.get("channel") === "beta";
+  const document = await context.env.ASSETS.fetch(
+    new Request(`https://assets.invalid/plugins/${context.slug}/${beta ? "info-beta.json" : "info.json"}`),
+  );
+  if (!document.ok) throw notFound(`no ${beta ? "beta" : "stable"} release of "${context.slug}"`, "no_release");
+  return new Response(context.request.method === "HEAD" ? null : document.body, {
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=60" },
+  });
+}
+
+async function download(context: Context): Promise<Response> {
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const requested = context.url.searchParams.get("version");
+  const version = requested === null ? plugin.latest.stable : normaliseVersion(requested);
+  if (requested !== null && !version)
+    throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
+  const release = version ? findRelease(plugin, version) : null;
+  if (!release)
+    throw notFound(
+      requested === null ? `"${plugin.slug}" has no stable release` : `no release ${version} of "${plugin.slug}"`,
+      "no_release",
+    );
+  return servePackage(context, plugin, release);
+}
+
+/** /plugins/<slug>/<file>.zip, requested directly: the same counting and the same rules. */
+async function servePackageFile(context: Context, fileName: string): Promise<Response> {
+  if (!["GET", "HEAD"].includes(context.request.method)) {
+    throw new ApiError(405, "method_not_allowed", "packages accept GET, HEAD", { allow: "GET, HEAD" });
+  }
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const release =
+    fileName === `${plugin.slug}-latest.zip`
+      ? findRelease(plugin, plugin.latest.stable ?? "")
+      : (plugin.releases.find((candidate) => candidate.file === fileName) ?? null);
+  if (!release) throw notFound(`no package ${fileName}`, "no_release");
+  return servePackage(context, plugin, release);
+}
+
+async function servePackage(context: Context, plugin: PublishedPlugin, release: PublishedRelease): Promise<Response> {
+  if (!release.packaged || !release.file) {
+    throw new ApiError(404, "not_retained", `${release.version} is no longer kept for download`);
+  }
+  if (plugin.private) {
+    await checkSignedDownload(
+      context.url,
+      context.env.DOWNLOAD_URL_KEY,
+      plugin.slug,
+      release.version,
+      Math.floor(context.now.getTime() / 1000),
+    );
+  }
+  const asset = await context.env.ASSETS.fetch(
+    new Request(`https://assets.invalid/plugins/${plugin.slug}/${release.file}`),
+  );
+  if (!asset.ok || !asset.body)
+    throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
+  if (context.request.method === "GET") {
+    const counter = context.env.DOWNLOAD_COUNTER.get(context.env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
+    await counter.record(
+      release.version,
+      context.now.toISOString().slice(0, 10),
+      downloadKind(context.request, context.url),
+    );
+  }
+  return new Response(context.request.method === "HEAD" ? null : asset.body, {
+    headers: {
+      "content-type": "application/zip",
+      "content-length": String(release.size ?? ""),
+      "content-disposition": `attachment; filename="${release.file}"`,
+      "x-content-signature": release.signatures[0]?.signature ?? "",
+      "x-checksum-sha256": release.sha256 ?? "",
+      "x-checksum-md5": release.md5 ?? "",
+      "cache-control": plugin.private ? "private, no-store" : "public, max-age=300",
+    },
+  });
+}
+
+async function siteReport(context: Context, required: { status: boolean }) {
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const key = await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
+  const body = await readBody(context.request);
+  const siteId = stringField(body, "site_id", { required: true, pattern: SITE_ID_PATTERN, max: 128 }) ?? "";
+  if (siteId !== key.site_id)
+    throw new ApiError(403, "forbidden", `this API key belongs to another site than "${siteId}"`);
+  await limitRate(context.env.RATE_LIMIT_SITE, `site:${plugin.slug}:${siteId}`);
+  const versionText = stringField(body, "version", { required: true, pattern: VERSION_PATTERN }) ?? "";
+  const version = normaliseVersion(versionText);
+  if (!version) throw badRequest(`version: "${versionText}" is not a version`, "invalid_version");
+  const status = stringField(body, "status", { required: required.status, max: 32 });
+  stringField(body, "last_sync", { required: false, max: 64 });
+  return {
+    plugin,
+    siteId,
+    version,
+    status,
+    wpVersion: stringField(body, "wp_version", { required: false, pattern: VERSION_PATTERN }),
+    phpVersion: stringField(body, "php_version", { required: false, pattern: VERSION_PATTERN }),
+  };
+}
+
+function ttlSeconds(env: Env): number {
+  const days = Number(env.INSTALLATION_TTL_DAYS ?? "30");
+  return Math.max(1, Number.isFinite(days) ? days : 30) * 86_400;
+}
+
+async function register(context: Context): Promise<Response> {
+  const report = await siteReport(context, { status: false });
+  const health = healthOf(report.plugin, report.version, null);
+  const { written } = await recordInstallation(context.env.INSTALLATIONS, {
+    slug: report.plugin.slug,
+    siteId: report.siteId,
+    version: report.version,
+    wpVersion: report.wpVersion,
+    phpVersion: report.phpVersion,
+    health,
+    now: context.now,
+    ttlSeconds: ttlSeconds(context.env),
+  });
+  return jsonResponse(
+    { registered: true, site_id: report.siteId, version: report.version, health, updated: written },
+    201,
+  );
+}
+
+async function healthCheck(context: Context): Promise<Response> {
+  const report = await siteReport(context, { status: true });
+  const health = healthOf(report.plugin, report.version, report.status);
+  const { written } = await recordInstallation(context.env.INSTALLATIONS, {
+    slug: report.plugin.slug,
+    siteId: report.siteId,
+    version: report.version,
+    wpVersion: report.wpVersion,
+    phpVersion: report.phpVersion,
+    health,
+    now: context.now,
+    ttlSeconds: ttlSeconds(context.env),
+  });
+  return jsonResponse({
+    site_id: report.siteId,
+    health,
+    latest_version: report.plugin.latest.stable,
+    updated: written,
+  });
+}
+
+async function stats(context: Context): Promise<Response> {
+  requireAdmin(context.request, context.env.ADMIN_TOKEN);
+  await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const stored =
+    context.url.searchParams.get("refresh") === "1"
+      ? null
+      : await context.env.INSTALLATIONS.get(statsKey(context.slug), "json");
+  if (stored) return jsonResponse(stored);
+  const fresh = await computeStats(context.env.INSTALLATIONS, context.env.DOWNLOAD_COUNTER, context.slug, context.now);
+  await context.env.INSTALLATIONS.put(statsKey(context.slug), JSON.stringify(fresh));
+  return jsonResponse(fresh);
+}
+
+async function refreshAllStats(env: Env, now: Date): Promise<void> {
+  const feed = await env.ASSETS.fetch(new Request("https://assets.invalid/feed.json"));
+  if (!feed.ok) return;
+  const { plugins } = (await feed.json()) as { plugins: Record<string, unknown> };
+  for (const slug of Object.keys(plugins)) {
+    const fresh = await computeStats(env.INSTALLATIONS, env.DOWNLOAD_COUNTER, slug, now);
+    await env.INSTALLATIONS.put(statsKey(slug), JSON.stringify(fresh));
+  }
+}
