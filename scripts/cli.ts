@@ -11,6 +11,7 @@ import { formatProblem, InputError } from "./core/problems.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
 import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
+import { addSite, listSites, revokeSite, WranglerError } from "./sites.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "./verify.ts";
 
 export const EXIT_OK = 0;
@@ -180,6 +181,75 @@ Examples:
       },
     );
 
+  const sites = program
+    .command("sites")
+    .description("Issue, revoke and list the API keys installed sites use for register and health-check.");
+  const kvOptions = (command: Command) =>
+    command
+      .option("--remote", "the deployed KV namespace (default: local, what npm run dev uses)")
+      .option("--env <name>", "wrangler environment for --remote (staging, production)")
+      .option("--persist-to <dir>", "local KV state folder (default .wrangler/state)");
+  const targetOf = (options: { remote?: boolean; env?: string; persistTo?: string }) => ({
+    remote: options.remote ?? false,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.persistTo ? { persistTo: path.resolve(io.cwd, options.persistTo) } : {}),
+  });
+  kvOptions(
+    sites
+      .command("add")
+      .description("Issue an API key for a site (printed once; only its hash is stored).")
+      .argument("<site-id>", "the site's id, as its plugin sends it")
+      .requiredOption("--slug <slug>", 'the plugin the key is for ("*" for all)')
+      .option("--key <key>", "store an existing key (sites of the original service keep theirs)"),
+  )
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ feedwright sites add 123 --slug igny8-wp-bridge\n  $ feedwright sites add 123 --slug igny8-wp-bridge --key "$OLD_KEY" --remote --env production',
+    )
+    .action(
+      async (
+        siteId: string,
+        options: { slug: string; key?: string; remote?: boolean; env?: string; persistTo?: string },
+      ) => {
+        if (!/^[A-Za-z0-9._:-]{1,128}$/.test(siteId))
+          throw new UsageError(`site id "${siteId}": expected letters, digits, . _ : - (at most 128)`);
+        if (options.slug !== "*" && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(options.slug))
+          throw new UsageError(`--slug: "${options.slug}" is not a plugin slug`);
+        if (options.key !== undefined && !/^\S{8,256}$/.test(options.key))
+          throw new UsageError("--key: expected 8 to 256 characters without spaces");
+        const added = await addSite(targetOf(options), {
+          siteId,
+          slug: options.slug,
+          ...(options.key ? { apiKey: options.key } : {}),
+          now: new Date(),
+        });
+        io.stdout(`${added.apiKey}\n`);
+        io.stderr(
+          `issued an API key for site ${siteId} (${options.slug}), stored as ${added.storageKey}; it is not shown again\n`,
+        );
+      },
+    );
+  kvOptions(
+    sites
+      .command("revoke")
+      .description("Revoke every API key of a site.")
+      .argument("<site-id>")
+      .option("--slug <slug>", "only the keys for this plugin"),
+  )
+    .addHelpText("after", "\nExample:\n  $ feedwright sites revoke 123 --remote --env production")
+    .action(async (siteId: string, options: { slug?: string; remote?: boolean; env?: string; persistTo?: string }) => {
+      const revoked = await revokeSite(targetOf(options), { siteId, ...(options.slug ? { slug: options.slug } : {}) });
+      io.stderr(`revoked ${revoked.length} key(s) of site ${siteId}\n`);
+      if (revoked.length === 0) exitCode = EXIT_INPUT;
+    });
+  kvOptions(sites.command("list").description("List the sites that have API keys (never the keys)."))
+    .addHelpText("after", "\nExample:\n  $ feedwright sites list --remote --env production")
+    .action(async (options: { remote?: boolean; env?: string; persistTo?: string }) => {
+      for (const key of await listSites(targetOf(options))) {
+        io.stdout(`${key.metadata.site_id}\t${key.metadata.slug}\t${key.metadata.created_at}\t${key.name}\n`);
+      }
+    });
+
   const keys = program.command("keys").description("Create signing keys and show the public key a plugin pins.");
   keys
     .command("generate")
@@ -255,7 +325,7 @@ Examples:
       io.stderr(`error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof MissingKeyError) {
+    if (error instanceof MissingKeyError || error instanceof WranglerError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT_INPUT;
     }

@@ -1,0 +1,105 @@
+/**
+ * `feedwright sites add|revoke|list`: API keys for installed sites. A key is shown once and
+ * stored only as its SHA-256 (KV key `apikey:<first 16 hex>`, the record in the value, the
+ * site and plugin in the metadata so a list needs no reads). Local (wrangler's local KV in
+ * .wrangler/state, what `npm run dev` uses) or remote (the deployed namespace), both through
+ * wrangler's own CLI so there is one code path.
+ */
+import { execFile } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");
+// Run with this Node (the pinned one): wrangler's own shebang would pick whatever is on PATH.
+const WRANGLER = path.join(FEEDWRIGHT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
+export const WRANGLER_CONFIG = path.join(FEEDWRIGHT_ROOT, "worker", "wrangler.jsonc");
+export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
+
+export class WranglerError extends Error {}
+
+export interface KvTarget {
+  remote: boolean;
+  /** wrangler environment (staging, production) for remote use. */
+  env?: string;
+  /** Where local KV lives (default: the one `npm run dev` uses). */
+  persistTo?: string;
+}
+
+export interface SiteKeyMetadata {
+  site_id: string;
+  slug: string;
+  created_at: string;
+}
+
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** Must match worker/src/auth.ts apiKeyStorageKey(). */
+export function apiKeyStorageKey(apiKey: string): string {
+  return `apikey:${sha256Hex(apiKey).slice(0, 16)}`;
+}
+
+export function generateApiKey(): string {
+  return `fw_${randomBytes(24).toString("base64url")}`;
+}
+
+async function wrangler(target: KvTarget, args: string[]): Promise<string> {
+  const location = target.remote
+    ? ["--remote", ...(target.env ? ["--env", target.env] : [])]
+    : ["--local", "--persist-to", target.persistTo ?? LOCAL_STATE];
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [WRANGLER, ...args, "--binding", "INSTALLATIONS", "--config", WRANGLER_CONFIG, ...location],
+      {
+        env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+        maxBuffer: 64 * 1024 * 1024,
+      },
+    );
+    return stdout;
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
+    throw new WranglerError(
+      `wrangler ${args.slice(0, 3).join(" ")} failed: ${stderr.split("\n").slice(-3).join(" ") || String(error)}`,
+    );
+  }
+}
+
+export async function addSite(
+  target: KvTarget,
+  input: { siteId: string; slug: string; apiKey?: string; now: Date },
+): Promise<{ apiKey: string; storageKey: string }> {
+  const apiKey = input.apiKey ?? generateApiKey();
+  const metadata: SiteKeyMetadata = { site_id: input.siteId, slug: input.slug, created_at: input.now.toISOString() };
+  const record = { sha256: sha256Hex(apiKey), ...metadata };
+  const storageKey = apiKeyStorageKey(apiKey);
+  await wrangler(target, [
+    "kv",
+    "key",
+    "put",
+    storageKey,
+    JSON.stringify(record),
+    "--metadata",
+    JSON.stringify(metadata),
+  ]);
+  return { apiKey, storageKey };
+}
+
+export async function listSites(target: KvTarget): Promise<{ name: string; metadata: SiteKeyMetadata }[]> {
+  const out = await wrangler(target, ["kv", "key", "list", "--prefix", "apikey:"]);
+  const keys = JSON.parse(out.slice(out.indexOf("["))) as { name: string; metadata?: SiteKeyMetadata }[];
+  return keys
+    .filter((key) => key.metadata)
+    .map((key) => ({ name: key.name, metadata: key.metadata as SiteKeyMetadata }));
+}
+
+export async function revokeSite(target: KvTarget, input: { siteId: string; slug?: string }): Promise<string[]> {
+  const matching = (await listSites(target)).filter(
+    (key) => key.metadata.site_id === input.siteId && (!input.slug || key.metadata.slug === input.slug),
+  );
+  for (const key of matching) await wrangler(target, ["kv", "key", "delete", key.name]);
+  return matching.map((key) => key.name);
+}
