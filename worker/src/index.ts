@@ -52,11 +52,16 @@ const STATIC_PACKAGE_PATH = /^\/plugins\/([^/]+)\/([^/]+\.zip)$/;
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
+    let response: Response;
     try {
-      return await route(request, env, ctx);
+      response = await route(request, env, ctx);
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
     }
+    // Says which answers came from this code rather than straight from the static assets.
+    const headers = new Headers(response.headers);
+    headers.set("x-served-by", "feedwright-worker");
+    return new Response(response.body, { status: response.status, headers });
   },
 
   async scheduled(_controller, env, ctx): Promise<void> {
@@ -235,7 +240,12 @@ async function servePackage(context: Context, plugin: PublishedPlugin, release: 
       "x-content-signature": release.signatures[0]?.signature ?? "",
       "x-checksum-sha256": release.sha256 ?? "",
       "x-checksum-md5": release.md5 ?? "",
-      "cache-control": plugin.private ? "private, no-store" : "public, max-age=300",
+      // A versioned package never changes; the -latest and API URLs move with each release.
+      "cache-control": plugin.private
+        ? "private, no-store"
+        : context.url.pathname.endsWith(`/${release.file}`)
+          ? "public, max-age=31536000, immutable"
+          : "public, max-age=300",
     },
   });
 }

@@ -1,0 +1,162 @@
+/**
+ * The Worker as Cloudflare runs it, from Node: routing between static assets and the Worker
+ * through wrangler's test harness, the bindings of every environment, and the deploy bundle.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parse } from "jsonc-parser";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestHarness } from "wrangler";
+import { TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
+import { buildFixtureFeed } from "./worker/fixture-feed.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const readJsonc = (file: string) => parse(readFileSync(path.join(ROOT, file), "utf8"));
+const production = readJsonc("worker/wrangler.jsonc");
+const testConfig = readJsonc("test/worker/wrangler.test.jsonc");
+
+let feedDir: string;
+beforeAll(async () => {
+  feedDir = mkdtempSync(path.join(tmpdir(), "feedwright-platform-"));
+  await buildFixtureFeed(feedDir);
+});
+afterAll(() => rmSync(feedDir, { recursive: true, force: true }));
+
+describe("routing between the static folder and the Worker", () => {
+  let server: ReturnType<typeof createTestHarness>;
+  beforeAll(async () => {
+    server = createTestHarness({
+      root: ROOT,
+      workers: [
+        {
+          config: {
+            ...testConfig,
+            main: path.join(ROOT, "worker/src/index.ts"),
+            assets: { ...testConfig.assets, directory: feedDir },
+            ratelimits: production.ratelimits,
+          },
+        },
+      ],
+    });
+    await server.listen();
+  });
+  afterAll(() => server.close());
+
+  it.each([
+    ["/", "text/html; charset=utf-8"],
+    ["/plugins/demo/info.json", "application/json; charset=utf-8"],
+    ["/plugins/demo/releases.json", "application/json; charset=utf-8"],
+    ["/feed.json", "application/json; charset=utf-8"],
+    ["/plugins/demo/demo-v1.1.0.zip.sha256", "text/plain; charset=utf-8"],
+  ])("serves %s straight from the static assets", async (pathname, contentType) => {
+    const response = await server.fetch(pathname);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe(contentType);
+    expect(response.headers.get("x-served-by")).toBeNull();
+    await response.arrayBuffer();
+  });
+
+  it("caches versioned signature files as immutable, by the _headers rules", async () => {
+    const response = await server.fetch("/plugins/demo/demo-v1.1.0.zip.sig");
+    expect(response.headers.get("x-served-by")).toBeNull();
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    await response.arrayBuffer();
+  });
+
+  it.each([
+    ["/api/plugins/demo/check-update/?current_version=1.0.0", 200],
+    ["/api/plugins/demo/info/", 200],
+    ["/api/plugins/nope/info/", 404],
+    ["/api/anything", 404],
+    ["/plugins/demo/demo-v1.1.0.zip", 200],
+    ["/plugins/secret/secret-v1.0.0.zip", 401],
+  ])("runs the Worker first for %s", async (pathname, status) => {
+    const response = await server.fetch(pathname);
+    expect(response.status).toBe(status);
+    expect(response.headers.get("x-served-by")).toBe("feedwright-worker");
+    await response.arrayBuffer();
+  });
+
+  it("serves versioned packages through the Worker, still cached as immutable", async () => {
+    const response = await server.fetch("/plugins/demo/demo-v1.1.0.zip");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="demo-v1.1.0.zip"');
+    await response.arrayBuffer();
+  });
+});
+
+describe("wrangler configuration", () => {
+  const bindingNames = (config: Record<string, unknown>) => ({
+    kv: ((config.kv_namespaces as { binding: string }[]) ?? []).map((kv) => kv.binding),
+    durableObjects: ((config.durable_objects as { bindings: { name: string }[] })?.bindings ?? []).map((b) => b.name),
+    rateLimits: ((config.ratelimits as { name: string }[]) ?? []).map((limit) => limit.name),
+    vars: Object.keys((config.vars as object) ?? {}).filter(
+      (name) => !["ADMIN_TOKEN", "DOWNLOAD_URL_KEY"].includes(name),
+    ),
+  });
+
+  it("repeats every binding in the staging and production environments, and in the test config", () => {
+    const expected = bindingNames(production);
+    expect(expected).toEqual({
+      kv: ["INSTALLATIONS"],
+      durableObjects: ["DOWNLOAD_COUNTER"],
+      rateLimits: ["RATE_LIMIT_IP", "RATE_LIMIT_SITE"],
+      vars: ["INSTALLATION_TTL_DAYS"],
+    });
+    for (const name of ["staging", "production"]) {
+      expect(bindingNames(production.env[name]), name).toEqual(expected);
+      expect(production.env[name].triggers).toEqual(production.triggers);
+    }
+    expect(bindingNames(testConfig)).toEqual(expected);
+  });
+
+  it("pins a compatibility date the bundled workerd accepts", () => {
+    const workerd = JSON.parse(readFileSync(path.join(ROOT, "node_modules/workerd/package.json"), "utf8"))
+      .version as string;
+    const build = workerd.split(".")[1] ?? "";
+    const supported = `${build.slice(0, 4)}-${build.slice(4, 6)}-${build.slice(6, 8)}`;
+    expect(production.compatibility_date <= supported).toBe(true);
+    expect(testConfig.compatibility_date).toBe(production.compatibility_date);
+  });
+
+  it("bundles for production with wrangler deploy --dry-run, with no secret in the bundle", () => {
+    const outDir = mkdtempSync(path.join(tmpdir(), "feedwright-bundle-"));
+    try {
+      execFileSync(
+        process.execPath,
+        [
+          path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+          "deploy",
+          "--dry-run",
+          "--config",
+          path.join(ROOT, "worker/wrangler.jsonc"),
+          "--env",
+          "production",
+          "--assets",
+          feedDir,
+          "--outdir",
+          outDir,
+        ],
+        {
+          cwd: ROOT,
+          stdio: "pipe",
+          env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
+        },
+      );
+      const files = readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
+      expect(files.map((file) => file.name)).toContain("index.js");
+      const seed = Buffer.from(TEST_SIGNING_KEY, "base64");
+      for (const file of files) {
+        const bytes = readFileSync(path.join(file.parentPath, file.name));
+        expect(bytes.includes(seed), file.name).toBe(false);
+        expect(bytes.includes(Buffer.from(TEST_SIGNING_KEY)), file.name).toBe(false);
+        expect(bytes.includes(Buffer.from("PRIVATE KEY")), file.name).toBe(false);
+        expect(bytes.includes(Buffer.from("test-download-url-key")), file.name).toBe(false);
+      }
+    } finally {
+      rmSync(outDir, { recursive: true, force: true });
+    }
+  });
+});
