@@ -3,7 +3,7 @@
  * Plugin Name: IGNY8 WordPress Bridge
  * Plugin URI: https://igny8.com
  * Description: Connects your WordPress site to IGNY8 and keeps published content in sync.
- * Version: 1.4.0
+ * Version: 1.0.0
  * Author: IGNY8
  * Author URI: https://igny8.com
  * License: GPL-2.0-or-later
@@ -17,7 +17,7 @@
 
 if ( ! defined( 'ABSPATH' ) ) { exit; }
 
-define( 'IGNY8_BRIDGE_VERSION', '1.4.0' );
+define( 'IGNY8_BRIDGE_VERSION', '1.0.0' );
 define( 'IGNY8_BRIDGE_API_BASE', 'https://api.igny8.com/api' );
 define( 'IGNY8_BRIDGE_FILE', __FILE__ );
 define( 'IGNY8_BRIDGE_DIR', plugin_dir_path( __FILE__ ) );
@@ -26,6 +26,11 @@ require_once IGNY8_BRIDGE_DIR . 'includes/class-igny8-bridge-settings.php';
 require_once IGNY8_BRIDGE_DIR . 'includes/class-igny8-bridge-api-client.php';
 require_once IGNY8_BRIDGE_DIR . 'includes/class-igny8-bridge-sync.php';
 require_once IGNY8_BRIDGE_DIR . 'admin/class-igny8-bridge-admin.php';
+
+// Updates from IGNY8's feedwright feed: the build writes this file into every package.
+if ( file_exists( IGNY8_BRIDGE_DIR . 'includes/feedwright-updater.php' ) ) {
+	require_once IGNY8_BRIDGE_DIR . 'includes/feedwright-updater.php';
+}
 
 /**
  * Activation: create the options and schedule the background sync.
@@ -64,7 +69,7 @@ function igny8_bridge_init() {
 	$sync->register();
 
 	if ( is_admin() ) {
-		$admin = new Igny8_Bridge_Admin( $settings, $sync );
+		$admin = new Igny8_Bridge_Admin( $settings );
 		$admin->register();
 	}
 }
