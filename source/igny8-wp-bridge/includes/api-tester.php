@@ -20,11 +20,11 @@ function igny8_bridge_api_tester() {
 	WP_CLI::log( 'Endpoint: ' . $client->build_url( $client->site_endpoint( '' ) ) );
 	WP_CLI::log( 'API key:  ' . Igny8_Bridge_Settings::mask_key( $settings->get_api_key() ) );
 
-	$result = $client->get( $client->site_endpoint( '' ) );
-	if ( is_wp_error( $result ) ) {
-		WP_CLI::error( $result->get_error_message() );
+	$health = $client->health_check();
+	if ( is_wp_error( $health ) ) {
+		WP_CLI::error( $health->get_error_message() );
 	}
-	WP_CLI::log( 'Response: ' . wp_json_encode( $result ) );
+	WP_CLI::log( 'Health: ' . ( $health ? 'ok' : 'NOT ok' ) );
 }
 
 if ( defined( 'WP_CLI' ) && WP_CLI ) {

@@ -63,6 +63,19 @@ class Igny8_Bridge_Api_Client {
 		return $this->parse_response( wp_remote_post( $this->build_url( $endpoint ), $args ) );
 	}
 
+	/**
+	 * Asks IGNY8 whether this site's connection is healthy.
+	 *
+	 * @return bool|WP_Error True when the API reports status "ok".
+	 */
+	public function health_check() {
+		$result = $this->get( $this->site_endpoint( 'health/' ) );
+		if ( is_wp_error( $result ) ) {
+			return $result;
+		}
+		return isset( $result['status'] ) && 'ok' === $result['status'];
+	}
+
 	/** @return array Arguments shared by every request; timeout in seconds. */
 	private function request_args() {
 		return array(
