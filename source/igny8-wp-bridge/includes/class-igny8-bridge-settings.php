@@ -26,7 +26,7 @@ class Igny8_Bridge_Settings {
 			self::SITE_ID_OPTION,
 			array(
 				'type'              => 'string',
-				'sanitize_callback' => 'sanitize_text_field',
+				'sanitize_callback' => array( $this, 'sanitize_site_id' ),
 				'default'           => '',
 			)
 		);
@@ -39,6 +39,17 @@ class Igny8_Bridge_Settings {
 				'default'           => '',
 			)
 		);
+	}
+
+	/**
+	 * Normalises a site ID: trimmed, lower-case, letters, digits and hyphens only.
+	 *
+	 * @param mixed $value Raw value.
+	 * @return string
+	 */
+	public function sanitize_site_id( $value ) {
+		$value = strtolower( trim( sanitize_text_field( (string) $value ) ) );
+		return (string) preg_replace( '/[^a-z0-9\-]/', '', $value );
 	}
 
 	/**
@@ -60,7 +71,7 @@ class Igny8_Bridge_Settings {
 	 * @return string
 	 */
 	public function get_site_id() {
-		return (string) get_option( self::SITE_ID_OPTION, '' );
+		return $this->sanitize_site_id( get_option( self::SITE_ID_OPTION, '' ) );
 	}
 
 	/**
