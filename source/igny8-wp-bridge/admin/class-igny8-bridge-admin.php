@@ -19,10 +19,17 @@ class Igny8_Bridge_Admin {
 	private $settings;
 
 	/**
-	 * @param Igny8_Bridge_Settings $settings Connection settings.
+	 * @var Igny8_Bridge_Sync
 	 */
-	public function __construct( Igny8_Bridge_Settings $settings ) {
+	private $sync;
+
+	/**
+	 * @param Igny8_Bridge_Settings $settings Connection settings.
+	 * @param Igny8_Bridge_Sync     $sync     Content sync service.
+	 */
+	public function __construct( Igny8_Bridge_Settings $settings, Igny8_Bridge_Sync $sync ) {
 		$this->settings = $settings;
+		$this->sync     = $sync;
 	}
 
 	/**
@@ -32,6 +39,7 @@ class Igny8_Bridge_Admin {
 		add_action( 'admin_menu', array( $this, 'add_page' ) );
 		add_action( 'admin_init', array( $this, 'register_settings' ) );
 		add_action( 'admin_enqueue_scripts', array( $this, 'enqueue_assets' ) );
+		add_action( 'admin_post_igny8_bridge_sync_now', array( $this, 'handle_sync_now' ) );
 	}
 
 	/**
@@ -117,11 +125,44 @@ class Igny8_Bridge_Admin {
 	}
 
 	/**
+	 * Handles the "Sync now" button.
+	 *
+	 * @return void
+	 */
+	public function handle_sync_now() {
+		if ( ! current_user_can( 'manage_options' ) ) {
+			wp_die( esc_html__( 'You do not have permission to do this.', 'igny8-bridge' ), 403 );
+		}
+		check_admin_referer( 'igny8_bridge_sync_now' );
+
+		$count = $this->sync->sync_recent();
+
+		wp_safe_redirect(
+			add_query_arg(
+				array(
+					'page'         => self::PAGE_SLUG,
+					'igny8_synced' => $count,
+				),
+				admin_url( 'options-general.php' )
+			)
+		);
+		exit;
+	}
+
+	/**
 	 * @return void
 	 */
 	public function render_page() {
 		if ( ! current_user_can( 'manage_options' ) ) {
 			return;
+		}
+
+		// phpcs:ignore WordPress.Security.NonceVerification.Recommended -- display-only notice after redirect.
+		if ( isset( $_GET['igny8_synced'] ) ) {
+			$count = absint( wp_unslash( $_GET['igny8_synced'] ) ); // phpcs:ignore WordPress.Security.NonceVerification.Recommended
+			/* translators: %d: number of synced items. */
+			$message = sprintf( _n( '%d item synced to IGNY8.', '%d items synced to IGNY8.', $count, 'igny8-bridge' ), $count );
+			printf( '<div class="notice notice-success is-dismissible"><p>%s</p></div>', esc_html( $message ) );
 		}
 		?>
 		<div class="wrap igny8-bridge">
@@ -133,6 +174,25 @@ class Igny8_Bridge_Admin {
 				do_settings_sections( self::PAGE_SLUG );
 				submit_button();
 				?>
+			</form>
+			<?php
+			$last_sync = (string) get_option( Igny8_Bridge_Sync::LAST_SYNC_OPTION, '' );
+			$last_text = '' === $last_sync
+				? __( 'Never', 'igny8-bridge' )
+				: get_date_from_gmt( $last_sync, get_option( 'date_format' ) . ' ' . get_option( 'time_format' ) );
+			$disabled  = $this->settings->has_credentials() ? array() : array( 'disabled' => 'disabled' );
+			?>
+			<form action="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" method="post" class="igny8-bridge-sync">
+				<h2><?php esc_html_e( 'Content sync', 'igny8-bridge' ); ?></h2>
+				<p class="igny8-bridge-last-sync">
+					<?php
+					/* translators: %s: date and time of the last sync. */
+					printf( esc_html__( 'Last sync: %s', 'igny8-bridge' ), esc_html( $last_text ) );
+					?>
+				</p>
+				<input type="hidden" name="action" value="igny8_bridge_sync_now" />
+				<?php wp_nonce_field( 'igny8_bridge_sync_now' ); ?>
+				<?php submit_button( __( 'Sync now', 'igny8-bridge' ), 'secondary', 'igny8_bridge_sync_now', false, $disabled ); ?>
 			</form>
 		</div>
 		<?php
