@@ -136,6 +136,7 @@ class Igny8_Bridge_Admin {
 		check_admin_referer( 'igny8_bridge_sync_now' );
 
 		$count = $this->sync->sync_recent();
+		$this->sync->sync_taxonomies();
 
 		wp_safe_redirect(
 			add_query_arg(

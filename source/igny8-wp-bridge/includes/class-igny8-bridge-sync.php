@@ -11,8 +11,9 @@ if ( ! defined( 'ABSPATH' ) ) { exit; }
  */
 class Igny8_Bridge_Sync {
 
-	const CRON_HOOK        = 'igny8_bridge_sync_event';
-	const LAST_SYNC_OPTION = 'igny8_bridge_last_sync';
+	const CRON_HOOK                 = 'igny8_bridge_sync_event';
+	const LAST_SYNC_OPTION          = 'igny8_bridge_last_sync';
+	const LAST_TAXONOMY_SYNC_OPTION = 'igny8_bridge_last_taxonomy_sync';
 
 	/** @var Igny8_Bridge_Api_Client */
 	private $client;
@@ -29,6 +30,7 @@ class Igny8_Bridge_Sync {
 	/** @return void */
 	public function register() {
 		add_action( self::CRON_HOOK, array( $this, 'sync_recent' ) );
+		add_action( self::CRON_HOOK, array( $this, 'sync_taxonomies' ) );
 	}
 
 	/**
@@ -83,5 +85,36 @@ class Igny8_Bridge_Sync {
 			++$synced;
 		}
 		return $synced;
+	}
+
+	/**
+	 * EXPERIMENTAL: sends categories and tags to IGNY8. Off unless the
+	 * igny8_bridge_experimental_taxonomy_sync filter returns true.
+	 *
+	 * @return int|WP_Error Number of terms sent.
+	 */
+	public function sync_taxonomies() {
+		if ( ! apply_filters( 'igny8_bridge_experimental_taxonomy_sync', false ) || ! $this->settings->has_credentials() ) {
+			return 0;
+		}
+		$terms = get_terms( array( 'taxonomy' => array( 'category', 'post_tag' ), 'hide_empty' => false ) );
+		if ( is_wp_error( $terms ) ) {
+			return $terms;
+		}
+		$payload = array();
+		foreach ( $terms as $term ) {
+			$payload[] = array(
+				'external_id' => (int) $term->term_id,
+				'taxonomy'    => $term->taxonomy,
+				'name'        => $term->name,
+				'slug'        => $term->slug,
+				'parent'      => (int) $term->parent,
+			);
+		}
+		$result = $this->client->post( $this->client->site_endpoint( 'taxonomies/' ), array( 'terms' => $payload ) );
+		if ( ! is_wp_error( $result ) ) {
+			update_option( self::LAST_TAXONOMY_SYNC_OPTION, gmdate( 'Y-m-d H:i:s' ), false );
+		}
+		return is_wp_error( $result ) ? $result : count( $payload );
 	}
 }
