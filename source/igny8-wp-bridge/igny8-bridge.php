@@ -3,7 +3,7 @@
  * Plugin Name: IGNY8 WordPress Bridge
  * Plugin URI: https://igny8.com
  * Description: Connects your WordPress site to IGNY8 and keeps published content in sync.
- * Version: 1.3.0-beta.1
+ * Version: 1.4.0
  * Author: IGNY8
  * Author URI: https://igny8.com
  * License: GPL-2.0-or-later
@@ -17,7 +17,7 @@
 
 if ( ! defined( 'ABSPATH' ) ) { exit; }
 
-define( 'IGNY8_BRIDGE_VERSION', '1.3.0-beta.1' );
+define( 'IGNY8_BRIDGE_VERSION', '1.4.0' );
 define( 'IGNY8_BRIDGE_API_BASE', 'https://api.igny8.com/api' );
 define( 'IGNY8_BRIDGE_FILE', __FILE__ );
 define( 'IGNY8_BRIDGE_DIR', plugin_dir_path( __FILE__ ) );

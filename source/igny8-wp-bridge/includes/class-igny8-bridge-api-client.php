@@ -79,7 +79,7 @@ class Igny8_Bridge_Api_Client {
 	/** @return array Arguments shared by every request; timeout in seconds. */
 	private function request_args() {
 		return array(
-			'timeout'    => 15,
+			'timeout'    => max( 1, min( 60, (int) apply_filters( 'igny8_bridge_request_timeout', 15 ) ) ),
 			'user-agent' => 'IGNY8-WP-Bridge/' . IGNY8_BRIDGE_VERSION . '; ' . home_url( '/' ),
 			'headers'    => array(
 				'Authorization'   => 'Bearer ' . $this->settings->get_api_key(),
