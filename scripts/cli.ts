@@ -11,7 +11,7 @@ import { formatProblem, InputError } from "./core/problems.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
 import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
-import { addSite, listSites, revokeSite, WranglerError } from "./sites.ts";
+import { addSite, importSites, listSites, revokeSite, type SiteToImport, WranglerError } from "./sites.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "./verify.ts";
 
 export const EXIT_OK = 0;
@@ -44,6 +44,34 @@ interface BuildCommandOptions {
 }
 
 class UsageError extends Error {}
+
+function parseSitesToImport(text: string, file: string): SiteToImport[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new UsageError(`${file}: expected a JSON list of {"site_id", "api_key", "slug"}`);
+  return value.map((entry, index) => {
+    const { site_id, api_key, slug } = (entry ?? {}) as Record<string, unknown>;
+    const siteId = typeof site_id === "number" ? String(site_id) : site_id;
+    if (typeof siteId !== "string" || !/^[A-Za-z0-9._:-]{1,128}$/.test(siteId)) {
+      throw new UsageError(
+        `${file}: entry ${index}: site_id must be letters, digits, . _ : - (found ${JSON.stringify(site_id)})`,
+      );
+    }
+    if (typeof api_key !== "string" || !/^\S{8,256}$/.test(api_key)) {
+      throw new UsageError(`${file}: entry ${index}: api_key must be 8 to 256 characters without spaces`);
+    }
+    if (typeof slug !== "string" || !(slug === "*" || /^[a-z0-9][a-z0-9-]{0,63}$/.test(slug))) {
+      throw new UsageError(
+        `${file}: entry ${index}: slug must be a plugin slug or "*" (found ${JSON.stringify(slug)})`,
+      );
+    }
+    return { site_id: siteId, api_key, slug };
+  });
+}
 
 async function trustedKeys(given: string[] | undefined, repoRoot: string, io: Io): Promise<PublicKey[]> {
   if (given && given.length > 0) {
@@ -241,6 +269,21 @@ Examples:
       const revoked = await revokeSite(targetOf(options), { siteId, ...(options.slug ? { slug: options.slug } : {}) });
       io.stderr(`revoked ${revoked.length} key(s) of site ${siteId}\n`);
       if (revoked.length === 0) exitCode = EXIT_INPUT;
+    });
+  kvOptions(
+    sites
+      .command("import")
+      .description("Store the existing API keys of many sites at once (from the original service).")
+      .argument("<file>", 'JSON list of {"site_id", "api_key", "slug"}'),
+  )
+    .addHelpText("after", "\nExample:\n  $ feedwright sites import old-sites.json --remote --env production")
+    .action(async (file: string, options: { remote?: boolean; env?: string; persistTo?: string }) => {
+      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch(() => {
+        throw new UsageError(`cannot read ${file}`);
+      });
+      const sitesToImport = parseSitesToImport(text, file);
+      const count = await importSites(targetOf(options), sitesToImport, new Date());
+      io.stderr(`imported ${count} site key(s); only their hashes are stored\n`);
     });
   kvOptions(sites.command("list").description("List the sites that have API keys (never the keys)."))
     .addHelpText("after", "\nExample:\n  $ feedwright sites list --remote --env production")

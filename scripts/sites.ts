@@ -7,6 +7,8 @@
  */
 import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 
@@ -86,6 +88,36 @@ export async function addSite(
     JSON.stringify(metadata),
   ]);
   return { apiKey, storageKey };
+}
+
+export interface SiteToImport {
+  site_id: string;
+  api_key: string;
+  slug: string;
+}
+
+/**
+ * Store many existing keys in one wrangler call (`kv bulk put`): how the original service's
+ * sites keep the keys they already have.
+ */
+export async function importSites(target: KvTarget, sites: SiteToImport[], now: Date): Promise<number> {
+  const entries = sites.map((site) => {
+    const metadata: SiteKeyMetadata = { site_id: site.site_id, slug: site.slug, created_at: now.toISOString() };
+    return {
+      key: apiKeyStorageKey(site.api_key),
+      value: JSON.stringify({ sha256: sha256Hex(site.api_key), ...metadata }),
+      metadata,
+    };
+  });
+  const directory = await mkdtemp(path.join(tmpdir(), "feedwright-sites-"));
+  try {
+    const file = path.join(directory, "entries.json");
+    await writeFile(file, JSON.stringify(entries), { mode: 0o600 });
+    await wrangler(target, ["kv", "bulk", "put", file]);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+  return entries.length;
 }
 
 export async function listSites(target: KvTarget): Promise<{ name: string; metadata: SiteKeyMetadata }[]> {

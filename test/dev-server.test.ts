@@ -1,0 +1,330 @@
+/**
+ * Against `npm run dev` itself (wrangler's local runtime, local KV and Durable Objects): the
+ * original service's verification commands, site keys from the CLI, concurrent load, and a
+ * fuzz run. Every server here listens on 127.0.0.1 and is stopped by its PID.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateApiKey } from "../scripts/sites.ts";
+import { TEST_ENV } from "./support/scratch-repo.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const CLI = path.join(ROOT, "scripts/bin/feedwright.js");
+const SLUG = "igny8-wp-bridge";
+const ADMIN_TOKEN = randomBytes(16).toString("hex");
+
+let server: ChildProcess;
+let base: string;
+let work: string;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function feedwright(...args: string[]): string {
+  return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: TEST_ENV, encoding: "utf8", stdio: "pipe" });
+}
+
+async function stats(): Promise<{
+  installations: number;
+  health: Record<string, number>;
+  downloads: { total: number };
+}> {
+  const response = await fetch(`${base}/api/plugins/${SLUG}/stats/?refresh=1`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as never;
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "feedwright-dev-"));
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(
+    "npm",
+    [
+      "run",
+      "dev",
+      "--",
+      "--port",
+      String(port),
+      "--out",
+      path.join(work, "dist"),
+      "--persist-to",
+      path.join(work, "state"),
+      "--admin-token",
+      ADMIN_TOKEN,
+    ],
+    { cwd: ROOT, env: TEST_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  let log = "";
+  server.stdout?.on("data", (chunk) => {
+    log += chunk;
+  });
+  server.stderr?.on("data", (chunk) => {
+    log += chunk;
+  });
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`npm run dev did not answer within 90 s:\n${log}`);
+    const ready = await fetch(`${base}/feed.json`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}, 120_000);
+
+afterAll(() => {
+  // The whole process group: npm, scripts/dev.ts, wrangler and workerd, all started here.
+  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe("the original service's verification commands, pointed at npm run dev", () => {
+  const curl = (...args: string[]) => execFileSync("curl", args, { encoding: "utf8" });
+  const jsonTool = (text: string) =>
+    JSON.parse(execFileSync("python3", ["-m", "json.tool"], { input: text, encoding: "utf8" }));
+
+  it("download returns 200 and the package", () => {
+    const out = curl(
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code} - %{size_download} bytes\n",
+      `${base}/api/plugins/${SLUG}/download/`,
+    );
+    expect(out).toMatch(/^200 - \d{4,} bytes\n$/);
+    expect(curl("-sI", `${base}/api/plugins/${SLUG}/download/`)).toMatch(
+      /^HTTP\/1\.1 200 OK\r\n[\s\S]*content-disposition: attachment; filename="igny8-wp-bridge-v1\.2\.0\.zip"/i,
+    );
+  });
+
+  it("check-update shows the latest version", () => {
+    const body = jsonTool(curl("-s", `${base}/api/plugins/${SLUG}/check-update/?current_version=1.0.0`));
+    expect(body).toMatchObject({
+      update_available: true,
+      current_version: "1.0.0",
+      latest_version: "1.2.0",
+      latest_version_code: 10200,
+      download_url: `${base}/api/plugins/${SLUG}/download/?version=1.2.0`,
+      info_url: `${base}/api/plugins/${SLUG}/info/`,
+      force_update: false,
+      checksum: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+  });
+
+  it("info shows the version", () => {
+    const body = jsonTool(curl("-s", `${base}/api/plugins/${SLUG}/info/`));
+    expect(body).toMatchObject({
+      name: "IGNY8 WordPress Bridge",
+      slug: SLUG,
+      version: "1.2.0",
+      author: "IGNY8",
+      requires_php: "7.4",
+      tested_wp: "6.7",
+    });
+  });
+});
+
+describe("site keys from the CLI", () => {
+  it("registers with a key from `feedwright sites add` and is refused after `sites revoke`", async () => {
+    const state = ["--persist-to", path.join(work, "state")];
+    const apiKey = feedwright("sites", "add", "cli-site", "--slug", SLUG, ...state).trim();
+    const register = () =>
+      fetch(`${base}/api/plugins/${SLUG}/register/`, {
+        method: "POST",
+        headers: { authorization: `Api-Key ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ site_id: "cli-site", version: "1.2.0", wp_version: "6.7", php_version: "8.2" }),
+      });
+    expect((await register()).status).toBe(201);
+    expect(feedwright("sites", "list", ...state)).toMatch(/^cli-site\tigny8-wp-bridge\t/m);
+    feedwright("sites", "revoke", "cli-site", ...state);
+    expect((await register()).status).toBe(401);
+  });
+});
+
+describe("load", () => {
+  it("lands 500 concurrent registers and 500 health checks from distinct sites", async () => {
+    const before = await stats();
+    const sites = Array.from({ length: 500 }, (_, index) => ({
+      site_id: `load-${index}`,
+      api_key: generateApiKey(),
+      slug: SLUG,
+    }));
+    const file = path.join(work, "sites.json");
+    writeFileSync(file, JSON.stringify(sites));
+    feedwright("sites", "import", file, "--persist-to", path.join(work, "state"));
+    const post = (action: string, site: (typeof sites)[number], body: object) =>
+      fetch(`${base}/api/plugins/${SLUG}/${action}/`, {
+        method: "POST",
+        headers: { authorization: `Api-Key ${site.api_key}`, "content-type": "application/json" },
+        body: JSON.stringify({ site_id: site.site_id, ...body }),
+      }).then((response) => response.status);
+    const started = performance.now();
+    const registered = await Promise.all(
+      sites.map((site) => post("register", site, { version: "1.1.1", php_version: "8.2" })),
+    );
+    const checked = await Promise.all(
+      sites.map((site, index) =>
+        post("health-check", site, { version: index % 2 ? "1.2.0" : "1.1.1", status: "active" }),
+      ),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    expect(registered.filter((status) => status === 201)).toHaveLength(500);
+    expect(checked.filter((status) => status === 200)).toHaveLength(500);
+    const after = await stats();
+    expect(after.installations - before.installations).toBe(500);
+    expect((after.health.healthy ?? 0) - (before.health.healthy ?? 0)).toBe(250);
+    console.log(`1000 calls from 500 sites in ${seconds.toFixed(1)} s`);
+  });
+
+  it("counts 200 concurrent downloads", async () => {
+    const before = (await stats()).downloads.total;
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        fetch(`${base}/api/plugins/${SLUG}/download/?version=1.1.1`).then(async (response) => {
+          await response.arrayBuffer();
+          return response.status;
+        }),
+      ),
+    );
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    expect((await stats()).downloads.total - before).toBe(200);
+  });
+});
+
+describe("fuzz", () => {
+  it("answers 5,000 random and malformed requests without a 5xx, API errors always as JSON", async () => {
+    // mulberry32: a seeded generator, so a failing run can be replayed.
+    let seed = 20261121;
+    const random = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const junk = (length: number) =>
+      Array.from({ length }, () => String.fromCharCode(Math.floor(random() * 0x2fff))).join("");
+    // Mostly real routes, so the handlers (not just the router) meet the junk.
+    const slugs = [
+      ...Array(12).fill(SLUG),
+      "nope",
+      "",
+      "..",
+      "%2e%2e",
+      "A",
+      "x".repeat(300),
+      "igny8-wp-bridge%00",
+      encodeURIComponent(junk(5)),
+    ];
+    const actions = [
+      ...Array(4).fill("check-update"),
+      "register",
+      "health-check",
+      "download",
+      "info",
+      "download",
+      "register",
+      "health-check",
+      "stats",
+      "",
+      "nope",
+      "..",
+      "check-update%2F..",
+    ];
+    const queries = [
+      "",
+      "?current_version=1.0.0",
+      "?current_version=",
+      "?current_version=9999999999.1.1",
+      `?current_version=${encodeURIComponent(junk(20))}`,
+      "?version=../../feed.json",
+      "?channel=beta&current_version=1.1.1",
+      "?site_id=%00&current_version=1.0.0",
+      `?${"a=1&".repeat(500)}`,
+      "?expires=1&signature=zz",
+    ];
+    const bodies = [
+      undefined,
+      "",
+      "{",
+      "[]",
+      "null",
+      '{"site_id":{},"version":[]}',
+      '{"site_id":"a","version":"1.0.0","status":"error"}',
+      junk(100),
+      "x".repeat(20_000),
+      JSON.stringify({ current_version: 5 }),
+    ];
+    const methods = ["GET", "GET", "POST", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];
+    const auths = [
+      undefined,
+      "Api-Key",
+      "Api-Key short",
+      `Api-Key ${junk(30)}`,
+      "Bearer x",
+      `Bearer ${ADMIN_TOKEN}x`,
+      "Basic Zm9vOmJhcg==",
+    ];
+
+    const problems: string[] = [];
+    let sent = 0;
+    const statuses = new Map<number, number>();
+    const one = async () => {
+      const method = pick(methods);
+      const pathname =
+        random() < 0.9
+          ? `/api/plugins/${pick(slugs)}/${pick(actions)}${random() < 0.5 ? "/" : ""}`
+          : pick(["/api/", "/api/plugins/", "/plugins/igny8-wp-bridge/x.zip", "/plugins/../feed.json.zip"]);
+      const headers: Record<string, string> = {};
+      const auth = pick(auths);
+      if (auth && /^[\x20-\x7e]*$/.test(auth)) headers.authorization = auth;
+      if (random() < 0.5)
+        headers["content-type"] = pick(["application/json", "application/x-www-form-urlencoded", "text/plain"]);
+      const body = method === "GET" || method === "HEAD" ? undefined : pick(bodies);
+      const url = new URL(`${base}${pathname}${pick(queries)}`);
+      const response = await fetch(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+      const text = await response.text();
+      sent += 1;
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status >= 500) problems.push(`${method} ${pathname}: ${response.status} ${text.slice(0, 200)}`);
+      // Judged by the path the server saw: "/api/plugins/../.." is "/", a static path.
+      if (response.status >= 400 && method !== "HEAD" && url.pathname.startsWith("/api/")) {
+        try {
+          const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+          if (typeof parsed.error?.code !== "string" || typeof parsed.error?.message !== "string")
+            problems.push(`${method} ${pathname}: not the error shape: ${text.slice(0, 200)}`);
+        } catch {
+          problems.push(`${method} ${pathname}: ${response.status} not JSON: ${text.slice(0, 200)}`);
+        }
+      }
+    };
+    const deadline = Date.now() + 240_000;
+    const workers = Array.from({ length: 25 }, async () => {
+      while (sent < 5000 && Date.now() < deadline) await one();
+    });
+    await Promise.all(workers);
+    console.log(`fuzz: ${sent} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    expect(sent).toBeGreaterThanOrEqual(5000);
+    expect(problems.slice(0, 10)).toEqual([]);
+  }, 300_000);
+});
