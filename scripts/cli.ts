@@ -11,6 +11,7 @@ import { formatProblem, InputError } from "./core/problems.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
 import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
+import { signDownloadUrl } from "./signed-url.ts";
 import { addSite, importSites, listSites, revokeSite, type SiteToImport, WranglerError } from "./sites.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "./verify.ts";
 
@@ -291,6 +292,29 @@ Examples:
       for (const key of await listSites(targetOf(options))) {
         io.stdout(`${key.metadata.site_id}\t${key.metadata.slug}\t${key.metadata.created_at}\t${key.name}\n`);
       }
+    });
+
+  program
+    .command("sign-url")
+    .description("Print an expiring download URL for a private plugin, signed with $DOWNLOAD_URL_KEY.")
+    .argument("<slug>")
+    .requiredOption("--version <version>", "the release to download")
+    .requiredOption("--base <url>", "where the Worker answers, e.g. https://updates.example.com")
+    .option("--ttl <seconds>", "how long the URL works", "3600")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ DOWNLOAD_URL_KEY=... feedwright sign-url my-plugin --version 1.2.0 --base https://updates.example.com --ttl 600",
+    )
+    .action((slug: string, options: { version: string; base: string; ttl: string }) => {
+      const key = (io.env ?? process.env).DOWNLOAD_URL_KEY;
+      if (!key) throw new MissingKeyError("DOWNLOAD_URL_KEY is not set: use the same value as the Worker's secret");
+      const ttl = Number(options.ttl);
+      if (!Number.isInteger(ttl) || ttl < 1)
+        throw new UsageError(`--ttl: expected a whole number of seconds, found "${options.ttl}"`);
+      if (!/^https?:\/\//.test(options.base))
+        throw new UsageError(`--base: expected an http(s) URL, found "${options.base}"`);
+      const expires = Math.floor(Date.now() / 1000) + ttl;
+      io.stdout(`${signDownloadUrl({ base: options.base, slug, version: options.version, expires, key })}\n`);
     });
 
   const keys = program.command("keys").description("Create signing keys and show the public key a plugin pins.");

@@ -79,6 +79,31 @@ describe("routing between the static folder and the Worker", () => {
     await response.arrayBuffer();
   });
 
+  it("accepts a private download URL signed by `feedwright sign-url`", async () => {
+    const { main } = await import("../scripts/cli.ts");
+    let url = "";
+    const code = await main(
+      ["sign-url", "secret", "--version", "1.0.0", "--base", "http://feed.example", "--ttl", "60"],
+      {
+        cwd: ROOT,
+        env: { DOWNLOAD_URL_KEY: "test-download-url-key" },
+        stdout: (text) => {
+          url += text;
+        },
+        stderr: () => {},
+      },
+    );
+    expect(code).toBe(0);
+    const signed = new URL(url.trim());
+    const response = await server.fetch(`${signed.pathname}${signed.search}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-disposition")).toBe('attachment; filename="secret-v1.0.0.zip"');
+    await response.arrayBuffer();
+    const tampered = await server.fetch(`${signed.pathname}${signed.search.replace("version=1.0.0", "version=1.0.1")}`);
+    expect(tampered.status).not.toBe(200);
+    await tampered.arrayBuffer();
+  });
+
   it("serves versioned packages through the Worker, still cached as immutable", async () => {
     const response = await server.fetch("/plugins/demo/demo-v1.1.0.zip");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
