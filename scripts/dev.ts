@@ -25,7 +25,9 @@ const offline = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER
 
 function runToEnd(args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    spawn(process.execPath, args, { cwd: ROOT, env: offline, stdio: "inherit" }).on("close", (code) => resolve(code ?? 1));
+    spawn(process.execPath, args, { cwd: ROOT, env: offline, stdio: "inherit" }).on("close", (code) =>
+      resolve(code ?? 1),
+    );
   });
 }
 
