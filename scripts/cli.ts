@@ -7,10 +7,13 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Command, CommanderError } from "commander";
 import { loadPlan, runBuild } from "./build.ts";
+import { runCheck } from "./check.ts";
 import { formatProblem, InputError } from "./core/problems.ts";
+import { formatReview } from "./core/review.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
 import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
+import { promoteRelease, ReleaseError, rollForward, startRelease } from "./release.ts";
 import { signDownloadUrl } from "./signed-url.ts";
 import { addSite, importSites, listSites, revokeSite, type SiteToImport, WranglerError } from "./sites.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "./verify.ts";
@@ -174,6 +177,74 @@ Examples:
       const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
       const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
       io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
+    });
+
+  program
+    .command("release")
+    .description("Start a release: write the version into the source and a draft release YAML.")
+    .argument("<slug>")
+    .argument("<version>")
+    .option("--root <dir>", "the releases repository", ".")
+    .addHelpText("after", "\nExample:\n  $ feedwright release igny8-wp-bridge 1.3.0")
+    .action(async (slug: string, version: string, options: { root: string }) => {
+      for (const line of await startRelease(path.resolve(io.cwd, options.root), slug, version)) io.stderr(`${line}\n`);
+    });
+
+  program
+    .command("promote")
+    .description("Move a release along its lifecycle; pins the committed source and records the package's sha256.")
+    .argument("<slug>")
+    .argument("<version>")
+    .argument("<status>", "testing, staged, released, update_ready or deprecated")
+    .option("--root <dir>", "the releases repository", ".")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ feedwright promote igny8-wp-bridge 1.3.0 released\n  $ feedwright promote igny8-wp-bridge 1.2.0 deprecated",
+    )
+    .action(async (slug: string, version: string, status: string, options: { root: string }) => {
+      const repoRoot = path.resolve(io.cwd, options.root);
+      const signing = await resolveSigningKeys({ env: io.env ?? process.env, repoRoot, createDevKey: true });
+      const lines = await promoteRelease({ repoRoot, slug, version, status, now: new Date(), keys: signing.keys });
+      for (const line of lines) io.stderr(`${line}\n`);
+    });
+
+  program
+    .command("rollforward")
+    .description("Start the next patch release from a good version's pinned source (WordPress never downgrades).")
+    .argument("<slug>")
+    .requiredOption("--from <version>", "the good version whose code comes back")
+    .option("--root <dir>", "the releases repository", ".")
+    .addHelpText("after", "\nExample:\n  $ feedwright rollforward igny8-wp-bridge --from 1.1.1")
+    .action(async (slug: string, options: { from: string; root: string }) => {
+      for (const line of await rollForward(path.resolve(io.cwd, options.root), slug, options.from))
+        io.stderr(`${line}\n`);
+    });
+
+  program
+    .command("check")
+    .description("The pull-request gate: validate, then the release rules against --base, and what sites will see.")
+    .option("--base <ref>", "the git revision the change is compared with (e.g. origin/main)")
+    .option("--format <format>", "preview as text or markdown (for a PR comment)", "text")
+    .option("--root <dir>", "the releases repository", ".")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ feedwright check --base origin/main\n  $ feedwright check --base origin/main --format markdown > preview.md",
+    )
+    .action(async (options: { base?: string; format: string; root: string }) => {
+      if (options.format !== "text" && options.format !== "markdown") {
+        throw new UsageError(`--format: expected text or markdown, found "${options.format}"`);
+      }
+      const result = await runCheck({ repoRoot: path.resolve(io.cwd, options.root) }, options.base ?? null);
+      if (result.problems.length > 0) throw new InputError(result.problems);
+      if (result.review) {
+        io.stdout(formatReview(result.review, options.format));
+        if (result.review.violations.length > 0) {
+          io.stderr(`${result.review.violations.length} release rule(s) broken against ${options.base}\n`);
+          exitCode = EXIT_INPUT;
+        }
+      } else {
+        io.stderr("ok: the releases validate (pass --base to check the release rules and preview the change)\n");
+      }
     });
 
   program
@@ -392,7 +463,7 @@ Examples:
       io.stderr(`error: ${error.message}\n`);
       return EXIT_USAGE;
     }
-    if (error instanceof MissingKeyError || error instanceof WranglerError) {
+    if (error instanceof MissingKeyError || error instanceof WranglerError || error instanceof ReleaseError) {
       io.stderr(`error: ${error.message}\n`);
       return EXIT_INPUT;
     }

@@ -71,6 +71,20 @@ export class GitRepository {
     return new Date(seconds * 1000);
   }
 
+  /** The commit a ref names, or null. */
+  async resolve(ref: string): Promise<string | null> {
+    try {
+      return (await this.git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`])).trim() || null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** Whether a path has uncommitted changes (staged, unstaged or untracked). */
+  async isDirty(folder: string): Promise<boolean> {
+    return (await this.git(["status", "--porcelain", "--", folder])).trim() !== "";
+  }
+
   async commitCount(commit: string): Promise<number> {
     return Number((await this.git(["rev-list", "--count", commit])).trim());
   }

@@ -1,0 +1,207 @@
+/**
+ * Commands that write release YAML for you: `release` starts a version, `promote` moves it
+ * along the lifecycle (pinning its source and recording its package on the way), and
+ * `rollforward` starts the next patch from a good version's code. Each edits the YAML in place,
+ * keeping comments, and leaves nothing half-written when it refuses.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import semver from "semver";
+import { parseDocument } from "yaml";
+import { loadPlan, runBuild } from "./build.ts";
+import { stampVersion } from "./core/packaging.ts";
+import type { PluginPlan } from "./core/plan.ts";
+import { STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
+import type { SigningKey } from "./core/signing.ts";
+import { GitRepository } from "./core/source-reader.ts";
+
+const run = promisify(execFile);
+
+/** Refusals the user can act on; the CLI prints the message and exits 1. */
+export class ReleaseError extends Error {}
+
+export const CHANGELOG_PLACEHOLDER = "- Describe what changed for the people who run this plugin.";
+
+const FORWARD: Record<Status, number> = {
+  draft: 0,
+  testing: 1,
+  staged: 2,
+  released: 3,
+  update_ready: 4,
+  deprecated: 5,
+};
+
+async function pluginOf(repoRoot: string, slug: string): Promise<PluginPlan> {
+  const { plan } = await loadPlan({ repoRoot }, { checkSources: false });
+  const plugin = plan.plugins.find((candidate) => candidate.slug === slug);
+  if (!plugin) throw new ReleaseError(`no plugin "${slug}" in ${path.join(repoRoot, "releases")}`);
+  return plugin;
+}
+
+function releaseFile(repoRoot: string, slug: string, version: string): string {
+  return path.join(repoRoot, "releases", slug, `${version}.yaml`);
+}
+
+/** Write the version into the plugin's main file in the working tree (header and constant). */
+async function stampSource(repoRoot: string, plugin: PluginPlan, version: string): Promise<string | null> {
+  if (plugin.definition.platform !== "wordpress") return null;
+  const mainFile = path.join(repoRoot, "source", plugin.slug, plugin.definition.main_file);
+  const text = await readFile(mainFile, "utf8").catch(() => {
+    throw new ReleaseError(`${path.relative(repoRoot, mainFile)} does not exist`);
+  });
+  const stamped = stampVersion(text, version, plugin.definition.version_constant);
+  if (stamped.problems.length > 0)
+    throw new ReleaseError(`${path.relative(repoRoot, mainFile)} ${stamped.problems.join("; ")}`);
+  await writeFile(mainFile, stamped.text);
+  return path.relative(repoRoot, mainFile);
+}
+
+function draftYaml(version: string, changelog: string): string {
+  return [
+    "# yaml-language-server: $schema=../release.schema.json",
+    `version: ${version}`,
+    "status: draft",
+    "changelog: |",
+    ...changelog.split("\n").map((line) => `  ${line}`),
+    "",
+  ].join("\n");
+}
+
+export async function startRelease(repoRoot: string, slug: string, version: string): Promise<string[]> {
+  if (semver.valid(version) !== version) throw new ReleaseError(`"${version}" is not a semantic version like 1.2.3`);
+  const plugin = await pluginOf(repoRoot, slug);
+  if (plugin.releases.some((release) => semver.eq(release.version, version))) {
+    throw new ReleaseError(`${slug} ${version} already exists (releases/${slug}/${version}.yaml)`);
+  }
+  const file = releaseFile(repoRoot, slug, version);
+  const stamped = await stampSource(repoRoot, plugin, version);
+  await writeFile(file, draftYaml(version, CHANGELOG_PLACEHOLDER), { flag: "wx" });
+  const latest = plugin.latest.stable;
+  return [
+    `wrote ${path.relative(repoRoot, file)} (draft)${stamped ? ` and the version into ${stamped}` : ""}`,
+    ...(latest && semver.lt(version, latest) ? [`warning: ${version} is lower than the latest stable ${latest}`] : []),
+    "next: write the changelog, commit the source and the YAML, then",
+    `  feedwright promote ${slug} ${version} testing   (or released / update_ready)`,
+  ];
+}
+
+export async function promoteRelease(input: {
+  repoRoot: string;
+  slug: string;
+  version: string;
+  status: string;
+  now: Date;
+  keys: SigningKey[];
+}): Promise<string[]> {
+  const { repoRoot, slug, version } = input;
+  if (!(STATUSES as readonly string[]).includes(input.status)) {
+    throw new ReleaseError(`"${input.status}" is not a status: expected one of ${STATUSES.join(", ")}`);
+  }
+  const target = input.status as Status;
+  const file = releaseFile(repoRoot, slug, version);
+  const original = await readFile(file, "utf8").catch(() => {
+    throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
+  });
+  const document = parseDocument(original);
+  const current = String(document.get("status")) as Status;
+  if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
+  if (target !== "deprecated" && FORWARD[target] < FORWARD[current]) {
+    throw new ReleaseError(
+      `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,
+    );
+  }
+  const changelog = String(document.get("changelog") ?? "");
+  if (STATUS_RULES[target].offered && (changelog.trim() === "" || changelog.includes(CHANGELOG_PLACEHOLDER))) {
+    throw new ReleaseError(
+      `write the changelog in ${path.relative(repoRoot, file)} before offering ${version} to sites`,
+    );
+  }
+  const done: string[] = [];
+  const git = new GitRepository(repoRoot);
+  if (STATUS_RULES[target].built && !document.get("source")) {
+    const folder = `source/${slug}`;
+    if (await git.isDirty(folder)) {
+      throw new ReleaseError(
+        `${folder}/ has uncommitted changes: commit the source of ${version} first, so the release can pin it`,
+      );
+    }
+    const head = await git.headCommit();
+    if (!head) throw new ReleaseError("this repository has no commit to pin");
+    document.set("source", head);
+    done.push(`pinned the source to ${head.slice(0, 12)} (HEAD)`);
+  }
+  document.set("status", target);
+  if (STATUS_RULES[target].needsReleaseDate && !document.get("released_at")) {
+    const stamp = input.now.toISOString().replace(/\.\d{3}Z$/, "Z");
+    document.set("released_at", stamp);
+    done.push(`released_at ${stamp}`);
+  }
+  await writeFile(file, document.toString());
+  try {
+    if (STATUS_RULES[target].built && !document.get("sha256")) {
+      const sha256 = await packageChecksum(repoRoot, slug, version, input.keys);
+      document.set("sha256", sha256);
+      await writeFile(file, document.toString());
+      done.push(`recorded the package's sha256 ${sha256.slice(0, 16)}…`);
+    } else {
+      await loadPlan({ repoRoot }, { checkSources: true });
+    }
+  } catch (error) {
+    await writeFile(file, original); // nothing half-written
+    throw error;
+  }
+  return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];
+}
+
+/** Build into a scratch folder and read the package's checksum from releases.json. */
+async function packageChecksum(repoRoot: string, slug: string, version: string, keys: SigningKey[]): Promise<string> {
+  const out = await mkdtemp(path.join(tmpdir(), "feedwright-promote-"));
+  try {
+    await runBuild({ repoRoot, outDir: path.join(out, "dist"), keys });
+    const releases = JSON.parse(await readFile(path.join(out, "dist/plugins", slug, "releases.json"), "utf8")) as {
+      releases: { version: string; sha256: string | null }[];
+    };
+    const sha256 = releases.releases.find((release) => release.version === version)?.sha256;
+    if (!sha256) throw new ReleaseError(`${version} was not packaged (is it beyond retention?)`);
+    return sha256;
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The next patch release, made from a good version's pinned source: for sites that already
+ * took a bad release (WordPress never downgrades, so going back means going forward).
+ */
+export async function rollForward(repoRoot: string, slug: string, goodVersion: string): Promise<string[]> {
+  const plugin = await pluginOf(repoRoot, slug);
+  const good = plugin.releases.find((release) => release.version === goodVersion);
+  if (!good) throw new ReleaseError(`no release ${goodVersion} of ${slug}`);
+  if (good.source.kind !== "git") throw new ReleaseError(`${slug} ${goodVersion} pins no source to roll forward from`);
+  const newest = plugin.releases.map((release) => release.version).sort(semver.rcompare)[0] ?? goodVersion;
+  const next = semver.inc(newest, "patch");
+  if (!next) throw new ReleaseError(`cannot compute the patch after ${newest}`);
+  const folder = `source/${slug}`;
+  const git = new GitRepository(repoRoot);
+  if (await git.isDirty(folder))
+    throw new ReleaseError(`${folder}/ has uncommitted changes: commit or stash them first`);
+  // The good version's tree replaces the current one, files it did not have included.
+  await run("git", ["rm", "-r", "-q", "--", folder], { cwd: repoRoot });
+  await run("git", ["checkout", good.source.revision, "--", folder], { cwd: repoRoot });
+  await stampSource(repoRoot, plugin, next);
+  const file = releaseFile(repoRoot, slug, next);
+  await writeFile(
+    file,
+    draftYaml(next, `- Returns to the code of ${goodVersion}: the changes after it are withdrawn.`),
+    { flag: "wx" },
+  );
+  return [
+    `${folder}/ now holds the code of ${goodVersion} (from ${good.source.revision.slice(0, 12)}), stamped ${next}`,
+    `wrote ${path.relative(repoRoot, file)} (draft)`,
+    "next: commit, then",
+    `  feedwright promote ${slug} ${next} update_ready    (sites on the bad release get ${next} automatically)`,
+  ];
+}

@@ -1,0 +1,243 @@
+/**
+ * Releasing by pull request and rolling back by git revert, driven through the CLI in a
+ * scratch repository, as a vendor would.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createScratchRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo } from "./support/scratch-repo.ts";
+
+let repo: ScratchRepo;
+
+async function ok(...args: string[]): Promise<string> {
+  const result = await repo.feedwright(...args);
+  if (result.code !== 0) throw new Error(`feedwright ${args.join(" ")} exited ${result.code}:\n${result.stderr}`);
+  return result.stdout + result.stderr;
+}
+
+function writeChangelog(version: string, text: string): void {
+  const file = `releases/demo/${version}.yaml`;
+  repo.write(file, repo.read(file).replace(/changelog: \|\n( {2}.*\n)+/, `changelog: |\n  ${text}\n`));
+}
+
+/** What a vendor does for one release: change code, start it, describe it, commit, promote, commit. */
+async function shipRelease(version: string, status = "released"): Promise<void> {
+  repo.write("source/demo/includes/feature.php", `<?php\n// feature of ${version}\n`);
+  await ok("release", "demo", version);
+  writeChangelog(version, `- What ${version} changes.`);
+  repo.commit(`Start ${version}`);
+  await ok("promote", "demo", version, status);
+  repo.commit(`Release ${version}`);
+}
+
+function files(root: string, relative = ""): Map<string, Buffer> {
+  const found = new Map<string, Buffer>();
+  for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
+    const child = relative ? `${relative}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) for (const [name, bytes] of files(root, child)) found.set(name, bytes);
+    else found.set(child, readFileSync(path.join(root, child)));
+  }
+  return found;
+}
+
+beforeEach(() => {
+  repo = createScratchRepo();
+  repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML);
+  repo.write("source/demo/demo.php", demoMainFile("0.0.0"));
+  repo.commit("The demo plugin");
+});
+afterEach(() => repo.cleanup());
+
+describe("release and promote", () => {
+  it("starts a draft, then pins the committed source, stamps released_at and records the package", async () => {
+    const started = await ok("release", "demo", "1.0.0");
+    expect(started).toContain("wrote releases/demo/1.0.0.yaml (draft) and the version into source/demo/demo.php");
+    expect(repo.read("source/demo/demo.php")).toContain("define( 'DEMO_VERSION', '1.0.0' );");
+    expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(/^status: draft$/m);
+
+    const unwritten = await repo.feedwright("promote", "demo", "1.0.0", "released");
+    expect(unwritten.code).toBe(1);
+    expect(unwritten.stderr).toContain(
+      "write the changelog in releases/demo/1.0.0.yaml before offering 1.0.0 to sites",
+    );
+
+    writeChangelog("1.0.0", "- First release.");
+    const uncommitted = await repo.feedwright("promote", "demo", "1.0.0", "released");
+    expect(uncommitted.code).toBe(1);
+    expect(uncommitted.stderr).toContain("source/demo/ has uncommitted changes: commit the source of 1.0.0 first");
+    expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(/^status: draft$/m);
+
+    const pin = repo.commit("Start 1.0.0");
+    await ok("promote", "demo", "1.0.0", "released", "--root", ".");
+    const yaml = repo.read("releases/demo/1.0.0.yaml");
+    expect(yaml).toContain("# yaml-language-server: $schema=../release.schema.json");
+    expect(yaml).toMatch(/^status: released$/m);
+    expect(yaml).toContain(`source: ${pin}`);
+    expect(yaml).toMatch(/^released_at: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m);
+    const sha256 = /^sha256: ([0-9a-f]{64})$/m.exec(yaml)?.[1];
+    await ok("build", "--out", "dist", "--quiet");
+    expect(readFileSync(path.join(repo.root, "dist/plugins/demo/demo-v1.0.0.zip.sha256"), "utf8")).toBe(
+      `${sha256}  demo-v1.0.0.zip\n`,
+    );
+
+    const backwards = await repo.feedwright("promote", "demo", "1.0.0", "testing");
+    expect(backwards.stderr).toContain(
+      "demo 1.0.0 is released: a status only moves forward (or to deprecated), not back to testing",
+    );
+    await ok("promote", "demo", "1.0.0", "deprecated");
+    expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(/^status: deprecated$/m);
+  });
+});
+
+describe("rolling back", () => {
+  it("by reverting a release's merge: every file but the feed is as before, and the release is offered to no one", async () => {
+    await shipRelease("1.0.0");
+    await shipRelease("1.1.0");
+    await ok("build", "--out", "build-a", "--quiet");
+    const before = files(path.join(repo.root, "build-a"));
+
+    repo.git("checkout", "-q", "-b", "release-1.2.0");
+    await shipRelease("1.2.0", "update_ready");
+    repo.git("checkout", "-q", "main");
+    repo.git("merge", "-q", "--no-ff", "-m", "Merge release 1.2.0", "release-1.2.0");
+    await ok("build", "--out", "build-b", "--quiet");
+    expect(JSON.parse(repo.read("build-b/plugins/demo/info.json")).version).toBe("1.2.0");
+    const merged = repo.git("rev-parse", "HEAD");
+
+    repo.git("revert", "--no-edit", "-m", "1", "HEAD");
+    await ok("build", "--out", "build-c", "--quiet");
+    const after = files(path.join(repo.root, "build-c"));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [name, bytes] of before) {
+      if (name === "feed.json" || name === "feed.json.sig") continue;
+      expect(after.get(name)?.equals(bytes), name).toBe(true);
+    }
+    expect(JSON.parse(repo.read("build-c/feed.json")).serial).toBeGreaterThan(
+      JSON.parse(repo.read("build-b/feed.json")).serial,
+    );
+    const releases = JSON.parse(repo.read("build-c/plugins/demo/releases.json"));
+    expect(releases.releases.map((release: { version: string }) => release.version)).toEqual(["1.1.0", "1.0.0"]);
+
+    const check = await repo.feedwright("check", "--base", merged);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toContain("1.2.0 is removed (reverted): no site is offered it");
+    expect(check.stdout).toContain("latest stable: 1.2.0 → 1.1.0");
+  });
+
+  it("by rolling forward from a good version's code, for sites that took the bad one", async () => {
+    await shipRelease("1.0.0");
+    await shipRelease("1.1.0");
+    const lines = await ok("rollforward", "demo", "--from", "1.0.0");
+    expect(lines).toContain("source/demo/ now holds the code of 1.0.0");
+    expect(repo.read("source/demo/includes/feature.php")).toBe("<?php\n// feature of 1.0.0\n");
+    expect(repo.read("source/demo/demo.php")).toContain("define( 'DEMO_VERSION', '1.1.1' );");
+    repo.commit("Roll forward to 1.1.1");
+    await ok("promote", "demo", "1.1.1", "update_ready");
+    repo.commit("Release 1.1.1");
+    await ok("build", "--out", "dist", "--quiet");
+    expect(JSON.parse(repo.read("dist/plugins/demo/check-update.json"))).toMatchObject({
+      latest_version: "1.1.1",
+      autoupdate: true,
+    });
+  });
+});
+
+describe("check --base, the pull-request gate", () => {
+  let base: string;
+  beforeEach(async () => {
+    await shipRelease("1.0.0");
+    await shipRelease("1.1.0");
+    base = repo.git("rev-parse", "HEAD");
+  });
+
+  it("previews a good change for sites, as text and as Markdown", async () => {
+    await shipRelease("1.2.0", "update_ready");
+    const text = await repo.feedwright("check", "--base", base);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toBe(
+      "demo:\n  1.2.0 (update_ready): sites below 1.2.0 will be offered it automatically\n  latest stable: 1.1.0 → 1.2.0\n",
+    );
+    const markdown = await repo.feedwright("check", "--base", base, "--format", "markdown");
+    expect(markdown.stdout).toContain(
+      "### What sites will see\n\n**demo**\n\n- 1.2.0 (update_ready): sites below 1.2.0",
+    );
+  });
+
+  it.each([
+    [
+      "a changed package for a released version",
+      () => {
+        repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}exclude:\n  - includes\n`);
+      },
+      /releases\/demo\/1\.0\.0\.yaml:\d+:\d+ sha256: the rebuilt package is [0-9a-f]{64}, not the recorded [0-9a-f]{64}: a released package must not change/,
+    ],
+    [
+      "a released version pinned to other source",
+      () => {
+        const other = repo.git("rev-parse", "HEAD~2");
+        const file = "releases/demo/1.1.0.yaml";
+        repo.write(
+          file,
+          repo
+            .read(file)
+            .replace(/^source: .*$/m, `source: ${other}`)
+            .replace(/^sha256: .*\n/m, ""),
+        );
+      },
+      /releases\/demo\/1\.1\.0\.yaml:\d+:\d+ a built package must never change \(source [0-9a-f]{40} → [0-9a-f]{40}, sha256 [0-9a-f]{12}… → none…\): release a new version instead/,
+    ],
+    [
+      "a status moved backwards",
+      () => {
+        const file = "releases/demo/1.1.0.yaml";
+        repo.write(file, repo.read(file).replace("status: released", "status: testing"));
+      },
+      /releases\/demo\/1\.1\.0\.yaml:\d+:\d+ status: moves backwards from released to testing; a status only moves forward, or to deprecated/,
+    ],
+    [
+      "a version lower than the latest stable",
+      () => {
+        const file = "releases/demo/1.0.5.yaml";
+        repo.write(
+          file,
+          repo
+            .read("releases/demo/1.0.0.yaml")
+            .replaceAll("1.0.0", "1.0.5")
+            .replace(/^sha256: .*\n/m, ""),
+        );
+      },
+      /releases\/demo\/1\.0\.5\.yaml:\d+:\d+ version: 1\.0\.5 is lower than the latest stable 1\.1\.0: no site would be offered it/,
+    ],
+    [
+      "a released version whose source pin is gone",
+      () => {
+        const file = "releases/demo/1.0.0.yaml";
+        repo.write(file, repo.read(file).replace(/^source: .*$/m, `source: ${"e".repeat(40)}`));
+      },
+      /releases\/demo\/1\.0\.0\.yaml:\d+:\d+ source: commit e{40} does not exist in this repository/,
+    ],
+    [
+      "a forced update without a changelog",
+      () => {
+        repo.write("releases/demo/1.2.0.yaml", 'version: "1.2.0"\nstatus: draft\nforce_update: true\n');
+      },
+      /releases\/demo\/1\.2\.0\.yaml:\d+:\d+ force_update: a forced \(security\) update needs a changelog saying why/,
+    ],
+  ])("fails on %s, saying so", async (_name, change, message) => {
+    change();
+    repo.commit("the change under review");
+    const result = await repo.feedwright("check", "--base", base);
+    expect(result.code).toBe(1);
+    expect(result.stdout + result.stderr).toMatch(message);
+  });
+
+  it("warns when a deprecation would leave no good release", async () => {
+    for (const version of ["1.0.0", "1.1.0"]) await ok("promote", "demo", version, "deprecated");
+    repo.commit("withdraw everything");
+    const result = await repo.feedwright("check", "--base", base);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      "warning: releases/demo/plugin.yaml: after this change demo has no good stable release",
+    );
+  });
+});
