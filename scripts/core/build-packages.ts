@@ -2,6 +2,7 @@
  * Packaging I/O: read each release's pinned source, write its ZIP, and remember the result
  * in a content-addressed cache so a rebuild with nothing changed zips nothing.
  */
+import { createHash } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
@@ -22,6 +23,7 @@ import {
   snapshotFromGit,
   snapshotFromWorkingTree,
 } from "./source-reader.ts";
+import { renderUpdater } from "./updater.ts";
 
 /** Entry time for packages whose source has no commit time (working tree, bare tree id). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
@@ -145,7 +147,11 @@ async function buildPackage(
   const { definition } = plugin;
   const snapshot = await readSnapshot(plugin, release, context);
   const isExcluded = createExcludeMatcher(definition.exclude);
-  const files = snapshot.files.filter((file) => !isExcluded(file.path)).sort((a, b) => (a.path < b.path ? -1 : 1));
+  // The rendered updater takes the place of any source file at its path.
+  const updater = renderUpdater(plugin);
+  const files = snapshot.files
+    .filter((file) => !isExcluded(file.path) && file.path !== updater?.path)
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
   const stampsVersion = definition.platform === "wordpress";
   if (!files.some((file) => file.path === definition.main_file)) {
     report(
@@ -169,7 +175,10 @@ async function buildPackage(
       // Not in the bytes, but checked in them: a new api_base must be checked again.
       apiBase: definition.api_base,
       date: date.toISOString(),
-      files: files.map((file) => [file.path, file.id]),
+      files: [
+        ...files.map((file) => [file.path, file.id]),
+        ...(updater ? [[updater.path, `rendered ${createHash("sha256").update(updater.content).digest("hex")}`]] : []),
+      ],
     }),
     { algorithm: "sha256" },
   );
@@ -202,6 +211,7 @@ async function buildPackage(
       version: release.version,
       versionConstant: definition.version_constant,
       apiBase: definition.api_base,
+      updaterPath: updater?.path ?? null,
     });
     for (const problem of checks) report("source", `source: packaged ${definition.main_file} ${problem}`);
     if (checks.length > 0) return null;
@@ -213,6 +223,7 @@ async function buildPackage(
         ? Buffer.from(packagedMain, "utf8")
         : (contents.get(file.path) ?? Buffer.alloc(0)),
   }));
+  if (updater) entries.push({ path: updater.path, content: updater.content });
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
   const facts: PackageFacts = {
     sha256: await hash(zip, { algorithm: "sha256" }),

@@ -74,7 +74,7 @@ export function stampVersion(text: string, version: string, versionConstant: str
 /** What the build checks in the packaged main file (the seeds' post-release grep, automated). */
 export function checkPackagedMainFile(
   text: string,
-  expected: { version: string; versionConstant: string; apiBase: string },
+  expected: { version: string; versionConstant: string; apiBase: string; updaterPath?: string | null },
 ): string[] {
   const problems: string[] = [];
   const header = /^[ \t/*#]*Version:[ \t]*([^\r\n]*?)[ \t]*$/im.exec(text)?.[1];
@@ -88,6 +88,10 @@ export function checkPackagedMainFile(
       `defines ${expected.versionConstant} as ${JSON.stringify(constant ?? null)}, not ${expected.version}`,
     );
   if (!text.includes(expected.apiBase)) problems.push(`does not contain the api_base ${expected.apiBase}`);
+  if (expected.updaterPath && !text.includes(expected.updaterPath))
+    problems.push(
+      `does not require the updater ${expected.updaterPath} (updater_path): add require_once __DIR__ . '/${expected.updaterPath}';`,
+    );
   return problems;
 }
 

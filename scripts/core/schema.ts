@@ -30,6 +30,17 @@ const requirementVersion = z
   .string()
   .regex(/^\d+(\.\d+){0,2}$/, { message: 'expected a version like "7.4" or "6.5.2"' });
 const httpsUrl = z.url({ protocol: /^https?$/, message: "expected an http(s) URL" });
+const relativePath = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "expected a relative path like my-plugin.php" })
+  .refine((path) => !path.split("/").includes(".."), { message: "expected a path inside the plugin" });
+/** base64 of a raw 32-byte key: 43 characters and one "=". */
+const publicKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, {
+  message: "expected base64 of a raw 32-byte Ed25519 public key (feedwright keys public prints one)",
+});
+const phpOptionName = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,160}$/, { message: "expected a WordPress option name like my_plugin_api_key" });
 const phpConstant = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, { message: "expected a PHP constant name like MY_PLUGIN_VERSION" });
@@ -50,11 +61,7 @@ export const pluginSchema = z
     homepage: httpsUrl,
     author: z.string().min(1),
     author_homepage: httpsUrl.optional(),
-    main_file: z
-      .string()
-      .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "expected a relative path like my-plugin.php" })
-      .refine((path) => !path.split("/").includes(".."), { message: "expected a path inside the plugin" })
-      .describe("The file holding the plugin header and the version constant."),
+    main_file: relativePath.describe("The file holding the plugin header and the version constant."),
     version_constant: phpConstant.describe("The PHP constant the main file defines as the version."),
     requires_php: requirementVersion,
     requires_wp: requirementVersion,
@@ -69,7 +76,62 @@ export const pluginSchema = z
     icons: z
       .strictObject({ "1x": httpsUrl.optional(), "2x": httpsUrl.optional(), svg: httpsUrl.optional() })
       .optional(),
+    updater_path: relativePath
+      .refine((path) => path.endsWith(".php"), { message: "expected a PHP file like includes/updater.php" })
+      .optional()
+      .describe(
+        "Where the build writes feedwright's updater into every package; the main file must require it. Needs public_keys.",
+      ),
+    public_keys: z
+      .array(publicKey)
+      .min(1)
+      .max(4)
+      .optional()
+      .describe(
+        "Ed25519 public keys (base64 of the raw 32 bytes) the updater pins: the current key, plus the next one while rotating.",
+      ),
+    updater_credentials: z
+      .strictObject({
+        site_id_option: phpOptionName.optional().describe("Option holding the site id the API key was issued for."),
+        api_key_option: phpOptionName.optional().describe("Option holding the site's API key."),
+      })
+      .optional()
+      .describe(
+        "Options of the plugin's own settings the updater reads to register and report health (default: its own options).",
+      ),
   })
+  .superRefine(
+    (plugin, context) => {
+      const given = (field: string) => (plugin as Record<string, unknown>)[field] !== undefined;
+      if (given("updater_path") && !given("public_keys")) {
+        context.addIssue({
+          code: "custom",
+          path: ["public_keys"],
+          input: undefined,
+          message:
+            "required when updater_path is set (expected the list of public keys the updater trusts: feedwright keys public prints one)",
+        });
+      }
+      if (given("updater_path") && plugin.platform !== "wordpress") {
+        context.addIssue({
+          code: "custom",
+          path: ["updater_path"],
+          input: plugin.updater_path,
+          message: `expected only for platform wordpress (the updater is a WordPress plugin's), not ${String(plugin.platform)}`,
+        });
+      }
+      if (given("updater_path") && plugin.updater_path === plugin.main_file) {
+        context.addIssue({
+          code: "custom",
+          path: ["updater_path"],
+          input: plugin.updater_path,
+          message: "expected a file of its own, not main_file (the main file requires it)",
+        });
+      }
+    },
+    // Also when other fields have problems: every problem in one run.
+    { when: () => true },
+  )
   .describe("feedwright plugin definition: releases/<slug>/plugin.yaml");
 
 export const releaseSchema = z
@@ -106,7 +168,8 @@ export type ReleaseDefinition = z.output<typeof releaseSchema>;
 
 export function generateJsonSchemas(): Record<"plugin" | "release", object> {
   return {
-    plugin: z.toJSONSchema(pluginSchema, { io: "input" }),
+    // JSON Schema says what the refinement says: an updater needs the keys it pins.
+    plugin: { ...z.toJSONSchema(pluginSchema, { io: "input" }), dependentRequired: { updater_path: ["public_keys"] } },
     release: z.toJSONSchema(releaseSchema, { io: "input" }),
   };
 }
