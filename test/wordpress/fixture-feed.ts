@@ -1,0 +1,172 @@
+/**
+ * The feed the WordPress tests serve: this repository's example releases (cloned, so the
+ * pinned source commits are there), rebuilt with a test key that plugin.yaml pins, plus a
+ * second feedwright plugin ("feedwright-scratch") whose releases exercise rollout and PHP
+ * requirements and whose header has an Update URI. Also three copies of the feed with a bad
+ * 1.2.0 package: one byte flipped, signed by another key, and no .sig at all.
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseDocument } from "yaml";
+import { main } from "../../scripts/cli.ts";
+import { parseSigningKey, renderSignatureFile } from "../../scripts/core/signing.ts";
+import { generateSeed } from "../../scripts/keys.ts";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+export const BRIDGE_SLUG = "igny8-wp-bridge";
+export const SCRATCH_SLUG = "feedwright-scratch";
+export const SCRATCH_UPDATE_HOST = "updates.example.invalid";
+/** The scratch release only part of the sites get. */
+export const ROLLOUT_VERSION = "2.0.0";
+export const ROLLOUT_PERCENT = 50;
+/** Why the scratch plugin's 1.0.0 was withdrawn (deprecated): sites on it are told. */
+export const WITHDRAWN_REASON = "It could delete the wrong posts; update to 2.0.0.";
+/** The scratch release no PHP of this machine can run. */
+export const PHP_INCOMPATIBLE_VERSION = "3.0.0";
+
+export interface FixtureFeed {
+  repo: string;
+  dist: string;
+  publicKey: string;
+  /** Folders holding a copy of the feed with a bad 1.2.0 package. */
+  tampered: { flipped: string; otherKey: string; noSignature: string };
+}
+
+function scratchMain(): string {
+  return `<?php
+/**
+ * Plugin Name: feedwright scratch
+ * Description: A second feedwright plugin in the WordPress tests (rollout, PHP requirements, Update URI).
+ * Version: 0.0.0
+ * Author: feedwright tests
+ * Update URI: https://${SCRATCH_UPDATE_HOST}/${SCRATCH_SLUG}/
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+define( 'FEEDWRIGHT_SCRATCH_VERSION', '0.0.0' );
+define( 'FEEDWRIGHT_SCRATCH_API', 'https://${SCRATCH_UPDATE_HOST}/api' );
+
+require_once __DIR__ . '/feedwright-updater.php';
+`;
+}
+
+function scratchPluginYaml(publicKey: string): string {
+  return `name: feedwright scratch
+slug: ${SCRATCH_SLUG}
+platform: wordpress
+description: A second feedwright plugin in the WordPress tests.
+homepage: https://${SCRATCH_UPDATE_HOST}
+author: feedwright tests
+main_file: feedwright-scratch.php
+version_constant: FEEDWRIGHT_SCRATCH_VERSION
+requires_php: "7.4"
+requires_wp: "5.8"
+tested_wp: "6.7"
+api_base: https://${SCRATCH_UPDATE_HOST}/api
+updater_path: feedwright-updater.php
+public_keys:
+  - "${publicKey}"
+`;
+}
+
+/** Clone, re-key, add the scratch plugin, build with the test key; then the tampered copies. */
+export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
+  const repo = path.join(dir, "repo");
+  const git = (...args: string[]) =>
+    execFileSync("git", args, { cwd: repo, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  execFileSync("git", ["clone", "-q", ROOT, repo], { stdio: "ignore" });
+  git("config", "user.email", "test@example.invalid");
+  git("config", "user.name", "feedwright wordpress test");
+  git("config", "commit.gpgsign", "false");
+
+  const seed = generateSeed();
+  const publicKey = parseSigningKey(seed).publicKey;
+
+  // The example as it is in this working tree, pinned to the test key, recorded sums dropped
+  // (the packages carry an updater that pins another key, so their bytes differ).
+  const bridge = path.join(repo, "releases", BRIDGE_SLUG);
+  rmSync(bridge, { recursive: true, force: true });
+  cpSync(path.join(ROOT, "releases", BRIDGE_SLUG), bridge, { recursive: true });
+  for (const name of readdirSync(bridge)) {
+    const file = path.join(bridge, name);
+    if (name === "plugin.yaml") {
+      const document = parseDocument(readFileSync(file, "utf8"));
+      document.set("public_keys", [publicKey]);
+      writeFileSync(file, document.toString());
+    } else {
+      writeFileSync(file, readFileSync(file, "utf8").replace(/^sha256:.*\n/m, ""));
+    }
+  }
+
+  // The scratch plugin: one source commit, three releases pinned to it.
+  const source = path.join(repo, "source", SCRATCH_SLUG);
+  mkdirSync(source, { recursive: true });
+  mkdirSync(path.join(repo, "releases", SCRATCH_SLUG), { recursive: true });
+  writeFileSync(path.join(source, "feedwright-scratch.php"), scratchMain());
+  git("add", "-A");
+  git("commit", "-q", "-m", "scratch plugin source");
+  const pin = git("rev-parse", "HEAD");
+  writeFileSync(path.join(repo, "releases", SCRATCH_SLUG, "plugin.yaml"), scratchPluginYaml(publicKey));
+  const release = (version: string, extra: string) =>
+    writeFileSync(
+      path.join(repo, "releases", SCRATCH_SLUG, `${version}.yaml`),
+      `version: "${version}"\nreleased_at: "2026-11-0${version[0]}T12:00:00Z"\nsource: "${pin}"\nchangelog: Scratch ${version}.\n${extra}`,
+    );
+  release("1.0.0", `status: deprecated\ndeprecation_reason: "${WITHDRAWN_REASON}"\n`);
+  release(ROLLOUT_VERSION, `status: released\nrollout: ${ROLLOUT_PERCENT}\n`);
+  release(PHP_INCOMPATIBLE_VERSION, 'status: released\nrequires_php: "99.0"\n');
+  git("add", "-A");
+  git("commit", "-q", "-m", "test feed: test key, scratch releases");
+
+  const dist = path.join(repo, "dist");
+  let stderr = "";
+  const code = await main(["build", "--root", repo, "--out", dist, "--quiet"], {
+    cwd: repo,
+    env: { ...process.env, FEEDWRIGHT_SIGNING_KEY: seed },
+    stdout: () => {},
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  if (code !== 0) throw new Error(`building the test feed failed:\n${stderr}`);
+
+  const tamperedRoot = path.join(dir, "tampered");
+  const zip = path.join("plugins", BRIDGE_SLUG, `${BRIDGE_SLUG}-v1.2.0.zip`);
+  const copy = (name: string) => {
+    const folder = path.join(tamperedRoot, name);
+    cpSync(dist, folder, { recursive: true });
+    return folder;
+  };
+  const flipped = copy("flipped");
+  const bytes = readFileSync(path.join(flipped, zip));
+  const middle = Math.floor(bytes.length / 2);
+  bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
+  writeFileSync(path.join(flipped, zip), bytes);
+  const otherKey = copy("other-key");
+  writeFileSync(
+    path.join(otherKey, `${zip}.sig`),
+    renderSignatureFile(readFileSync(path.join(otherKey, zip)), [parseSigningKey(generateSeed())]),
+  );
+  const noSignature = copy("no-signature");
+  rmSync(path.join(noSignature, `${zip}.sig`));
+  return { repo, dist, publicKey, tampered: { flipped, otherKey, noSignature } };
+}
+
+/** Where a site falls for a release's rollout: what the Worker and the updater both compute. */
+export function rolloutBucket(slug: string, version: string, siteId: string): number {
+  return createHash("sha256").update(`${slug}\n${version}\nsite:${siteId}`).digest().readUInt32BE(0) % 100;
+}
+
+/** A site id inside (bucket below the percentage) or outside a release's rollout. */
+export function siteIdFor(slug: string, version: string, percent: number, inside: boolean, label: string): string {
+  for (let n = 0; n < 10_000; n++) {
+    const id = `wp-${label}-${n}`;
+    if (rolloutBucket(slug, version, id) < percent === inside) return id;
+  }
+  throw new Error("no site id found");
+}

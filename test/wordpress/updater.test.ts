@@ -1,0 +1,505 @@
+/**
+ * The updater inside the plugin, in a real WordPress: Debian's WordPress on MariaDB under
+ * php -S, the feed and the Worker served by `npm run dev` (wrangler's local runtime, local KV),
+ * and WordPress's own code driving every step: Plugin_Upgrader installs and upgrades,
+ * wp_update_plugins() checks, plugins_api() and wp-admin pages show, WP-Cron reports.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  addSite,
+  type FeedServer,
+  listInstallations,
+  serveFolder,
+  startFeedServer,
+} from "../../scripts/wordpress/feed-server.ts";
+import { ensurePackages, startWordPress, type WordPressSite } from "../../scripts/wordpress/harness.ts";
+import {
+  BRIDGE_SLUG,
+  buildFixtureFeed,
+  type FixtureFeed,
+  PHP_INCOMPATIBLE_VERSION,
+  ROLLOUT_PERCENT,
+  ROLLOUT_VERSION,
+  rolloutBucket,
+  SCRATCH_SLUG,
+  SCRATCH_UPDATE_HOST,
+  siteIdFor,
+  WITHDRAWN_REASON,
+} from "./fixture-feed.ts";
+
+const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
+/** Installed in a folder of its own choosing: an update must keep it there. */
+const SCRATCH_FOLDER = "feedwright-scratch-custom";
+const SCRATCH = `${SCRATCH_FOLDER}/feedwright-scratch.php`;
+const BRIDGE_PREFIX = "feedwright_igny8_wp_bridge";
+const SCRATCH_PREFIX = "feedwright_feedwright_scratch";
+const SITE_ID = "site-a";
+const ADMIN_TOKEN = randomBytes(16).toString("hex");
+
+/** Test seams, as a must-use plugin of the test site; never part of a package. */
+const TEST_SEAMS = `<?php
+/**
+ * Plugin Name: feedwright test seams
+ * Description: Offline wordpress.org, loopback downloads, and the feed URL the tests choose.
+ */
+add_filter( 'pre_wp_mail', '__return_false' );
+add_filter(
+	'pre_http_request',
+	function ( $pre, $args, $url ) {
+		$host = wp_parse_url( $url, PHP_URL_HOST );
+		if ( '127.0.0.1' === $host ) {
+			return $pre;
+		}
+		if ( 'api.wordpress.org' === $host && false !== strpos( $url, '/plugins/update-check/' ) ) {
+			return array(
+				'headers'  => array(),
+				'body'     => wp_json_encode( array( 'plugins' => array(), 'translations' => array(), 'no_update' => array() ) ),
+				'response' => array( 'code' => 200, 'message' => 'OK' ),
+				'cookies'  => array(),
+				'filename' => null,
+			);
+		}
+		return new WP_Error( 'offline', 'the test site is offline: ' . $url );
+	},
+	10,
+	3
+);
+// Core refuses loopback downloads on ports other than 80, 443 and 8080.
+add_filter(
+	'http_request_host_is_external',
+	function ( $external, $host ) {
+		return '127.0.0.1' === $host ? true : $external;
+	},
+	10,
+	2
+);
+add_filter(
+	'http_allowed_safe_ports',
+	function ( $ports, $host, $url ) {
+		$port = wp_parse_url( $url, PHP_URL_PORT );
+		return '127.0.0.1' === $host && $port ? array_merge( $ports, array( (int) $port ) ) : $ports;
+	},
+	10,
+	3
+);
+foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}' ) as $feedwright_prefix ) {
+	add_filter(
+		$feedwright_prefix . '_feed_url',
+		function ( $url ) {
+			$test = get_option( 'fwtest_feed_url' );
+			return $test ? $test : $url;
+		}
+	);
+	add_filter(
+		$feedwright_prefix . '_api_base',
+		function ( $url ) {
+			$test = get_option( 'fwtest_api_base' );
+			return $test ? $test : $url;
+		}
+	);
+}
+`;
+
+interface UpdateItem {
+  slug: string;
+  plugin: string;
+  new_version: string;
+  package: string;
+  url: string;
+  tested: string;
+  requires: string;
+  requires_php: string;
+  autoupdate?: boolean;
+}
+
+interface CheckResult {
+  response: Record<string, UpdateItem>;
+  no_update: Record<string, UpdateItem>;
+  versions: Record<string, string>;
+  state: { serial: number; failures: number; last_error: string; next_retry_at: number; checked_at: number };
+}
+
+/** WordPress's own update check, as if its 12 hours were up. */
+const CHECK = `
+	delete_site_transient( 'update_plugins' );
+	wp_update_plugins();
+	$transient = get_site_transient( 'update_plugins' );
+	wp_cache_delete( 'plugins', 'plugins' );
+	return array(
+		'response'  => (object) $transient->response,
+		'no_update' => (object) $transient->no_update,
+		'versions'  => (object) array_map( function ( $data ) { return $data['Version']; }, get_plugins() ),
+		'state'     => get_option( '${BRIDGE_PREFIX}_state' ),
+	);
+`;
+
+/** What the Plugins screen's "update now" does: Plugin_Upgrader::bulk_upgrade, AJAX skin. */
+function upgrade(plugin: string): string {
+  return `
+	$skin     = new WP_Ajax_Upgrader_Skin();
+	$upgrader = new Plugin_Upgrader( $skin );
+	$results  = $upgrader->bulk_upgrade( array( '${plugin}' ) );
+	$result   = isset( $results['${plugin}'] ) ? $results['${plugin}'] : null;
+	wp_cache_delete( 'plugins', 'plugins' );
+	$plugins = get_plugins();
+	return array(
+		'ok'      => is_array( $result ),
+		'codes'   => array_values( array_unique( array_merge(
+			is_wp_error( $result ) ? $result->get_error_codes() : array(),
+			$skin->get_errors()->get_error_codes()
+		) ) ),
+		'errors'  => $skin->get_error_messages(),
+		'version' => isset( $plugins['${plugin}'] ) ? $plugins['${plugin}']['Version'] : null,
+		'active'  => is_plugin_active( '${plugin}' ),
+	);
+`;
+}
+
+interface UpgradeResult {
+  ok: boolean;
+  codes: string[];
+  errors: string;
+  version: string | null;
+  active: boolean;
+}
+
+/** Install a package file with Plugin_Upgrader::install, then activate it. */
+function installAndActivate(zip: string, plugin: string, before = ""): string {
+  return `
+	${before}
+	$skin     = new WP_Ajax_Upgrader_Skin();
+	$upgrader = new Plugin_Upgrader( $skin );
+	$installed = $upgrader->install( ${JSON.stringify(zip)} );
+	wp_cache_delete( 'plugins', 'plugins' );
+	$activated = activate_plugin( '${plugin}' );
+	$plugins   = get_plugins();
+	return array(
+		'installed' => true === $installed,
+		'errors'    => $skin->get_error_messages(),
+		'activated' => null === $activated,
+		'version'   => isset( $plugins['${plugin}'] ) ? $plugins['${plugin}']['Version'] : null,
+	);
+`;
+}
+
+describe("the updater in a real WordPress", () => {
+  let dir: string;
+  let feed: FixtureFeed;
+  let server: FeedServer;
+  let site: WordPressSite;
+  let stateDir: string;
+  const started = Date.now();
+
+  const php = <T>(code: string) => site.php<T>(code);
+  const check = () => php<CheckResult>(CHECK);
+  const useFeed = (url: string) =>
+    php(
+      `update_option( 'fwtest_feed_url', '${url}' ); update_option( 'fwtest_api_base', '${server.url}/api' ); return true;`,
+    );
+  const packagePath = (slug: string, version: string) =>
+    path.join(feed.dist, "plugins", slug, `${slug}-v${version}.zip`);
+
+  beforeAll(async () => {
+    await ensurePackages();
+    dir = mkdtempSync(path.join(tmpdir(), "fw-wptest-"));
+    stateDir = path.join(dir, "wrangler-state");
+    feed = await buildFixtureFeed(dir);
+    // Both at once; whichever starts is kept, so afterAll stops it even if the other fails.
+    const [feedServer, wordpress] = await Promise.allSettled([
+      startFeedServer({
+        distDir: feed.dist,
+        stateDir,
+        adminToken: ADMIN_TOKEN,
+        logFile: path.join(dir, "feed-server.log"),
+      }).then((started) => {
+        server = started;
+      }),
+      startWordPress({ muPlugins: { "feedwright-test-seams.php": TEST_SEAMS } }).then((started) => {
+        site = started;
+      }),
+    ]);
+    for (const outcome of [feedServer, wordpress]) if (outcome.status === "rejected") throw outcome.reason;
+    await useFeed(server.url);
+    console.info(`WordPress test setup: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled([site?.stop(), server?.stop()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    console.info(`WordPress tests: ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
+  });
+
+  it("installs 1.1.1 from its ZIP, and activation registers the site with the Worker", async () => {
+    const apiKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
+    const result = await php<{ installed: boolean; activated: boolean; version: string; errors: string }>(
+      installAndActivate(
+        packagePath(BRIDGE_SLUG, "1.1.1"),
+        BRIDGE,
+        `update_option( 'igny8_bridge_site_id', '${SITE_ID}' ); update_option( 'igny8_bridge_api_key', '${apiKey}' );`,
+      ),
+    );
+    expect(result).toMatchObject({ installed: true, activated: true, version: "1.1.1" });
+    const after = await php<{ reports: { register: { ok: boolean; error: string } }; cron: number | false }>(`
+		return array(
+			'reports' => get_option( '${BRIDGE_PREFIX}_reports' ),
+			'cron'    => wp_next_scheduled( '${BRIDGE_PREFIX}_daily' ),
+		);
+	`);
+    expect(after.reports.register).toMatchObject({ ok: true, error: "" });
+    expect(after.cron).toBeGreaterThan(Date.now() / 1000);
+    const keys = await listInstallations(stateDir, `site:${BRIDGE_SLUG}:`);
+    expect(keys.map((key) => [key.name, key.metadata?.v, key.metadata?.h])).toEqual([
+      [`site:${BRIDGE_SLUG}:${SITE_ID}`, "1.1.1", "outdated"],
+    ]);
+  });
+
+  it("offers the latest stable, 1.2.0, through the update transient, automatically (update_ready)", async () => {
+    const result = await check();
+    expect(result.versions[BRIDGE]).toBe("1.1.1");
+    expect(result.response[BRIDGE]).toMatchObject({
+      slug: BRIDGE_SLUG,
+      plugin: BRIDGE,
+      new_version: "1.2.0",
+      package: `${server.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`,
+      requires_php: "7.4",
+      requires: "6.0",
+      tested: "6.7",
+      autoupdate: true,
+    });
+    expect(result.state).toMatchObject({ failures: 0, last_error: "" });
+    // The Plugins screen says so, rendered by WordPress over HTTP for a logged-in admin.
+    const page = await fetch(`${site.url}/wp-admin/plugins.php`, { headers: { cookie: await site.adminCookie() } });
+    const html = await page.text();
+    expect(html).toContain("There is a new version of IGNY8 WordPress Bridge available.");
+    expect(html).toContain("View version 1.2.0 details");
+  });
+
+  it('fills "View version details" through plugins_api', async () => {
+    const info = await php<Record<string, unknown> & { sections: Record<string, string> }>(
+      `return plugins_api( 'plugin_information', array( 'slug' => '${BRIDGE_SLUG}' ) );`,
+    );
+    expect(info).toMatchObject({
+      name: "IGNY8 WordPress Bridge",
+      slug: BRIDGE_SLUG,
+      version: "1.2.0",
+      requires: "6.0",
+      requires_php: "7.4",
+      tested: "6.7",
+      last_updated: expect.stringMatching(/^2026-/),
+      download_link: `${server.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`,
+    });
+    expect(info.sections.description).toContain("IGNY8");
+    expect(info.sections.changelog).toContain("<strong>Sync now</strong>");
+    expect(info.sections.upgrade_notice).toContain("safe to update automatically");
+    const dialog = await fetch(
+      `${site.url}/wp-admin/plugin-install.php?tab=plugin-information&plugin=${BRIDGE_SLUG}&section=changelog`,
+      { headers: { cookie: await site.adminCookie() } },
+    );
+    const html = await dialog.text();
+    expect(html).toContain("<strong>Sync now</strong>");
+    expect(html).toMatch(/Version:<\/strong>\s*1\.2\.0/);
+  });
+
+  it.each([
+    ["one flipped byte", "flipped", "_signature_invalid"],
+    ["a signature by another key", "otherKey", "_signature_invalid"],
+    ["no .sig", "noSignature", "_signature_missing"],
+  ] as const)("refuses a package with %s and keeps 1.1.1", async (_label, kind, code) => {
+    const mirror = await serveFolder(feed.tampered[kind]);
+    try {
+      await useFeed(mirror.url);
+      const offered = await check();
+      expect(offered.response[BRIDGE]?.package).toBe(`${mirror.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`);
+      const result = await php<UpgradeResult>(upgrade(BRIDGE));
+      expect(result.codes).toContain(`${BRIDGE_PREFIX}${code}`);
+      expect(result).toMatchObject({ version: "1.1.1", active: true });
+      expect(readFileSync(path.join(site.pluginsDir, BRIDGE), "utf8")).toContain("Version: 1.1.1");
+      // The updater fetched the package and its signature itself, before core could unpack it.
+      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`);
+      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip.sig`);
+    } finally {
+      await useFeed(server.url);
+      await mirror.close();
+    }
+  });
+
+  it("upgrades 1.1.1 to 1.2.0, still active, in its own folder", async () => {
+    await check();
+    const result = await php<UpgradeResult>(upgrade(BRIDGE));
+    expect(result).toMatchObject({ ok: true, codes: [], version: "1.2.0", active: true });
+    expect(readFileSync(path.join(site.pluginsDir, BRIDGE), "utf8")).toContain("Version: 1.2.0");
+    const after = await check();
+    expect(after.response[BRIDGE]).toBeUndefined();
+    // Current: a no_update entry, so the Plugins screen shows the auto-update toggle.
+    expect(after.no_update[BRIDGE]).toMatchObject({ slug: BRIDGE_SLUG, new_version: "1.2.0" });
+  });
+
+  it("reports health daily through WP-Cron; the Worker records it and counted the download", async () => {
+    await php(`
+		$hook = '${BRIDGE_PREFIX}_daily';
+		wp_clear_scheduled_hook( $hook );
+		wp_schedule_event( time() - 60, 'daily', $hook );
+		return true;
+	`);
+    // What a system cron job (or a visitor) does: request wp-cron.php from the web server.
+    const cron = await fetch(`${site.url}/wp-cron.php`);
+    expect(cron.status).toBe(200);
+    const reports = await php<{ "health-check": { ok: boolean; error: string } }>(
+      `return get_option( '${BRIDGE_PREFIX}_reports' );`,
+    );
+    expect(reports["health-check"]).toMatchObject({ ok: true, error: "" });
+    const keys = await listInstallations(stateDir, `site:${BRIDGE_SLUG}:`);
+    expect(keys.map((key) => [key.name, key.metadata?.v, key.metadata?.h])).toEqual([
+      [`site:${BRIDGE_SLUG}:${SITE_ID}`, "1.2.0", "healthy"],
+    ]);
+    const stats = await fetch(`${server.url}/api/plugins/${BRIDGE_SLUG}/stats/?refresh=1`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    }).then((response) => response.json() as Promise<{ installations: number; downloads: { by_version: object } }>);
+    expect(stats.installations).toBe(1);
+    expect(stats.downloads.by_version).toMatchObject({ "1.2.0": 1 });
+  });
+
+  it("offers a beta-channel site 1.3.0-beta.1", async () => {
+    await php(`update_option( '${BRIDGE_PREFIX}_channel', 'beta' ); return true;`);
+    const beta = await check();
+    expect(beta.response[BRIDGE]).toMatchObject({ new_version: "1.3.0-beta.1" });
+    expect(beta.response[BRIDGE]?.autoupdate).toBeUndefined();
+  });
+
+  it("has a settings page: channel, the last check and the reports", async () => {
+    const page = await fetch(`${site.url}/wp-admin/options-general.php?page=${BRIDGE_PREFIX}`, {
+      headers: { cookie: await site.adminCookie() },
+    });
+    const html = await page.text();
+    expect(html).toContain("IGNY8 WordPress Bridge updates</h1>");
+    expect(html).toMatch(/<option value="beta" selected='selected'>/);
+    expect(html).toContain(`<td>1.3.0-beta.1</td>`);
+    expect(html).toMatch(/Last good check<\/th><td>[0-9-]+ [0-9:]+ UTC, serial \d+<\/td>/);
+    expect(html).toMatch(/Last health-check<\/th><td>[0-9-]+ [0-9:]+ UTC: ok<\/td>/);
+  });
+
+  describe("a second feedwright plugin on the same site (Update URI, rollout, PHP requirement)", () => {
+    const inside = siteIdFor(SCRATCH_SLUG, ROLLOUT_VERSION, ROLLOUT_PERCENT, true, "inside");
+    const outside = siteIdFor(SCRATCH_SLUG, ROLLOUT_VERSION, ROLLOUT_PERCENT, false, "outside");
+    const useSiteId = (id: string) => php(`update_option( '${SCRATCH_PREFIX}_site_id', '${id}' ); return true;`);
+    const workerOffer = async (siteId: string, phpVersion: string) => {
+      const query = new URLSearchParams({
+        current_version: "1.0.0",
+        site_id: siteId,
+        php_version: phpVersion,
+        wp_version: "6.1.9",
+      });
+      const answer = (await fetch(`${server.url}/api/plugins/${SCRATCH_SLUG}/check-update/?${query}`).then((r) =>
+        r.json(),
+      )) as { update_available: boolean; latest_version: string };
+      return answer.update_available ? answer.latest_version : null;
+    };
+    let phpVersion = "";
+
+    beforeAll(async () => {
+      // Unpacked by hand into a folder that is not the slug, as some sites have it.
+      const installed = await php<{ activated: boolean; version: string }>(`
+			WP_Filesystem();
+			$temporary = get_temp_dir() . 'feedwright-unpack-' . wp_generate_password( 8, false );
+			$unzipped  = unzip_file( ${JSON.stringify(packagePath(SCRATCH_SLUG, "1.0.0"))}, $temporary );
+			rename( $temporary . '/${SCRATCH_SLUG}', WP_PLUGIN_DIR . '/${SCRATCH_FOLDER}' );
+			$activated = activate_plugin( '${SCRATCH}' );
+			wp_cache_delete( 'plugins', 'plugins' );
+			$plugins = get_plugins();
+			return array(
+				'activated' => true === $unzipped && null === $activated,
+				'version'   => isset( $plugins['${SCRATCH}'] ) ? $plugins['${SCRATCH}']['Version'] : null,
+			);
+		`);
+      expect(installed).toEqual({ activated: true, version: "1.0.0" });
+      phpVersion = await php<string>("return PHP_VERSION;");
+    });
+
+    it("does not offer a release to a site outside its rollout (and agrees with the Worker)", async () => {
+      expect(rolloutBucket(SCRATCH_SLUG, ROLLOUT_VERSION, outside)).toBeGreaterThanOrEqual(ROLLOUT_PERCENT);
+      await useSiteId(outside);
+      const result = await check();
+      expect(result.response[SCRATCH]).toBeUndefined();
+      expect(result.no_update[SCRATCH]).toMatchObject({ new_version: "1.0.0" });
+      expect(await workerOffer(outside, phpVersion)).toBeNull();
+      // Both plugins' updaters run side by side: the bridge's beta offer is still there.
+      expect(result.response[BRIDGE]).toMatchObject({ new_version: "1.3.0-beta.1" });
+    });
+
+    it("tells a site on a withdrawn (deprecated) release why, on the Plugins screen", async () => {
+      const page = await fetch(`${site.url}/wp-admin/plugins.php`, { headers: { cookie: await site.adminCookie() } });
+      const html = await page.text();
+      expect(html).toContain(`Version 1.0.0 was withdrawn. ${WITHDRAWN_REASON.replace("'", "&#039;")}`);
+    });
+
+    it("offers it to a site inside the rollout (and agrees with the Worker)", async () => {
+      expect(rolloutBucket(SCRATCH_SLUG, ROLLOUT_VERSION, inside)).toBeLessThan(ROLLOUT_PERCENT);
+      await useSiteId(inside);
+      const result = await check();
+      expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION, slug: SCRATCH_SLUG });
+      expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
+    });
+
+    it("does not offer a release whose PHP requirement this site does not meet", async () => {
+      const releases = JSON.parse(readFileSync(path.join(feed.dist, "plugins", SCRATCH_SLUG, "releases.json"), "utf8"));
+      expect(releases.latest.stable).toBe(PHP_INCOMPATIBLE_VERSION);
+      expect(releases.releases[0]).toMatchObject({ version: PHP_INCOMPATIBLE_VERSION, requires_php: "99.0" });
+      await useSiteId(inside);
+      const result = await check();
+      // The newest release is 3.0.0, but this PHP cannot run it: the site gets 2.0.0.
+      expect(result.response[SCRATCH]?.new_version).toBe(ROLLOUT_VERSION);
+      expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
+      expect(await workerOffer(inside, "99.1.0")).toBe(PHP_INCOMPATIBLE_VERSION);
+    });
+
+    it("answers the Update URI route for its own plugin file only", async () => {
+      const answers = await php<{ own: UpdateItem | false; other: UpdateItem | false }>(`
+			$data = get_plugin_data( WP_PLUGIN_DIR . '/${SCRATCH}', false, false );
+			return array(
+				'own'   => apply_filters( 'update_plugins_${SCRATCH_UPDATE_HOST}', false, $data, '${SCRATCH}', array() ),
+				'other' => apply_filters( 'update_plugins_${SCRATCH_UPDATE_HOST}', false, $data, 'hello.php', array() ),
+			);
+		`);
+      expect(answers.own).toMatchObject({ slug: SCRATCH_SLUG, new_version: ROLLOUT_VERSION, plugin: SCRATCH });
+      expect(answers.other).toBe(false);
+    });
+
+    it("updates into the folder the plugin was installed in", async () => {
+      await useSiteId(inside);
+      await check();
+      const result = await php<UpgradeResult>(upgrade(SCRATCH));
+      expect(result).toMatchObject({ ok: true, codes: [], version: ROLLOUT_VERSION, active: true });
+      expect(readFileSync(path.join(site.pluginsDir, SCRATCH), "utf8")).toContain(`Version: ${ROLLOUT_VERSION}`);
+      expect(existsSync(path.join(site.pluginsDir, SCRATCH_SLUG))).toBe(false);
+    });
+  });
+
+  it("keeps the last good offer when the feed server is down, and backs off", async () => {
+    await server.stop();
+    const down = await check();
+    expect(down.response[BRIDGE]).toMatchObject({ new_version: "1.3.0-beta.1" });
+    expect(down.no_update[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION });
+    expect(down.state.failures).toBe(1);
+    expect(down.state.last_error).toContain("feed.json");
+    expect(down.state.next_retry_at).toBeGreaterThan(Date.now() / 1000 + 600);
+    // Within the back-off nothing is fetched, and the offer still stands.
+    const again = await check();
+    expect(again.state.failures).toBe(1);
+    expect(again.response[BRIDGE]).toMatchObject({ new_version: "1.3.0-beta.1" });
+  });
+
+  it("logged no PHP error, warning or notice from the updater", () => {
+    const log = (() => {
+      try {
+        return readFileSync(site.debugLog, "utf8");
+      } catch {
+        return "";
+      }
+    })();
+    expect(log.split("\n").filter((line) => line.includes("feedwright-updater.php"))).toEqual([]);
+  });
+});
