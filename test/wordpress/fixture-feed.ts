@@ -3,7 +3,8 @@
  * pinned source commits are there), rebuilt with a test key that plugin.yaml pins, plus a
  * second feedwright plugin ("feedwright-scratch") whose releases exercise rollout and PHP
  * requirements and whose header has an Update URI. Also three copies of the feed with a bad
- * 1.2.0 package: one byte flipped, signed by another key, and no .sig at all.
+ * 1.2.0 package: one byte flipped, signed by another key, and no .sig at all; and three with a
+ * feed.json a site must refuse: an older serial, past its expiry, signed by another key.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,6 +12,7 @@ import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import path from "node:path";
 import { parseDocument } from "yaml";
 import { main } from "../../scripts/cli.ts";
+import { toCanonicalJson } from "../../scripts/core/documents.ts";
 import { parseSigningKey, renderSignatureFile } from "../../scripts/core/signing.ts";
 import { generateSeed } from "../../scripts/keys.ts";
 
@@ -32,6 +34,8 @@ export interface FixtureFeed {
   publicKey: string;
   /** Folders holding a copy of the feed with a bad 1.2.0 package. */
   tampered: { flipped: string; otherKey: string; noSignature: string };
+  /** Folders holding a copy of the feed whose feed.json must be refused. */
+  badFeeds: { replayed: string; expired: string; otherKey: string };
 }
 
 function scratchMain(): string {
@@ -154,7 +158,37 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   );
   const noSignature = copy("no-signature");
   rmSync(path.join(noSignature, `${zip}.sig`));
-  return { repo, dist, publicKey, tampered: { flipped, otherKey, noSignature } };
+
+  // feed.json, changed and signed again with the test key: older, or past its expiry.
+  const key = parseSigningKey(seed);
+  const resign = (name: string, change: (feed: { serial: number; expires: string }) => void) => {
+    const folder = copy(name);
+    const feedFile = path.join(folder, "feed.json");
+    const document = JSON.parse(readFileSync(feedFile, "utf8"));
+    change(document);
+    const bytes = Buffer.from(toCanonicalJson(document));
+    writeFileSync(feedFile, bytes);
+    writeFileSync(`${feedFile}.sig`, renderSignatureFile(bytes, [key]));
+    return folder;
+  };
+  const replayed = resign("replayed-feed", (document) => {
+    document.serial -= 1;
+  });
+  const expired = resign("expired-feed", (document) => {
+    document.expires = "2020-01-01T00:00:00.000Z";
+  });
+  const feedByOtherKey = copy("feed-other-key");
+  writeFileSync(
+    path.join(feedByOtherKey, "feed.json.sig"),
+    renderSignatureFile(readFileSync(path.join(feedByOtherKey, "feed.json")), [parseSigningKey(generateSeed())]),
+  );
+  return {
+    repo,
+    dist,
+    publicKey,
+    tampered: { flipped, otherKey, noSignature },
+    badFeeds: { replayed, expired, otherKey: feedByOtherKey },
+  };
 }
 
 /** Where a site falls for a release's rollout: what the Worker and the updater both compute. */

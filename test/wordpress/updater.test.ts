@@ -370,6 +370,33 @@ describe("the updater in a real WordPress", () => {
     expect(beta.response[BRIDGE]?.autoupdate).toBeUndefined();
   });
 
+  it.each([
+    ["an older serial (a replayed feed)", "replayed", "older than the"],
+    ["an expiry in the past (a frozen feed)", "expired", "has expired"],
+    ["a signature by another key", "otherKey", "not signed by a key this plugin trusts"],
+  ] as const)("refuses a feed.json with %s and keeps the last good answer", async (_label, kind, message) => {
+    const mirror = await serveFolder(feed.badFeeds[kind]);
+    try {
+      const before = await check();
+      await useFeed(mirror.url);
+      const refused = await check();
+      expect(mirror.requests).toContain("/feed.json");
+      expect(refused.state.last_error).toContain(message);
+      expect(refused.state.serial).toBe(before.state.serial);
+      expect(refused.response[BRIDGE]).toMatchObject({ new_version: "1.3.0-beta.1" });
+    } finally {
+      await useFeed(server.url);
+      await mirror.close();
+      // Back to the real feed at once, not after the back-off.
+      await php(`
+			$state = get_option( '${BRIDGE_PREFIX}_state' );
+			$state['next_retry_at'] = 0;
+			update_option( '${BRIDGE_PREFIX}_state', $state, false );
+			return true;
+		`);
+    }
+  });
+
   it("has a settings page: channel, the last check and the reports", async () => {
     const page = await fetch(`${site.url}/wp-admin/options-general.php?page=${BRIDGE_PREFIX}`, {
       headers: { cookie: await site.adminCookie() },
