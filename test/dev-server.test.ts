@@ -18,15 +18,24 @@ const CLI = path.join(ROOT, "scripts/bin/feedwright.js");
 const SLUG = "igny8-wp-bridge";
 const ADMIN_TOKEN = randomBytes(16).toString("hex");
 
-let server: ChildProcess;
+let server: ChildProcess | null = null;
 let base: string;
 let work: string;
+let port: number;
+
+/** Keys the load test uses; stored before the server starts (see startServer). */
+const LOAD_SITES = Array.from({ length: 500 }, (_, index) => ({
+  site_id: `load-${index}`,
+  api_key: generateApiKey(),
+  slug: SLUG,
+}));
+let cliKey: string;
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
+      const { port: free } = probe.address() as { port: number };
+      probe.close(() => resolve(free));
     });
   });
 }
@@ -34,6 +43,8 @@ async function freePort(): Promise<number> {
 function feedwright(...args: string[]): string {
   return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: TEST_ENV, encoding: "utf8", stdio: "pipe" });
 }
+
+const stateArgs = () => ["--persist-to", path.join(work, "state")];
 
 async function stats(): Promise<{
   installations: number;
@@ -47,10 +58,11 @@ async function stats(): Promise<{
   return (await response.json()) as never;
 }
 
-beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), "feedwright-dev-"));
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+/**
+ * `npm run dev` on its own port and state folder. Local KV is a file store that two processes
+ * must not write at once, so the `feedwright sites` commands run only while it is stopped.
+ */
+async function startServer(build: boolean): Promise<void> {
   server = spawn(
     "npm",
     [
@@ -61,10 +73,10 @@ beforeAll(async () => {
       String(port),
       "--out",
       path.join(work, "dist"),
-      "--persist-to",
-      path.join(work, "state"),
+      ...stateArgs(),
       "--admin-token",
       ADMIN_TOKEN,
+      ...(build ? [] : ["--no-build"]),
     ],
     { cwd: ROOT, env: TEST_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
@@ -82,14 +94,43 @@ beforeAll(async () => {
       (response) => response.ok,
       () => false,
     );
-    if (ready) break;
+    if (ready) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-}, 120_000);
+}
 
-afterAll(() => {
-  // The whole process group: npm, scripts/dev.ts, wrangler and workerd, all started here.
-  if (server?.pid) process.kill(-server.pid, "SIGTERM");
+/** Stop the whole process group (npm, scripts/dev.ts, wrangler, workerd), all started here. */
+async function stopServer(): Promise<void> {
+  const running = server;
+  if (!running?.pid) return;
+  server = null;
+  const exited = new Promise((resolve) => running.on("exit", resolve));
+  process.kill(-running.pid, "SIGTERM");
+  await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+  // Wait until the port is free again before anything restarts on it.
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const down = await fetch(`${base}/feed.json`).then(
+      () => false,
+      () => true,
+    );
+    if (down) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), "feedwright-dev-"));
+  port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  cliKey = feedwright("sites", "add", "cli-site", "--slug", SLUG, ...stateArgs()).trim();
+  const file = path.join(work, "sites.json");
+  writeFileSync(file, JSON.stringify(LOAD_SITES));
+  feedwright("sites", "import", file, ...stateArgs());
+  await startServer(true);
+}, 180_000);
+
+afterAll(async () => {
+  await stopServer();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -142,32 +183,28 @@ describe("the original service's verification commands, pointed at npm run dev",
 
 describe("site keys from the CLI", () => {
   it("registers with a key from `feedwright sites add` and is refused after `sites revoke`", async () => {
-    const state = ["--persist-to", path.join(work, "state")];
-    const apiKey = feedwright("sites", "add", "cli-site", "--slug", SLUG, ...state).trim();
     const register = () =>
       fetch(`${base}/api/plugins/${SLUG}/register/`, {
         method: "POST",
-        headers: { authorization: `Api-Key ${apiKey}`, "content-type": "application/json" },
+        headers: { authorization: `Api-Key ${cliKey}`, "content-type": "application/json" },
         body: JSON.stringify({ site_id: "cli-site", version: "1.2.0", wp_version: "6.7", php_version: "8.2" }),
       });
     expect((await register()).status).toBe(201);
-    expect(feedwright("sites", "list", ...state)).toMatch(/^cli-site\tigny8-wp-bridge\t/m);
-    feedwright("sites", "revoke", "cli-site", ...state);
-    expect((await register()).status).toBe(401);
-  });
+    await stopServer();
+    expect(feedwright("sites", "list", ...stateArgs())).toMatch(/^cli-site\tigny8-wp-bridge\t/m);
+    feedwright("sites", "revoke", "cli-site", ...stateArgs());
+    expect(feedwright("sites", "list", ...stateArgs())).not.toContain("cli-site");
+    await startServer(false);
+    const refused = await register();
+    expect(refused.status).toBe(401);
+    expect(await refused.json()).toEqual({ error: { code: "unauthorized", message: "unknown or revoked API key" } });
+  }, 180_000);
 });
 
 describe("load", () => {
   it("lands 500 concurrent registers and 500 health checks from distinct sites", async () => {
     const before = await stats();
-    const sites = Array.from({ length: 500 }, (_, index) => ({
-      site_id: `load-${index}`,
-      api_key: generateApiKey(),
-      slug: SLUG,
-    }));
-    const file = path.join(work, "sites.json");
-    writeFileSync(file, JSON.stringify(sites));
-    feedwright("sites", "import", file, "--persist-to", path.join(work, "state"));
+    const sites = LOAD_SITES;
     const post = (action: string, site: (typeof sites)[number], body: object) =>
       fetch(`${base}/api/plugins/${SLUG}/${action}/`, {
         method: "POST",
