@@ -12,6 +12,7 @@ import { formatProblem, InputError } from "./core/problems.ts";
 import { formatReview } from "./core/review.ts";
 import { generateJsonSchemas } from "./core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey, parseSigningKey } from "./core/signing.ts";
+import { pinnedKeyWarnings } from "./core/updater.ts";
 import { generateSeed, MissingKeyError, resolveSigningKeys, SIGNING_KEY_ENV } from "./keys.ts";
 import { promoteRelease, ReleaseError, rollForward, startRelease } from "./release.ts";
 import { signDownloadUrl } from "./signed-url.ts";
@@ -166,6 +167,7 @@ Examples:
         ),
       ];
       io.stderr(`${lines.join("\n")}\n`);
+      for (const warning of pinnedKeyWarnings(report.plan.plugins, signing.keys)) io.stderr(`${warning}\n`);
     });
 
   program

@@ -67,6 +67,7 @@ describe("the updater in every package", () => {
     repo = createUpdaterRepo();
     const result = await repo.feedwright("build", "--out", "dist", "--quiet");
     expect(result.stderr).not.toContain("problem");
+    expect(result.stderr).not.toContain("warning");
     expect(result.code).toBe(0);
     dist = path.join(repo.root, "dist", "plugins", "demo");
   });
@@ -107,7 +108,7 @@ describe("the updater in every package", () => {
     }
   });
 
-  it("does not depend on the key the build signs with: another key, the same packages", async () => {
+  it("does not depend on the key the build signs with: another key, the same packages and a warning", async () => {
     const before = sha256(path.join(dist, "demo-v1.1.0.zip"));
     const other = await repo.feedwrightWithEnv(
       { ...TEST_ENV, FEEDWRIGHT_SIGNING_KEY: generateSeed() },
@@ -119,6 +120,10 @@ describe("the updater in every package", () => {
     expect(other.code).toBe(0);
     expect(sha256(path.join(repo.root, "dist-other", "plugins", "demo", "demo-v1.1.0.zip"))).toBe(before);
     expect(other.stderr).toContain("reused from cache 2");
+    // ...but the build says that sites running the updater would refuse what it signed.
+    expect(other.stderr).toMatch(
+      /^warning: demo: this build signs with \S+, which is not in public_keys \(\S+\) of releases\/demo\/plugin\.yaml/m,
+    );
   });
 
   it("is part of the cache key: new public_keys repackage everything, with the new keys inside", async () => {
