@@ -236,6 +236,11 @@ describe("building a scratch repository", () => {
     await buildJson();
     const dist = path.join(repo.root, "dist/plugins/demo");
     expect(JSON.parse(readFileSync(path.join(dist, "info-beta.json"), "utf8")).version).toBe("1.1.0");
+    // A beta behind the stable is offered to no one: listed, not packaged, no retention place used.
+    const oldBeta = JSON.parse(readFileSync(path.join(dist, "releases.json"), "utf8")).releases.find(
+      (release: { version: string }) => release.version === "1.1.0-beta.1",
+    );
+    expect(oldBeta).toMatchObject({ packaged: false, skip_reason: "beta superseded by the stable 1.1.0" });
     repo.write(
       "releases/demo/1.2.0-beta.1.yaml",
       releaseYaml({ version: "1.2.0-beta.1", status: "staged", source: pin, changelog: "Beta 2." }),

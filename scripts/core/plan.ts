@@ -66,10 +66,17 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
     let packaged = rules.built;
     let skipReason: string | null = rules.built ? null : `status ${status} is not built`;
     if (rules.built && latestStable && semver.lt(release.version, latestStable.version)) {
-      supersededSeen += 1;
-      if (supersededSeen > definition.retain) {
+      if (rules.channel === "beta") {
+        // A beta behind the latest stable is offered to no one (beta sites take the stable):
+        // it does not use up one of the `retain` places kept for rolling back.
         packaged = false;
-        skipReason = `superseded by ${latestStable.version} and beyond retain (${definition.retain})`;
+        skipReason = `beta superseded by the stable ${latestStable.version}`;
+      } else {
+        supersededSeen += 1;
+        if (supersededSeen > definition.retain) {
+          packaged = false;
+          skipReason = `superseded by ${latestStable.version} and beyond retain (${definition.retain})`;
+        }
       }
     }
     return {
