@@ -192,6 +192,7 @@ describe("the updater in a real WordPress", () => {
   let server: FeedServer;
   let site: WordPressSite;
   let stateDir: string;
+  let apiKey: string;
   const started = Date.now();
 
   const php = <T>(code: string) => site.php<T>(code);
@@ -208,6 +209,9 @@ describe("the updater in a real WordPress", () => {
     dir = mkdtempSync(path.join(tmpdir(), "fw-wptest-"));
     stateDir = path.join(dir, "wrangler-state");
     feed = await buildFixtureFeed(dir);
+    // Issued before npm run dev starts: wrangler's local KV must not be written by two
+    // processes at once.
+    apiKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
     // Both at once; whichever starts is kept, so afterAll stops it even if the other fails.
     const [feedServer, wordpress] = await Promise.allSettled([
       startFeedServer({
@@ -234,7 +238,6 @@ describe("the updater in a real WordPress", () => {
   });
 
   it("installs 1.1.1 from its ZIP, and activation registers the site with the Worker", async () => {
-    const apiKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
     const result = await php<{ installed: boolean; activated: boolean; version: string; errors: string }>(
       installAndActivate(
         packagePath(BRIDGE_SLUG, "1.1.1"),
