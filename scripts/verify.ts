@@ -63,6 +63,7 @@ interface ReleasesDocument {
   api_base: string;
   main_file: string;
   version_constant: string;
+  updater_path?: string | null;
   platform: string;
   releases: {
     version: string;
@@ -260,20 +261,23 @@ export async function verifyFeed(
 
 function mainFileProblems(zip: Buffer, slug: string, version: string, releases: ReleasesDocument): string[] {
   const name = `${slug}/${releases.main_file}`;
-  let text: string;
+  const updater = releases.updater_path ? `${slug}/${releases.updater_path}` : null;
+  let files: Record<string, Uint8Array>;
   try {
-    const files = unzipSync(new Uint8Array(zip), { filter: (file) => file.name === name });
-    const content = files[name];
-    if (!content) return [`no ${name} in the package`];
-    text = Buffer.from(content).toString("utf8");
+    files = unzipSync(new Uint8Array(zip), { filter: (file) => file.name === name || file.name === updater });
   } catch (error) {
     return [`not a readable ZIP: ${(error as Error).message}`];
   }
-  return checkPackagedMainFile(text, {
+  const content = files[name];
+  if (!content) return [`no ${name} in the package`];
+  const problems = checkPackagedMainFile(Buffer.from(content).toString("utf8"), {
     version,
     versionConstant: releases.version_constant,
     apiBase: releases.api_base,
+    updaterPath: releases.updater_path ?? null,
   });
+  if (updater && !files[updater]) problems.push(`has no updater at ${updater}`);
+  return problems;
 }
 
 export function formatRows(rows: CheckRow[]): string {

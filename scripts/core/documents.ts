@@ -193,6 +193,7 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
     api_base: plugin.apiBase,
     main_file: plugin.definition.main_file,
     version_constant: plugin.definition.version_constant,
+    updater_path: plugin.definition.updater_path ?? null,
     platform: plugin.definition.platform,
     private: plugin.definition.private,
     latest: plugin.latest,
