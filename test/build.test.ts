@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync }
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
 import { createDemoRepo, demoMainFile, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
@@ -110,33 +111,11 @@ describe("the example feed, built from two fresh clones", () => {
   it("answers check-update and info in the original service's shape for the latest stable", () => {
     const folder = path.join(first, "dist/plugins", SLUG);
     const checkUpdate = JSON.parse(readFileSync(path.join(folder, "check-update.json"), "utf8"));
-    expect(Object.keys(checkUpdate).slice(0, 9)).toEqual([
-      "update_available",
-      "current_version",
-      "latest_version",
-      "latest_version_code",
-      "download_url",
-      "changelog",
-      "info_url",
-      "force_update",
-      "checksum",
-    ]);
+    expect(Object.keys(checkUpdate).slice(0, 9)).toEqual([...CHECK_UPDATE_FIELDS]);
     expect(checkUpdate).toMatchObject({ latest_version: "1.2.0", latest_version_code: 10200, autoupdate: true });
     expect(checkUpdate.checksum).toBe(sha256Of(path.join(folder, `${SLUG}-v1.2.0.zip`)));
     const info = JSON.parse(readFileSync(path.join(folder, "info.json"), "utf8"));
-    for (const field of [
-      "name",
-      "slug",
-      "version",
-      "author",
-      "homepage",
-      "description",
-      "changelog",
-      "download_url",
-      "file_size",
-      "requires_php",
-      "tested_wp",
-    ]) {
+    for (const field of INFO_FIELDS) {
       expect(info).toHaveProperty(field);
     }
     expect(info).toMatchObject({ version: "1.2.0", requires: "6.0", tested: "6.7", requires_php: "7.4" });

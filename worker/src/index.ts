@@ -8,7 +8,7 @@ import { readBody, stringField } from "./body.ts";
 import { decideUpdate, normaliseVersion, rolloutBucket } from "./check-update.ts";
 import { type DownloadCounter, downloadKind } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
-import { healthOf, recordInstallation, SITE_ID_PATTERN, VERSION_PATTERN } from "./installations.ts";
+import { type Health, healthOf, recordInstallation, SITE_ID_PATTERN, VERSION_PATTERN } from "./installations.ts";
 import { findRelease, loadPlugin, type PublishedPlugin, type PublishedRelease, SLUG_PATTERN } from "./releases.ts";
 import { computeStats, statsKey } from "./stats.ts";
 
@@ -278,10 +278,8 @@ function ttlSeconds(env: Env): number {
   return Math.max(1, Number.isFinite(days) ? days : 30) * 86_400;
 }
 
-async function register(context: Context): Promise<Response> {
-  const report = await siteReport(context, { status: false });
-  const health = healthOf(report.plugin, report.version, null);
-  const { written } = await recordInstallation(context.env.INSTALLATIONS, {
+async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, health: Health) {
+  return recordInstallation(context.env.INSTALLATIONS, {
     slug: report.plugin.slug,
     siteId: report.siteId,
     version: report.version,
@@ -291,6 +289,12 @@ async function register(context: Context): Promise<Response> {
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
+}
+
+async function register(context: Context): Promise<Response> {
+  const report = await siteReport(context, { status: false });
+  const health = healthOf(report.plugin, report.version, null);
+  const { written } = await saveReport(context, report, health);
   return jsonResponse(
     { registered: true, site_id: report.siteId, version: report.version, health, updated: written },
     201,
@@ -300,16 +304,7 @@ async function register(context: Context): Promise<Response> {
 async function healthCheck(context: Context): Promise<Response> {
   const report = await siteReport(context, { status: true });
   const health = healthOf(report.plugin, report.version, report.status);
-  const { written } = await recordInstallation(context.env.INSTALLATIONS, {
-    slug: report.plugin.slug,
-    siteId: report.siteId,
-    version: report.version,
-    wpVersion: report.wpVersion,
-    phpVersion: report.phpVersion,
-    health,
-    now: context.now,
-    ttlSeconds: ttlSeconds(context.env),
-  });
+  const { written } = await saveReport(context, report, health);
   return jsonResponse({
     site_id: report.siteId,
     health,
