@@ -376,7 +376,7 @@ Examples:
     .option("--ttl <seconds>", "how long the URL works", "3600")
     .addHelpText(
       "after",
-      "\nExample:\n  $ DOWNLOAD_URL_KEY=... feedwright sign-url my-plugin --version 1.2.0 --base https://updates.example.com --ttl 600",
+      "\nExample:\n  $ feedwright sign-url my-plugin --version 1.2.0 --base https://updates.example.com --ttl 600\n  (with DOWNLOAD_URL_KEY set to the Worker's secret)",
     )
     .action((slug: string, options: { version: string; base: string; ttl: string }) => {
       const key = (io.env ?? process.env).DOWNLOAD_URL_KEY;

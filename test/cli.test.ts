@@ -23,8 +23,24 @@ async function run(...args: string[]) {
 }
 
 describe("the command line", () => {
-  it.each(["build", "validate", "schema"])("%s --help shows examples and exits 0", async (command) => {
-    const result = await run(command, "--help");
+  it.each([
+    "build",
+    "validate",
+    "verify",
+    "release",
+    "promote",
+    "rollforward",
+    "check",
+    "sign-url",
+    "sites add",
+    "sites import",
+    "sites revoke",
+    "sites list",
+    "keys generate",
+    "keys public",
+    "schema",
+  ])("%s --help shows examples and exits 0", async (command) => {
+    const result = await run(...command.split(" "), "--help");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Examples?:\n\s+\$ feedwright /);
   });
