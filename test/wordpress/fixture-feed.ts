@@ -36,6 +36,11 @@ export interface FixtureFeed {
   tampered: { flipped: string; otherKey: string; noSignature: string };
   /** Folders holding a copy of the feed whose feed.json must be refused. */
   badFeeds: { replayed: string; expired: string; otherKey: string };
+  /**
+   * Key rotation: `announcing` is the feed signed by the pinned key and announcing a next key;
+   * `rotated` is signed only by that next key (feed and the 1.3.0-beta.1 package).
+   */
+  rotation: { announcing: string; rotated: string; nextKey: string; betaPackage: string };
 }
 
 function scratchMain(): string {
@@ -182,12 +187,34 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     path.join(feedByOtherKey, "feed.json.sig"),
     renderSignatureFile(readFileSync(path.join(feedByOtherKey, "feed.json")), [parseSigningKey(generateSeed())]),
   );
+  // Rotation, as `FEEDWRIGHT_NEXT_SIGNING_KEY` and then a switch of keys would publish it.
+  const next = parseSigningKey(generateSeed());
+  type FeedKeys = { serial: number; keys: { id: string; public_key: string; role: string }[] };
+  const announcing = resign("rotation-announcing", (document) => {
+    const feed = document as unknown as FeedKeys;
+    feed.serial += 1;
+    feed.keys.push({ id: next.id, public_key: next.publicKey, role: "next" });
+  });
+  const rotated = copy("rotation-rotated");
+  const betaPackage = path.join("plugins", BRIDGE_SLUG, `${BRIDGE_SLUG}-v1.3.0-beta.1.zip`);
+  writeFileSync(
+    path.join(rotated, `${betaPackage}.sig`),
+    renderSignatureFile(readFileSync(path.join(rotated, betaPackage)), [next]),
+  );
+  const rotatedFeedFile = path.join(rotated, "feed.json");
+  const rotatedFeed = JSON.parse(readFileSync(rotatedFeedFile, "utf8")) as FeedKeys;
+  rotatedFeed.serial += 2;
+  rotatedFeed.keys = [{ id: next.id, public_key: next.publicKey, role: "current" }];
+  const rotatedBytes = Buffer.from(toCanonicalJson(rotatedFeed));
+  writeFileSync(rotatedFeedFile, rotatedBytes);
+  writeFileSync(`${rotatedFeedFile}.sig`, renderSignatureFile(rotatedBytes, [next]));
   return {
     repo,
     dist,
     publicKey,
     tampered: { flipped, otherKey, noSignature },
     badFeeds: { replayed, expired, otherKey: feedByOtherKey },
+    rotation: { announcing, rotated, nextKey: next.publicKey, betaPackage },
   };
 }
 

@@ -120,7 +120,14 @@ interface CheckResult {
   response: Record<string, UpdateItem>;
   no_update: Record<string, UpdateItem>;
   versions: Record<string, string>;
-  state: { serial: number; failures: number; last_error: string; next_retry_at: number; checked_at: number };
+  state: {
+    serial: number;
+    failures: number;
+    last_error: string;
+    next_retry_at: number;
+    checked_at: number;
+    announced_keys: string[];
+  };
 }
 
 /** WordPress's own update check, as if its 12 hours were up. */
@@ -394,6 +401,54 @@ describe("the updater in a real WordPress", () => {
       await php(`
 			$state = get_option( '${BRIDGE_PREFIX}_state' );
 			$state['next_retry_at'] = 0;
+			update_option( '${BRIDGE_PREFIX}_state', $state, false );
+			return true;
+		`);
+    }
+  });
+
+  it("moves to a new signing key announced by a feed it trusts, without reinstalling", async () => {
+    const realSerial = (await check()).state.serial;
+    const rotated = await serveFolder(feed.rotation.rotated);
+    const announcing = await serveFolder(feed.rotation.announcing);
+    const resetBackOff = () =>
+      php(`
+			$state = get_option( '${BRIDGE_PREFIX}_state' );
+			$state['next_retry_at'] = 0;
+			update_option( '${BRIDGE_PREFIX}_state', $state, false );
+			return true;
+		`);
+    try {
+      // Signed only by a key nobody announced yet: refused.
+      await useFeed(rotated.url);
+      expect((await check()).state.last_error).toContain("not signed by a key this plugin trusts");
+      await resetBackOff();
+      // The pinned key announces the next one.
+      await useFeed(announcing.url);
+      const announced = await check();
+      expect(announced.state.last_error).toBe("");
+      expect(announced.state.announced_keys).toContain(feed.rotation.nextKey);
+      // Now a feed and a package signed only by the next key are accepted.
+      await useFeed(rotated.url);
+      const accepted = await check();
+      expect(accepted.state.last_error).toBe("");
+      expect(accepted.state.serial).toBe(realSerial + 2);
+      const verdict = await php<string>(`
+			$updater = Feedwright_Updater_Igny8_Wp_Bridge::boot();
+			$file = $updater->filter_pre_download( false, '${rotated.url}/${feed.rotation.betaPackage}', null, array( 'plugin' => '${BRIDGE}' ) );
+			return is_wp_error( $file ) ? $file->get_error_code() : 'verified';
+		`);
+      expect(verdict).toBe("verified");
+    } finally {
+      await useFeed(server.url);
+      await rotated.close();
+      await announcing.close();
+      // Back to the real feed (a lower serial than the rotated one) for the tests after this.
+      await php(`
+			$state = get_option( '${BRIDGE_PREFIX}_state' );
+			$state['next_retry_at'] = 0;
+			$state['serial'] = ${realSerial};
+			$state['announced_keys'] = array();
 			update_option( '${BRIDGE_PREFIX}_state', $state, false );
 			return true;
 		`);
