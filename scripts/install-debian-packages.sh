@@ -1,20 +1,41 @@
 #!/usr/bin/env bash
-# The Debian packages `npm test` needs beyond Node: git (pinned sources), unzip (package
-# checks, as in the original checklist), chromium (the pages are tested in a real browser) and
-# php-cli (signatures are checked with PHP's own sodium, as WordPress core checks them) and
-# curl (the original service's verification commands are run against npm run dev).
-# Installs only what is missing; needs root.
+# Installs the Debian packages a test suite needs, only those missing; needs root, no stdin.
+#   install-debian-packages.sh                       what `npm test` needs (the default list)
+#   install-debian-packages.sh --for WHAT PKG...     another list (scripts/wordpress/ uses it)
+# The default list: git (pinned sources), unzip (package checks, as in the original
+# checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
+# checked with PHP's own sodium, as WordPress core checks them) and curl (the original
+# service's verification commands are run against npm run dev).
 set -euo pipefail
+label="npm test"
 packages=(git unzip chromium php-cli curl)
+if [ "${1:-}" = "--for" ]; then
+  label="$2"
+  packages=("${@:3}")
+fi
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "debian packages: all present (${packages[*]})"
+  echo "debian packages for $label: all present (${packages[*]})"
   exit 0
 fi
-echo "debian packages: installing ${missing[*]}"
+if [ "$(id -u)" -ne 0 ]; then
+  echo "debian packages for $label: missing ${missing[*]}; run as root: sudo bash $0" >&2
+  exit 1
+fi
+echo "debian packages for $label: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# Installing a server package (mariadb-server) must not leave a system service running:
+# policy-rc.d refuses service starts for the duration (tests run their own, privately).
+policy=/usr/sbin/policy-rc.d
+created_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' >"$policy"
+  chmod 755 "$policy"
+  created_policy=1
+fi
+trap '[ "$created_policy" = 1 ] && rm -f "$policy"' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"
