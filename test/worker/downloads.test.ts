@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signDownload } from "../../worker/src/auth.ts";
-import { call, expectJsonError } from "./helpers.ts";
+import { call, expectJsonError, issueApiKey } from "./helpers.ts";
 
 async function assetText(path: string): Promise<string> {
   return (await env.ASSETS.fetch(new Request(`https://assets.invalid${path}`))).text();
@@ -102,5 +102,53 @@ describe("private downloads", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("private, no-store");
     expect((await response.arrayBuffer()).byteLength).toBeGreaterThan(100);
+  });
+
+  it("are signed for a site with its API key by download-url, and the URL downloads", async () => {
+    const key = await issueApiKey("private-site", "secret");
+    await expectJsonError(await call("/api/plugins/secret/download-url/?version=1.0.0"), 401, "unauthorized");
+    const asked = await call("/api/plugins/secret/download-url/?version=1.0.0", {
+      headers: { authorization: `Api-Key ${key}` },
+    });
+    expect(asked.status).toBe(200);
+    const body = (await asked.json()) as { version: string; url: string; expires: number };
+    expect(body).toMatchObject({
+      version: "1.0.0",
+      url: expect.stringMatching(
+        /\/api\/plugins\/secret\/download\/\?version=1\.0\.0&expires=\d+&signature=[0-9a-f]{64}$/,
+      ),
+    });
+    expect(body.expires).toBeGreaterThan(now());
+    const downloaded = await call(new URL(body.url).pathname + new URL(body.url).search);
+    expect(downloaded.status).toBe(200);
+    await downloaded.arrayBuffer();
+    const authorization = { authorization: `Api-Key ${key}` };
+    await expectJsonError(
+      await call("/api/plugins/secret/download-url/?version=9.9.9", { headers: authorization }),
+      404,
+      "no_release",
+    );
+    await expectJsonError(
+      await call("/api/plugins/secret/download-url/?version=x", { headers: authorization }),
+      400,
+      "invalid_version",
+    );
+    await expectJsonError(
+      await call("/api/plugins/secret/download-url/", { method: "POST", headers: authorization }),
+      405,
+      "method_not_allowed",
+    );
+  });
+
+  it("download-url hands a public plugin's plain URL", async () => {
+    const key = await issueApiKey("public-site", "demo");
+    const asked = await call("/api/plugins/demo/download-url/?version=1.1.0", {
+      headers: { authorization: `Api-Key ${key}` },
+    });
+    expect(await asked.json()).toEqual({
+      version: "1.1.0",
+      url: "https://feed.example/api/plugins/demo/download/?version=1.1.0",
+      expires: null,
+    });
   });
 });

@@ -42,6 +42,7 @@ const ROUTES: Record<string, { methods: string[]; handle: Handler }> = {
   "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
   info: { methods: ["GET", "HEAD"], handle: info },
   download: { methods: ["GET", "HEAD"], handle: download },
+  "download-url": { methods: ["GET"], handle: downloadUrl },
   register: { methods: ["POST"], handle: register },
   "health-check": { methods: ["POST"], handle: healthCheck },
   stats: { methods: ["GET"], handle: stats },
@@ -157,12 +158,44 @@ async function signedDownloadQuery(
   plugin: PublishedPlugin,
   release: PublishedRelease,
 ): Promise<string | null> {
-  const key = context.env.DOWNLOAD_URL_KEY;
-  if (!key || !context.request.headers.has("authorization")) return null;
+  if (!context.env.DOWNLOAD_URL_KEY || !context.request.headers.has("authorization")) return null;
   await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
-  const expires = Math.floor(context.now.getTime() / 1000) + 3600;
+  return signedQuery(context, plugin, release);
+}
+
+const SIGNED_URL_SECONDS = 3600;
+
+async function signedQuery(context: Context, plugin: PublishedPlugin, release: PublishedRelease): Promise<string> {
+  const key = context.env.DOWNLOAD_URL_KEY;
+  if (!key)
+    throw new ApiError(403, "forbidden", "private downloads are disabled: the DOWNLOAD_URL_KEY secret is not set");
+  const expires = Math.floor(context.now.getTime() / 1000) + SIGNED_URL_SECONDS;
   const signature = await signDownload(key, plugin.slug, release.version, expires);
   return `?version=${encodeURIComponent(release.version)}&expires=${expires}&signature=${signature}`;
+}
+
+/**
+ * A download URL for one release, for the site asking with its API key: signed and expiring
+ * for a private plugin (what the updater inside the plugin fetches before it downloads).
+ */
+async function downloadUrl(context: Context): Promise<Response> {
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
+  const requested = context.url.searchParams.get("version") ?? "";
+  const version = normaliseVersion(requested);
+  if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
+  const release = findRelease(plugin, version);
+  if (!release?.packaged) throw notFound(`no downloadable release ${version} of "${plugin.slug}"`, "no_release");
+  if (!plugin.private) {
+    return jsonResponse({
+      version,
+      url: apiUrl(context, "download", `?version=${encodeURIComponent(version)}`),
+      expires: null,
+    });
+  }
+  const query = await signedQuery(context, plugin, release);
+  const expires = Number(new URLSearchParams(query).get("expires"));
+  return jsonResponse({ version, url: apiUrl(context, "download", query), expires });
 }
 
 async function info(context: Context): Promise<Response> {
