@@ -29,6 +29,8 @@ export async function startFeedServer(options: {
   distDir: string;
   stateDir: string;
   adminToken: string;
+  /** Enables signed URLs for private plugins. */
+  downloadUrlKey?: string;
   port?: number;
   logFile?: string;
 }): Promise<FeedServer> {
@@ -47,6 +49,7 @@ export async function startFeedServer(options: {
       options.stateDir,
       "--admin-token",
       options.adminToken,
+      ...(options.downloadUrlKey ? ["--download-url-key", options.downloadUrlKey] : []),
     ],
     { cwd: ROOT, env: { ...process.env, ...OFFLINE }, ...(options.logFile ? { logFile: options.logFile } : {}) },
   );

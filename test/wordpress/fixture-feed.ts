@@ -27,6 +27,8 @@ export const ROLLOUT_PERCENT = 50;
 export const WITHDRAWN_REASON = "It could delete the wrong posts; update to 2.0.0.";
 /** The scratch release no PHP of this machine can run. */
 export const PHP_INCOMPATIBLE_VERSION = "3.0.0";
+/** A third plugin whose downloads need a signed URL (private: true). */
+export const PRIVATE_SLUG = "feedwright-private";
 
 export interface FixtureFeed {
   repo: string;
@@ -83,6 +85,26 @@ public_keys:
 `;
 }
 
+function privateMain(version: string): string {
+  return `<?php
+/**
+ * Plugin Name: feedwright private
+ * Description: A private feedwright plugin in the WordPress tests (signed download URLs).
+ * Version: ${version}
+ * Author: feedwright tests
+ */
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+define( 'FEEDWRIGHT_PRIVATE_VERSION', '${version}' );
+define( 'FEEDWRIGHT_PRIVATE_API', 'https://${SCRATCH_UPDATE_HOST}/api' );
+
+require_once __DIR__ . '/feedwright-updater.php';
+`;
+}
+
 /** Clone, re-key, add the scratch plugin, build with the test key; then the tampered copies. */
 export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   const repo = path.join(dir, "repo");
@@ -126,6 +148,30 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
       path.join(repo, "releases", SCRATCH_SLUG, `${version}.yaml`),
       `version: "${version}"\nreleased_at: "2026-11-0${version[0]}T12:00:00Z"\nsource: "${pin}"\nchangelog: Scratch ${version}.\n${extra}`,
     );
+  // The private plugin: two source commits, two released versions.
+  const privateSource = path.join(repo, "source", PRIVATE_SLUG);
+  mkdirSync(privateSource, { recursive: true });
+  mkdirSync(path.join(repo, "releases", PRIVATE_SLUG), { recursive: true });
+  const privatePins: Record<string, string> = {};
+  for (const version of ["1.0.0", "1.1.0"]) {
+    writeFileSync(path.join(privateSource, "feedwright-private.php"), privateMain(version));
+    git("add", "-A");
+    git("commit", "-q", "-m", `private plugin ${version}`);
+    privatePins[version] = git("rev-parse", "HEAD");
+    writeFileSync(
+      path.join(repo, "releases", PRIVATE_SLUG, `${version}.yaml`),
+      `version: "${version}"\nstatus: released\nreleased_at: "2026-11-0${version[2] === "0" ? 1 : 2}T12:00:00Z"\nsource: "${privatePins[version]}"\nchangelog: Private ${version}.\n`,
+    );
+  }
+  writeFileSync(
+    path.join(repo, "releases", PRIVATE_SLUG, "plugin.yaml"),
+    scratchPluginYaml(publicKey)
+      .replaceAll(SCRATCH_SLUG, PRIVATE_SLUG)
+      .replace("name: feedwright scratch", "name: feedwright private")
+      .replace("main_file: feedwright-scratch.php", "main_file: feedwright-private.php")
+      .replace("version_constant: FEEDWRIGHT_SCRATCH_VERSION", "version_constant: FEEDWRIGHT_PRIVATE_VERSION")
+      .concat("private: true\n"),
+  );
   release("1.0.0", `status: deprecated\ndeprecation_reason: "${WITHDRAWN_REASON}"\n`);
   release(ROLLOUT_VERSION, `status: released\nrollout: ${ROLLOUT_PERCENT}\n`);
   release(PHP_INCOMPATIBLE_VERSION, 'status: released\nrequires_php: "99.0"\n');

@@ -22,6 +22,7 @@ import {
   buildFixtureFeed,
   type FixtureFeed,
   PHP_INCOMPATIBLE_VERSION,
+  PRIVATE_SLUG,
   ROLLOUT_PERCENT,
   ROLLOUT_VERSION,
   rolloutBucket,
@@ -37,6 +38,9 @@ const SCRATCH_FOLDER = "feedwright-scratch-custom";
 const SCRATCH = `${SCRATCH_FOLDER}/feedwright-scratch.php`;
 const BRIDGE_PREFIX = "feedwright_igny8_wp_bridge";
 const SCRATCH_PREFIX = "feedwright_feedwright_scratch";
+const PRIVATE_PREFIX = "feedwright_feedwright_private";
+const PRIVATE = `${PRIVATE_SLUG}/feedwright-private.php`;
+const DOWNLOAD_URL_KEY = randomBytes(16).toString("hex");
 const SITE_ID = "site-a";
 const ADMIN_TOKEN = randomBytes(16).toString("hex");
 
@@ -86,7 +90,7 @@ add_filter(
 	10,
 	3
 );
-foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}' ) as $feedwright_prefix ) {
+foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}', '${PRIVATE_PREFIX}' ) as $feedwright_prefix ) {
 	add_filter(
 		$feedwright_prefix . '_feed_url',
 		function ( $url ) {
@@ -200,6 +204,7 @@ describe("the updater in a real WordPress", () => {
   let site: WordPressSite;
   let stateDir: string;
   let apiKey: string;
+  let privateApiKey: string;
   const started = Date.now();
 
   const php = <T>(code: string) => site.php<T>(code);
@@ -219,12 +224,14 @@ describe("the updater in a real WordPress", () => {
     // Issued before npm run dev starts: wrangler's local KV must not be written by two
     // processes at once.
     apiKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
+    privateApiKey = await addSite(stateDir, SITE_ID, PRIVATE_SLUG);
     // Both at once; whichever starts is kept, so afterAll stops it even if the other fails.
     const [feedServer, wordpress] = await Promise.allSettled([
       startFeedServer({
         distDir: feed.dist,
         stateDir,
         adminToken: ADMIN_TOKEN,
+        downloadUrlKey: DOWNLOAD_URL_KEY,
         logFile: path.join(dir, "feed-server.log"),
       }).then((started) => {
         server = started;
@@ -453,6 +460,25 @@ describe("the updater in a real WordPress", () => {
 			return true;
 		`);
     }
+  });
+
+  it("updates a private plugin through a signed URL it gets with its API key, and not without one", async () => {
+    const installed = await php<{ installed: boolean; activated: boolean; version: string }>(
+      installAndActivate(packagePath(PRIVATE_SLUG, "1.0.0"), PRIVATE),
+    );
+    expect(installed).toMatchObject({ installed: true, activated: true, version: "1.0.0" });
+    const offered = await check();
+    expect(offered.response[PRIVATE]).toMatchObject({ new_version: "1.1.0" });
+    // The package's own address answers 401 without a signature: the updater must ask first.
+    expect((await fetch(offered.response[PRIVATE]?.package ?? "")).status).toBe(401);
+
+    const refused = await php<UpgradeResult>(upgrade(PRIVATE));
+    expect(refused.codes).toContain(`${PRIVATE_PREFIX}_private_download`);
+    expect(refused.version).toBe("1.0.0");
+
+    await php(`update_option( '${PRIVATE_PREFIX}_api_key', '${privateApiKey}' ); return true;`);
+    const upgraded = await php<UpgradeResult>(upgrade(PRIVATE));
+    expect(upgraded).toMatchObject({ ok: true, version: "1.1.0", active: true });
   });
 
   it("has a settings page: channel, the last check and the reports", async () => {
