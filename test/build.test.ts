@@ -1,35 +1,16 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listFiles, snapshotFiles } from "./support/files.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
 import { createDemoRepo, demoMainFile, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(PROJECT_ROOT, "scripts/bin/feedwright.js");
 const SLUG = "igny8-wp-bridge";
-
-function listFiles(root: string, relative = ""): string[] {
-  return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? listFiles(root, child) : [child];
-  });
-}
-
-function snapshot(root: string): Map<string, string> {
-  return new Map(
-    listFiles(root)
-      .sort()
-      .map((file) => [
-        file,
-        createHash("sha256")
-          .update(readFileSync(path.join(root, file)))
-          .digest("hex"),
-      ]),
-  );
-}
 
 function sha256Of(file: string): string {
   return createHash("sha256").update(readFileSync(file)).digest("hex");
@@ -66,8 +47,8 @@ describe("the example feed, built from two fresh clones", () => {
   });
 
   it("is byte-identical across directories, time zones and umasks, signatures and serial included", () => {
-    const a = snapshot(path.join(first, "dist"));
-    const b = snapshot(path.join(second, "dist"));
+    const a = snapshotFiles(path.join(first, "dist"));
+    const b = snapshotFiles(path.join(second, "dist"));
     expect([...a.keys()]).toEqual(expect.arrayContaining([`plugins/${SLUG}/${SLUG}-v1.2.0.zip.sig`, "feed.json.sig"]));
     expect(b).toEqual(a);
   });
@@ -145,12 +126,12 @@ describe("building a scratch repository", () => {
   it("packages nothing on a rebuild with nothing changed, and only a new release after adding one", async () => {
     const firstBuild = await buildJson();
     expect(firstBuild.packaged.map((p) => p.version)).toEqual(["1.0.0", "1.1.0"]);
-    const before = snapshot(path.join(repo.root, "dist"));
+    const before = snapshotFiles(path.join(repo.root, "dist"));
 
     const noop = await buildJson();
     expect(noop.packaged).toEqual([]);
     expect(noop.reused.map((p) => p.version)).toEqual(["1.0.0", "1.1.0"]);
-    expect(snapshot(path.join(repo.root, "dist"))).toEqual(before);
+    expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(before);
 
     repo.write("source/demo/demo.php", demoMainFile("1.2.0"));
     const pin = repo.commit("source 1.2.0");
@@ -166,10 +147,10 @@ describe("building a scratch repository", () => {
     );
     const added = await buildJson();
     expect(added.packaged.map((p) => p.version)).toEqual(["1.2.0"]);
-    const after = snapshot(path.join(repo.root, "dist"));
+    const after = snapshotFiles(path.join(repo.root, "dist"));
     for (const version of ["1.0.0", "1.1.0"]) {
       const zip = `plugins/demo/demo-v${version}.zip`;
-      expect(after.get(zip)).toBe(before.get(zip));
+      expect(after.get(zip)).toEqual(before.get(zip));
     }
     repo.remove("releases/demo/1.2.0.yaml");
   });

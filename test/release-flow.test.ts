@@ -2,9 +2,10 @@
  * Releasing by pull request and rolling back by git revert, driven through the CLI in a
  * scratch repository, as a vendor would.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { snapshotFiles } from "./support/files.ts";
 import { createScratchRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo } from "./support/scratch-repo.ts";
 
 let repo: ScratchRepo;
@@ -28,16 +29,6 @@ async function shipRelease(version: string, status = "released"): Promise<void> 
   repo.commit(`Start ${version}`);
   await ok("promote", "demo", version, status);
   repo.commit(`Release ${version}`);
-}
-
-function files(root: string, relative = ""): Map<string, Buffer> {
-  const found = new Map<string, Buffer>();
-  for (const entry of readdirSync(path.join(root, relative), { withFileTypes: true })) {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) for (const [name, bytes] of files(root, child)) found.set(name, bytes);
-    else found.set(child, readFileSync(path.join(root, child)));
-  }
-  return found;
 }
 
 beforeEach(() => {
@@ -94,7 +85,7 @@ describe("rolling back", () => {
     await shipRelease("1.0.0");
     await shipRelease("1.1.0");
     await ok("build", "--out", "build-a", "--quiet");
-    const before = files(path.join(repo.root, "build-a"));
+    const before = snapshotFiles(path.join(repo.root, "build-a"));
 
     repo.git("checkout", "-q", "-b", "release-1.2.0");
     await shipRelease("1.2.0", "update_ready");
@@ -106,7 +97,7 @@ describe("rolling back", () => {
 
     repo.git("revert", "--no-edit", "-m", "1", "HEAD");
     await ok("build", "--out", "build-c", "--quiet");
-    const after = files(path.join(repo.root, "build-c"));
+    const after = snapshotFiles(path.join(repo.root, "build-c"));
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
     for (const [name, bytes] of before) {
       if (name === "feed.json" || name === "feed.json.sig") continue;

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -7,16 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toCanonicalJson } from "../scripts/core/documents.ts";
 import { parseSigningKey, renderSignatureFile } from "../scripts/core/signing.ts";
 import { generateSeed } from "../scripts/keys.ts";
+import { listFiles } from "./support/files.ts";
 import { createDemoRepo, type ScratchRepo, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 
 const KEY = parseSigningKey(TEST_SIGNING_KEY);
-
-function filesBelow(root: string, relative = ""): string[] {
-  return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? filesBelow(root, child) : [child];
-  });
-}
 
 describe("signatures and the signed feed", () => {
   let repo: ScratchRepo;
@@ -30,7 +24,7 @@ describe("signatures and the signed feed", () => {
   afterAll(() => repo.cleanup());
 
   it("writes .sig files that PHP's sodium verifies the way WordPress core does", () => {
-    const zips = filesBelow(dist).filter((file) => file.endsWith(".zip"));
+    const zips = listFiles(dist).filter((file) => file.endsWith(".zip"));
     expect(zips).toEqual([
       "plugins/demo/demo-latest.zip",
       "plugins/demo/demo-v1.0.0.zip",
@@ -76,7 +70,7 @@ describe("signatures and the signed feed", () => {
   it("gives a later commit a greater serial and leaves every other file as it was", async () => {
     const before = JSON.parse(readFileSync(path.join(dist, "feed.json"), "utf8"));
     const others = new Map(
-      filesBelow(dist)
+      listFiles(dist)
         .filter((f) => !f.startsWith("feed.json"))
         .map((f) => [f, readFileSync(path.join(dist, f))]),
     );
@@ -118,7 +112,7 @@ describe("signatures and the signed feed", () => {
       Buffer.from(seed.toString("hex")),
       Buffer.from(seed.toString("base64url")),
     ];
-    for (const file of filesBelow(dist)) {
+    for (const file of listFiles(dist)) {
       const bytes = readFileSync(path.join(dist, file));
       for (const needle of needles) expect(bytes.includes(needle), `${file} contains the key`).toBe(false);
     }

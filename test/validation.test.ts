@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
 import { main } from "../scripts/cli.ts";
+import { snapshotFiles } from "./support/files.ts";
 import { createDemoRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 /** What the cases use of a scratch repository (copies implement just this). */
@@ -676,22 +677,6 @@ const cases: Case[] = [
   },
 ];
 
-function listFiles(root: string, relative = ""): string[] {
-  return readdirSync(path.join(root, relative), { withFileTypes: true }).flatMap((entry) => {
-    const child = relative ? `${relative}/${entry.name}` : entry.name;
-    return entry.isDirectory() ? listFiles(root, child) : [child];
-  });
-}
-
-/** Every file below `root` with its bytes. */
-function snapshot(root: string): Map<string, Buffer> {
-  return new Map(
-    listFiles(root)
-      .sort()
-      .map((file) => [file, readFileSync(path.join(root, file))]),
-  );
-}
-
 /** The problem lines of the CLI's stderr (`file:line:col message`), parsed. */
 function problemsIn(stderr: string): { file: string; line: number; col: number; message: string }[] {
   return stderr.split("\n").flatMap((text) => {
@@ -770,7 +755,7 @@ describe("bad input", () => {
     template.remove(".git/hooks");
     const result = await template.feedwright("build", "--out", "dist", "--quiet");
     expect(result).toMatchObject({ code: 0 });
-    previousOutput = snapshot(path.join(template.root, "dist"));
+    previousOutput = snapshotFiles(path.join(template.root, "dist"));
     expect([...previousOutput.keys()]).toContain("plugins/demo/demo-v1.1.0.zip");
     previousOutput.set("keep.txt", Buffer.from("not written by feedwright\n"));
   });
@@ -790,7 +775,7 @@ describe("bad input", () => {
 
   /** Same files, same bytes, and no staging or previous folder left beside it. */
   function expectOutputUntouched(expect: ExpectStatic, repo: DemoRepo): void {
-    expect(snapshot(path.join(repo.root, "dist"))).toEqual(previousOutput);
+    expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(previousOutput);
     expect(readdirSync(repo.root).filter((name) => name.startsWith("dist"))).toEqual(["dist"]);
   }
 
