@@ -21,6 +21,29 @@ export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
 
 export class WranglerError extends Error {}
 
+/**
+ * What the Worker accepts (worker/src/installations.ts SITE_ID_PATTERN, worker/src/auth.ts
+ * for keys, worker/src/releases.ts for slugs): refused here before anything is stored.
+ */
+const SITE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const API_KEY_PATTERN = /^\S{8,256}$/;
+const SLUG_OR_ALL_PATTERN = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
+
+/** The problems with one site entry, as messages naming the field; empty when it is fine. */
+export function siteEntryProblems(entry: { siteId: unknown; slug: unknown; apiKey?: unknown }): string[] {
+  const problems: string[] = [];
+  if (typeof entry.siteId !== "string" || !SITE_ID_PATTERN.test(entry.siteId)) {
+    problems.push(`site id ${JSON.stringify(entry.siteId)}: expected letters, digits, . _ : - (at most 128)`);
+  }
+  if (typeof entry.slug !== "string" || !SLUG_OR_ALL_PATTERN.test(entry.slug)) {
+    problems.push(`slug ${JSON.stringify(entry.slug)}: expected a plugin slug or "*"`);
+  }
+  if (entry.apiKey !== undefined && (typeof entry.apiKey !== "string" || !API_KEY_PATTERN.test(entry.apiKey))) {
+    problems.push("API key: expected 8 to 256 characters without spaces");
+  }
+  return problems;
+}
+
 export interface KvTarget {
   remote: boolean;
   /** wrangler environment (staging, production) for remote use. */

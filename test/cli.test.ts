@@ -55,6 +55,33 @@ describe("the command line", () => {
     expect(result.stderr).toMatch(message);
   });
 
+  it.each([
+    [["sites", "add", "bad/id", "--slug", "demo"], 'site id "bad/id": expected letters, digits'],
+    [["sites", "add", "site-1", "--slug", "Demo"], 'slug "Demo": expected a plugin slug or "*"'],
+    [["sites", "add", "site-1", "--slug", "demo", "--key", "short"], "API key: expected 8 to 256 characters"],
+  ])("refuses a bad site before storing anything: %j", async (args, message) => {
+    const result = await run(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(message);
+  });
+
+  it("refuses an import file with a bad entry, naming it", async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), "feedwright-import-"));
+    try {
+      const file = path.join(folder, "sites.json");
+      writeFileSync(
+        file,
+        JSON.stringify([{ site_id: 7, api_key: "a-long-enough-key", slug: "demo" }, { site_id: "x" }]),
+      );
+      const result = await run("sites", "import", file);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("entry 1: slug undefined: expected a plugin slug");
+      expect(result.stderr).toContain("API key: expected 8 to 256 characters");
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+
   it("keeps the committed JSON Schema files in step with the schema", async () => {
     const result = await run("schema", "--check");
     expect(result.stderr).toBe("");

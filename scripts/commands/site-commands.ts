@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { MissingKeyError } from "../keys.ts";
 import { signDownloadUrl } from "../signed-url.ts";
-import { addSite, importSites, listSites, revokeSite, type SiteToImport } from "../sites.ts";
+import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
 import { type CommandContext, EXIT_INPUT, UsageError } from "./context.ts";
 
 export function addSiteCommands(program: Command, context: CommandContext): void {
@@ -39,12 +39,8 @@ export function addSiteCommands(program: Command, context: CommandContext): void
         siteId: string,
         options: { slug: string; key?: string; remote?: boolean; env?: string; persistTo?: string },
       ) => {
-        if (!/^[A-Za-z0-9._:-]{1,128}$/.test(siteId))
-          throw new UsageError(`site id "${siteId}": expected letters, digits, . _ : - (at most 128)`);
-        if (options.slug !== "*" && !/^[a-z0-9][a-z0-9-]{0,63}$/.test(options.slug))
-          throw new UsageError(`--slug: "${options.slug}" is not a plugin slug`);
-        if (options.key !== undefined && !/^\S{8,256}$/.test(options.key))
-          throw new UsageError("--key: expected 8 to 256 characters without spaces");
+        const problems = siteEntryProblems({ siteId, slug: options.slug, apiKey: options.key });
+        if (problems.length > 0) throw new UsageError(problems.join("; "));
         const added = await addSite(targetOf(options), {
           siteId,
           slug: options.slug,
@@ -128,19 +124,8 @@ function parseSitesToImport(text: string, file: string): SiteToImport[] {
   return value.map((entry, index) => {
     const { site_id, api_key, slug } = (entry ?? {}) as Record<string, unknown>;
     const siteId = typeof site_id === "number" ? String(site_id) : site_id;
-    if (typeof siteId !== "string" || !/^[A-Za-z0-9._:-]{1,128}$/.test(siteId)) {
-      throw new UsageError(
-        `${file}: entry ${index}: site_id must be letters, digits, . _ : - (found ${JSON.stringify(site_id)})`,
-      );
-    }
-    if (typeof api_key !== "string" || !/^\S{8,256}$/.test(api_key)) {
-      throw new UsageError(`${file}: entry ${index}: api_key must be 8 to 256 characters without spaces`);
-    }
-    if (typeof slug !== "string" || !(slug === "*" || /^[a-z0-9][a-z0-9-]{0,63}$/.test(slug))) {
-      throw new UsageError(
-        `${file}: entry ${index}: slug must be a plugin slug or "*" (found ${JSON.stringify(slug)})`,
-      );
-    }
-    return { site_id: siteId, api_key, slug };
+    const problems = siteEntryProblems({ siteId, slug, apiKey: api_key ?? null });
+    if (problems.length > 0) throw new UsageError(`${file}: entry ${index}: ${problems.join("; ")}`);
+    return { site_id: siteId as string, api_key: api_key as string, slug: slug as string };
   });
 }
