@@ -9,6 +9,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { OFFLINE_ENV, WRANGLER_BIN, WRANGLER_CONFIG } from "./wrangler.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -21,7 +22,7 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
   },
 });
-const offline = { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
+const offline = { ...process.env, ...OFFLINE_ENV };
 
 function runToEnd(args: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -43,10 +44,10 @@ const vars = [
 const wrangler = spawn(
   process.execPath,
   [
-    path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
+    WRANGLER_BIN,
     "dev",
     "--config",
-    path.join(ROOT, "worker/wrangler.jsonc"),
+    WRANGLER_CONFIG,
     "--assets",
     outDir,
     "--ip",

@@ -11,12 +11,10 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { WRANGLER_CONFIG, wranglerCommand } from "./wrangler.ts";
 
 const run = promisify(execFile);
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");
-// Run with this Node (the pinned one): wrangler's own shebang would pick whatever is on PATH.
-const WRANGLER = path.join(FEEDWRIGHT_ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
-export const WRANGLER_CONFIG = path.join(FEEDWRIGHT_ROOT, "worker", "wrangler.jsonc");
 export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
 
 export class WranglerError extends Error {}
@@ -76,14 +74,11 @@ async function wrangler(target: KvTarget, args: string[]): Promise<string> {
     ? ["--remote", ...(target.env ? ["--env", target.env] : [])]
     : ["--local", "--persist-to", target.persistTo ?? LOCAL_STATE];
   try {
-    const { stdout } = await run(
-      process.execPath,
-      [WRANGLER, ...args, "--binding", "INSTALLATIONS", "--config", WRANGLER_CONFIG, ...location],
-      {
-        env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
+    const wrangler = wranglerCommand([...args, "--binding", "INSTALLATIONS", "--config", WRANGLER_CONFIG, ...location]);
+    const { stdout } = await run(wrangler.command, wrangler.args, {
+      env: wrangler.env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     return stdout;
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
@@ -143,12 +138,20 @@ export async function importSites(target: KvTarget, sites: SiteToImport[], now: 
   return entries.length;
 }
 
+/** The keys under a prefix of the INSTALLATIONS namespace, with their metadata. */
+export async function listKvKeys(
+  target: KvTarget,
+  prefix: string,
+): Promise<{ name: string; metadata?: Record<string, unknown> }[]> {
+  const out = await wrangler(target, ["kv", "key", "list", "--prefix", prefix]);
+  return JSON.parse(out.slice(out.indexOf("["))) as { name: string; metadata?: Record<string, unknown> }[];
+}
+
 export async function listSites(target: KvTarget): Promise<{ name: string; metadata: SiteKeyMetadata }[]> {
-  const out = await wrangler(target, ["kv", "key", "list", "--prefix", "apikey:"]);
-  const keys = JSON.parse(out.slice(out.indexOf("["))) as { name: string; metadata?: SiteKeyMetadata }[];
-  return keys
-    .filter((key) => key.metadata)
-    .map((key) => ({ name: key.name, metadata: key.metadata as SiteKeyMetadata }));
+  const keys = await listKvKeys(target, "apikey:");
+  return keys.flatMap((key) =>
+    key.metadata ? [{ name: key.name, metadata: key.metadata as unknown as SiteKeyMetadata }] : [],
+  );
 }
 
 export async function revokeSite(target: KvTarget, input: { siteId: string; slug?: string }): Promise<string[]> {

@@ -9,6 +9,7 @@ import path from "node:path";
 import { parse } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness } from "wrangler";
+import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/wrangler.ts";
 import { TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 import { buildFixtureFeed } from "./worker/fixture-feed.ts";
 
@@ -149,27 +150,19 @@ describe("wrangler configuration", () => {
   it("bundles for production with wrangler deploy --dry-run, with no secret in the bundle", () => {
     const outDir = mkdtempSync(path.join(tmpdir(), "feedwright-bundle-"));
     try {
-      execFileSync(
-        process.execPath,
-        [
-          path.join(ROOT, "node_modules/wrangler/bin/wrangler.js"),
-          "deploy",
-          "--dry-run",
-          "--config",
-          path.join(ROOT, "worker/wrangler.jsonc"),
-          "--env",
-          "production",
-          "--assets",
-          feedDir,
-          "--outdir",
-          outDir,
-        ],
-        {
-          cwd: ROOT,
-          stdio: "pipe",
-          env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" },
-        },
-      );
+      const wrangler = wranglerCommand([
+        "deploy",
+        "--dry-run",
+        "--config",
+        WRANGLER_CONFIG,
+        "--env",
+        "production",
+        "--assets",
+        feedDir,
+        "--outdir",
+        outDir,
+      ]);
+      execFileSync(wrangler.command, wrangler.args, { cwd: ROOT, stdio: "pipe", env: wrangler.env });
       const files = readdirSync(outDir, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile());
       expect(files.map((file) => file.name)).toContain("index.js");
       const seed = Buffer.from(TEST_SIGNING_KEY, "base64");

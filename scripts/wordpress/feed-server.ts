@@ -11,11 +11,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
+import { listKvKeys } from "../sites.ts";
+import { OFFLINE_ENV } from "../wrangler.ts";
 import { freePort, type Service, startService, waitFor } from "./harness.ts";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
-const OFFLINE = { CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_METRICS: "false" };
 
 export interface FeedServer {
   url: string;
@@ -51,7 +52,7 @@ export async function startFeedServer(options: {
       options.adminToken,
       ...(options.downloadUrlKey ? ["--download-url-key", options.downloadUrlKey] : []),
     ],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE }, ...(options.logFile ? { logFile: options.logFile } : {}) },
+    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV }, ...(options.logFile ? { logFile: options.logFile } : {}) },
   );
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -84,7 +85,7 @@ export async function addSite(stateDir: string, siteId: string, slug: string): P
       "--persist-to",
       stateDir,
     ],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE }, timeout: 60_000 },
+    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV }, timeout: 60_000 },
   );
   return stdout.trim();
 }
@@ -97,26 +98,7 @@ export interface KvKey {
 
 /** The keys of the Worker's INSTALLATIONS namespace in local KV, with their metadata. */
 export async function listInstallations(stateDir: string, prefix: string): Promise<KvKey[]> {
-  const { stdout } = await run(
-    process.execPath,
-    [
-      path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js"),
-      "kv",
-      "key",
-      "list",
-      "--binding",
-      "INSTALLATIONS",
-      "--config",
-      path.join(ROOT, "worker", "wrangler.jsonc"),
-      "--local",
-      "--persist-to",
-      stateDir,
-      "--prefix",
-      prefix,
-    ],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 },
-  );
-  return JSON.parse(stdout.slice(stdout.indexOf("["))) as KvKey[];
+  return (await listKvKeys({ remote: false, persistTo: stateDir }, prefix)) as KvKey[];
 }
 
 /** A static file server for a folder on 127.0.0.1 (GET and HEAD; nothing else). */
