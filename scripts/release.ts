@@ -14,7 +14,7 @@ import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
 import { stampVersion } from "./core/packaging.ts";
 import type { PluginPlan } from "./core/plan.ts";
-import { STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
+import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./core/source-reader.ts";
 
@@ -24,15 +24,6 @@ const run = promisify(execFile);
 export class ReleaseError extends Error {}
 
 export const CHANGELOG_PLACEHOLDER = "- Describe what changed for the people who run this plugin.";
-
-const FORWARD: Record<Status, number> = {
-  draft: 0,
-  testing: 1,
-  staged: 2,
-  released: 3,
-  update_ready: 4,
-  deprecated: 5,
-};
 
 async function pluginOf(repoRoot: string, slug: string): Promise<PluginPlan> {
   const { plan } = await loadPlan({ repoRoot }, { checkSources: false });
@@ -108,7 +99,7 @@ export async function promoteRelease(input: {
   const document = parseDocument(original);
   const current = String(document.get("status")) as Status;
   if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
-  if (target !== "deprecated" && FORWARD[target] < FORWARD[current]) {
+  if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
     throw new ReleaseError(
       `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,
     );

@@ -6,7 +6,7 @@
 import semver from "semver";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import type { Position } from "./problems.ts";
-import type { Status } from "./schema.ts";
+import { STATUS_ORDER } from "./schema.ts";
 
 export interface Finding {
   file: string;
@@ -20,8 +20,6 @@ export interface Review {
   /** What changes for sites, one line each, per plugin. */
   preview: { slug: string; lines: string[] }[];
 }
-
-const ORDER: Record<Status, number> = { draft: 0, testing: 1, staged: 2, released: 3, update_ready: 4, deprecated: 5 };
 
 export type Locate = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
 
@@ -82,7 +80,7 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
       }
     }
     if (old.status !== release.status) {
-      if (release.status !== "deprecated" && ORDER[release.status] < ORDER[old.status]) {
+      if (release.status !== "deprecated" && STATUS_ORDER[release.status] < STATUS_ORDER[old.status]) {
         violation(
           release,
           "status",

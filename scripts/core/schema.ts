@@ -25,6 +25,16 @@ export const STATUS_RULES: Record<
   deprecated: { built: true, channel: "stable", offered: false, needsReleaseDate: true },
 };
 
+/** The lifecycle's order: a status only moves forward along it, or to deprecated. */
+export const STATUS_ORDER: Record<Status, number> = {
+  draft: 0,
+  testing: 1,
+  staged: 2,
+  released: 3,
+  update_ready: 4,
+  deprecated: 5,
+};
+
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const requirementVersion = z
   .string()
