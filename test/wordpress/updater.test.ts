@@ -213,6 +213,17 @@ describe("the updater in a real WordPress", () => {
     php(
       `update_option( 'fwtest_feed_url', '${url}' ); update_option( 'fwtest_api_base', '${server.url}/api' ); return true;`,
     );
+  /** Edit the bridge updater's kept state: the next check runs at once, not after the back-off. */
+  const patchState = (changes: Record<string, unknown> = {}) =>
+    php(`
+			$state = get_option( '${BRIDGE_PREFIX}_state' );
+			$state['next_retry_at'] = 0;
+			foreach ( json_decode( '${JSON.stringify(changes)}', true ) as $field => $value ) {
+				$state[ $field ] = $value;
+			}
+			update_option( '${BRIDGE_PREFIX}_state', $state, false );
+			return true;
+		`);
   const packagePath = (slug: string, version: string) =>
     path.join(feed.dist, "plugins", slug, `${slug}-v${version}.zip`);
 
@@ -405,12 +416,7 @@ describe("the updater in a real WordPress", () => {
       await useFeed(server.url);
       await mirror.close();
       // Back to the real feed at once, not after the back-off.
-      await php(`
-			$state = get_option( '${BRIDGE_PREFIX}_state' );
-			$state['next_retry_at'] = 0;
-			update_option( '${BRIDGE_PREFIX}_state', $state, false );
-			return true;
-		`);
+      await patchState();
     }
   });
 
@@ -418,18 +424,11 @@ describe("the updater in a real WordPress", () => {
     const realSerial = (await check()).state.serial;
     const rotated = await serveFolder(feed.rotation.rotated);
     const announcing = await serveFolder(feed.rotation.announcing);
-    const resetBackOff = () =>
-      php(`
-			$state = get_option( '${BRIDGE_PREFIX}_state' );
-			$state['next_retry_at'] = 0;
-			update_option( '${BRIDGE_PREFIX}_state', $state, false );
-			return true;
-		`);
     try {
       // Signed only by a key nobody announced yet: refused.
       await useFeed(rotated.url);
       expect((await check()).state.last_error).toContain("not signed by a key this plugin trusts");
-      await resetBackOff();
+      await patchState();
       // The pinned key announces the next one.
       await useFeed(announcing.url);
       const announced = await check();
@@ -451,14 +450,7 @@ describe("the updater in a real WordPress", () => {
       await rotated.close();
       await announcing.close();
       // Back to the real feed (a lower serial than the rotated one) for the tests after this.
-      await php(`
-			$state = get_option( '${BRIDGE_PREFIX}_state' );
-			$state['next_retry_at'] = 0;
-			$state['serial'] = ${realSerial};
-			$state['announced_keys'] = array();
-			update_option( '${BRIDGE_PREFIX}_state', $state, false );
-			return true;
-		`);
+      await patchState({ serial: realSerial, announced_keys: [] });
     }
   });
 
