@@ -5,9 +5,9 @@
 import { loadPlan, type ProjectPaths } from "./build.ts";
 import { parseReleaseTree, type ReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan } from "./core/plan.ts";
-import { InputError, type Problem } from "./core/problems.ts";
+import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type Review, reviewChange } from "./core/review.ts";
-import { GitRepository } from "./core/source-reader.ts";
+import type { GitRepository } from "./core/source-reader.ts";
 
 export interface CheckResult {
   problems: Problem[];
@@ -34,16 +34,10 @@ export async function runCheck(paths: ProjectPaths, baseRef: string | null): Pro
     throw error;
   }
   if (!baseRef) return { problems: [], review: null };
-  const git = new GitRepository(paths.repoRoot);
-  if (!(await git.resolve(baseRef))) {
-    throw new InputError([
-      {
-        file: "releases",
-        line: 1,
-        col: 1,
-        message: `--base ${baseRef} is not a revision in this clone (fetch it first)`,
-      },
-    ]);
+  const { git } = head;
+  if (!git || !(await git.resolve(baseRef))) {
+    const why = git ? "is not a revision in this clone (fetch it first)" : "needs a git repository";
+    throw new InputError([problemAt("releases", START_OF_FILE, `--base ${baseRef} ${why}`)]);
   }
   const base: BuildPlan = compilePlan(parseReleaseTree(await loadReleaseTreeAt(git, baseRef)).plugins);
   return { problems: [], review: reviewChange(base, head.plan, head.locate) };

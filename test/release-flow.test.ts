@@ -222,6 +222,14 @@ describe("check --base, the pull-request gate", () => {
     expect(result.stdout + result.stderr).toMatch(message);
   });
 
+  it("says when --base is not a revision in this clone", async () => {
+    const result = await repo.feedwright("check", "--base", "origin/nowhere");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      "releases:1:1 --base origin/nowhere is not a revision in this clone (fetch it first)",
+    );
+  });
+
   it("warns when a deprecation would leave no good release", async () => {
     for (const version of ["1.0.0", "1.1.0"]) await ok("promote", "demo", version, "deprecated");
     repo.commit("withdraw everything");
