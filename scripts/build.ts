@@ -152,8 +152,15 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   };
 }
 
+/** The longest a signed feed may stay valid (ten years): any longer and a replayed feed never runs out. */
+export const MAX_EXPIRES_AFTER_DAYS = 3650;
+
 /** The serial is the number of commits behind HEAD: it only grows as main moves on, a revert included. */
 async function readPublication(git: GitRepository, keys: SigningKey[], expiresAfterDays: number): Promise<Publication> {
+  if (!Number.isInteger(expiresAfterDays) || expiresAfterDays < 1 || expiresAfterDays > MAX_EXPIRES_AFTER_DAYS)
+    throw new RangeError(
+      `expiresAfterDays: expected a whole number from 1 to ${MAX_EXPIRES_AFTER_DAYS}, found ${expiresAfterDays}`,
+    );
   const head = await git.headCommit();
   if (!head)
     throw new InputError([

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../scripts/cli.ts";
-import { writeOutputFolder } from "../scripts/core/write-output.ts";
+import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/core/write-output.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -109,15 +109,21 @@ describe("writing the output folder", () => {
       ]),
     ).rejects.toThrow(/ENOENT/);
     expect(readdirSync(parent)).toEqual(["dist"]);
-    expect(readdirSync(out)).toEqual(["feed.json"]);
+    expect(readdirSync(out).sort()).toEqual([OUTPUT_MARKER, "feed.json"]);
   });
 
   it("restores the previous output after a crash between the two renames", async () => {
     parent = mkdtempSync(path.join(tmpdir(), "feedwright-out-"));
     const out = path.join(parent, "dist");
-    mkdirSync(`${out}.previous-4242`);
-    writeFileSync(`${out}.previous-4242/feed.json`, "previous\n");
-    mkdirSync(`${out}.staging-4242`);
+    // As a build killed between the renames leaves them: both marked (the marker is written first),
+    // named after a process that is gone (no pid is this high).
+    const previous = `${out}.previous-2147483646-0a1b2c3d`;
+    const staging = `${out}.staging-2147483646-0a1b2c3d`;
+    mkdirSync(previous);
+    writeFileSync(path.join(previous, "feed.json"), "previous\n");
+    mkdirSync(staging);
+    for (const folder of [previous, staging])
+      writeFileSync(path.join(folder, OUTPUT_MARKER), "feedwright output folder\n");
     // Even when the next write fails, the interrupted swap's previous output comes back.
     await expect(
       writeOutputFolder(out, [{ path: "x.zip", copyFrom: path.join(parent, "missing.zip") }]),

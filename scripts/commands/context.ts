@@ -19,3 +19,21 @@ export interface CommandContext {
 
 /** Bad usage the parser cannot see (a value of the wrong form): exit 2. */
 export class UsageError extends Error {}
+
+/**
+ * A whole number written in plain digits within [min, max]; anything else (1e3, 7.5, 0x10, a
+ * number too large to count with) is a UsageError naming the option and the range.
+ */
+export function parseWholeNumber(
+  option: string,
+  text: string,
+  range: { min: number; max: number },
+  unit?: string,
+): number {
+  const value = /^[0-9]{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (Number.isSafeInteger(value) && value >= range.min && value <= range.max) return value;
+  const what = unit ? `a whole number of ${unit}` : "a whole number";
+  const bounds =
+    range.max === Number.MAX_SAFE_INTEGER ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`;
+  throw new UsageError(`${option}: expected ${what} ${bounds}, found "${text}"`);
+}

@@ -1,16 +1,21 @@
 /** build, validate, verify and schema: the commands about the feed itself. */
 
 import { readFile, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Command } from "commander";
-import { loadPlan, runBuild } from "../build.ts";
+import { defaultCacheDir, loadPlan, MAX_EXPIRES_AFTER_DAYS, runBuild } from "../build.ts";
 import { generateJsonSchemas } from "../core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey } from "../core/signing.ts";
 import { pinnedKeyWarnings } from "../core/updater.ts";
+import { checkOutputTarget, OutputBusyError, OutputTargetError, type ProtectedFolder } from "../core/write-output.ts";
 import { resolveSigningKeys, SIGNING_KEY_ENV } from "../keys.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "../verify.ts";
-import { type CommandContext, EXIT_INPUT, type Io, UsageError } from "./context.ts";
+import { type CommandContext, EXIT_INPUT, type Io, parseWholeNumber, UsageError } from "./context.ts";
+
+/** feedwright's own folder (its site/ templates live there). */
+const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "../..");
 
 export function addFeedCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -20,7 +25,7 @@ export function addFeedCommands(program: Command, context: CommandContext): void
     .option("--root <dir>", "the releases repository (holds releases/ and source/)", ".")
     .option("--out <dir>", "where to write the published folder (replaced as a whole)", "dist")
     .option("--cache <dir>", "package cache (default: <root>/.feedwright/cache/packages)")
-    .option("--expires-in-days <days>", "how long the signed feed stays valid after its commit", "30")
+    .option("--expires-in-days <days>", "how long the signed feed stays valid after its commit (1 to 3650)", "30")
     .option("--require-key", `fail unless $${SIGNING_KEY_ENV} is set (for publishing)`)
     .option("--json", "print the compiled plan and what was built as JSON on stdout")
     .option("--quiet", "no progress lines on stderr")
@@ -35,10 +40,16 @@ Examples:
     .action(async (options: BuildCommandOptions) => {
       const repoRoot = path.resolve(io.cwd, options.root);
       const outDir = path.resolve(io.cwd, options.out);
-      const expiresAfterDays = Number(options.expiresInDays);
-      if (!Number.isInteger(expiresAfterDays) || expiresAfterDays < 1) {
-        throw new UsageError(`--expires-in-days: expected a whole number of days, found "${options.expiresInDays}"`);
-      }
+      const refuseTarget = handleOutputError(io);
+      const cacheDir = options.cache ? path.resolve(io.cwd, options.cache) : undefined;
+      const expiresAfterDays = parseWholeNumber(
+        "--expires-in-days",
+        options.expiresInDays,
+        { min: 1, max: MAX_EXPIRES_AFTER_DAYS },
+        "days",
+      );
+      // Before anything is packaged or a key created: a refused --out touches nothing.
+      await checkOutputTarget(outDir, protectedFolders(repoRoot, io.cwd, cacheDir)).catch(refuseTarget);
       const signing = await resolveSigningKeys({
         env: io.env ?? process.env,
         repoRoot,
@@ -57,13 +68,17 @@ Examples:
         outDir,
         keys: signing.keys,
         expiresAfterDays,
-        ...(options.cache ? { cacheDir: path.resolve(io.cwd, options.cache) } : {}),
+        ...(cacheDir ? { cacheDir } : {}),
         onProgress: (event) => {
           if (!options.quiet && event.state === "packaged") {
             io.stderr(`[${event.done}/${event.total}] packaged ${event.slug} ${event.version}\n`);
           }
         },
-      });
+      }).catch(refuseTarget);
+      if (!report) {
+        context.fail(EXIT_INPUT);
+        return;
+      }
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (options.json) {
         io.stdout(
@@ -115,10 +130,10 @@ Examples:
         const now = options.now ? new Date(options.now) : new Date();
         if (Number.isNaN(now.getTime()))
           throw new UsageError(`--now: expected an ISO 8601 time, found "${options.now}"`);
-        const minSerial = options.minSerial === undefined ? undefined : Number(options.minSerial);
-        if (minSerial !== undefined && !Number.isSafeInteger(minSerial)) {
-          throw new UsageError(`--min-serial: expected a whole number, found "${options.minSerial}"`);
-        }
+        const minSerial =
+          options.minSerial === undefined
+            ? undefined
+            : parseWholeNumber("--min-serial", options.minSerial, { min: 0, max: Number.MAX_SAFE_INTEGER });
         const source = /^https?:\/\//.test(target) ? urlSource(target) : folderSource(path.resolve(io.cwd, target));
         const rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
         io.stdout(`${formatRows(rows)}\n`);
@@ -179,4 +194,38 @@ async function trustedKeys(given: string[] | undefined, repoRoot: string, io: Io
   }
   const signing = await resolveSigningKeys({ env: io.env ?? process.env, repoRoot });
   return signing.keys.map((key) => ({ id: key.id, publicKey: key.publicKey }));
+}
+
+/**
+ * What `--out` must never be or hold: the repository, its inputs (nor anything inside them),
+ * the package cache, feedwright's own folder, the current folder and the home folder.
+ */
+function protectedFolders(repoRoot: string, cwd: string, cacheDir: string | undefined): ProtectedFolder[] {
+  return [
+    { path: repoRoot, what: "the releases repository (--root)" },
+    { path: path.join(repoRoot, "releases"), what: "the releases/ input folder", inside: true },
+    { path: path.join(repoRoot, "source"), what: "the source/ input folder", inside: true },
+    { path: path.join(repoRoot, ".git"), what: "the repository's .git folder", inside: true },
+    { path: path.join(repoRoot, ".feedwright"), what: "feedwright's state folder (.feedwright)", inside: true },
+    { path: cacheDir ?? defaultCacheDir(repoRoot), what: "the package cache", inside: true },
+    { path: FEEDWRIGHT_ROOT, what: "feedwright's own folder" },
+    { path: path.join(FEEDWRIGHT_ROOT, "site"), what: "feedwright's page templates", inside: true },
+    { path: cwd, what: "the current folder" },
+    { path: homedir(), what: "the home folder" },
+  ];
+}
+
+/**
+ * A refused --out is bad usage (exit 2); meeting another build that holds the output is said,
+ * with its pid, and exits 1 (the handler returns nothing so the caller can set the status).
+ */
+function handleOutputError(io: Io): (error: unknown) => undefined {
+  return (error) => {
+    if (error instanceof OutputTargetError) throw new UsageError(error.message);
+    if (error instanceof OutputBusyError) {
+      io.stderr(`error: ${error.message}\n`);
+      return undefined;
+    }
+    throw error;
+  };
 }

@@ -5,7 +5,9 @@ import type { Command } from "commander";
 import { MissingKeyError } from "../keys.ts";
 import { signDownloadUrl } from "../signed-url.ts";
 import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
-import { type CommandContext, EXIT_INPUT, UsageError } from "./context.ts";
+import { type CommandContext, EXIT_INPUT, parseWholeNumber, UsageError } from "./context.ts";
+
+const MAX_SIGNED_URL_TTL = 365 * 86_400;
 
 export function addSiteCommands(program: Command, context: CommandContext): void {
   const { io } = context;
@@ -95,7 +97,7 @@ export function addSiteCommands(program: Command, context: CommandContext): void
     .argument("<slug>")
     .requiredOption("--version <version>", "the release to download")
     .requiredOption("--base <url>", "where the Worker answers, e.g. https://updates.example.com")
-    .option("--ttl <seconds>", "how long the URL works", "3600")
+    .option("--ttl <seconds>", "how long the URL works (1 to 31536000, a year)", "3600")
     .addHelpText(
       "after",
       "\nExample:\n  $ feedwright sign-url my-plugin --version 1.2.0 --base https://updates.example.com --ttl 600\n  (with DOWNLOAD_URL_KEY set to the Worker's secret)",
@@ -103,9 +105,8 @@ export function addSiteCommands(program: Command, context: CommandContext): void
     .action((slug: string, options: { version: string; base: string; ttl: string }) => {
       const key = (io.env ?? process.env).DOWNLOAD_URL_KEY;
       if (!key) throw new MissingKeyError("DOWNLOAD_URL_KEY is not set: use the same value as the Worker's secret");
-      const ttl = Number(options.ttl);
-      if (!Number.isInteger(ttl) || ttl < 1)
-        throw new UsageError(`--ttl: expected a whole number of seconds, found "${options.ttl}"`);
+      // At most a year: the Worker reads `expires` as at most 12 digits, and a longer link is no longer "expiring".
+      const ttl = parseWholeNumber("--ttl", options.ttl, { min: 1, max: MAX_SIGNED_URL_TTL }, "seconds");
       if (!/^https?:\/\//.test(options.base))
         throw new UsageError(`--base: expected an http(s) URL, found "${options.base}"`);
       const expires = Math.floor(Date.now() / 1000) + ttl;
