@@ -781,6 +781,17 @@ const cases: Case[] = [
     expected: [at("demo/1.0.0.yaml", 6, 1, 'unknown field "__proto__"')],
   },
 
+  {
+    name: "issue 9 item 12: lists nested more than 16 levels deep (refused before the parser recurses)",
+    mutate: setField("plugin.yaml", "exclude", `${"[".repeat(100000)}${"]".repeat(100000)}`),
+    expected: [at("demo/plugin.yaml", 13, 25, "nested more than 16 levels deep")],
+  },
+  {
+    name: "issue 9 item 12: a list as a field name",
+    mutate: (repo) => repo.write("releases/demo/1.0.0.yaml", `${repo.read("releases/demo/1.0.0.yaml")}[a, b]: x\n`),
+    expected: [at("demo/1.0.0.yaml", 6, 1, "a field name must be plain text, not a list or mapping")],
+  },
+
   // --- what is not a plain file or folder under releases/ (issue 9 item 12) -----------------------
   {
     name: "issue 9 item 12: a symlinked release file",

@@ -44,6 +44,12 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
   const decoded = typeof input === "string" ? { text: input, problems: [] } : decodeYamlBytes(file, input);
   const text = decoded.text;
   const early = [...decoded.problems, ...checkCharacters(file, text)];
+  const scanned = early.length === 0 ? scanTokens(text) : { refused: [], tooDeep: null };
+  if (scanned.tooDeep !== null) {
+    // Before composing: the composer and everything after it recurse once per level.
+    const message = `nested more than ${MAX_NESTING} levels deep (the fields nest at most two levels)`;
+    early.push(problemAt(file, positionAfter(text.slice(0, scanned.tooDeep)), message));
+  }
   if (early.length > 0) {
     return { value: undefined, locate: () => START_OF_FILE, sourceText: () => undefined, problems: early };
   }
@@ -65,9 +71,17 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
     const { offset, message } = describeYamlError(doc, error, toPosition);
     report(offset, `invalid YAML: ${message}`);
   }
-  for (const { offset, message } of findRefusedConstructs(text)) report(offset, message);
+  for (const { offset, message } of scanned.refused) report(offset, message);
   // Anything else the parser found odd enough to mention is not something to publish silently.
   for (const warning of doc.warnings) report(warning.pos[0], `invalid YAML: ${firstLine(warning.message)}`);
+  // A list or mapping as a key (`? [a, b]`, `[a]: 1`) would become the text "[ a, b ]".
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key && !isScalar(key) && key.range)
+        report(key.range[0], "a field name must be plain text, not a list or mapping");
+    },
+  });
   problems.sort((a, b) => a.line - b.line || a.col - b.col);
 
   const nodeAt = (path: FieldPath): Node | null => {
@@ -237,44 +251,55 @@ function isRefusedCharacter(code: number): boolean {
   return code === 0xfeff || code === 0xfffe || code === 0xffff;
 }
 
+/** How deeply lists and mappings may nest: plugin.yaml nests two levels (banners.low). */
+export const MAX_NESTING = 16;
+
 /**
- * YAML features that change what a value is, found in the parser's tokens: tags (`!evil`,
- * `!!binary` reads as bytes, `!!str`), anchors and aliases (one value in several places,
- * and the billion-laughs expansion), and directives (`%YAML 1.1` reads `yes` as true, `%TAG`
- * renames tags). The files are plain fields; none of these is needed to write one, so each
- * is refused where it is written rather than given a meaning.
+ * Walk the parser's tokens (without recursion: depth is what is being checked) for YAML
+ * features that change what a value is, and for nesting beyond MAX_NESTING. Refused: tags
+ * (`!evil`, `!!binary` reads as bytes, `!!str`), anchors and aliases (one value in several
+ * places, and the billion-laughs expansion), and directives (`%YAML 1.1` reads `yes` as true,
+ * `%TAG` renames tags). The files are plain fields; none of these is needed to write one, so
+ * each is refused where it is written rather than given a meaning.
  */
-function findRefusedConstructs(text: string): { offset: number; message: string }[] {
-  const found: { offset: number; message: string }[] = [];
-  const visitToken = (token: unknown): void => {
+function scanTokens(text: string): { refused: { offset: number; message: string }[]; tooDeep: number | null } {
+  const refused: { offset: number; message: string }[] = [];
+  const collections = new Set(["block-map", "block-seq", "flow-collection"]);
+  const stack: { token: unknown; depth: number }[] = [...new Parser().parse(text)].map((token) => ({
+    token,
+    depth: 0,
+  }));
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop() as { token: unknown; depth: number };
     if (Array.isArray(token)) {
-      for (const item of token) visitToken(item);
-      return;
+      for (const item of token) stack.push({ token: item, depth });
+      continue;
     }
-    if (!token || typeof token !== "object") return;
+    if (!token || typeof token !== "object") continue;
     const { type, offset, source } = token as { type?: unknown; offset?: unknown; source?: unknown };
-    if (typeof type === "string" && typeof offset === "number" && typeof source === "string") {
+    let inner = depth;
+    if (typeof type === "string" && typeof offset === "number") {
+      if (collections.has(type)) {
+        inner = depth + 1;
+        if (inner > MAX_NESTING) return { refused, tooDeep: offset };
+      }
+      const written = typeof source === "string" ? source.trim() : "";
       if (type === "tag") {
-        const written = source.trim();
-        const hint = written === "!!str" ? ` (write text in quotes: ${quoteAfter(text, offset + source.length)})` : "";
-        found.push({ offset, message: `YAML tag ${written} is not allowed${hint}` });
+        const hint = written === "!!str" ? ` (write text in quotes: ${quoteAfter(text, offset + written.length)})` : "";
+        refused.push({ offset, message: `YAML tag ${written} is not allowed${hint}` });
       } else if (type === "anchor") {
-        found.push({ offset, message: `YAML anchor ${source.trim()} is not allowed: write the value out` });
+        refused.push({ offset, message: `YAML anchor ${written} is not allowed: write the value out` });
       } else if (type === "alias") {
-        found.push({ offset, message: `YAML alias ${source.trim()} is not allowed: write the value out` });
+        refused.push({ offset, message: `YAML alias ${written} is not allowed: write the value out` });
       } else if (type === "directive") {
-        found.push({
-          offset,
-          message: `YAML directive ${source.trim()} is not allowed: the files are read as YAML 1.2`,
-        });
+        refused.push({ offset, message: `YAML directive ${written} is not allowed: the files are read as YAML 1.2` });
       }
     }
     for (const value of Object.values(token)) {
-      if (value && typeof value === "object") visitToken(value);
+      if (value && typeof value === "object") stack.push({ token: value, depth: inner });
     }
-  };
-  for (const token of new Parser().parse(text)) visitToken(token);
-  return found.sort((a, b) => a.offset - b.offset);
+  }
+  return { refused: refused.sort((a, b) => a.offset - b.offset), tooDeep: null };
 }
 
 /** The plain value written after a tag, in double quotes: what to write instead of `!!str 7.4`. */
