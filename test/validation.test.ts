@@ -5,7 +5,17 @@
  * previous output folder is left exactly as it was.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
@@ -810,6 +820,38 @@ const cases: Case[] = [
       symlinkSync("../elsewhere/other", path.join(repo.root, "releases/other"));
     },
     expected: [at("other", 1, 1, "is a symlink (to ../elsewhere/other): releases/ must hold the files themselves")],
+  },
+  {
+    name: "issue 9 item 12: releases/ itself a symlink",
+    mutate: (repo) => {
+      renameSync(path.join(repo.root, "releases"), path.join(repo.root, "elsewhere"));
+      symlinkSync("elsewhere", path.join(repo.root, "releases"));
+    },
+    expected: [
+      {
+        file: "releases",
+        line: 1,
+        col: 1,
+        message: "is a symlink (to elsewhere): releases/ must hold the files themselves",
+      },
+    ],
+  },
+  {
+    name: "issue 9 item 12: a version longer than 256 characters",
+    mutate: setField("1.0.0.yaml", "version", `"${"1".repeat(257)}"`),
+    expected: [at("demo/1.0.0.yaml", 1, 10, "version: expected at most 256 characters, found a text of 257")],
+  },
+  {
+    name: "issue 9 item 12: a 300-digit number where a text belongs is quoted back shortened, not in full",
+    mutate: setField("plugin.yaml", "requires_php", "7".repeat(300)),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        9,
+        15,
+        `requires_php: expected a text, found number ${"7".repeat(57)}... (write it in quotes: "${"7".repeat(57)}...")`,
+      ),
+    ],
   },
   {
     name: "issue 9 item 12: a symlink that points nowhere",

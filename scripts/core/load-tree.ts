@@ -1,5 +1,5 @@
 import { constants } from "node:fs";
-import { open, readdir, readlink } from "node:fs/promises";
+import { lstat, open, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 import type { InputFile, ReleaseTree } from "./parse-tree.ts";
 import { MAX_YAML_FILE_BYTES } from "./parse-yaml.ts";
@@ -13,7 +13,6 @@ import { type Problem, problemAt, START_OF_FILE } from "./problems.ts";
  */
 export async function loadReleaseTree(repoRoot: string): Promise<ReleaseTree> {
   const releasesDir = path.join(repoRoot, "releases");
-  const top = await readdir(releasesDir, { withFileTypes: true });
   const problems: Problem[] = [];
   const toRelative = (absolute: string) => path.relative(repoRoot, absolute).split(path.sep).join("/");
   const refuse = async (absolute: string, isSymlink: boolean) => {
@@ -22,6 +21,11 @@ export async function loadReleaseTree(repoRoot: string): Promise<ReleaseTree> {
       : "is not a regular file or folder: releases/ holds plugin folders of YAML files";
     problems.push(problemAt(toRelative(absolute), START_OF_FILE, why));
   };
+  if ((await lstat(releasesDir)).isSymbolicLink()) {
+    await refuse(releasesDir, true);
+    return { pluginDirs: [], files: [], problems };
+  }
+  const top = await readdir(releasesDir, { withFileTypes: true });
 
   const pluginDirs: string[] = [];
   for (const entry of top) {

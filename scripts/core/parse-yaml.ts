@@ -402,7 +402,12 @@ function describeFoundAsWritten(input: unknown, written: string | undefined): st
     if (input === null && written === "") return "an empty value";
     return describeFound(input);
   }
-  return `${typeof input} ${written}`;
+  return `${typeof input} ${shorten(written)}`;
+}
+
+/** At most 60 characters of what was written, as describeFound shortens a text. */
+function shorten(written: string): string {
+  return written.length > 60 ? `${written.slice(0, 57)}...` : written;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): string {
@@ -413,7 +418,7 @@ function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): st
       if (input === undefined) return `required field is missing (expected ${article(issue.expected)})`;
       if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
         // `requires_php: 7.4` and `version: 1.0` are numbers to YAML; quotes make them text.
-        return `expected a text, ${found} (write it in quotes: "${written ?? String(input)}")`;
+        return `expected a text, ${found} (write it in quotes: "${shorten(written ?? String(input))}")`;
       }
       return `expected ${article(issue.expected)}, ${found}`;
     case "invalid_value":

@@ -244,7 +244,8 @@ export const pluginSchema = z
 export const releaseSchema = z
   .strictObject({
     $schema: z.string().max(TEXT_LIMITS.url).optional(),
-    version: z.string().min(1).describe("Semantic version; must equal the file name."),
+    // The semver package reads no version longer than 256 characters.
+    version: z.string().min(1).max(256).describe("Semantic version; must equal the file name."),
     status: z.enum(STATUSES),
     changelog: z
       .string()
