@@ -932,7 +932,14 @@ const cases: Case[] = [
   {
     name: "issue 9 item 5: api_base with a space",
     mutate: setField("plugin.yaml", "api_base", "https://api.example.com/a b"),
-    expected: [at("demo/plugin.yaml", 12, 11, "api_base: expected only letters, digits and - . _ ~ : /")],
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        12,
+        11,
+        'api_base: expected only letters, digits and - . _ ~ : / (and %XX escapes) in this URL (as a browser writes it: "https://api.example.com/a%20b")',
+      ),
+    ],
   },
   {
     name: "issue 9 item 5: api_base with a query",
@@ -999,7 +1006,7 @@ const cases: Case[] = [
         "demo/plugin.yaml",
         14,
         8,
-        "banners.low: expected only letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes) in this URL",
+        'banners.low: expected only letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes) in this URL (as a browser writes it: "https://example.com/a%22b.png")',
       ),
     ],
   },

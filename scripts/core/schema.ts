@@ -109,7 +109,12 @@ function httpUrl(kind: "base" | "link") {
           );
         }
       }
-      if (!characters.test(value)) return refuse(`expected only ${allowed} in this URL`);
+      if (!characters.test(value)) {
+        // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
+        const escaped = kind === "base" ? url.href.replace(/\/$/, "") : url.href;
+        const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
+        return refuse(`expected only ${allowed} in this URL${fix}`);
+      }
       const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
       if (url.href !== value && !bareOrigin) {
         return refuse(`expected the URL as a browser reads it (${JSON.stringify(url.href)})`);
