@@ -165,7 +165,7 @@ function decodeYamlBytes(file: string, bytes: Uint8Array): { text: string; probl
   try {
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), problems: [] };
   } catch {
-    const offset = firstInvalidUtf8Byte(bytes);
+    const offset = Math.max(0, firstInvalidUtf8Byte(bytes));
     // The position counts characters as an editor does: decode the (valid) bytes before it.
     const before = new TextDecoder("utf-8").decode(bytes.subarray(0, offset));
     const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
