@@ -1,11 +1,15 @@
 /**
  * Where signing keys come from: the environment (CI: FEEDWRIGHT_SIGNING_KEY, and
  * FEEDWRIGHT_NEXT_SIGNING_KEY while rotating) or, for local use, a development key that the
- * first build creates in the git-ignored .feedwright/keys/.
+ * first build creates in .feedwright/keys/. That folder carries its own `.gitignore` (`*`), so
+ * the key stays out of git in any releases repository, not only in one whose .gitignore
+ * lists .feedwright/; a key that git tracks anyway, or that other users can read, is refused.
  */
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { promisify } from "node:util";
 import { KeyFormatError, parseSigningKey, type SigningKey, signingKeyFromSeed } from "./core/signing.ts";
 
 export const SIGNING_KEY_ENV = "FEEDWRIGHT_SIGNING_KEY";
@@ -20,6 +24,11 @@ export interface ResolvedKeys {
 }
 
 export class MissingKeyError extends Error {}
+
+/** A development key that may have leaked: tracked by git, not ignored, or readable by others. */
+export class UnsafeKeyError extends MissingKeyError {}
+
+const run = promisify(execFile);
 
 export function devKeyPath(repoRoot: string): string {
   return path.join(repoRoot, ".feedwright", "keys", "dev-signing-key");
@@ -50,12 +59,19 @@ export async function resolveSigningKeys(options: {
   }
   const file = devKeyPath(options.repoRoot);
   const existing = await readFile(file, "utf8").catch(() => null);
-  if (existing) return { keys: [parseKey(existing, file), ...next], source: `development key ${file}`, created: false };
+  if (existing) {
+    await ignoreKeyFolder(path.dirname(file));
+    await checkDevKeyIsPrivate(file);
+    return { keys: [parseKey(existing, file), ...next], source: `development key ${file}`, created: false };
+  }
   if (!options.createDevKey)
     throw new MissingKeyError(`no signing key: set ${SIGNING_KEY_ENV} or run a build to create a development key`);
   const seed = generateSeed();
   await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The ignore file first: there is no moment in which `git add -A` could pick up the key.
+  await ignoreKeyFolder(path.dirname(file));
   await writeFile(file, `${seed}\n`, { mode: 0o600, flag: "wx" });
+  await checkDevKeyIsPrivate(file);
   return {
     keys: [signingKeyFromSeed(Buffer.from(seed, "base64")), ...next],
     source: `development key ${file}`,
@@ -69,5 +85,56 @@ function parseKey(text: string, where: string): SigningKey {
   } catch (error) {
     if (error instanceof KeyFormatError) throw new MissingKeyError(`${where}: ${error.message}`);
     throw error;
+  }
+}
+
+/** `*` in the key folder's own .gitignore: git then ignores everything in it, in whatever repository holds it. */
+async function ignoreKeyFolder(folder: string): Promise<void> {
+  await writeFile(path.join(folder, ".gitignore"), "# feedwright: private signing keys never belong in git\n*\n", {
+    flag: "wx",
+    mode: 0o600,
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "EEXIST") throw error;
+  });
+}
+
+/**
+ * Refuse a development key that could reach someone else: one git tracks (committed or
+ * staged), one git would not ignore (the folder's .gitignore edited), and one other users of
+ * the machine can read (as ssh refuses an unprotected private key).
+ */
+async function checkDevKeyIsPrivate(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const name = path.basename(file);
+  const git = async (...args: string[]) => {
+    try {
+      return { ok: true, stdout: (await run("git", args, { cwd: folder })).stdout };
+    } catch (error) {
+      return { ok: false, stdout: "", code: (error as { code?: unknown }).code };
+    }
+  };
+  const inWorkTree = (await git("rev-parse", "--is-inside-work-tree")).stdout.trim() === "true";
+  if (inWorkTree) {
+    if ((await git("ls-files", "-z", "--", name)).stdout !== "") {
+      throw new UnsafeKeyError(
+        `${file} is tracked by git: anyone who can read the repository can sign as you. ` +
+          `Run git rm --cached on it, commit, and delete the file (the next build creates a new key); ` +
+          `a key that was ever pushed must not be trusted again`,
+      );
+    }
+    const ignored = await git("check-ignore", "-q", "--", name);
+    if (!ignored.ok && ignored.code === 1) {
+      throw new UnsafeKeyError(
+        `${file} is not ignored by git, so it could be committed: ${path.join(folder, ".gitignore")} must hold the line "*"`,
+      );
+    }
+  }
+  if (process.platform !== "win32") {
+    const mode = (await stat(file)).mode & 0o777;
+    if ((mode & 0o077) !== 0) {
+      throw new UnsafeKeyError(
+        `${file} can be read by other users (mode ${mode.toString(8).padStart(4, "0")}): run chmod 600 ${file}`,
+      );
+    }
   }
 }

@@ -5,7 +5,17 @@
  * previous output folder is left exactly as it was.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
@@ -163,9 +173,7 @@ const cases: Case[] = [
   {
     name: "an alias to an anchor that is not defined",
     mutate: setField("1.0.0.yaml", "changelog", "*notes"),
-    expected: [
-      at("demo/1.0.0.yaml", 5, 12, "invalid YAML: Unresolved alias (the anchor must be set before the alias): notes"),
-    ],
+    expected: [at("demo/1.0.0.yaml", 5, 12, "YAML alias *notes is not allowed: write the value out")],
   },
 
   // --- the wrong shape ----------------------------------------------------------------------
@@ -659,6 +667,364 @@ const cases: Case[] = [
         "source: packaged demo.php does not contain the api_base https://api.other.example/api",
       ),
     ],
+  },
+
+  // --- bytes that are not UTF-8 text (issue 9 item 8) -------------------------------------------
+  {
+    name: "issue 9 item 8: invalid UTF-8 (a Latin-1 é in a changelog) is pointed at, not published as U+FFFD",
+    mutate: (repo) =>
+      repo.write(
+        "releases/demo/1.0.0.yaml",
+        Buffer.concat([
+          Buffer.from(`${release100(repo).slice(0, 4).join("\n")}\nchangelog: Caf`),
+          Buffer.from([0xe9]),
+          Buffer.from(".\n"),
+        ]),
+      ),
+    expected: [at("demo/1.0.0.yaml", 5, 15, "invalid UTF-8 (byte 0xE9 at byte offset ")],
+  },
+  {
+    name: "issue 9 item 8: invalid UTF-8 in plugin.yaml (a two-byte character cut short)",
+    mutate: (repo) =>
+      repo.write(
+        "releases/demo/plugin.yaml",
+        Buffer.concat([
+          Buffer.from(DEMO_PLUGIN_YAML.slice(0, DEMO_PLUGIN_YAML.indexOf("author: Example") + "author: Exampl".length)),
+          Buffer.from([0xc3]),
+          Buffer.from(DEMO_PLUGIN_YAML.slice(DEMO_PLUGIN_YAML.indexOf("\nmain_file:"))),
+        ]),
+      ),
+    expected: [at("demo/plugin.yaml", 6, 15, "invalid UTF-8 (byte 0xC3 at byte offset ")],
+  },
+  {
+    name: "issue 9 item 8: a release file saved as UTF-16",
+    mutate: (repo) =>
+      repo.write("releases/demo/1.0.0.yaml", Buffer.from(`\ufeff${repo.read("releases/demo/1.0.0.yaml")}`, "utf16le")),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "invalid UTF-8 (byte 0xFF at byte offset 0): save the file as UTF-8")],
+  },
+  {
+    name: "issue 9 item 8: a NUL character",
+    mutate: setField("1.0.0.yaml", "changelog", "First.\0"),
+    expected: [at("demo/1.0.0.yaml", 5, 18, "character U+0000 (a control character) is not allowed in YAML")],
+  },
+  {
+    name: "issue 9 item 8: an escape character (U+001B, which can rewrite a terminal)",
+    mutate: setField("1.0.0.yaml", "changelog", '"First.\x1b[2J"'),
+    expected: [at("demo/1.0.0.yaml", 5, 19, "character U+001B (a control character) is not allowed in YAML")],
+  },
+  {
+    name: "issue 9 item 8: a byte-order mark inside the file (only one at the very start is allowed)",
+    mutate: setField("1.0.0.yaml", "changelog", "First.\ufeff"),
+    expected: [at("demo/1.0.0.yaml", 5, 18, "character U+FEFF (a byte-order mark) is only allowed at the start")],
+  },
+
+  // --- YAML features that change what a value means (issue 9 item 12) -----------------------------
+  {
+    name: "issue 9 item 12: an unknown YAML tag (!evil)",
+    mutate: setField("1.0.0.yaml", "changelog", "!evil First."),
+    expected: [at("demo/1.0.0.yaml", 5, 12, "YAML tag !evil is not allowed")],
+  },
+  {
+    name: "issue 9 item 12: a !!binary tag (read as bytes, not text)",
+    mutate: setField("1.0.0.yaml", "changelog", "!!binary Rmlyc3Qu"),
+    expected: [at("demo/1.0.0.yaml", 5, 12, "YAML tag !!binary is not allowed")],
+  },
+  {
+    name: "issue 9 item 12: a standard tag (!!str) is refused too: quotes say the same",
+    mutate: setField("plugin.yaml", "requires_php", "!!str 7.4"),
+    expected: [at("demo/plugin.yaml", 9, 15, 'YAML tag !!str is not allowed (write text in quotes: "7.4")')],
+  },
+  {
+    name: "issue 9 item 12: a verbatim tag on a mapping",
+    mutate: (repo) =>
+      repo.write(
+        "releases/demo/plugin.yaml",
+        `${DEMO_PLUGIN_YAML}banners: !<tag:evil.example,2026:x>\n  low: https://example.com/low.png\n`,
+      ),
+    expected: [at("demo/plugin.yaml", 13, 10, "YAML tag !<tag:evil.example,2026:x> is not allowed")],
+  },
+  {
+    name: "issue 9 item 12: a %YAML 1.1 directive (yes would read as true)",
+    mutate: (repo) =>
+      repo.write("releases/demo/1.0.0.yaml", `%YAML 1.1\n---\n${repo.read("releases/demo/1.0.0.yaml")}`),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "YAML directive %YAML 1.1 is not allowed")],
+  },
+  {
+    name: "issue 9 item 12: an anchor and an alias (one value written in two places)",
+    mutate: all(
+      setField("1.0.0.yaml", "changelog", "&notes First."),
+      setField("1.0.0.yaml", "upgrade_notice", "*notes"),
+    ),
+    expected: [
+      at("demo/1.0.0.yaml", 5, 12, "YAML anchor &notes is not allowed: write the value out"),
+      at("demo/1.0.0.yaml", 6, 17, "YAML alias *notes is not allowed: write the value out"),
+    ],
+  },
+  {
+    name: "issue 9 item 12: a billion-laughs expansion (aliases of aliases)",
+    mutate: writeLines(
+      "demo/1.2.0.yaml",
+      'version: "1.2.0"',
+      "status: draft",
+      `a: &a [${Array(9).fill("lol").join(", ")}]`,
+      `b: &b [${Array(9).fill("*a").join(", ")}]`,
+      `c: &c [${Array(9).fill("*b").join(", ")}]`,
+    ),
+    expected: [
+      at("demo/1.2.0.yaml", 3, 4, "YAML anchor &a is not allowed"),
+      at("demo/1.2.0.yaml", 4, 4, "YAML anchor &b is not allowed"),
+      at("demo/1.2.0.yaml", 5, 4, "YAML anchor &c is not allowed"),
+    ],
+  },
+  {
+    name: "issue 9 item 12: a duplicate key in a nested mapping",
+    mutate: (repo) =>
+      repo.write(
+        "releases/demo/plugin.yaml",
+        `${DEMO_PLUGIN_YAML}banners:\n  low: https://example.com/a.png\n  low: https://example.com/b.png\n`,
+      ),
+    expected: [at("demo/plugin.yaml", 15, 3, 'invalid YAML: duplicate field "low" (already set on line 14)')],
+  },
+  {
+    name: "issue 9 item 12: a __proto__ field",
+    mutate: setField("1.0.0.yaml", "__proto__", "{ status: draft }"),
+    expected: [at("demo/1.0.0.yaml", 6, 1, 'unknown field "__proto__"')],
+  },
+
+  {
+    name: "issue 9 item 12: lists nested more than 16 levels deep (refused before the parser recurses)",
+    mutate: setField("plugin.yaml", "exclude", `${"[".repeat(100000)}${"]".repeat(100000)}`),
+    expected: [at("demo/plugin.yaml", 13, 25, "nested more than 16 levels deep")],
+  },
+  {
+    name: "issue 9 item 12: a list as a field name",
+    mutate: (repo) => repo.write("releases/demo/1.0.0.yaml", `${repo.read("releases/demo/1.0.0.yaml")}[a, b]: x\n`),
+    expected: [at("demo/1.0.0.yaml", 6, 1, "a field name must be plain text, not a list or mapping")],
+  },
+
+  // --- what is not a plain file or folder under releases/ (issue 9 item 12) -----------------------
+  {
+    name: "issue 9 item 12: a symlinked release file",
+    mutate: (repo) => {
+      repo.write("notes/1.2.0.yaml", 'version: "1.2.0"\nstatus: draft\n');
+      symlinkSync("../../notes/1.2.0.yaml", path.join(repo.root, "releases/demo/1.2.0.yaml"));
+    },
+    expected: [
+      at("demo/1.2.0.yaml", 1, 1, "is a symlink (to ../../notes/1.2.0.yaml): releases/ must hold the files themselves"),
+    ],
+  },
+  {
+    name: "issue 9 item 12: a symlinked plugin folder",
+    mutate: (repo) => {
+      repo.write("elsewhere/other/plugin.yaml", DEMO_PLUGIN_YAML.replace("slug: demo", "slug: other"));
+      symlinkSync("../elsewhere/other", path.join(repo.root, "releases/other"));
+    },
+    expected: [at("other", 1, 1, "is a symlink (to ../elsewhere/other): releases/ must hold the files themselves")],
+  },
+  {
+    name: "issue 9 item 12: releases/ itself a symlink",
+    mutate: (repo) => {
+      renameSync(path.join(repo.root, "releases"), path.join(repo.root, "elsewhere"));
+      symlinkSync("elsewhere", path.join(repo.root, "releases"));
+    },
+    expected: [
+      {
+        file: "releases",
+        line: 1,
+        col: 1,
+        message: "is a symlink (to elsewhere): releases/ must hold the files themselves",
+      },
+    ],
+  },
+  {
+    name: "issue 9 item 12: a version longer than 256 characters",
+    mutate: setField("1.0.0.yaml", "version", `"${"1".repeat(257)}"`),
+    expected: [at("demo/1.0.0.yaml", 1, 10, "version: expected at most 256 characters, found a text of 257")],
+  },
+  {
+    name: "issue 9 item 12: a 300-digit number where a text belongs is quoted back shortened, not in full",
+    mutate: setField("plugin.yaml", "requires_php", "7".repeat(300)),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        9,
+        15,
+        `requires_php: expected a text, found number ${"7".repeat(57)}... (write it in quotes: "${"7".repeat(57)}...")`,
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 12: a symlink that points nowhere",
+    mutate: (repo) => symlinkSync("missing.yaml", path.join(repo.root, "releases/demo/1.2.0.yaml")),
+    expected: [at("demo/1.2.0.yaml", 1, 1, "is a symlink (to missing.yaml)")],
+  },
+  {
+    name: "issue 9 item 12: a named pipe where a release file would be (reading it would wait forever)",
+    mutate: (repo) => execFileSync("mkfifo", [path.join(repo.root, "releases/demo/1.2.0.yaml")]),
+    expected: [at("demo/1.2.0.yaml", 1, 1, "is not a regular file")],
+  },
+
+  // --- sizes (issue 9 item 12) -------------------------------------------------------------------
+  {
+    name: "issue 9 item 12: a changelog longer than 65536 characters",
+    mutate: setField("1.0.0.yaml", "changelog", "x".repeat(65537)),
+    expected: [at("demo/1.0.0.yaml", 5, 12, "changelog: expected at most 65536 characters, found a text of 65537")],
+  },
+  {
+    name: "issue 9 item 12: an upgrade notice longer than 4096 characters",
+    mutate: setField("1.0.0.yaml", "upgrade_notice", "x".repeat(4097)),
+    expected: [at("demo/1.0.0.yaml", 6, 17, "upgrade_notice: expected at most 4096 characters, found a text of 4097")],
+  },
+  {
+    name: "issue 9 item 12: a deprecation reason longer than 4096 characters",
+    mutate: all(
+      setField("1.0.0.yaml", "status", "deprecated"),
+      setField("1.0.0.yaml", "deprecation_reason", "x".repeat(4097)),
+    ),
+    expected: [
+      at("demo/1.0.0.yaml", 6, 21, "deprecation_reason: expected at most 4096 characters, found a text of 4097"),
+    ],
+  },
+  {
+    name: "issue 9 item 12: a description longer than 65536 characters",
+    mutate: setField("plugin.yaml", "description", "x".repeat(65537)),
+    expected: [at("demo/plugin.yaml", 4, 14, "description: expected at most 65536 characters, found a text of 65537")],
+  },
+  {
+    name: "issue 9 item 12: a plugin name longer than 200 characters",
+    mutate: setField("plugin.yaml", "name", "x".repeat(201)),
+    expected: [at("demo/plugin.yaml", 1, 7, "name: expected at most 200 characters, found a text of 201")],
+  },
+  {
+    name: "issue 9 item 12: an author longer than 200 characters",
+    mutate: setField("plugin.yaml", "author", "x".repeat(201)),
+    expected: [at("demo/plugin.yaml", 6, 9, "author: expected at most 200 characters, found a text of 201")],
+  },
+  {
+    name: "issue 9 item 12: more than 256 exclude patterns",
+    mutate: setField("plugin.yaml", "exclude", `[${Array.from({ length: 257 }, (_, i) => `p${i}`).join(", ")}]`),
+    expected: [at("demo/plugin.yaml", 13, 10, "exclude: expected at most 256 items, found 257")],
+  },
+  {
+    name: "issue 9 item 12: a release file larger than 1 MiB (refused before it is parsed)",
+    mutate: setField("1.0.0.yaml", "changelog", "x".repeat(1024 * 1024)),
+    expected: [at("demo/1.0.0.yaml", 1, 1, "file is larger than 1 MiB (1048576 bytes), the limit for a YAML file")],
+  },
+  {
+    name: "issue 9 item 12: a plugin.yaml larger than 1 MiB",
+    mutate: (repo) => repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}# ${"x".repeat(1024 * 1024)}\n`),
+    expected: [at("demo/plugin.yaml", 1, 1, "file is larger than 1 MiB")],
+  },
+
+  // --- URLs (issue 9 item 5) ---------------------------------------------------------------------
+  {
+    name: "issue 9 item 5: api_base with PHP in it (*/phpinfo();/*)",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/x/*/phpinfo();/*"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        12,
+        11,
+        'api_base: expected only letters, digits and - . _ ~ : / (and %XX escapes) in this URL, found "https://api.example.com/x/*/phpinfo();/*"',
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 5: api_base with a space",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/a b"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        12,
+        11,
+        'api_base: expected only letters, digits and - . _ ~ : / (and %XX escapes) in this URL (as a browser writes it: "https://api.example.com/a%20b")',
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 5: api_base with a query",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/api?x=1"),
+    expected: [at("demo/plugin.yaml", 12, 11, "api_base: expected no query (?...): paths are appended to this URL")],
+  },
+  {
+    name: "issue 9 item 5: api_base with a fragment",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/api#x"),
+    expected: [at("demo/plugin.yaml", 12, 11, "api_base: expected no fragment (#...): paths are appended to this URL")],
+  },
+  {
+    name: "issue 9 item 5: api_base with a trailing slash",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/api/"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        12,
+        11,
+        'api_base: expected no trailing slash ("https://api.example.com/api"): paths are appended to this URL',
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 5: api_base with a user name and password",
+    mutate: setField("plugin.yaml", "api_base", "https://user:secret@api.example.com/api"),
+    expected: [at("demo/plugin.yaml", 12, 11, "api_base: expected a URL without a user name or password")],
+  },
+  {
+    name: "issue 9 item 5: api_base with dot segments (not the URL a browser would request)",
+    mutate: setField("plugin.yaml", "api_base", "https://api.example.com/x/../api"),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        12,
+        11,
+        'api_base: expected the URL as a browser reads it ("https://api.example.com/api")',
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 5: site_url closing a PHP string ('.phpinfo().')",
+    mutate: setField("plugin.yaml", "site_url", "https://updates.example.com/'.phpinfo().'"),
+    expected: [at("demo/plugin.yaml", 13, 11, "site_url: expected only letters, digits and - . _ ~ : /")],
+  },
+  {
+    name: "issue 9 item 5: homepage in capitals (not the URL as a browser reads it)",
+    mutate: setField("plugin.yaml", "homepage", "HTTPS://EXAMPLE.com/"),
+    expected: [
+      at("demo/plugin.yaml", 5, 11, 'homepage: expected the URL as a browser reads it ("https://example.com/")'),
+    ],
+  },
+  {
+    name: "issue 9 item 5: author_homepage with a user name",
+    mutate: setField("plugin.yaml", "author_homepage", "http://user@example.com/"),
+    expected: [at("demo/plugin.yaml", 13, 18, "author_homepage: expected a URL without a user name or password")],
+  },
+  {
+    name: "issue 9 item 5: a banner URL with a double quote",
+    mutate: (repo) =>
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}banners:\n  low: https://example.com/a"b.png\n`),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        14,
+        8,
+        'banners.low: expected only letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes) in this URL (as a browser writes it: "https://example.com/a%22b.png")',
+      ),
+    ],
+  },
+  {
+    name: "issue 9 item 5: an icon that is a javascript: URL",
+    mutate: (repo) =>
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}icons:\n  svg: javascript:alert(1)\n`),
+    expected: [at("demo/plugin.yaml", 14, 8, 'icons.svg: expected an http(s) URL, found "javascript:alert(1)"')],
+  },
+  {
+    name: "issue 9 item 5: homepage with a % that is not an escape",
+    mutate: setField("plugin.yaml", "homepage", "https://example.com/100%"),
+    expected: [at("demo/plugin.yaml", 5, 11, "homepage: expected only letters, digits and")],
+  },
+  {
+    name: "issue 9 item 5: a URL longer than 2048 characters",
+    mutate: setField("plugin.yaml", "homepage", `https://example.com/${"x".repeat(2048)}`),
+    expected: [at("demo/plugin.yaml", 5, 11, "homepage: expected at most 2048 characters, found a text of 2068")],
   },
 
   // --- every problem in one run -----------------------------------------------------------------

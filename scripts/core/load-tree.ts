@@ -1,22 +1,74 @@
-import { readdir, readFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 import type { InputFile, ReleaseTree } from "./parse-tree.ts";
+import { MAX_YAML_FILE_BYTES } from "./parse-yaml.ts";
+import { type Problem, problemAt, START_OF_FILE } from "./problems.ts";
 
-/** Read every file below releases/<plugin>/ as text; folders directly under releases/ are plugins. */
+/**
+ * Read every file below releases/<plugin>/ as bytes; folders directly under releases/ are
+ * plugins. Only real files and folders are read: a symlink (to a file or a plugin folder)
+ * would pull in input from anywhere on the machine, and a named pipe or device would block
+ * or stream forever, so each is refused at its path instead of being skipped in silence.
+ */
 export async function loadReleaseTree(repoRoot: string): Promise<ReleaseTree> {
   const releasesDir = path.join(repoRoot, "releases");
+  const problems: Problem[] = [];
+  const toRelative = (absolute: string) => path.relative(repoRoot, absolute).split(path.sep).join("/");
+  const refuse = async (absolute: string, isSymlink: boolean) => {
+    const why = isSymlink
+      ? `is a symlink (to ${await readlink(absolute)}): releases/ must hold the files themselves, not links to them`
+      : "is not a regular file or folder: releases/ holds plugin folders of YAML files";
+    problems.push(problemAt(toRelative(absolute), START_OF_FILE, why));
+  };
+  if ((await lstat(releasesDir)).isSymbolicLink()) {
+    await refuse(releasesDir, true);
+    return { pluginDirs: [], files: [], problems };
+  }
   const top = await readdir(releasesDir, { withFileTypes: true });
-  const pluginDirs = top.filter((entry) => entry.isDirectory()).map((entry) => `releases/${entry.name}`);
+
+  const pluginDirs: string[] = [];
+  for (const entry of top) {
+    if (entry.isDirectory()) pluginDirs.push(`releases/${entry.name}`);
+    // Files beside the plugin folders (the JSON Schema files) are not read.
+    else if (!entry.isFile()) await refuse(path.join(releasesDir, entry.name), entry.isSymbolicLink());
+  }
   const files: InputFile[] = [];
   for (const dir of pluginDirs) {
     const entries = await readdir(path.join(repoRoot, dir), { withFileTypes: true, recursive: true });
     for (const entry of entries) {
-      if (!entry.isFile()) continue;
       const absolute = path.join(entry.parentPath, entry.name);
-      const relative = path.relative(repoRoot, absolute).split(path.sep).join("/");
-      files.push({ path: relative, text: await readFile(absolute, "utf8") });
+      if (entry.isDirectory()) continue;
+      if (!entry.isFile()) {
+        await refuse(absolute, entry.isSymbolicLink());
+        continue;
+      }
+      files.push({ path: toRelative(absolute), text: await readAtMost(absolute, MAX_YAML_FILE_BYTES + 1) });
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { pluginDirs, files };
+  return { pluginDirs, files, problems };
+}
+
+/**
+ * The file's bytes, but never more than `limit` (one byte over the YAML size limit is enough for
+ * parseYaml to refuse the file; the rest is not read). Opened without following a symlink or
+ * waiting on a pipe that replaced the file since it was listed.
+ */
+async function readAtMost(file: string, limit: number): Promise<Uint8Array> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Error(`${file} stopped being a regular file while it was read`);
+    const buffer = Buffer.alloc(Math.min(stat.size, limit));
+    let length = 0;
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }

@@ -17,13 +17,16 @@ import {
 export interface InputFile {
   /** Relative to the repository root, with forward slashes: releases/<slug>/<name>.yaml */
   path: string;
-  text: string;
+  /** The file's bytes as read (parseYaml checks their size and UTF-8), or text already decoded. */
+  text: string | Uint8Array;
 }
 
 export interface ReleaseTree {
   /** Every folder directly under releases/, as releases/<name>. */
   pluginDirs: string[];
   files: InputFile[];
+  /** What reading the tree refused (symlinks, special files), reported with the rest. */
+  problems?: Problem[];
 }
 
 export interface Release {
@@ -57,7 +60,7 @@ export function versionCode(version: string): number {
 }
 
 export function parseReleaseTree(tree: ReleaseTree): ParsedTree {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...(tree.problems ?? [])];
   const plugins: Plugin[] = [];
   for (const dir of [...tree.pluginDirs].sort()) {
     const plugin = parsePluginDir(dir, tree.files, problems);

@@ -9,6 +9,7 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  Parser,
   parseDocument,
   visit,
   type YAMLError,
@@ -27,7 +28,31 @@ export interface ParsedYaml {
   problems: Problem[];
 }
 
-export function parseYaml(file: string, text: string): ParsedYaml {
+/**
+ * The largest YAML file read, in bytes: checked before parsing, so a huge file costs neither
+ * memory nor time. A real plugin.yaml or release file is a few KiB; the largest free-text
+ * fields (schema.ts TEXT_LIMITS) fit many times over.
+ */
+export const MAX_YAML_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Parse one YAML file. Given bytes (as read from disk), they are checked first: at most
+ * MAX_YAML_FILE_BYTES, valid UTF-8 (the first bad byte is pointed at; nothing is replaced by
+ * U+FFFD), and only characters YAML 1.2 allows (checkCharacters). Given text, only the characters.
+ */
+export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml {
+  const decoded = typeof input === "string" ? { text: input, problems: [] } : decodeYamlBytes(file, input);
+  const text = decoded.text;
+  const early = [...decoded.problems, ...checkCharacters(file, text)];
+  const scanned = early.length === 0 ? scanTokens(text) : { refused: [], tooDeep: null };
+  if (scanned.tooDeep !== null) {
+    // Before composing: the composer and everything after it recurse once per level.
+    const message = `nested more than ${MAX_NESTING} levels deep (the fields nest at most two levels)`;
+    early.push(problemAt(file, positionAfter(text.slice(0, scanned.tooDeep)), message));
+  }
+  if (early.length > 0) {
+    return { value: undefined, locate: () => START_OF_FILE, sourceText: () => undefined, problems: early };
+  }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const toPosition = (offset: number): Position => {
@@ -37,12 +62,27 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   // error.linePos is only filled in with prettyErrors; error.pos (offsets) always is. Later
   // errors on a line are the parser tripping over the first one, not news to a person.
   const problems: Problem[] = [];
+  const report = (offset: number, message: string) => {
+    const at = toPosition(offset);
+    if (problems.some((problem) => problem.line === at.line)) return;
+    problems.push(problemAt(file, at, message));
+  };
   for (const error of doc.errors) {
     const { offset, message } = describeYamlError(doc, error, toPosition);
-    const at = toPosition(offset);
-    if (problems.some((problem) => problem.line === at.line)) continue;
-    problems.push(problemAt(file, at, `invalid YAML: ${message}`));
+    report(offset, `invalid YAML: ${message}`);
   }
+  for (const { offset, message } of scanned.refused) report(offset, message);
+  // Anything else the parser found odd enough to mention is not something to publish silently.
+  for (const warning of doc.warnings) report(warning.pos[0], `invalid YAML: ${firstLine(warning.message)}`);
+  // A list or mapping as a key (`? [a, b]`, `[a]: 1`) would become the text "[ a, b ]".
+  visit(doc, {
+    Pair(_, pair) {
+      const key = pair.key as Node | null;
+      if (key && !isScalar(key) && key.range)
+        report(key.range[0], "a field name must be plain text, not a list or mapping");
+    },
+  });
+  problems.sort((a, b) => a.line - b.line || a.col - b.col);
 
   const nodeAt = (path: FieldPath): Node | null => {
     let node: unknown = doc.contents;
@@ -105,6 +145,167 @@ export function parseYaml(file: string, text: string): ParsedYaml {
     }
   }
   return { value, locate, sourceText, problems };
+}
+
+/**
+ * Bytes → text, refusing what would silently change it: more than MAX_YAML_FILE_BYTES (before
+ * anything is decoded), and bytes that are not UTF-8, which a lenient decoder would publish as
+ * U+FFFD. One UTF-8 byte-order mark at the very start is accepted and dropped (editors on
+ * Windows write one; it carries no content and YAML allows it there); a BOM anywhere else is
+ * refused by checkCharacters.
+ */
+function decodeYamlBytes(file: string, bytes: Uint8Array): { text: string; problems: Problem[] } {
+  if (bytes.length > MAX_YAML_FILE_BYTES) {
+    const limit = `${MAX_YAML_FILE_BYTES / (1024 * 1024)} MiB (${MAX_YAML_FILE_BYTES} bytes)`;
+    return {
+      text: "",
+      problems: [problemAt(file, START_OF_FILE, `file is larger than ${limit}, the limit for a YAML file`)],
+    };
+  }
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes), problems: [] };
+  } catch {
+    const offset = Math.max(0, firstInvalidUtf8Byte(bytes));
+    // The position counts characters as an editor does: decode the (valid) bytes before it.
+    const before = new TextDecoder("utf-8").decode(bytes.subarray(0, offset));
+    const byte = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+    return {
+      text: "",
+      problems: [
+        problemAt(
+          file,
+          positionAfter(before),
+          `invalid UTF-8 (byte 0x${byte} at byte offset ${offset}): save the file as UTF-8`,
+        ),
+      ],
+    };
+  }
+}
+
+/** Where the first malformed UTF-8 sequence starts (the Unicode standard's well-formed table); -1 when none. */
+export function firstInvalidUtf8Byte(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const lead = bytes[index] ?? 0;
+    if (lead < 0x80) {
+      index++;
+      continue;
+    }
+    let length: number;
+    let lower = 0x80;
+    let upper = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead === 0xe0) lower = 0xa0; // overlong
+      if (lead === 0xed) upper = 0x9f; // surrogates
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead === 0xf0) lower = 0x90; // overlong
+      if (lead === 0xf4) upper = 0x8f; // above U+10FFFF
+    } else {
+      return index;
+    }
+    for (let next = 1; next < length; next++) {
+      const byte = bytes[index + next];
+      if (byte === undefined || byte < lower || byte > upper) return index;
+      lower = 0x80;
+      upper = 0xbf;
+    }
+    index += length;
+  }
+  return -1;
+}
+
+/** Line and column of the character after `before`, counted as the YAML LineCounter counts. */
+function positionAfter(before: string): Position {
+  const lastBreak = before.lastIndexOf("\n");
+  let line = 1;
+  for (let index = before.indexOf("\n"); index !== -1; index = before.indexOf("\n", index + 1)) line++;
+  return { line, col: before.length - lastBreak };
+}
+
+/**
+ * YAML 1.2 allows only printable characters in a stream (its c-printable production): no C0 or
+ * C1 control characters except tab, line feed, carriage return and next-line, no U+FFFE/U+FFFF,
+ * and a byte-order mark only at the start. A NUL, an escape sequence that rewrites a terminal,
+ * or an invisible BOM inside a changelog would otherwise be published as they are.
+ */
+function checkCharacters(file: string, text: string): Problem[] {
+  for (let offset = text.startsWith("\ufeff") ? 1 : 0; offset < text.length; offset++) {
+    const code = text.charCodeAt(offset);
+    if (!isRefusedCharacter(code)) continue;
+    const name = `U+${code.toString(16).toUpperCase().padStart(4, "0")}`;
+    const message =
+      code === 0xfeff
+        ? `character ${name} (a byte-order mark) is only allowed at the start of the file`
+        : `character ${name} (a control character) is not allowed in YAML`;
+    return [problemAt(file, positionAfter(text.slice(0, offset)), message)];
+  }
+  return [];
+}
+
+function isRefusedCharacter(code: number): boolean {
+  if (code < 0x20) return code !== 0x09 && code !== 0x0a && code !== 0x0d;
+  if (code >= 0x7f && code <= 0x9f) return code !== 0x85;
+  return code === 0xfeff || code === 0xfffe || code === 0xffff;
+}
+
+/** How deeply lists and mappings may nest: plugin.yaml nests two levels (banners.low). */
+export const MAX_NESTING = 16;
+
+/**
+ * Walk the parser's tokens (without recursion: depth is what is being checked) for YAML
+ * features that change what a value is, and for nesting beyond MAX_NESTING. Refused: tags
+ * (`!evil`, `!!binary` reads as bytes, `!!str`), anchors and aliases (one value in several
+ * places, and the billion-laughs expansion), and directives (`%YAML 1.1` reads `yes` as true,
+ * `%TAG` renames tags). The files are plain fields; none of these is needed to write one, so
+ * each is refused where it is written rather than given a meaning.
+ */
+function scanTokens(text: string): { refused: { offset: number; message: string }[]; tooDeep: number | null } {
+  const refused: { offset: number; message: string }[] = [];
+  const collections = new Set(["block-map", "block-seq", "flow-collection"]);
+  const stack: { token: unknown; depth: number }[] = [...new Parser().parse(text)].map((token) => ({
+    token,
+    depth: 0,
+  }));
+  while (stack.length > 0) {
+    const { token, depth } = stack.pop() as { token: unknown; depth: number };
+    if (Array.isArray(token)) {
+      for (const item of token) stack.push({ token: item, depth });
+      continue;
+    }
+    if (!token || typeof token !== "object") continue;
+    const { type, offset, source } = token as { type?: unknown; offset?: unknown; source?: unknown };
+    let inner = depth;
+    if (typeof type === "string" && typeof offset === "number") {
+      if (collections.has(type)) {
+        inner = depth + 1;
+        if (inner > MAX_NESTING) return { refused, tooDeep: offset };
+      }
+      const written = typeof source === "string" ? source.trim() : "";
+      if (type === "tag") {
+        const hint = written === "!!str" ? ` (write text in quotes: ${quoteAfter(text, offset + written.length)})` : "";
+        refused.push({ offset, message: `YAML tag ${written} is not allowed${hint}` });
+      } else if (type === "anchor") {
+        refused.push({ offset, message: `YAML anchor ${written} is not allowed: write the value out` });
+      } else if (type === "alias") {
+        refused.push({ offset, message: `YAML alias ${written} is not allowed: write the value out` });
+      } else if (type === "directive") {
+        refused.push({ offset, message: `YAML directive ${written} is not allowed: the files are read as YAML 1.2` });
+      }
+    }
+    for (const value of Object.values(token)) {
+      if (value && typeof value === "object") stack.push({ token: value, depth: inner });
+    }
+  }
+  return { refused: refused.sort((a, b) => a.offset - b.offset), tooDeep: null };
+}
+
+/** The plain value written after a tag, in double quotes: what to write instead of `!!str 7.4`. */
+function quoteAfter(text: string, offset: number): string {
+  const rest = text.slice(offset).split("\n")[0]?.trim() ?? "";
+  return JSON.stringify(rest);
 }
 
 function firstLine(message: string): string {
@@ -201,7 +402,12 @@ function describeFoundAsWritten(input: unknown, written: string | undefined): st
     if (input === null && written === "") return "an empty value";
     return describeFound(input);
   }
-  return `${typeof input} ${written}`;
+  return `${typeof input} ${shorten(written)}`;
+}
+
+/** At most 60 characters of what was written, as describeFound shortens a text. */
+function shorten(written: string): string {
+  return written.length > 60 ? `${written.slice(0, 57)}...` : written;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): string {
@@ -212,7 +418,7 @@ function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): st
       if (input === undefined) return `required field is missing (expected ${article(issue.expected)})`;
       if (issue.expected === "string" && (typeof input === "number" || typeof input === "boolean")) {
         // `requires_php: 7.4` and `version: 1.0` are numbers to YAML; quotes make them text.
-        return `expected a text, ${found} (write it in quotes: "${written ?? String(input)}")`;
+        return `expected a text, ${found} (write it in quotes: "${shorten(written ?? String(input))}")`;
       }
       return `expected ${article(issue.expected)}, ${found}`;
     case "invalid_value":
@@ -225,7 +431,13 @@ function describeIssue(issue: z.core.$ZodIssue, written: string | undefined): st
       if (issue.origin === "array") return `expected at least ${issue.minimum} item(s), ${found}`;
       return `expected at least ${issue.minimum}, ${found}`;
     case "too_big":
-      if (issue.origin === "string") return `expected at most ${issue.maximum} characters, ${found}`;
+      // The limit and how far over it the value is; quoting a 60 000-character text would not help.
+      if (issue.origin === "string" && typeof input === "string") {
+        return `expected at most ${issue.maximum} characters, found a text of ${input.length}`;
+      }
+      if (issue.origin === "array" && Array.isArray(input)) {
+        return `expected at most ${issue.maximum} items, found ${input.length}`;
+      }
       return `expected at most ${issue.maximum}, ${found}`;
     case "invalid_format":
       return `${issue.message.startsWith("expected") ? issue.message : `expected ${issue.format}`}, ${found}`;

@@ -39,7 +39,91 @@ export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const requirementVersion = z
   .string()
   .regex(/^\d+(\.\d+){0,2}$/, { message: 'expected a version like "7.4" or "6.5.2"' });
-const httpsUrl = z.url({ protocol: /^https?$/, message: "expected an http(s) URL" });
+
+/**
+ * Upper bounds on free text, in characters. Every published document and page carries these
+ * texts, and the Worker holds releases.json in memory per isolate, so one runaway field must
+ * not grow them without bound; a real plugin stays far below each. The README's field tables
+ * list them; the JSON Schema files carry them as maxLength.
+ */
+export const TEXT_LIMITS = {
+  /** Markdown of one release's changelog, and of the plugin description. */
+  markdown: 65536,
+  /** upgrade_notice and deprecation_reason: a sentence or two shown with an update. */
+  notice: 4096,
+  /** Names: the plugin's name and its author. */
+  name: 200,
+  /** Any URL. */
+  url: 2048,
+  /** One exclude glob, and how many there may be. */
+  pattern: 1024,
+  patterns: 256,
+} as const;
+
+/** Letters, digits, "-._~" and percent escapes: the characters any URL may show unescaped. */
+const URL_SAFE = "A-Za-z0-9._~";
+/**
+ * api_base and site_url: scheme, host, port and a path, nothing else. These two are joined
+ * with paths into every document and written into the PHP updater inside each package, so a
+ * quote, `*` or `;` in them must never get that far.
+ */
+const BASE_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/-]|%[0-9A-Fa-f]{2})*$`);
+/** Other URLs (homepage, banners, icons) may also carry a query, a fragment and "@" in a path. */
+const LINK_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/?#@&=+,;-]|%[0-9A-Fa-f]{2})*$`);
+
+/**
+ * An http(s) URL written exactly as a browser reads it: `new URL(value).href` gives the same
+ * text back (a bare origin may leave out the final "/"), no user name or password, and only
+ * characters that mean the same everywhere they are copied to (HTML, JSON, PHP). `base` also
+ * refuses a query, a fragment and a trailing slash, since paths are appended to it.
+ */
+function httpUrl(kind: "base" | "link") {
+  const characters = kind === "base" ? BASE_URL_CHARACTERS : LINK_URL_CHARACTERS;
+  const allowed =
+    kind === "base"
+      ? "letters, digits and - . _ ~ : / (and %XX escapes)"
+      : "letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes)";
+  return z
+    .string()
+    .superRefine((value, context) => {
+      const refuse = (message: string) => context.addIssue({ code: "custom", input: value, message });
+      if (value.length > TEXT_LIMITS.url) {
+        refuse(`expected at most ${TEXT_LIMITS.url} characters, found a text of ${value.length}`);
+        return;
+      }
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        refuse("expected an http(s) URL");
+        return;
+      }
+      if (url.protocol !== "http:" && url.protocol !== "https:") return refuse("expected an http(s) URL");
+      if (url.username || url.password) return refuse("expected a URL without a user name or password");
+      if (kind === "base") {
+        if (value.includes("?")) return refuse("expected no query (?...): paths are appended to this URL");
+        if (value.includes("#")) return refuse("expected no fragment (#...): paths are appended to this URL");
+        if (value.endsWith("/")) {
+          return refuse(
+            `expected no trailing slash (${JSON.stringify(value.replace(/\/+$/, ""))}): paths are appended to this URL`,
+          );
+        }
+      }
+      if (!characters.test(value)) {
+        // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
+        const escaped = kind === "base" ? url.href.replace(/\/$/, "") : url.href;
+        const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
+        return refuse(`expected only ${allowed} in this URL${fix}`);
+      }
+      const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
+      if (url.href !== value && !bareOrigin) {
+        return refuse(`expected the URL as a browser reads it (${JSON.stringify(url.href)})`);
+      }
+    })
+    .meta({ format: "uri", maxLength: TEXT_LIMITS.url, pattern: characters.source });
+}
+const httpsUrl = httpUrl("link");
+const baseUrl = httpUrl("base");
 const relativePath = z
   .string()
   .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "expected a relative path like my-plugin.php" })
@@ -57,8 +141,12 @@ const phpConstant = z
 
 export const pluginSchema = z
   .strictObject({
-    $schema: z.string().optional().describe("Editors' pointer to this schema; ignored by the build."),
-    name: z.string().min(1).describe("Display name, as in the plugin header."),
+    $schema: z
+      .string()
+      .max(TEXT_LIMITS.url)
+      .optional()
+      .describe("Editors' pointer to this schema; ignored by the build."),
+    name: z.string().min(1).max(TEXT_LIMITS.name).describe("Display name, as in the plugin header."),
     slug: z
       .string()
       .regex(SLUG_PATTERN, {
@@ -67,19 +155,33 @@ export const pluginSchema = z
       .max(64)
       .describe("Immutable identifier; names the folder inside the ZIP and every URL."),
     platform: z.enum(PLATFORMS).describe("wordpress, geeklog or custom (shopify is treated as custom)."),
-    description: z.string().min(1),
+    description: z
+      .string()
+      .min(1)
+      .max(TEXT_LIMITS.markdown)
+      .describe("Markdown; shown in the details dialog and the pages."),
     homepage: httpsUrl,
-    author: z.string().min(1),
+    author: z.string().min(1).max(TEXT_LIMITS.name),
     author_homepage: httpsUrl.optional(),
     main_file: relativePath.describe("The file holding the plugin header and the version constant."),
     version_constant: phpConstant.describe("The PHP constant the main file defines as the version."),
     requires_php: requirementVersion,
     requires_wp: requirementVersion,
     tested_wp: requirementVersion,
-    exclude: z.array(z.string().min(1)).default([]).describe("Globs added to the default list of dev files."),
+    exclude: z
+      .array(z.string().min(1).max(TEXT_LIMITS.pattern))
+      .max(TEXT_LIMITS.patterns)
+      .default([])
+      .describe("Globs added to the default list of dev files."),
     retain: z.number().int().min(0).max(100).default(3).describe("How many superseded releases stay downloadable."),
-    api_base: httpsUrl.describe("Production API base; must appear in the packaged main file."),
-    site_url: httpsUrl.optional().describe("Where the built folder is published; defaults to the origin of api_base."),
+    api_base: baseUrl.describe(
+      "Production API base, without a trailing slash, query or fragment; must appear in the packaged main file.",
+    ),
+    site_url: baseUrl
+      .optional()
+      .describe(
+        "Where the built folder is published, without a trailing slash, query or fragment; defaults to the origin of api_base.",
+      ),
     channels: z.array(z.enum(CHANNELS)).min(1).default(["stable", "beta"]),
     private: z.boolean().default(false).describe("Downloads need a signed URL."),
     banners: z.strictObject({ low: httpsUrl.optional(), high: httpsUrl.optional() }).optional(),
@@ -146,10 +248,15 @@ export const pluginSchema = z
 
 export const releaseSchema = z
   .strictObject({
-    $schema: z.string().optional(),
-    version: z.string().min(1).describe("Semantic version; must equal the file name."),
+    $schema: z.string().max(TEXT_LIMITS.url).optional(),
+    // The semver package reads no version longer than 256 characters.
+    version: z.string().min(1).max(256).describe("Semantic version; must equal the file name."),
     status: z.enum(STATUSES),
-    changelog: z.string().default("").describe("Markdown; required for anything offered to sites."),
+    changelog: z
+      .string()
+      .max(TEXT_LIMITS.markdown)
+      .default("")
+      .describe("Markdown; required for anything offered to sites."),
     released_at: z.iso
       .datetime({ offset: true, message: "expected an ISO 8601 time like 2026-01-09T12:00:00Z" })
       .optional(),
@@ -168,8 +275,12 @@ export const releaseSchema = z
       .regex(/^[0-9a-f]{64}$/, { message: "expected 64 lower-case hex digits" })
       .optional()
       .describe("Recorded checksum of the built ZIP; the build fails if a rebuild differs."),
-    upgrade_notice: z.string().optional(),
-    deprecation_reason: z.string().optional().describe("Told to sites still on a deprecated release."),
+    upgrade_notice: z.string().max(TEXT_LIMITS.notice).optional().describe("Short text shown with the update."),
+    deprecation_reason: z
+      .string()
+      .max(TEXT_LIMITS.notice)
+      .optional()
+      .describe("Told to sites still on a deprecated release."),
   })
   .describe("feedwright release definition: releases/<slug>/<version>.yaml");
 
