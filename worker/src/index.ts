@@ -4,7 +4,7 @@
  * and for package downloads, which are counted and, for private plugins, need a signed URL.
  */
 import { authenticateSite, checkSignedDownload, requireAdmin, signDownload } from "./auth.ts";
-import { readBody, stringField } from "./body.ts";
+import { collectFields, readBody, stringField } from "./body.ts";
 import { decideUpdate, normaliseVersion, rolloutBucket } from "./check-update.ts";
 import { type DownloadCounter, downloadKind } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
@@ -38,15 +38,20 @@ interface Context {
 
 type Handler = (context: Context) => Promise<Response>;
 
-const ROUTES: Record<string, { methods: string[]; handle: Handler }> = {
-  "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
-  info: { methods: ["GET", "HEAD"], handle: info },
-  download: { methods: ["GET", "HEAD"], handle: download },
-  "download-url": { methods: ["GET"], handle: downloadUrl },
-  register: { methods: ["POST"], handle: register },
-  "health-check": { methods: ["POST"], handle: healthCheck },
-  stats: { methods: ["GET"], handle: stats },
-};
+/**
+ * The actions, by the name in the URL. A Map, not an object literal: `ROUTES[action]` on an
+ * object would find `constructor`, `toString`, `__proto__` and the rest of Object.prototype
+ * for an action nobody defined (and answer 500); a Map holds only what is put in it.
+ */
+const ROUTES = new Map<string, { methods: readonly string[]; handle: Handler }>([
+  ["check-update", { methods: ["GET", "POST"], handle: checkUpdate }],
+  ["info", { methods: ["GET", "HEAD"], handle: info }],
+  ["download", { methods: ["GET", "HEAD"], handle: download }],
+  ["download-url", { methods: ["GET"], handle: downloadUrl }],
+  ["register", { methods: ["POST"], handle: register }],
+  ["health-check", { methods: ["POST"], handle: healthCheck }],
+  ["stats", { methods: ["GET"], handle: stats }],
+]);
 
 const API_PATH = /^\/api\/plugins\/([^/]+)\/([^/]+)\/?$/;
 const STATIC_PACKAGE_PATH = /^\/plugins\/([^/]+)\/([^/]+\.zip)$/;
@@ -62,7 +67,8 @@ export default {
     // Says which answers came from this code rather than straight from the static assets.
     const headers = new Headers(response.headers);
     headers.set("x-served-by", "feedwright-worker");
-    return new Response(response.body, { status: response.status, headers });
+    // A HEAD answer is the status and headers only, errors included.
+    return new Response(request.method === "HEAD" ? null : response.body, { status: response.status, headers });
   },
 
   async scheduled(_controller, env, ctx): Promise<void> {
@@ -82,8 +88,10 @@ async function route(request: Request, env: Env, ctx: ExecutionContext): Promise
   const match = API_PATH.exec(url.pathname);
   if (!match?.[1] || !match[2]) throw notFound(`no API route ${url.pathname}`);
   const [, slug, action] = match;
-  const routeFor = ROUTES[action];
-  if (!routeFor) throw notFound(`no action "${action}": expected one of ${Object.keys(ROUTES).join(", ")}`);
+  const routeFor = ROUTES.get(action);
+  if (!routeFor) {
+    throw notFound(`no action "${action.slice(0, 80)}": expected one of ${[...ROUTES.keys()].join(", ")}`);
+  }
   if (!routeFor.methods.includes(request.method)) {
     throw new ApiError(405, "method_not_allowed", `${action} accepts ${routeFor.methods.join(", ")}`, {
       allow: routeFor.methods.join(", "),
@@ -104,8 +112,11 @@ function apiUrl(context: Context, action: string, query = ""): string {
 
 async function checkUpdate(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
-  const fields: Record<string, unknown> = Object.fromEntries(context.url.searchParams);
-  if (context.request.method === "POST") Object.assign(fields, await readBody(context.request));
+  // The query, then (for POST) the body over it; a field is only ever one the client sent.
+  const fields = collectFields(
+    context.url.searchParams,
+    context.request.method === "POST" ? await readBody(context.request) : new Map(),
+  );
   const currentText = stringField(fields, "current_version", { required: true, max: 64 }) ?? "";
   const currentVersion = normaliseVersion(currentText);
   if (!currentVersion)
@@ -123,7 +134,8 @@ async function checkUpdate(context: Context): Promise<Response> {
     wpVersion,
     bucketFor: (release) => rolloutBucket(plugin.slug, release.version, siteKey),
   });
-  const described = decision.offered ?? findRelease(plugin, plugin.latest[channel as "stable" | "beta"] ?? "");
+  const latest = channel === "beta" ? plugin.latest.beta : plugin.latest.stable;
+  const described = decision.offered ?? findRelease(plugin, latest ?? "");
   const signedQuery = plugin.private && described ? await signedDownloadQuery(context, plugin, described) : null;
   return jsonResponse({
     update_available: decision.offered !== null,
