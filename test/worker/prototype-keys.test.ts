@@ -1,22 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { PROTOTYPE_NAMES } from "../support/prototype-names.ts";
 import { call, expectJsonError, issueApiKey, postJson } from "./helpers.ts";
-
-/**
- * Names a plain object answers for without having them: every own property of
- * Object.prototype (constructor, toString, hasOwnProperty, __proto__, valueOf, ...), plus a
- * few that functions, arrays and promises carry. A lookup by untrusted key that reads the
- * prototype chain finds something for each of these.
- */
-export const PROTOTYPE_NAMES = [
-  ...new Set([
-    ...Object.getOwnPropertyNames(Object.prototype),
-    ...Object.getOwnPropertyNames(Function.prototype),
-    "prototype",
-    "then",
-    "toJSON",
-    "length",
-  ]),
-];
 
 /** A 4xx in the JSON error shape; HEAD answers carry the status only. */
 async function expectRefused(response: Response, method: string, status: number, code: string) {
