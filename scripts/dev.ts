@@ -3,26 +3,51 @@
  * the Worker for /api/* and packages — on 127.0.0.1 with wrangler's local runtime, local KV
  * and Durable Object state, and nothing sent off the machine.
  *
- *   npm run dev [-- --port 8787] [--out dist] [--persist-to .wrangler/state]
- *                  [--admin-token T] [--download-url-key K] [--no-build]
+ *   npm run dev [-- --port 8787] [--out dist] [--persist-to .wrangler/state] [--no-build]
+ *
+ * Secrets never go on a command line (npm echoes it, `ps` shows it to every user): ADMIN_TOKEN
+ * and DOWNLOAD_URL_KEY come from the environment or from worker/.dev.vars (git-ignored), the
+ * file wrangler itself reads next to the config.
  */
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs, parseEnv } from "node:util";
 import { OFFLINE_ENV, WRANGLER_BIN, WRANGLER_CONFIG } from "./wrangler.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+/** The Worker's secrets (see worker/wrangler.jsonc), by binding name. */
+const DEV_SECRETS = ["ADMIN_TOKEN", "DOWNLOAD_URL_KEY"] as const;
+const DEV_VARS = path.join(path.dirname(WRANGLER_CONFIG), ".dev.vars");
+
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "8787" },
     out: { type: "string", default: "dist" },
     "persist-to": { type: "string", default: ".wrangler/state" },
+    "no-build": { type: "boolean", default: false },
+    // Refused below, with the way to pass them instead.
     "admin-token": { type: "string" },
     "download-url-key": { type: "string" },
-    "no-build": { type: "boolean", default: false },
   },
 });
-const offline = { ...process.env, ...OFFLINE_ENV };
+for (const [option, name] of [
+  ["admin-token", "ADMIN_TOKEN"],
+  ["download-url-key", "DOWNLOAD_URL_KEY"],
+] as const) {
+  if (values[option] !== undefined) {
+    console.error(
+      `npm run dev: --${option} would put a secret on the command line, where npm echoes it and ps shows it.\n` +
+        `Set ${name} in the environment (${name}=... npm run dev) or in ${path.relative(ROOT, DEV_VARS)} (git-ignored).`,
+    );
+    process.exit(2);
+  }
+}
+
+// Wrangler's child gets neither the secrets in its environment nor the rest of ours as bindings.
+const offline: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE_ENV, CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" };
+for (const name of DEV_SECRETS) delete offline[name];
 
 function runToEnd(args: string[]): Promise<number> {
   return new Promise((resolve) => {
@@ -32,15 +57,42 @@ function runToEnd(args: string[]): Promise<number> {
   });
 }
 
+/**
+ * Secrets from the environment reach wrangler in a private file (mode 0600 in a 0700 folder,
+ * removed when this process ends): wrangler's `--env-file` names the file, never the values.
+ * That file replaces worker/.dev.vars for wrangler, so its values are carried over first and
+ * the environment's win. With no secret in the environment, wrangler reads .dev.vars itself.
+ */
+function writeSecretsFile(): { args: string[]; remove(): void } {
+  const fromEnv = DEV_SECRETS.filter((name) => process.env[name]);
+  if (fromEnv.length === 0) return { args: [], remove: () => {} };
+  const vars: Record<string, string> = Object.create(null);
+  if (existsSync(DEV_VARS)) Object.assign(vars, parseEnv(readFileSync(DEV_VARS, "utf8")));
+  for (const name of fromEnv) vars[name] = process.env[name] ?? "";
+  const lines: string[] = [];
+  for (const [name, value] of Object.entries(vars)) {
+    // wrangler expands $NAME in --env-file values whatever the quotes, and turns \$ into $.
+    const escaped = value.replaceAll("$", "\\$");
+    const quote = ["'", "`"].find((candidate) => !value.includes(candidate));
+    if (/[\r\n]/.test(value) || !quote) {
+      console.error(`npm run dev: ${name} must be one line without both ' and \` in it.`);
+      process.exit(2);
+    }
+    lines.push(`${name}=${quote}${escaped}${quote}\n`);
+  }
+  const folder = mkdtempSync(path.join(tmpdir(), "feedwright-dev-secrets-"));
+  const file = path.join(folder, ".dev.vars");
+  writeFileSync(file, lines.join(""), { mode: 0o600 });
+  return { args: ["--env-file", file], remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
+
 const outDir = path.resolve(ROOT, values.out);
 if (!values["no-build"]) {
   const code = await runToEnd([path.join(ROOT, "scripts/bin/feedwright.js"), "build", "--out", outDir]);
   if (code !== 0) process.exit(code);
 }
-const vars = [
-  ...(values["admin-token"] ? ["--var", `ADMIN_TOKEN:${values["admin-token"]}`] : []),
-  ...(values["download-url-key"] ? ["--var", `DOWNLOAD_URL_KEY:${values["download-url-key"]}`] : []),
-];
+const secrets = writeSecretsFile();
+process.on("exit", () => secrets.remove());
 const wrangler = spawn(
   process.execPath,
   [
@@ -57,9 +109,10 @@ const wrangler = spawn(
     "--persist-to",
     path.resolve(ROOT, values["persist-to"]),
     "--show-interactive-dev-session=false",
-    ...vars,
+    ...secrets.args,
   ],
-  { cwd: ROOT, env: offline, stdio: "inherit" },
+  // Loading --env-file is on by default; said here so a user's setting cannot drop the secrets.
+  { cwd: ROOT, env: { ...offline, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" }, stdio: "inherit" },
 );
 // Stop wrangler (and its workerd) with us.
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));

@@ -97,7 +97,15 @@ export async function promoteRelease(input: {
     throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
   });
   const document = parseDocument(original);
-  const current = String(document.get("status")) as Status;
+  // Checked before STATUS_ORDER[current]: a status such as "constructor" or "__proto__" would
+  // otherwise find a member of Object.prototype there and skip the forward-only rule.
+  const currentText = String(document.get("status"));
+  if (!(STATUSES as readonly string[]).includes(currentText)) {
+    throw new ReleaseError(
+      `${path.relative(repoRoot, file)}: status "${currentText}" is not a status: expected one of ${STATUSES.join(", ")}`,
+    );
+  }
+  const current = currentText as Status;
   if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
   if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
     throw new ReleaseError(

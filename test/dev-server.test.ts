@@ -3,20 +3,22 @@
  * original service's verification commands, site keys from the CLI, concurrent load, and a
  * fuzz run. Every server here listens on 127.0.0.1 and is stopped by its PID.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../scripts/sites.ts";
+import { PROTOTYPE_NAMES } from "./support/prototype-names.ts";
 import { TEST_ENV } from "./support/scratch-repo.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(ROOT, "scripts/bin/feedwright.js");
 const SLUG = "igny8-wp-bridge";
-const ADMIN_TOKEN = randomBytes(16).toString("hex");
+// "$HOME" in it: wrangler expands $NAME in the file scripts/dev.ts hands it, which must not happen.
+const ADMIN_TOKEN = `${randomBytes(16).toString("hex")}-$HOME`;
 
 let server: ChildProcess | null = null;
 let base: string;
@@ -74,11 +76,10 @@ async function startServer(build: boolean): Promise<void> {
       "--out",
       path.join(work, "dist"),
       ...stateArgs(),
-      "--admin-token",
-      ADMIN_TOKEN,
       ...(build ? [] : ["--no-build"]),
     ],
-    { cwd: ROOT, env: TEST_ENV, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    // The admin token from the environment, never on a command line (see the test below).
+    { cwd: ROOT, env: { ...TEST_ENV, ADMIN_TOKEN }, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   let log = "";
   server.stdout?.on("data", (chunk) => {
@@ -181,6 +182,64 @@ describe("the original service's verification commands, pointed at npm run dev",
   });
 });
 
+/** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev.ts, wrangler, workerd. */
+function processTree(pid: number): { pid: number; cmdline: string }[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // it ended while being listed
+    }
+  }
+  const found: { pid: number; cmdline: string }[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.shift() as number;
+    try {
+      const cmdline = readFileSync(`/proc/${next}/cmdline`, "utf8").replaceAll("\0", " ");
+      found.push({ pid: next, cmdline });
+    } catch {
+      continue;
+    }
+    queue.push(...(parents.get(next) ?? []));
+  }
+  return found;
+}
+
+describe("issue 9 item 12: npm run dev takes its secrets from the environment or .dev.vars", () => {
+  it("puts the admin token on no process's command line, and the server accepts it", async () => {
+    const tree = processTree(server?.pid ?? 0);
+    expect(tree.map((entry) => entry.cmdline).join("\n")).toMatch(/workerd/);
+    expect(tree.length).toBeGreaterThanOrEqual(4);
+    const secretPart = ADMIN_TOKEN.slice(0, 32);
+    for (const entry of tree) expect(entry.cmdline, entry.cmdline).not.toContain(secretPart);
+    // wrangler reads it from a private file that only the user can read.
+    const envFile = /--env-file (\S+)/.exec(tree.map((entry) => entry.cmdline).join("\n"))?.[1] ?? "";
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(envFile)).mode & 0o777).toBe(0o700);
+    expect((await stats()).installations).toEqual(expect.any(Number));
+    const wrong = await fetch(`${base}/api/plugins/${SLUG}/stats/`, { headers: { authorization: "Bearer wrong" } });
+    expect(wrong.status).toBe(403);
+  });
+
+  it("refuses --admin-token and --download-url-key with the way to pass them instead", () => {
+    for (const option of ["--admin-token", "--download-url-key"]) {
+      const run = spawnSync(process.execPath, ["scripts/dev.ts", option, "not-a-real-secret", "--no-build"], {
+        cwd: ROOT,
+        env: TEST_ENV,
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/command line/);
+      expect(run.stderr).toMatch(/worker\/\.dev\.vars/);
+    }
+  });
+});
+
 describe("site keys from the CLI", () => {
   it("registers with a key from `feedwright sites add` and is refused after `sites revoke`", async () => {
     const register = () =>
@@ -245,7 +304,7 @@ describe("load", () => {
 });
 
 describe("fuzz", () => {
-  it("answers 5,000 random and malformed requests without a 5xx, API errors always as JSON", async () => {
+  it("answers 5,000 random and malformed requests without a 5xx, API errors always as JSON (issue 9 item 3: names from Object.prototype too)", async () => {
     // mulberry32: a seeded generator, so a failing run can be replayed.
     let seed = 20261121;
     const random = () => {
@@ -284,6 +343,24 @@ describe("fuzz", () => {
       "..",
       "check-update%2F..",
     ];
+    // Names every plain object answers for (constructor, toString, __proto__, ...), drawn as
+    // actions, slugs, versions, query keys and body keys (issue 9 item 3).
+    const protoName = () => encodeURIComponent(pick(PROTOTYPE_NAMES));
+    const protoQueries = () => [
+      `?${protoName()}=1.0.0`,
+      `?current_version=1.0.0&${protoName()}=x`,
+      `?version=${protoName()}`,
+      `?current_version=${protoName()}`,
+      `?channel=${protoName()}&current_version=1.0.0`,
+    ];
+    const protoBodies = () => {
+      const name = pick(PROTOTYPE_NAMES);
+      return [
+        JSON.stringify({ [name]: { current_version: "1.0.0", site_id: "load-1", version: "1.0.0" } }),
+        JSON.stringify({ current_version: name, site_id: name, version: name, status: name, channel: name }),
+        `${encodeURIComponent(name)}=1.0.0&current_version=1.0.0`,
+      ];
+    };
     const queries = [
       "",
       "?current_version=1.0.0",
@@ -317,6 +394,9 @@ describe("fuzz", () => {
       "Bearer x",
       `Bearer ${ADMIN_TOKEN}x`,
       "Basic Zm9vOmJhcg==",
+      // Real credentials, so register, health-check and stats read the junk too.
+      `Api-Key ${LOAD_SITES[1]?.api_key}`,
+      `Bearer ${ADMIN_TOKEN}`,
     ];
 
     const problems: string[] = [];
@@ -325,20 +405,24 @@ describe("fuzz", () => {
     // printed, not failed. Seen once, under load, as miniflare's "Network connection lost".
     const runtimeFaults: string[] = [];
     let sent = 0;
+    let protoActions = 0;
     const statuses = new Map<number, number>();
     const one = async () => {
       const method = pick(methods);
+      const slug = random() < 0.15 ? protoName() : pick(slugs);
+      const action = random() < 0.3 ? protoName() : pick(actions);
+      if (PROTOTYPE_NAMES.includes(decodeURIComponent(action))) protoActions += 1;
       const pathname =
         random() < 0.9
-          ? `/api/plugins/${pick(slugs)}/${pick(actions)}${random() < 0.5 ? "/" : ""}`
+          ? `/api/plugins/${slug}/${action}${random() < 0.5 ? "/" : ""}`
           : pick(["/api/", "/api/plugins/", "/plugins/igny8-wp-bridge/x.zip", "/plugins/../feed.json.zip"]);
       const headers: Record<string, string> = {};
       const auth = pick(auths);
       if (auth && /^[\x20-\x7e]*$/.test(auth)) headers.authorization = auth;
       if (random() < 0.5)
         headers["content-type"] = pick(["application/json", "application/x-www-form-urlencoded", "text/plain"]);
-      const body = method === "GET" || method === "HEAD" ? undefined : pick(bodies);
-      const url = new URL(`${base}${pathname}${pick(queries)}`);
+      const body = method === "GET" || method === "HEAD" ? undefined : pick(random() < 0.3 ? protoBodies() : bodies);
+      const url = new URL(`${base}${pathname}${pick(random() < 0.3 ? protoQueries() : queries)}`);
       const response = await fetch(url, {
         method,
         headers,
@@ -367,7 +451,9 @@ describe("fuzz", () => {
       while (sent < 5000 && Date.now() < deadline) await one();
     });
     await Promise.all(workers);
-    console.log(`fuzz: ${sent} requests, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `fuzz: ${sent} requests (${protoActions} with an Object.prototype name as the action), statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
     if (runtimeFaults.length > 0)
       console.log(`fuzz: local static-asset server faults (not the Worker): ${runtimeFaults.join("; ")}`);
     expect(runtimeFaults.length).toBeLessThanOrEqual(3);

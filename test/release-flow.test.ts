@@ -40,6 +40,20 @@ beforeEach(() => {
 afterEach(() => repo.cleanup());
 
 describe("release and promote", () => {
+  it("issue 9 item 3: promote refuses a release whose status is a name of Object.prototype", async () => {
+    await ok("release", "demo", "1.0.0");
+    for (const status of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      repo.write(
+        "releases/demo/1.0.0.yaml",
+        repo.read("releases/demo/1.0.0.yaml").replace(/^status: .*$/m, `status: ${status}`),
+      );
+      const promoted = await repo.feedwright("promote", "demo", "1.0.0", "draft");
+      expect(promoted.code, status).toBe(1);
+      expect(promoted.stderr).toContain(`releases/demo/1.0.0.yaml: status "${status}" is not a status`);
+      expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(new RegExp(`^status: ${status}$`, "m"));
+    }
+  });
+
   it("starts a draft, then pins the committed source, stamps released_at and records the package", async () => {
     const started = await ok("release", "demo", "1.0.0");
     expect(started).toContain("wrote releases/demo/1.0.0.yaml (draft) and the version into source/demo/demo.php");

@@ -48,11 +48,19 @@ export async function startFeedServer(options: {
       String(port),
       "--persist-to",
       options.stateDir,
-      "--admin-token",
-      options.adminToken,
-      ...(options.downloadUrlKey ? ["--download-url-key", options.downloadUrlKey] : []),
     ],
-    { cwd: ROOT, env: { ...process.env, ...OFFLINE_ENV }, ...(options.logFile ? { logFile: options.logFile } : {}) },
+    {
+      cwd: ROOT,
+      // The secrets go in the environment: scripts/dev.ts refuses them on the command line.
+      env: {
+        ...process.env,
+        ...OFFLINE_ENV,
+        ADMIN_TOKEN: options.adminToken,
+        // Unset when not given (spawn leaves out undefined), so private downloads stay off.
+        DOWNLOAD_URL_KEY: options.downloadUrlKey,
+      },
+      ...(options.logFile ? { logFile: options.logFile } : {}),
+    },
   );
   const url = `http://127.0.0.1:${port}`;
   try {

@@ -3,15 +3,30 @@ import { ApiError, badRequest } from "./errors.ts";
 /** Bodies of register and health-check are small JSON objects; anything bigger is refused. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/**
+ * A request's fields by name. A Map, never a plain object: a field is only what the client
+ * sent, so `__proto__`, `constructor` or `toString` are names like any other, a missing field
+ * is never found on Object.prototype, and a body's `{"__proto__": {...}}` cannot stand in for
+ * the fields it leaves out.
+ */
+export type Fields = ReadonlyMap<string, unknown>;
+
+/** Fields from several sources, later ones over earlier ones (the query, then the body). */
+export function collectFields(...sources: Iterable<readonly [string, unknown]>[]): Fields {
+  const fields = new Map<string, unknown>();
+  for (const source of sources) for (const [name, value] of source) fields.set(name, value);
+  return fields;
+}
+
 /** Read a JSON object body (or form fields), refusing oversized and malformed input. */
-export async function readBody(request: Request): Promise<Record<string, unknown>> {
+export async function readBody(request: Request): Promise<Fields> {
   const text = new TextDecoder().decode(await readLimited(request));
   const type = request.headers.get("content-type") ?? "";
   // curl -d sends JSON labelled as a form; a body that starts with "{" is read as JSON.
   if (type.includes("application/x-www-form-urlencoded") && !text.trimStart().startsWith("{")) {
-    return Object.fromEntries(new URLSearchParams(text));
+    return collectFields(new URLSearchParams(text));
   }
-  if (text.trim() === "") return {};
+  if (text.trim() === "") return collectFields();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -21,7 +36,8 @@ export async function readBody(request: Request): Promise<Record<string, unknown
   if (!value || typeof value !== "object" || Array.isArray(value)) {
     throw badRequest("the body must be a JSON object", "malformed_json");
   }
-  return value as Record<string, unknown>;
+  // Own keys only (JSON.parse makes "__proto__" an own key, not the prototype).
+  return collectFields(Object.entries(value));
 }
 
 /**
@@ -60,11 +76,11 @@ function tooLarge(): ApiError {
 
 /** A field as a short string: strings as they are, numbers written out; anything else a 400. */
 export function stringField(
-  body: Record<string, unknown>,
+  body: Fields,
   name: string,
   { required, pattern, max = 64 }: { required: boolean; pattern?: RegExp; max?: number },
 ): string | null {
-  const value = body[name];
+  const value = body.get(name);
   if (value === undefined || value === null || value === "") {
     if (required) throw badRequest(`${name} is required`, "invalid_field");
     return null;

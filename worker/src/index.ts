@@ -3,8 +3,9 @@
  * static feed. Static files are served by the platform without this code; it runs for /api/*
  * and for package downloads, which are counted and, for private plugins, need a signed URL.
  */
+import { Hono } from "hono";
 import { authenticateSite, checkSignedDownload, requireAdmin, signDownload } from "./auth.ts";
-import { readBody, stringField } from "./body.ts";
+import { collectFields, readBody, stringField } from "./body.ts";
 import { decideUpdate, normaliseVersion, rolloutBucket } from "./check-update.ts";
 import { type DownloadCounter, downloadKind } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
@@ -31,67 +32,98 @@ interface Context {
   request: Request;
   url: URL;
   env: Env;
-  ctx: ExecutionContext;
   slug: string;
   now: Date;
 }
 
 type Handler = (context: Context) => Promise<Response>;
 
-const ROUTES: Record<string, { methods: string[]; handle: Handler }> = {
-  "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
-  info: { methods: ["GET", "HEAD"], handle: info },
-  download: { methods: ["GET", "HEAD"], handle: download },
-  "download-url": { methods: ["GET"], handle: downloadUrl },
-  register: { methods: ["POST"], handle: register },
-  "health-check": { methods: ["POST"], handle: healthCheck },
-  stats: { methods: ["GET"], handle: stats },
-};
+/**
+ * The actions under /api/plugins/<slug>/, each with the methods it answers. Routing is hono's:
+ * its routers match paths against what was registered (in null-prototype tables), so an action
+ * named `constructor`, `toString` or `__proto__` is just an unknown path, never a member of
+ * Object.prototype found in a route table (which answered 500 here before).
+ */
+const ACTIONS: readonly { action: string; methods: readonly string[]; handle: Handler }[] = [
+  { action: "check-update", methods: ["GET", "POST"], handle: checkUpdate },
+  { action: "info", methods: ["GET", "HEAD"], handle: info },
+  { action: "download", methods: ["GET", "HEAD"], handle: download },
+  { action: "download-url", methods: ["GET"], handle: downloadUrl },
+  { action: "register", methods: ["POST"], handle: register },
+  { action: "health-check", methods: ["POST"], handle: healthCheck },
+  { action: "stats", methods: ["GET"], handle: stats },
+];
 
-const API_PATH = /^\/api\/plugins\/([^/]+)\/([^/]+)\/?$/;
-const STATIC_PACKAGE_PATH = /^\/plugins\/([^/]+)\/([^/]+\.zip)$/;
+type App = { Bindings: Env };
+type HonoContext = import("hono").Context<App>;
+
+/** One request's context for the handlers; `request` is the client's, so HEAD is still HEAD. */
+function contextOf(c: HonoContext, slug: string): Context {
+  return { request: c.req.raw, url: new URL(c.req.url), env: c.env, slug, now: new Date() };
+}
+
+function requireMethod(c: HonoContext, what: string, methods: readonly string[]): void {
+  // hono routes HEAD as GET; the client's own method decides what is allowed.
+  if (!methods.includes(c.req.raw.method)) {
+    throw new ApiError(405, "method_not_allowed", `${what} accepts ${methods.join(", ")}`, {
+      allow: methods.join(", "),
+    });
+  }
+}
+
+// strict: false, so /api/plugins/<slug>/<action> answers with or without the trailing slash.
+const app = new Hono<App>({ strict: false });
+
+// Every request meets the per-address limit first, whatever it asks for.
+app.use(async (c, next) => {
+  await limitRate(c.env.RATE_LIMIT_IP, `ip:${c.req.header("cf-connecting-ip") ?? "unknown"}`);
+  await next();
+});
+
+/** /plugins/<slug>/<file>.zip, requested directly: the same counting and the same rules. */
+app.all("/plugins/:slug/:file{[^/]+\\.zip}", async (c) => {
+  requireMethod(c, "packages", ["GET", "HEAD"]);
+  return servePackageFile(contextOf(c, c.req.param("slug")), c.req.param("file"));
+});
+
+for (const { action, methods, handle } of ACTIONS) {
+  app.all(`/api/plugins/:slug/${action}`, async (c) => {
+    requireMethod(c, action, methods);
+    const slug = c.req.param("slug");
+    if (!SLUG_PATTERN.test(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
+    return handle(contextOf(c, slug));
+  });
+}
+
+app.all("/api/plugins/:slug/:action", (c) => {
+  const action = c.req.param("action");
+  throw notFound(
+    `no action "${action.slice(0, 80)}": expected one of ${ACTIONS.map((each) => each.action).join(", ")}`,
+  );
+});
+
+app.notFound((c) => errorResponse(notFound(`no API route ${new URL(c.req.url).pathname.slice(0, 200)}`)));
+app.onError((error) => errorResponse(error));
 
 export default {
   async fetch(request, env, ctx): Promise<Response> {
     let response: Response;
     try {
-      response = await route(request, env, ctx);
+      response = await app.fetch(request, env, ctx);
     } catch (error) {
       response = errorResponse(error);
     }
     // Says which answers came from this code rather than straight from the static assets.
     const headers = new Headers(response.headers);
     headers.set("x-served-by", "feedwright-worker");
-    return new Response(response.body, { status: response.status, headers });
+    // A HEAD answer is the status and headers only, errors included.
+    return new Response(request.method === "HEAD" ? null : response.body, { status: response.status, headers });
   },
 
   async scheduled(_controller, env, ctx): Promise<void> {
     ctx.waitUntil(refreshAllStats(env, new Date()));
   },
 } satisfies ExportedHandler<Env>;
-
-async function route(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const url = new URL(request.url);
-  const now = new Date();
-  await limitRate(env.RATE_LIMIT_IP, `ip:${request.headers.get("cf-connecting-ip") ?? "unknown"}`);
-
-  const packagePath = STATIC_PACKAGE_PATH.exec(url.pathname);
-  if (packagePath?.[1] && packagePath[2]) {
-    return servePackageFile({ request, url, env, ctx, slug: packagePath[1], now }, packagePath[2]);
-  }
-  const match = API_PATH.exec(url.pathname);
-  if (!match?.[1] || !match[2]) throw notFound(`no API route ${url.pathname}`);
-  const [, slug, action] = match;
-  const routeFor = ROUTES[action];
-  if (!routeFor) throw notFound(`no action "${action}": expected one of ${Object.keys(ROUTES).join(", ")}`);
-  if (!routeFor.methods.includes(request.method)) {
-    throw new ApiError(405, "method_not_allowed", `${action} accepts ${routeFor.methods.join(", ")}`, {
-      allow: routeFor.methods.join(", "),
-    });
-  }
-  if (!SLUG_PATTERN.test(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
-  return routeFor.handle({ request, url, env, ctx, slug, now });
-}
 
 async function limitRate(limiter: RateLimit, key: string): Promise<void> {
   const { success } = await limiter.limit({ key });
@@ -104,8 +136,11 @@ function apiUrl(context: Context, action: string, query = ""): string {
 
 async function checkUpdate(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
-  const fields: Record<string, unknown> = Object.fromEntries(context.url.searchParams);
-  if (context.request.method === "POST") Object.assign(fields, await readBody(context.request));
+  // The query, then (for POST) the body over it; a field is only ever one the client sent.
+  const fields = collectFields(
+    context.url.searchParams,
+    context.request.method === "POST" ? await readBody(context.request) : new Map(),
+  );
   const currentText = stringField(fields, "current_version", { required: true, max: 64 }) ?? "";
   const currentVersion = normaliseVersion(currentText);
   if (!currentVersion)
@@ -123,7 +158,8 @@ async function checkUpdate(context: Context): Promise<Response> {
     wpVersion,
     bucketFor: (release) => rolloutBucket(plugin.slug, release.version, siteKey),
   });
-  const described = decision.offered ?? findRelease(plugin, plugin.latest[channel as "stable" | "beta"] ?? "");
+  const latest = channel === "beta" ? plugin.latest.beta : plugin.latest.stable;
+  const described = decision.offered ?? findRelease(plugin, latest ?? "");
   const signedQuery = plugin.private && described ? await signedDownloadQuery(context, plugin, described) : null;
   return jsonResponse({
     update_available: decision.offered !== null,
@@ -225,11 +261,7 @@ async function download(context: Context): Promise<Response> {
   return servePackage(context, plugin, release);
 }
 
-/** /plugins/<slug>/<file>.zip, requested directly: the same counting and the same rules. */
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
-  if (!["GET", "HEAD"].includes(context.request.method)) {
-    throw new ApiError(405, "method_not_allowed", "packages accept GET, HEAD", { allow: "GET, HEAD" });
-  }
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   const release =
     fileName === `${plugin.slug}-latest.zip`

@@ -27,9 +27,23 @@ export function statsKey(slug: string): string {
   return `stats:${slug}`;
 }
 
-function bump(counts: Record<string, number>, key: string | null, by = 1): void {
-  const name = key ?? "unknown";
-  counts[name] = (counts[name] ?? 0) + by;
+/**
+ * Counts by a name that comes from stored data (a version, a day, a health): kept in a Map
+ * and written out with Object.fromEntries, which defines own properties, so no name (not even
+ * `__proto__`) reaches a prototype or reads a count it did not add.
+ */
+class Tally {
+  readonly #counts = new Map<string, number>();
+  constructor(start: readonly string[] = []) {
+    for (const name of start) this.#counts.set(name, 0);
+  }
+  bump(key: string | null, by = 1): void {
+    const name = key ?? "unknown";
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + by);
+  }
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.#counts);
+  }
 }
 
 export async function computeStats(
@@ -38,16 +52,11 @@ export async function computeStats(
   slug: string,
   now: Date,
 ): Promise<PluginStats> {
-  const stats: PluginStats = {
-    slug,
-    generated_at: now.toISOString(),
-    installations: 0,
-    versions: {},
-    health: { healthy: 0, outdated: 0, error: 0 },
-    wp_versions: {},
-    php_versions: {},
-    downloads: { total: 0, by_kind: { manual: 0, auto_update: 0 }, by_version: {}, by_day: {}, by_version_and_day: [] },
-  };
+  let installations = 0;
+  const versions = new Tally();
+  const health = new Tally(["healthy", "outdated", "error"]);
+  const wpVersions = new Tally();
+  const phpVersions = new Tally();
   let cursor: string | undefined;
   do {
     const page: KVNamespaceListResult<InstallationMetadata> = await kv.list<InstallationMetadata>({
@@ -57,22 +66,40 @@ export async function computeStats(
     for (const key of page.keys) {
       const figures = key.metadata;
       if (!figures) continue;
-      stats.installations += 1;
-      bump(stats.versions, figures.v);
-      bump(stats.health, figures.h);
-      bump(stats.wp_versions, figures.wp);
-      bump(stats.php_versions, figures.php);
+      installations += 1;
+      versions.bump(figures.v);
+      health.bump(figures.h);
+      wpVersions.bump(figures.wp);
+      phpVersions.bump(figures.php);
     }
     cursor = page.list_complete ? undefined : page.cursor;
   } while (cursor);
 
   const rows = await counters.get(counters.idFromName(slug)).rows();
+  let total = 0;
+  const byKind = new Tally(["manual", "auto_update"]);
+  const byVersion = new Tally();
+  const byDay = new Tally();
   for (const row of rows) {
-    stats.downloads.total += row.count;
-    bump(stats.downloads.by_kind, row.kind, row.count);
-    bump(stats.downloads.by_version, row.version, row.count);
-    bump(stats.downloads.by_day, row.day, row.count);
+    total += row.count;
+    byKind.bump(row.kind, row.count);
+    byVersion.bump(row.version, row.count);
+    byDay.bump(row.day, row.count);
   }
-  stats.downloads.by_version_and_day = rows;
-  return stats;
+  return {
+    slug,
+    generated_at: now.toISOString(),
+    installations,
+    versions: versions.toJSON(),
+    health: health.toJSON(),
+    wp_versions: wpVersions.toJSON(),
+    php_versions: phpVersions.toJSON(),
+    downloads: {
+      total,
+      by_kind: byKind.toJSON(),
+      by_version: byVersion.toJSON(),
+      by_day: byDay.toJSON(),
+      by_version_and_day: rows,
+    },
+  };
 }
