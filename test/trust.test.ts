@@ -218,7 +218,14 @@ describe("feedwright verify", () => {
         bytes[200] = (bytes[200] ?? 0) ^ 1;
         writeFileSync(file, bytes);
       },
-      ["package sha256", "package md5", "checksum file", "package signature", "packaged main file"],
+      [
+        "manifest matches file",
+        "package sha256",
+        "package md5",
+        "checksum file",
+        "package signature",
+        "packaged main file",
+      ],
     ],
     [
       "a swapped .sig",
@@ -227,7 +234,7 @@ describe("feedwright verify", () => {
           path.join(dist, "plugins/demo/demo-v1.1.0.zip.sig"),
           path.join(dist, "plugins/demo/demo-v1.0.0.zip.sig"),
         ),
-      ["package signature"],
+      ["manifest matches file", "package signature"],
     ],
     [
       "a feed signed by another key",
@@ -248,7 +255,7 @@ describe("feedwright verify", () => {
         info.checksum = "0".repeat(64);
         writeFileSync(file, JSON.stringify(info));
       },
-      ["info matches feed"],
+      ["manifest matches file", "feed matches document", "info matches feed"],
     ],
     [
       "a releases.json edited after signing",
@@ -256,7 +263,7 @@ describe("feedwright verify", () => {
         const file = path.join(dist, "plugins/demo/releases.json");
         writeFileSync(file, readFileSync(file, "utf8").replace('"rollout": 100', '"rollout": 99'));
       },
-      ["feed matches releases.json"],
+      ["manifest matches file", "feed matches document"],
     ],
   ])("fails on %s, naming the check", async (_name, tamper, failedChecks) => {
     const result = await repo.feedwright("verify", await fresh(tamper));

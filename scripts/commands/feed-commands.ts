@@ -9,7 +9,7 @@ import { generateJsonSchemas } from "../core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey } from "../core/signing.ts";
 import { pinnedKeyWarnings } from "../core/updater.ts";
 import { resolveSigningKeys, SIGNING_KEY_ENV } from "../keys.ts";
-import { folderSource, formatRows, urlSource, verifyFeed } from "../verify.ts";
+import { type CheckRow, folderSource, formatRows, urlSource, VerifyError, verifyFeed } from "../verify.ts";
 import { type CommandContext, EXIT_INPUT, type Io, UsageError } from "./context.ts";
 
 export function addFeedCommands(program: Command, context: CommandContext): void {
@@ -120,7 +120,16 @@ Examples:
           throw new UsageError(`--min-serial: expected a whole number, found "${options.minSerial}"`);
         }
         const source = /^https?:\/\//.test(target) ? urlSource(target) : folderSource(path.resolve(io.cwd, target));
-        const rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
+        let rows: CheckRow[];
+        try {
+          rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
+        } catch (error) {
+          // Nothing could be checked (no feed.json, an address that does not answer): say so in one line.
+          if (!(error instanceof VerifyError)) throw error;
+          io.stderr(`error: ${error.message}\n`);
+          context.fail(EXIT_INPUT);
+          return;
+        }
         io.stdout(`${formatRows(rows)}\n`);
         const failed = rows.filter((row) => !row.ok).length;
         io.stderr(`${source.label}: ${rows.length - failed} checks passed, ${failed} failed\n`);

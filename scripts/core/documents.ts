@@ -252,6 +252,8 @@ export function renderFeed(
   publication: Publication,
   /** Per slug: SHA-256 of each per-plugin JSON document published (info.json, releases.json, ...). */
   documentDigests: ReadonlyMap<string, DocumentDigests>,
+  /** SHA-256 of manifest.json's exact bytes: the feed vouches for every other published file through it. */
+  manifestDigest: string,
 ): object {
   const entries = plugins.map((plugin) => {
     const channels: Record<string, object> = {};
@@ -288,8 +290,36 @@ export function renderFeed(
     expires: publication.expires,
     commit: publication.commit,
     keys: publication.keys,
+    manifest: { url: manifestUrl(plugins), sha256: manifestDigest },
     plugins: Object.fromEntries(entries),
   };
+}
+
+export const MANIFEST_PATH = "manifest.json";
+
+/**
+ * The published files the manifest cannot list: the signed feed (which vouches for the
+ * manifest by its SHA-256), the feed's signature, and the manifest itself.
+ */
+export const FILES_OUTSIDE_MANIFEST: readonly string[] = ["feed.json", "feed.json.sig", MANIFEST_PATH];
+
+/**
+ * manifest.json: the SHA-256 of every other published file, by its path in the folder. The
+ * signed feed carries the manifest's own SHA-256, so one signature covers every byte published.
+ */
+export function renderManifest(digests: Iterable<readonly [path: string, sha256: string]>): object {
+  return { format: "feedwright-manifest/1", files: Object.fromEntries(digests) };
+}
+
+/**
+ * Where manifest.json is served: beside feed.json at the site URL. Plugins normally share one
+ * site URL (the folder is served in one place); when they do not, the URL is relative, which
+ * resolves against the address feed.json itself was read from.
+ */
+function manifestUrl(plugins: PluginPlan[]): string {
+  const siteUrls = new Set(plugins.map((plugin) => plugin.siteUrl));
+  const [siteUrl] = siteUrls;
+  return siteUrls.size === 1 && siteUrl !== undefined ? `${siteUrl}/${MANIFEST_PATH}` : MANIFEST_PATH;
 }
 
 /**
