@@ -100,7 +100,7 @@ Examples:
     .argument("<folder-or-url>", "a built folder (dist) or the URL it is published at")
     .option("--public-key <base64...>", "trust these public keys (default: the key builds sign with)")
     .option("--min-serial <n>", "refuse a feed whose serial is lower (a replayed older feed)")
-    .option("--now <time>", "judge expiry at this ISO 8601 time instead of now")
+    .option("--now <time>", "judge expiry and issue time at this ISO 8601 time instead of now")
     .option("--root <dir>", "the releases repository (to find the signing key)", ".")
     .addHelpText(
       "after",
