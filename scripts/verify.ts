@@ -153,6 +153,7 @@ class Verification {
   readonly rows: CheckRow[] = [];
   /** Why a read gave nothing, by path: "missing", or the reason it could not be fetched. */
   private readonly absent = new Map<string, string>();
+  private readonly documents = new Map<string, Promise<Buffer | null>>();
 
   readonly source: FeedSource;
   readonly options: VerifyOptions;
@@ -166,8 +167,22 @@ class Verification {
     this.rows.push({ check, subject, ok, detail });
   }
 
-  /** The bytes at a path, or null; a failed fetch of one file is that file's failure, not the run's. */
-  async read(relativePath: string): Promise<Buffer | null> {
+  /**
+   * The bytes at a path, or null; a failed fetch of one file is that file's failure, not the
+   * run's. A JSON document is read once, so every check of it sees the same bytes (an address
+   * could answer differently each time) and a URL is not asked three times.
+   */
+  read(relativePath: string): Promise<Buffer | null> {
+    if (!relativePath.endsWith(".json")) return this.readOnce(relativePath);
+    let pending = this.documents.get(relativePath);
+    if (!pending) {
+      pending = this.readOnce(relativePath);
+      this.documents.set(relativePath, pending);
+    }
+    return pending;
+  }
+
+  private async readOnce(relativePath: string): Promise<Buffer | null> {
     try {
       const bytes = await this.source.read(relativePath);
       if (!bytes) this.absent.set(relativePath, "missing");
