@@ -392,7 +392,10 @@ async function checkPackages(
 ): Promise<Map<string, { sha256: string; size: number }>> {
   const folder = `plugins/${slug}`;
   const zipFacts = new Map<string, { sha256: string; size: number }>();
-  for (const release of releases.releases.filter((candidate) => candidate.packaged && candidate.file)) {
+  const packaged = releases.releases.filter(
+    (candidate) => isRecord(candidate) && candidate.packaged && typeof candidate.file === "string",
+  );
+  for (const release of packaged) {
     const file = `${folder}/${release.file}`;
     const zip = await run.read(file);
     if (!zip) {
@@ -462,7 +465,7 @@ async function checkChannels(
   const folder = `plugins/${slug}`;
   for (const channel of ["stable", "beta"] as const) {
     const pinned = isRecord(entry.channels) ? entry.channels[channel] : undefined;
-    if (!pinned) continue;
+    if (!isRecord(pinned)) continue;
     const built = zipFacts.get(pinned.version);
     const agrees = built !== undefined && built.sha256 === pinned.sha256 && built.size === pinned.size;
     run.record(

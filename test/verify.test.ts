@@ -149,6 +149,25 @@ describe("issue 9 item 7: feedwright verify covers every published byte", () => 
     ]);
   });
 
+  it("reports a document of the wrong shape as failed rows, without a crash", async () => {
+    const copy = tamperedCopy((folder) => {
+      writeFileSync(path.join(folder, "plugins/demo/releases.json"), '{"releases":[null,5,{"packaged":true}]}\n');
+      editJson(folder, "feed.json", (feed) => {
+        (feed.plugins as Record<string, unknown>).other = 5;
+      });
+    });
+    const result = await repo.feedwright("verify", copy);
+    expect(result.code).toBe(1);
+    expect(failedRows(result.stdout)).toEqual([
+      ["feed signature", "feed.json"],
+      ["manifest matches file", "plugins/demo/releases.json"],
+      ["feed matches document", "plugins/demo/releases.json"],
+      ["feed matches package", "feed.json demo stable"],
+      ["feed matches package", "feed.json demo beta"],
+      ["parses", "feed.json other"],
+    ]);
+  });
+
   it("flags a file dropped into the folder that the manifest does not list", async () => {
     const copy = tamperedCopy((folder) => {
       writeFileSync(path.join(folder, "plugins/demo/evil.php"), "<?php phpinfo();\n");
