@@ -5,7 +5,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toCanonicalJson } from "../scripts/core/documents.ts";
+import { type Publication, renderFeed, toCanonicalJson } from "../scripts/core/documents.ts";
+import type { PluginPlan } from "../scripts/core/plan.ts";
 import { parseSigningKey, renderSignatureFile } from "../scripts/core/signing.ts";
 import { generateSeed } from "../scripts/keys.ts";
 import { listFiles } from "./support/files.ts";
@@ -129,6 +130,32 @@ describe("signatures and the signed feed", () => {
       const bytes = readFileSync(path.join(dist, file));
       for (const needle of needles) expect(bytes.includes(needle), `${file} contains the key`).toBe(false);
     }
+  });
+});
+
+describe("issue 9 item 7: where the feed says manifest.json is", () => {
+  const plugin = (slug: string, siteUrl: string) =>
+    ({
+      slug,
+      siteUrl,
+      latest: { stable: null, beta: null },
+      releases: [],
+      definition: { name: slug, platform: "wordpress" },
+    }) as unknown as PluginPlan;
+  const publication: Publication = { serial: 1, commit: "c", issuedAt: "t", expires: "e", keys: [] };
+  const manifestOf = (plugins: PluginPlan[]) =>
+    (renderFeed(plugins, new Map(), publication, new Map(), "ab") as { manifest: { url: string; sha256: string } })
+      .manifest;
+
+  it("beside feed.json at the site URL the plugins share", () => {
+    expect(manifestOf([plugin("a", "https://u.example"), plugin("b", "https://u.example")])).toEqual({
+      url: "https://u.example/manifest.json",
+      sha256: "ab",
+    });
+  });
+
+  it("relative to feed.json when the plugins' site URLs differ", () => {
+    expect(manifestOf([plugin("a", "https://u.example"), plugin("b", "https://v.example")]).url).toBe("manifest.json");
   });
 });
 
