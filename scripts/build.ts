@@ -3,11 +3,12 @@
  * Everything that decides the output is in the pure core (scripts/core); this file wires it
  * to the disk and to git.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type BuiltPackage, buildPackages } from "./core/build-packages.ts";
 import {
+  FILES_OUTSIDE_MANIFEST,
+  MANIFEST_PATH,
   type PackageSignature,
   type Publication,
   pluginFolder,
@@ -16,8 +17,10 @@ import {
   renderFeed,
   renderHeaders,
   renderInfo,
+  renderManifest,
   renderReleases,
   type SignedPackageFacts,
+  sha256Hex,
   toCanonicalJson,
   toJsonText,
 } from "./core/documents.ts";
@@ -185,7 +188,11 @@ async function loadSiteTemplates(siteDir: string) {
   return { index: await read("index.hbs"), plugin: await read("plugin.hbs"), style: await read("style.hbs") };
 }
 
-/** Every file of the published folder, as plain data (contents, or a cached ZIP to copy). */
+/**
+ * Every file of the published folder, as plain data (contents, or a cached ZIP to copy).
+ * manifest.json lists the SHA-256 of every file built here before it, and the signed feed
+ * the SHA-256 of the manifest: whatever the build adds to the list is covered by construction.
+ */
 export function renderOutputFiles(
   plan: BuildPlan,
   packages: (BuiltPackage & { signatures: PackageSignature[] })[],
@@ -200,7 +207,7 @@ export function renderOutputFiles(
     facts.set(built.slug, perPlugin);
   }
   const files: OutputFile[] = [];
-  const releasesDigests = new Map<string, string>();
+  const documentDigests = new Map<string, Record<string, string>>();
   for (const plugin of plan.plugins) {
     const folder = pluginFolder(plugin.slug);
     const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
@@ -223,18 +230,38 @@ export function renderOutputFiles(
       ["check-update-beta.json", renderCheckUpdate(plugin, "beta", pluginFacts)],
       ["releases.json", renderReleases(plugin, pluginFacts)],
     ];
+    const digests: Record<string, string> = {};
     for (const [name, document] of documents) {
       if (!document) continue;
       const content = toJsonText(document);
-      if (name === "releases.json")
-        releasesDigests.set(plugin.slug, createHash("sha256").update(content).digest("hex"));
+      digests[name] = sha256Hex(content);
       files.push({ path: `${folder}/${name}`, content });
     }
+    documentDigests.set(plugin.slug, digests);
   }
-  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication, releasesDigests)));
-  files.push({ path: "feed.json", content: feed });
-  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(...renderPages(plan.plugins, facts, templates));
+  // A copied file's bytes are the package's: its SHA-256 is in the package's facts.
+  const copiedDigests = new Map(packages.map((built) => [built.cachedPath, built.facts.sha256]));
+  const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files, copiedDigests))));
+  const feed = Buffer.from(
+    toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
+  );
+  files.push({ path: MANIFEST_PATH, content: manifest });
+  files.push({ path: "feed.json", content: feed });
+  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Each file's path and the SHA-256 of the bytes it will have, sorted by path. */
+function listDigests(files: OutputFile[], copiedDigests: ReadonlyMap<string, string>): [string, string][] {
+  return files
+    .map((file): [string, string] => {
+      if (FILES_OUTSIDE_MANIFEST.includes(file.path)) throw new Error(`${file.path} cannot be listed in the manifest`);
+      if ("content" in file) return [file.path, sha256Hex(file.content)];
+      const digest = copiedDigests.get(file.copyFrom);
+      if (digest === undefined) throw new Error(`no SHA-256 known for ${file.path} (a copy of ${file.copyFrom})`);
+      return [file.path, digest];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

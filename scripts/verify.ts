@@ -1,11 +1,16 @@
 /**
  * `feedwright verify`: the original post-release checklist, automated, against a built
  * folder or a deployed URL. Every check is a row; any failed row fails the command.
+ *
+ * What is trusted flows from one signature: feed.json.sig covers feed.json; feed.json gives
+ * the SHA-256 of manifest.json and of every per-plugin JSON document; manifest.json gives the
+ * SHA-256 of every other published file; releases.json (so vouched for) gives each package's.
  */
 import { createHash } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { unzipSync } from "fflate";
+import { FILES_OUTSIDE_MANIFEST, MANIFEST_PATH, sha256Hex } from "./core/documents.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
 import { findValidSignature, type PublicKey } from "./core/signing.ts";
 
@@ -16,30 +21,79 @@ export interface CheckRow {
   detail: string;
 }
 
+/** Nothing can be checked (no feed.json, or its address does not answer): one clear line, exit 1. */
+export class VerifyError extends Error {}
+
 export interface FeedSource {
   label: string;
-  /** The bytes at a path of the published folder, or null when there is none. */
+  /**
+   * The bytes at a path of the published folder, or null when there is none. Throws
+   * VerifyError when the path cannot be read for another reason (an address that does not
+   * answer, an HTTP error).
+   */
   read(relativePath: string): Promise<Buffer | null>;
+  /** Every file the folder holds (a folder can be listed; a URL cannot). */
+  list?(): Promise<string[]>;
 }
 
 export function folderSource(folder: string): FeedSource {
+  const root = path.resolve(folder);
+  const inside = (relativePath: string) => {
+    const full = path.resolve(root, relativePath);
+    return full.startsWith(`${root}${path.sep}`) ? full : null;
+  };
   return {
     label: folder,
-    read: (relativePath) => readFile(path.join(folder, relativePath)).catch(() => null),
+    async read(relativePath) {
+      const full = inside(relativePath);
+      if (!full) throw new VerifyError(`refusing to read ${relativePath}: it is outside ${folder}`);
+      return readFile(full).catch(() => null);
+    },
+    list: () => listFolder(root),
   };
 }
+
+async function listFolder(root: string, relative = ""): Promise<string[]> {
+  const entries = await readdir(path.join(root, relative), { withFileTypes: true });
+  const nested = await Promise.all(
+    entries.map((entry) => {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      return entry.isDirectory() ? listFolder(root, child) : Promise.resolve([child]);
+    }),
+  );
+  return nested.flat().sort();
+}
+
+const FETCH_TIMEOUT_MS = 30_000;
 
 export function urlSource(baseUrl: string): FeedSource {
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
   return {
     label: base,
     async read(relativePath) {
-      const response = await fetch(new URL(relativePath, base), { redirect: "follow" });
+      const url = new URL(relativePath, base);
+      let response: Response;
+      try {
+        response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+      } catch (error) {
+        throw new VerifyError(`could not fetch ${url}: ${describeFetchFailure(error)}`);
+      }
       if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`GET ${relativePath}: HTTP ${response.status}`);
+      if (!response.ok) throw new VerifyError(`could not fetch ${url}: HTTP ${response.status} ${response.statusText}`);
       return Buffer.from(await response.arrayBuffer());
     },
   };
+}
+
+/** fetch() says only "fetch failed": the reason (ENOTFOUND, ECONNREFUSED, ...) is in its cause. */
+function describeFetchFailure(error: unknown): string {
+  if (error instanceof Error && error.name === "TimeoutError") return `no answer within ${FETCH_TIMEOUT_MS / 1000} s`;
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  if (cause instanceof AggregateError && cause.errors.length > 0) {
+    return cause.errors.map((inner: unknown) => describeFetchFailure(inner)).join("; ");
+  }
+  if (cause instanceof Error) return cause.message || (cause as NodeJS.ErrnoException).code || cause.name;
+  return String(cause);
 }
 
 interface FeedChannel {
@@ -49,14 +103,24 @@ interface FeedChannel {
   url: string;
 }
 
+interface FeedPlugin {
+  channels: Partial<Record<"stable" | "beta", FeedChannel>>;
+  releases?: { url: string; sha256: string | null };
+  documents?: Record<string, string>;
+}
+
 interface Feed {
   serial: number;
+  issued_at: string;
   expires: string;
   keys: { id: string; public_key: string; role: string }[];
-  plugins: Record<
-    string,
-    { channels: Partial<Record<"stable" | "beta", FeedChannel>>; releases?: { url: string; sha256: string | null } }
-  >;
+  manifest?: { url: string; sha256: string };
+  plugins: Record<string, FeedPlugin>;
+}
+
+interface Manifest {
+  format: string;
+  files: Record<string, string>;
 }
 
 interface ReleasesDocument {
@@ -75,188 +139,391 @@ interface ReleasesDocument {
   }[];
 }
 
-export async function verifyFeed(
-  source: FeedSource,
-  options: { trusted: PublicKey[]; now: Date; minSerial?: number },
-): Promise<CheckRow[]> {
-  const rows: CheckRow[] = [];
-  const record = (check: string, subject: string, ok: boolean, detail: string) =>
-    rows.push({ check, subject, ok, detail });
-  const readJson = async <T>(relativePath: string): Promise<T | null> => {
-    const bytes = await source.read(relativePath);
-    if (!bytes) {
-      record("present", relativePath, false, "missing");
+export interface VerifyOptions {
+  trusted: PublicKey[];
+  now: Date;
+  minSerial?: number;
+}
+
+/** How far in the future a feed's issued_at may be before it is refused: clocks disagree a little. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** The state of one run: where the bytes come from, and the rows found so far. */
+class Verification {
+  readonly rows: CheckRow[] = [];
+  /** Why a read gave nothing, by path: "missing", or the reason it could not be fetched. */
+  private readonly absent = new Map<string, string>();
+  private readonly documents = new Map<string, Promise<Buffer | null>>();
+
+  readonly source: FeedSource;
+  readonly options: VerifyOptions;
+
+  constructor(source: FeedSource, options: VerifyOptions) {
+    this.source = source;
+    this.options = options;
+  }
+
+  record(check: string, subject: string, ok: boolean, detail: string): void {
+    this.rows.push({ check, subject, ok, detail });
+  }
+
+  /**
+   * The bytes at a path, or null; a failed fetch of one file is that file's failure, not the
+   * run's. A JSON document is read once, so every check of it sees the same bytes (an address
+   * could answer differently each time) and a URL is not asked three times.
+   */
+  read(relativePath: string): Promise<Buffer | null> {
+    if (!relativePath.endsWith(".json")) return this.readOnce(relativePath);
+    let pending = this.documents.get(relativePath);
+    if (!pending) {
+      pending = this.readOnce(relativePath);
+      this.documents.set(relativePath, pending);
+    }
+    return pending;
+  }
+
+  private async readOnce(relativePath: string): Promise<Buffer | null> {
+    try {
+      const bytes = await this.source.read(relativePath);
+      if (!bytes) this.absent.set(relativePath, "missing");
+      return bytes;
+    } catch (error) {
+      if (!(error instanceof VerifyError)) throw error;
+      this.absent.set(relativePath, error.message);
+      return null;
+    }
+  }
+
+  whyAbsent(relativePath: string): string {
+    return this.absent.get(relativePath) ?? "missing";
+  }
+
+  /** Parsed JSON, or null with a failed row saying why. */
+  async readJson<T>(relativePath: string, bytes?: Buffer | null): Promise<T | null> {
+    const content = bytes === undefined ? await this.read(relativePath) : bytes;
+    if (!content) {
+      this.record("present", relativePath, false, this.whyAbsent(relativePath));
       return null;
     }
     try {
-      return JSON.parse(bytes.toString("utf8")) as T;
+      return JSON.parse(content.toString("utf8")) as T;
     } catch (error) {
-      record("parses", relativePath, false, `not JSON: ${(error as Error).message}`);
+      const start = JSON.stringify(content.subarray(0, 40).toString("utf8"));
+      this.record("parses", relativePath, false, `not JSON: ${(error as Error).message} (starts ${start})`);
       return null;
     }
-  };
-
-  const feedBytes = await source.read("feed.json");
-  const feedSignature = await source.read("feed.json.sig");
-  if (!feedBytes || !feedSignature) {
-    record("feed signature", "feed.json", false, `missing ${!feedBytes ? "feed.json" : "feed.json.sig"}`);
-    return rows;
   }
-  const signer = findValidSignature(feedBytes, feedSignature.toString("utf8"), options.trusted);
-  record(
+}
+
+export async function verifyFeed(source: FeedSource, options: VerifyOptions): Promise<CheckRow[]> {
+  const run = new Verification(source, options);
+  const feed = await checkFeedSignature(run);
+  if (!feed) return run.rows;
+  checkFeedSerial(run, feed);
+  checkFeedTimes(run, feed);
+  const manifest = await checkManifest(run, feed);
+  if (manifest) {
+    await checkListedFiles(run, manifest);
+    await checkUnlistedFiles(run, manifest);
+  }
+  for (const [slug, entry] of Object.entries(isRecord(feed.plugins) ? feed.plugins : {})) {
+    if (!isRecord(entry)) {
+      run.record("parses", `feed.json ${slug}`, false, "the plugin's entry is not a JSON object");
+      continue;
+    }
+    await checkDocuments(run, slug, entry);
+    const releases = await run.readJson<ReleasesDocument>(`plugins/${slug}/releases.json`);
+    if (!releases || !Array.isArray(releases.releases)) continue;
+    const zipFacts = await checkPackages(run, slug, releases);
+    await checkChannels(run, slug, entry, zipFacts);
+    await checkLatestPackage(run, slug, entry);
+  }
+  return run.rows;
+}
+
+/** feed.json must be there (else nothing can be checked) and carry a trusted signature. */
+async function checkFeedSignature(run: Verification): Promise<Feed | null> {
+  // Without feed.json there is nothing to check: a wrong folder or address, said in one line.
+  const feedBytes = await run.source.read("feed.json");
+  if (!feedBytes) throw new VerifyError(`no feed.json at ${run.source.label}`);
+  const feedSignature = await run.read("feed.json.sig");
+  const { trusted } = run.options;
+  const signer = feedSignature ? findValidSignature(feedBytes, feedSignature.toString("utf8"), trusted) : null;
+  run.record(
     "feed signature",
-    "feed.json.sig",
+    "feed.json",
     signer !== null,
-    signer
-      ? `signed by trusted key ${signer.id}`
-      : `no line verifies with a trusted key (${options.trusted.map((k) => k.id).join(", ")})`,
+    !feedSignature
+      ? `feed.json.sig: ${run.whyAbsent("feed.json.sig")}`
+      : signer
+        ? `signed by trusted key ${signer.id}`
+        : `no line of feed.json.sig verifies with a trusted key (${trusted.map((k) => k.id).join(", ")})`,
   );
-  const feed = await readJson<Feed>("feed.json");
-  if (!feed) return rows;
-  const serialOk = Number.isSafeInteger(feed.serial) && feed.serial > 0 && feed.serial >= (options.minSerial ?? 0);
-  record(
+  const feed = await run.readJson<Feed>("feed.json", feedBytes);
+  if (feed !== null && !isRecord(feed)) {
+    run.record("parses", "feed.json", false, "not a JSON object");
+    return null;
+  }
+  return feed;
+}
+
+/** A replayed older feed has a lower serial than the last one seen. */
+function checkFeedSerial(run: Verification, feed: Feed): void {
+  const { minSerial } = run.options;
+  const serialOk = Number.isSafeInteger(feed.serial) && feed.serial > 0 && feed.serial >= (minSerial ?? 0);
+  run.record(
     "feed serial",
     "feed.json",
     serialOk,
-    options.minSerial !== undefined
-      ? `serial ${feed.serial}, at least ${options.minSerial} required`
-      : `serial ${feed.serial}`,
+    minSerial !== undefined ? `serial ${feed.serial}, at least ${minSerial} required` : `serial ${feed.serial}`,
+  );
+}
+
+/** A frozen feed expires; a feed dated in the future (beyond a little clock skew) is not yet valid. */
+function checkFeedTimes(run: Verification, feed: Feed): void {
+  const now = run.options.now.getTime();
+  const issued = Date.parse(feed.issued_at);
+  const fromTheFuture = Number.isFinite(issued) && issued > now + CLOCK_SKEW_MS;
+  run.record(
+    "feed issued",
+    "feed.json",
+    Number.isFinite(issued) && !fromTheFuture,
+    `issued ${feed.issued_at}${fromTheFuture ? ` (in the future: after ${new Date(now).toISOString()} and more than ${CLOCK_SKEW_MS / 60_000} minutes of clock skew)` : ""}`,
   );
   const expires = Date.parse(feed.expires);
-  record(
+  run.record(
     "feed expiry",
     "feed.json",
-    Number.isFinite(expires) && expires > options.now.getTime(),
-    `expires ${feed.expires}${Number.isFinite(expires) && expires <= options.now.getTime() ? " (expired)" : ""}`,
+    Number.isFinite(expires) && expires > now,
+    `expires ${feed.expires}${Number.isFinite(expires) && expires <= now ? " (expired)" : ""}`,
   );
+}
 
-  for (const [slug, entry] of Object.entries(feed.plugins)) {
-    const folder = `plugins/${slug}`;
-    const releasesBytes = await source.read(`${folder}/releases.json`);
-    const releasesDigest = releasesBytes ? createHash("sha256").update(releasesBytes).digest("hex") : null;
-    record(
-      "feed matches releases.json",
-      `${folder}/releases.json`,
-      releasesDigest !== null && releasesDigest === entry.releases?.sha256,
-      releasesDigest === null
-        ? "missing"
-        : `sha256 ${releasesDigest.slice(0, 16)}…, feed says ${entry.releases?.sha256?.slice(0, 16) ?? "nothing"}…`,
+/** manifest.json must have the SHA-256 the signed feed gives it. */
+async function checkManifest(run: Verification, feed: Feed): Promise<Manifest | null> {
+  const expected = isRecord(feed.manifest) ? feed.manifest.sha256 : undefined;
+  const bytes = await run.read(MANIFEST_PATH);
+  const digest = bytes ? sha256Hex(bytes) : null;
+  run.record(
+    "feed matches manifest",
+    MANIFEST_PATH,
+    digest !== null && digest === expected,
+    digest === null
+      ? run.whyAbsent(MANIFEST_PATH)
+      : `sha256 ${digest.slice(0, 16)}…, feed.json says ${expected === undefined ? "nothing (no manifest)" : `${String(expected).slice(0, 16)}…`}`,
+  );
+  if (!bytes) return null;
+  const manifest = await run.readJson<Manifest>(MANIFEST_PATH, bytes);
+  if (!manifest) return null;
+  if (manifest.format !== "feedwright-manifest/1" || !isRecord(manifest.files)) {
+    run.record("parses", MANIFEST_PATH, false, `not a feedwright-manifest/1 document`);
+    return null;
+  }
+  return manifest;
+}
+
+/**
+ * Every file the manifest lists has the bytes it says. A folder is checked file by file; at an
+ * address, the JSON documents are (the packages are checked against releases.json below, and
+ * the pages and _headers are the CDN's to serve as it will).
+ */
+async function checkListedFiles(run: Verification, manifest: Manifest): Promise<void> {
+  const everyFile = run.source.list !== undefined;
+  for (const [file, expected] of Object.entries(manifest.files)) {
+    if (!everyFile && !file.endsWith(".json")) continue;
+    const bytes = await run.read(file);
+    const digest = bytes ? sha256Hex(bytes) : null;
+    run.record(
+      "manifest matches file",
+      file,
+      digest !== null && digest === expected,
+      digest === null
+        ? `${run.whyAbsent(file)} (manifest.json lists it)`
+        : `sha256 ${digest.slice(0, 16)}…${digest === expected ? "" : `, manifest.json says ${String(expected).slice(0, 16)}…`}`,
     );
-    const releases = await readJson<ReleasesDocument>(`${folder}/releases.json`);
-    if (!releases) continue;
-    const zipFacts = new Map<string, { sha256: string; size: number }>();
-    for (const release of releases.releases.filter((candidate) => candidate.packaged && candidate.file)) {
-      const file = `${folder}/${release.file}`;
-      const zip = await source.read(file);
-      if (!zip) {
-        record("package present", file, false, "missing");
-        continue;
-      }
-      const sha256 = createHash("sha256").update(zip).digest("hex");
-      const md5 = createHash("md5").update(zip).digest("hex");
-      zipFacts.set(release.version, { sha256, size: zip.length });
-      record(
-        "package sha256",
-        file,
-        sha256 === release.sha256,
-        `${sha256}${sha256 === release.sha256 ? "" : `, releases.json says ${release.sha256}`}`,
-      );
-      record(
-        "package md5",
-        file,
-        md5 === release.md5,
-        `${md5}${md5 === release.md5 ? "" : `, releases.json says ${release.md5}`}`,
-      );
-      record(
-        "package size",
-        file,
-        zip.length === release.size,
-        `${zip.length} bytes${zip.length === release.size ? "" : `, releases.json says ${release.size}`}`,
-      );
-      const checksumFile = (await source.read(`${file}.sha256`))?.toString("utf8");
-      const expectedLine = `${sha256}  ${release.file}\n`;
-      record(
-        "checksum file",
-        `${file}.sha256`,
-        checksumFile === expectedLine,
-        checksumFile === undefined ? "missing" : checksumFile.trim(),
-      );
-      const signature = (await source.read(`${file}.sig`))?.toString("utf8");
-      const packageSigner = signature ? findValidSignature(zip, signature, options.trusted) : null;
-      record(
-        "package signature",
-        `${file}.sig`,
-        packageSigner !== null,
-        signature === undefined
-          ? "missing"
-          : packageSigner
-            ? `signed by trusted key ${packageSigner.id}`
-            : "no line verifies with a trusted key",
-      );
-      if (releases.platform === "wordpress") {
-        const problems = mainFileProblems(zip, slug, release.version, releases);
-        record(
-          "packaged main file",
-          `${file}:${slug}/${releases.main_file}`,
-          problems.length === 0,
-          problems.join("; ") || `version ${release.version} and ${releases.api_base}`,
-        );
-      }
-    }
+  }
+}
 
-    for (const channel of ["stable", "beta"] as const) {
-      const pinned = entry.channels[channel];
-      if (!pinned) continue;
-      const built = zipFacts.get(pinned.version);
-      const agrees = built !== undefined && built.sha256 === pinned.sha256 && built.size === pinned.size;
-      record(
-        "feed matches package",
-        `feed.json ${slug} ${channel}`,
-        agrees,
-        `${pinned.version} ${pinned.sha256.slice(0, 16)}… ${pinned.size} bytes${built ? "" : " (no such package)"}`,
-      );
-      const suffix = channel === "stable" ? "" : "-beta";
-      const info = await readJson<{ version: string; checksum: string; file_size: number }>(
-        `${folder}/info${suffix}.json`,
-      );
-      if (info) {
-        const ok = info.version === pinned.version && info.checksum === pinned.sha256 && info.file_size === pinned.size;
-        record(
-          "info matches feed",
-          `${folder}/info${suffix}.json`,
-          ok,
-          `version ${info.version}, checksum ${String(info.checksum).slice(0, 16)}…, ${info.file_size} bytes`,
-        );
-      }
-      const check = await readJson<{ latest_version: string; checksum: string; file_size: number }>(
-        `${folder}/check-update${suffix}.json`,
-      );
-      if (check) {
-        const ok =
-          check.latest_version === pinned.version &&
-          check.checksum === pinned.sha256 &&
-          check.file_size === pinned.size;
-        record(
-          "check-update matches feed",
-          `${folder}/check-update${suffix}.json`,
-          ok,
-          `latest ${check.latest_version}, checksum ${String(check.checksum).slice(0, 16)}…`,
-        );
-      }
+/** A folder holds nothing the manifest does not list: an extra file is one no signature covers. */
+async function checkUnlistedFiles(run: Verification, manifest: Manifest): Promise<void> {
+  if (!run.source.list) return;
+  const listed = new Set(Object.keys(manifest.files));
+  const present = await run.source.list();
+  const unlisted = present.filter((file) => !listed.has(file) && !FILES_OUTSIDE_MANIFEST.includes(file));
+  for (const file of unlisted) {
+    run.record("listed in manifest", file, false, "in the folder but not in manifest.json: no signature covers it");
+  }
+  if (unlisted.length === 0) {
+    run.record("listed in manifest", run.source.label, true, `all ${present.length} files are listed or are the feed`);
+  }
+}
+
+/** Each per-plugin JSON document has the SHA-256 the signed feed gives it. */
+async function checkDocuments(run: Verification, slug: string, entry: FeedPlugin): Promise<void> {
+  const folder = `plugins/${slug}`;
+  const documents = isRecord(entry.documents) ? { ...entry.documents } : {};
+  // A feed from before `documents` vouched for releases.json alone.
+  if (!Object.hasOwn(documents, "releases.json") && entry.releases?.sha256) {
+    documents["releases.json"] = entry.releases.sha256;
+  }
+  if (!Object.hasOwn(documents, "releases.json")) {
+    run.record("feed matches document", `${folder}/releases.json`, false, "feed.json gives no sha256 for it");
+  }
+  for (const [name, expected] of Object.entries(documents)) {
+    const file = `${folder}/${name}`;
+    const bytes = await run.read(file);
+    const digest = bytes ? sha256Hex(bytes) : null;
+    run.record(
+      "feed matches document",
+      file,
+      digest !== null && digest === expected,
+      digest === null
+        ? `${run.whyAbsent(file)} (feed.json lists it)`
+        : `sha256 ${digest.slice(0, 16)}…${digest === expected ? "" : `, feed.json says ${String(expected).slice(0, 16)}…`}`,
+    );
+  }
+}
+
+/** Every package releases.json lists: its bytes, checksum file, signature and main file. */
+async function checkPackages(
+  run: Verification,
+  slug: string,
+  releases: ReleasesDocument,
+): Promise<Map<string, { sha256: string; size: number }>> {
+  const folder = `plugins/${slug}`;
+  const zipFacts = new Map<string, { sha256: string; size: number }>();
+  const packaged = releases.releases.filter(
+    (candidate) => isRecord(candidate) && candidate.packaged && typeof candidate.file === "string",
+  );
+  for (const release of packaged) {
+    const file = `${folder}/${release.file}`;
+    const zip = await run.read(file);
+    if (!zip) {
+      run.record("package present", file, false, run.whyAbsent(file));
+      continue;
     }
-    const stable = entry.channels.stable;
-    if (stable) {
-      const latest = await source.read(`${folder}/${slug}-latest.zip`);
-      const sha256 = latest ? createHash("sha256").update(latest).digest("hex") : null;
-      record(
-        "latest package",
-        `${folder}/${slug}-latest.zip`,
-        sha256 === stable.sha256,
-        latest ? `same bytes as ${stable.version}: ${sha256 === stable.sha256}` : "missing",
+    const sha256 = sha256Hex(zip);
+    const md5 = createMd5(zip);
+    zipFacts.set(release.version, { sha256, size: zip.length });
+    run.record(
+      "package sha256",
+      file,
+      sha256 === release.sha256,
+      `${sha256}${sha256 === release.sha256 ? "" : `, releases.json says ${release.sha256}`}`,
+    );
+    run.record(
+      "package md5",
+      file,
+      md5 === release.md5,
+      `${md5}${md5 === release.md5 ? "" : `, releases.json says ${release.md5}`}`,
+    );
+    run.record(
+      "package size",
+      file,
+      zip.length === release.size,
+      `${zip.length} bytes${zip.length === release.size ? "" : `, releases.json says ${release.size}`}`,
+    );
+    const checksumFile = (await run.read(`${file}.sha256`))?.toString("utf8");
+    run.record(
+      "checksum file",
+      `${file}.sha256`,
+      checksumFile === `${sha256}  ${release.file}\n`,
+      checksumFile === undefined ? run.whyAbsent(`${file}.sha256`) : checksumFile.trim(),
+    );
+    const signature = (await run.read(`${file}.sig`))?.toString("utf8");
+    const packageSigner = signature ? findValidSignature(zip, signature, run.options.trusted) : null;
+    run.record(
+      "package signature",
+      `${file}.sig`,
+      packageSigner !== null,
+      signature === undefined
+        ? run.whyAbsent(`${file}.sig`)
+        : packageSigner
+          ? `signed by trusted key ${packageSigner.id}`
+          : "no line verifies with a trusted key",
+    );
+    if (releases.platform === "wordpress") {
+      const problems = mainFileProblems(zip, slug, release.version, releases);
+      run.record(
+        "packaged main file",
+        `${file}:${slug}/${releases.main_file}`,
+        problems.length === 0,
+        problems.join("; ") || `version ${release.version} and ${releases.api_base}`,
       );
     }
   }
-  return rows;
+  return zipFacts;
+}
+
+/** Each channel's latest in the feed is a package that was checked, and info and check-update agree. */
+async function checkChannels(
+  run: Verification,
+  slug: string,
+  entry: FeedPlugin,
+  zipFacts: ReadonlyMap<string, { sha256: string; size: number }>,
+): Promise<void> {
+  const folder = `plugins/${slug}`;
+  for (const channel of ["stable", "beta"] as const) {
+    const pinned = isRecord(entry.channels) ? entry.channels[channel] : undefined;
+    if (!isRecord(pinned)) continue;
+    const built = zipFacts.get(pinned.version);
+    const agrees = built !== undefined && built.sha256 === pinned.sha256 && built.size === pinned.size;
+    run.record(
+      "feed matches package",
+      `feed.json ${slug} ${channel}`,
+      agrees,
+      `${pinned.version} ${String(pinned.sha256).slice(0, 16)}… ${pinned.size} bytes${built ? "" : " (no such package)"}`,
+    );
+    const suffix = channel === "stable" ? "" : "-beta";
+    const info = await run.readJson<{ version: string; checksum: string; file_size: number }>(
+      `${folder}/info${suffix}.json`,
+    );
+    if (info) {
+      const ok = info.version === pinned.version && info.checksum === pinned.sha256 && info.file_size === pinned.size;
+      run.record(
+        "info matches feed",
+        `${folder}/info${suffix}.json`,
+        ok,
+        `version ${info.version}, checksum ${String(info.checksum).slice(0, 16)}…, ${info.file_size} bytes`,
+      );
+    }
+    const check = await run.readJson<{ latest_version: string; checksum: string; file_size: number }>(
+      `${folder}/check-update${suffix}.json`,
+    );
+    if (check) {
+      const ok =
+        check.latest_version === pinned.version && check.checksum === pinned.sha256 && check.file_size === pinned.size;
+      run.record(
+        "check-update matches feed",
+        `${folder}/check-update${suffix}.json`,
+        ok,
+        `latest ${check.latest_version}, checksum ${String(check.checksum).slice(0, 16)}…`,
+      );
+    }
+  }
+}
+
+/** <slug>-latest.zip is the same bytes as the latest stable. */
+async function checkLatestPackage(run: Verification, slug: string, entry: FeedPlugin): Promise<void> {
+  const stable = isRecord(entry.channels) ? entry.channels.stable : undefined;
+  if (!stable) return;
+  const file = `plugins/${slug}/${slug}-latest.zip`;
+  const latest = await run.read(file);
+  const sha256 = latest ? sha256Hex(latest) : null;
+  run.record(
+    "latest package",
+    file,
+    sha256 === stable.sha256,
+    latest ? `same bytes as ${stable.version}: ${sha256 === stable.sha256}` : run.whyAbsent(file),
+  );
+}
+
+function createMd5(bytes: Buffer): string {
+  return createHash("md5").update(bytes).digest("hex");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function mainFileProblems(zip: Buffer, slug: string, version: string, releases: ReleasesDocument): string[] {

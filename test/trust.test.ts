@@ -1,10 +1,12 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toCanonicalJson } from "../scripts/core/documents.ts";
+import { type Publication, renderFeed, toCanonicalJson } from "../scripts/core/documents.ts";
+import type { PluginPlan } from "../scripts/core/plan.ts";
 import { parseSigningKey, renderSignatureFile } from "../scripts/core/signing.ts";
 import { generateSeed } from "../scripts/keys.ts";
 import { listFiles } from "./support/files.ts";
@@ -67,6 +69,18 @@ describe("signatures and the signed feed", () => {
     expect(feed.plugins.demo.channels.stable).toMatchObject({ version: "1.1.0", size: expect.any(Number) });
   });
 
+  it("issue 9 item 7: the signed feed lists the SHA-256 of every per-plugin JSON document", () => {
+    const feed = JSON.parse(readFileSync(path.join(dist, "feed.json"), "utf8"));
+    const published = listFiles(path.join(dist, "plugins/demo")).filter((file) => file.endsWith(".json"));
+    const sha256 = (file: string) =>
+      createHash("sha256")
+        .update(readFileSync(path.join(dist, file)))
+        .digest("hex");
+    expect(Object.keys(feed.plugins.demo.documents)).toEqual(published);
+    for (const name of published) expect(feed.plugins.demo.documents[name], name).toBe(sha256(`plugins/demo/${name}`));
+    expect(feed.plugins.demo.releases.sha256).toBe(feed.plugins.demo.documents["releases.json"]);
+  });
+
   it("gives a later commit a greater serial and leaves every other file as it was", async () => {
     const before = JSON.parse(readFileSync(path.join(dist, "feed.json"), "utf8"));
     const others = new Map(
@@ -116,6 +130,32 @@ describe("signatures and the signed feed", () => {
       const bytes = readFileSync(path.join(dist, file));
       for (const needle of needles) expect(bytes.includes(needle), `${file} contains the key`).toBe(false);
     }
+  });
+});
+
+describe("issue 9 item 7: where the feed says manifest.json is", () => {
+  const plugin = (slug: string, siteUrl: string) =>
+    ({
+      slug,
+      siteUrl,
+      latest: { stable: null, beta: null },
+      releases: [],
+      definition: { name: slug, platform: "wordpress" },
+    }) as unknown as PluginPlan;
+  const publication: Publication = { serial: 1, commit: "c", issuedAt: "t", expires: "e", keys: [] };
+  const manifestOf = (plugins: PluginPlan[]) =>
+    (renderFeed(plugins, new Map(), publication, new Map(), "ab") as { manifest: { url: string; sha256: string } })
+      .manifest;
+
+  it("beside feed.json at the site URL the plugins share", () => {
+    expect(manifestOf([plugin("a", "https://u.example"), plugin("b", "https://u.example")])).toEqual({
+      url: "https://u.example/manifest.json",
+      sha256: "ab",
+    });
+  });
+
+  it("relative to feed.json when the plugins' site URLs differ", () => {
+    expect(manifestOf([plugin("a", "https://u.example"), plugin("b", "https://v.example")]).url).toBe("manifest.json");
   });
 });
 
@@ -205,7 +245,14 @@ describe("feedwright verify", () => {
         bytes[200] = (bytes[200] ?? 0) ^ 1;
         writeFileSync(file, bytes);
       },
-      ["package sha256", "package md5", "checksum file", "package signature", "packaged main file"],
+      [
+        "manifest matches file",
+        "package sha256",
+        "package md5",
+        "checksum file",
+        "package signature",
+        "packaged main file",
+      ],
     ],
     [
       "a swapped .sig",
@@ -214,7 +261,7 @@ describe("feedwright verify", () => {
           path.join(dist, "plugins/demo/demo-v1.1.0.zip.sig"),
           path.join(dist, "plugins/demo/demo-v1.0.0.zip.sig"),
         ),
-      ["package signature"],
+      ["manifest matches file", "package signature"],
     ],
     [
       "a feed signed by another key",
@@ -235,7 +282,7 @@ describe("feedwright verify", () => {
         info.checksum = "0".repeat(64);
         writeFileSync(file, JSON.stringify(info));
       },
-      ["info matches feed"],
+      ["manifest matches file", "feed matches document", "info matches feed"],
     ],
     [
       "a releases.json edited after signing",
@@ -243,7 +290,7 @@ describe("feedwright verify", () => {
         const file = path.join(dist, "plugins/demo/releases.json");
         writeFileSync(file, readFileSync(file, "utf8").replace('"rollout": 100', '"rollout": 99'));
       },
-      ["feed matches releases.json"],
+      ["manifest matches file", "feed matches document"],
     ],
   ])("fails on %s, naming the check", async (_name, tamper, failedChecks) => {
     const result = await repo.feedwright("verify", await fresh(tamper));

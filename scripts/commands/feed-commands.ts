@@ -11,7 +11,7 @@ import { KeyFormatError, type PublicKey, parsePublicKey } from "../core/signing.
 import { pinnedKeyWarnings } from "../core/updater.ts";
 import { checkOutputTarget, OutputBusyError, OutputTargetError, type ProtectedFolder } from "../core/write-output.ts";
 import { resolveSigningKeys, SIGNING_KEY_ENV } from "../keys.ts";
-import { folderSource, formatRows, urlSource, verifyFeed } from "../verify.ts";
+import { type CheckRow, folderSource, formatRows, urlSource, VerifyError, verifyFeed } from "../verify.ts";
 import { type CommandContext, EXIT_INPUT, type Io, parseWholeNumber, UsageError } from "./context.ts";
 
 /** feedwright's own folder (its site/ templates live there). */
@@ -115,7 +115,7 @@ Examples:
     .argument("<folder-or-url>", "a built folder (dist) or the URL it is published at")
     .option("--public-key <base64...>", "trust these public keys (default: the key builds sign with)")
     .option("--min-serial <n>", "refuse a feed whose serial is lower (a replayed older feed)")
-    .option("--now <time>", "judge expiry at this ISO 8601 time instead of now")
+    .option("--now <time>", "judge expiry and issue time at this ISO 8601 time instead of now")
     .option("--root <dir>", "the releases repository (to find the signing key)", ".")
     .addHelpText(
       "after",
@@ -135,7 +135,16 @@ Examples:
             ? undefined
             : parseWholeNumber("--min-serial", options.minSerial, { min: 0, max: Number.MAX_SAFE_INTEGER });
         const source = /^https?:\/\//.test(target) ? urlSource(target) : folderSource(path.resolve(io.cwd, target));
-        const rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
+        let rows: CheckRow[];
+        try {
+          rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
+        } catch (error) {
+          // Nothing could be checked (no feed.json, an address that does not answer): say so in one line.
+          if (!(error instanceof VerifyError)) throw error;
+          io.stderr(`error: ${error.message}\n`);
+          context.fail(EXIT_INPUT);
+          return;
+        }
         io.stdout(`${formatRows(rows)}\n`);
         const failed = rows.filter((row) => !row.ok).length;
         io.stderr(`${source.label}: ${rows.length - failed} checks passed, ${failed} failed\n`);
