@@ -3,7 +3,6 @@
  * Everything that decides the output is in the pure core (scripts/core); this file wires it
  * to the disk and to git.
  */
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { type BuiltPackage, buildPackages } from "./core/build-packages.ts";
@@ -18,6 +17,7 @@ import {
   renderInfo,
   renderReleases,
   type SignedPackageFacts,
+  sha256Hex,
   toCanonicalJson,
   toJsonText,
 } from "./core/documents.ts";
@@ -193,7 +193,7 @@ export function renderOutputFiles(
     facts.set(built.slug, perPlugin);
   }
   const files: OutputFile[] = [];
-  const releasesDigests = new Map<string, string>();
+  const documentDigests = new Map<string, Record<string, string>>();
   for (const plugin of plan.plugins) {
     const folder = pluginFolder(plugin.slug);
     const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
@@ -216,15 +216,16 @@ export function renderOutputFiles(
       ["check-update-beta.json", renderCheckUpdate(plugin, "beta", pluginFacts)],
       ["releases.json", renderReleases(plugin, pluginFacts)],
     ];
+    const digests: Record<string, string> = {};
     for (const [name, document] of documents) {
       if (!document) continue;
       const content = toJsonText(document);
-      if (name === "releases.json")
-        releasesDigests.set(plugin.slug, createHash("sha256").update(content).digest("hex"));
+      digests[name] = sha256Hex(content);
       files.push({ path: `${folder}/${name}`, content });
     }
+    documentDigests.set(plugin.slug, digests);
   }
-  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication, releasesDigests)));
+  const feed = Buffer.from(toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests)));
   files.push({ path: "feed.json", content: feed });
   files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -65,6 +66,18 @@ describe("signatures and the signed feed", () => {
     expect(Date.parse(feed.expires)).toBe(commitTime + 30 * 86_400_000);
     expect(feed.keys).toEqual([{ id: KEY.id, public_key: KEY.publicKey, role: "current" }]);
     expect(feed.plugins.demo.channels.stable).toMatchObject({ version: "1.1.0", size: expect.any(Number) });
+  });
+
+  it("issue 9 item 7: the signed feed lists the SHA-256 of every per-plugin JSON document", () => {
+    const feed = JSON.parse(readFileSync(path.join(dist, "feed.json"), "utf8"));
+    const published = listFiles(path.join(dist, "plugins/demo")).filter((file) => file.endsWith(".json"));
+    const sha256 = (file: string) =>
+      createHash("sha256")
+        .update(readFileSync(path.join(dist, file)))
+        .digest("hex");
+    expect(Object.keys(feed.plugins.demo.documents)).toEqual(published);
+    for (const name of published) expect(feed.plugins.demo.documents[name], name).toBe(sha256(`plugins/demo/${name}`));
+    expect(feed.plugins.demo.releases.sha256).toBe(feed.plugins.demo.documents["releases.json"]);
   });
 
   it("gives a later commit a greater serial and leaves every other file as it was", async () => {

@@ -3,6 +3,7 @@
  * plan and the facts of the built packages. Field names follow the original service
  * (seeds, "API Endpoints") plus what the common WordPress update-checker library reads.
  */
+import { createHash } from "node:crypto";
 import semver from "semver";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
@@ -230,18 +231,27 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
   };
 }
 
+/** The per-plugin JSON documents, by file name, each with the SHA-256 hex of its exact bytes. */
+export type DocumentDigests = Readonly<Record<string, string>>;
+
+export function sha256Hex(bytes: string | Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
 /**
  * The index of the whole feed: every plugin's latest per channel, with the sha256 and size
- * that pin its package, so a site that trusts the (signed) feed trusts the package. The only
- * document that changes from commit to commit (serial, times, commit): every other file is a
- * pure function of the releases, so a revert restores it byte for byte.
+ * that pin its package, so a site that trusts the (signed) feed trusts the package; and the
+ * SHA-256 of every per-plugin JSON document (`documents`), so no published document is left
+ * that the signature does not cover. The only document that changes from commit to commit
+ * (serial, times, commit): every other file is a pure function of the releases, so a revert
+ * restores it byte for byte.
  */
 export function renderFeed(
   plugins: PluginPlan[],
   facts: ReadonlyMap<string, PackageFactsByVersion>,
   publication: Publication,
-  /** SHA-256 of each plugin's releases.json, so the signed feed vouches for it too. */
-  releasesDigests: ReadonlyMap<string, string>,
+  /** Per slug: SHA-256 of each per-plugin JSON document published (info.json, releases.json, ...). */
+  documentDigests: ReadonlyMap<string, DocumentDigests>,
 ): object {
   const entries = plugins.map((plugin) => {
     const channels: Record<string, object> = {};
@@ -261,13 +271,14 @@ export function renderFeed(
         info: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/${channel === "stable" ? "info.json" : "info-beta.json"}`,
       };
     }
+    const documents = documentDigests.get(plugin.slug) ?? {};
     const releases = {
       url: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/releases.json`,
-      sha256: releasesDigests.get(plugin.slug) ?? null,
+      sha256: documents["releases.json"] ?? null,
     };
     return [
       plugin.slug,
-      { name: plugin.definition.name, platform: plugin.definition.platform, channels, releases },
+      { name: plugin.definition.name, platform: plugin.definition.platform, channels, releases, documents },
     ] as const;
   });
   return {
