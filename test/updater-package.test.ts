@@ -7,14 +7,20 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
-import { phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
+import {
+  checkUpdaterTemplate,
+  phpNamePart,
+  pinnedKeyWarnings,
+  renderUpdater,
+  UPDATER_TEMPLATE,
+} from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/keys.ts";
 import {
   createDemoRepo,
@@ -258,5 +264,120 @@ describe("rendering", () => {
     expect(pinnedKeyWarnings([plugin], [OTHER_KEY])).toEqual([
       `warning: demo: this build signs with ${OTHER_KEY.publicKey}, which is not in public_keys (${KEY.publicKey}) of releases/demo/plugin.yaml: sites running its updater will refuse these packages and this feed`,
     ]);
+  });
+});
+
+/** The tokens of a PHP file, as PHP's own lexer sees them: [name, text] pairs. */
+function phpTokens(file: string): [string, string][] {
+  const out = execFileSync(
+    "php",
+    [
+      "-r",
+      '$t = token_get_all(file_get_contents($argv[1])); echo json_encode(array_map(function ($x) { return is_array($x) ? array(token_name($x[0]), $x[1]) : array("CHAR", $x); }, $t));',
+      file,
+    ],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(out);
+}
+
+/** Tokens that carry data rather than code: a hostile value may land only in these. */
+const DATA_TOKENS = new Set(["T_COMMENT", "T_DOC_COMMENT", "T_CONSTANT_ENCAPSED_STRING", "T_WHITESPACE"]);
+
+describe("issue 9 item 5: values rendered into the updater cannot become PHP code", () => {
+  const base = () => {
+    const parsed = parseReleaseTree({
+      pluginDirs: ["releases/demo"],
+      files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
+    });
+    const plugin = compilePlan(parsed.plugins).plugins[0];
+    if (!plugin) throw new Error("no plugin");
+    return plugin;
+  };
+  const MARK = "phpinfo(/*MARK*/)";
+  const hostile = [
+    `https://api.example.com/x/*/${MARK};/*`,
+    `https://api.example.com/?>${MARK}<?php /*`,
+    `https://api.example.com/x'.${MARK}.'`,
+    `https://api.example.com/x\\'.${MARK}.'\\`,
+    `https://api.example.com/x\n*/ ${MARK}; /*\n`,
+    `https://api.example.com/x\r\n?> ${MARK}`,
+    `https://api.example.com/x\u0000*/${MARK}/*`,
+    `https://api.example.com/x"{$${MARK}}"\${${MARK}}`,
+    `https://api.example.com/x\u2028*/${MARK}/*é`,
+  ];
+  const render = (change: (plugin: ReturnType<typeof base>) => void) => {
+    const plugin = base();
+    change(plugin);
+    const rendered = renderUpdater(plugin);
+    if (!rendered) throw new Error("no updater");
+    return rendered.content;
+  };
+  const codeTokens = (tokens: [string, string][]) => tokens.filter(([name]) => !DATA_TOKENS.has(name));
+
+  it.each(hostile.map((value) => [JSON.stringify(value), value]))(
+    "keeps %s in site_url, api_base, main_file, updater_path and option names inside strings and comments",
+    (_label, value) => {
+      const dir = mkdtempSync(path.join(tmpdir(), "feedwright-hostile-"));
+      try {
+        const benign = path.join(dir, "benign.php");
+        writeFileSync(
+          benign,
+          render(() => {}),
+        );
+        const file = path.join(dir, "hostile.php");
+        writeFileSync(
+          file,
+          render((plugin) => {
+            const mutable = plugin as { siteUrl: string; apiBase: string; definition: Record<string, unknown> };
+            mutable.siteUrl = value;
+            mutable.apiBase = value;
+            mutable.definition = {
+              ...plugin.definition,
+              main_file: value,
+              updater_path: value,
+              updater_credentials: { site_id_option: value, api_key_option: value },
+            };
+          }),
+        );
+        expect(execFileSync("php", ["-l", file], { encoding: "utf8" })).toContain("No syntax errors detected");
+        const tokens = phpTokens(file);
+        // The same program: only the contents of strings and comments differ.
+        expect(codeTokens(tokens)).toEqual(codeTokens(phpTokens(benign)));
+        const carriers = tokens.filter(([, text]) => text.includes("MARK"));
+        expect(carriers.length).toBeGreaterThan(0);
+        for (const [name] of carriers)
+          expect(["T_COMMENT", "T_DOC_COMMENT", "T_CONSTANT_ENCAPSED_STRING"]).toContain(name);
+        // And the value survives: the constant holds exactly what was configured.
+        const constant = execFileSync(
+          "php",
+          [
+            "-r",
+            `define('ABSPATH', '/'); require $argv[1]; echo json_encode(array(Feedwright_Updater_Demo::SITE_URL, Feedwright_Updater_Demo::MAIN_FILE));`,
+            file,
+          ],
+          { encoding: "utf8" },
+        );
+        expect(JSON.parse(constant)).toEqual([value, value]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("refuses to render a slug or a public key that cannot be written safely", () => {
+    expect(() =>
+      render((plugin) => {
+        (plugin as { slug: string }).slug = "x{ } phpinfo(); class y";
+      }),
+    ).toThrow(/not a PHP identifier/);
+  });
+
+  it("renders every value of the template through a PHP context helper (no plain {{value}})", () => {
+    expect(() => checkUpdaterTemplate("<?php // {{siteUrl}}\n")).toThrow(/line 1.*siteUrl.*through a context helper/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{{apiBase}}};\n")).toThrow(/apiBase/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{php (lookup this 'x')}};\n")).toThrow(/subexpression/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{php apiBase}}; // {{comment siteUrl}}\n")).not.toThrow();
+    expect(() => checkUpdaterTemplate(readFileSync(UPDATER_TEMPLATE, "utf8"))).not.toThrow();
   });
 });
