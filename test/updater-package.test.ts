@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
@@ -22,6 +23,7 @@ import {
   UPDATER_TEMPLATE,
 } from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/keys.ts";
+import { normaliseVersion } from "../worker/src/check-update.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -30,6 +32,7 @@ import {
   TEST_ENV,
   TEST_SIGNING_KEY,
 } from "./support/scratch-repo.ts";
+import { VERSION_ORDER_CASES } from "./support/version-order-cases.ts";
 
 const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());
@@ -379,5 +382,84 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
     expect(() => checkUpdaterTemplate("<?php $a = {{php (lookup this 'x')}};\n")).toThrow(/subexpression/);
     expect(() => checkUpdaterTemplate("<?php $a = {{php apiBase}}; // {{comment siteUrl}}\n")).not.toThrow();
     expect(() => checkUpdaterTemplate(readFileSync(UPDATER_TEMPLATE, "utf8"))).not.toThrow();
+  });
+});
+
+describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
+  const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+  /** How the Worker orders versions (worker/src/check-update.ts): normalised, then semver. */
+  const workerCompare = (a: string, b: string) => {
+    const left = normaliseVersion(a);
+    const right = normaliseVersion(b);
+    if (!left || !right) throw new Error(`the Worker does not read ${a} or ${b} as a version`);
+    return semver.compare(left, right);
+  };
+
+  /** The updater's compare_versions(), from a rendered updater, for the whole table in one php run. */
+  const phpCompare = (cases: readonly (readonly [string, string, number])[]): (number | null)[] => {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-order-"));
+    try {
+      const parsed = parseReleaseTree({
+        pluginDirs: ["releases/demo"],
+        files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
+      });
+      const plugin = compilePlan(parsed.plugins).plugins[0];
+      const rendered = plugin && renderUpdater(plugin);
+      if (!rendered) throw new Error("no updater");
+      // Not at updater_path, so boot() returns before touching WordPress.
+      const file = path.join(dir, "updater.php");
+      writeFileSync(file, rendered.content);
+      writeFileSync(path.join(dir, "cases.json"), JSON.stringify(cases));
+      const out = execFileSync(
+        "php",
+        [
+          "-r",
+          `define('ABSPATH', '/'); require $argv[1]; $out = array(); foreach (json_decode(file_get_contents($argv[2]), true) as $c) { $out[] = ${rendered.className}::compare_versions($c[0], $c[1]); } echo json_encode($out);`,
+          file,
+          path.join(dir, "cases.json"),
+        ],
+        { encoding: "utf8" },
+      );
+      return JSON.parse(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("has at least 40 cases, each also checked the other way round", () => {
+    expect(VERSION_ORDER_CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("orders every case of test/support/version-order-cases.ts as the Worker does (semver)", () => {
+    const wrong = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
+      ...(sign(workerCompare(a, b)) === expected ? [] : [`${a} vs ${b}: ${workerCompare(a, b)}, expected ${expected}`]),
+      ...(sign(workerCompare(b, a)) === -expected ? [] : [`${b} vs ${a}: expected ${-expected}`]),
+    ]);
+    expect(wrong).toEqual([]);
+  });
+
+  it("orders every case of test/support/version-order-cases.ts as the updater's compare_versions() does (PHP)", () => {
+    const both = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
+      [a, b, expected] as const,
+      [b, a, -expected] as const,
+    ]);
+    const results = phpCompare(both);
+    const wrong = both.flatMap(([a, b, expected], index) =>
+      results[index] === expected ? [] : [`${a} vs ${b}: PHP says ${results[index]}, expected ${expected}`],
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("says 'not a version' (null) in PHP where the Worker reads no version either", () => {
+    const texts = ["", "1.0.0-", "1.0.0-a..b", "01.0.0", "1.0.0-01", "1.0.0.0", "latest", "1.0.0\u0000", "1.0.0 -beta"];
+    const results = phpCompare(texts.map((text) => [text, "1.0.0", 0] as const));
+    expect(results).toEqual(texts.map(() => null));
+    expect(texts.map((text) => normaliseVersion(text))).toEqual(texts.map(() => null));
+  });
+
+  it("does not use PHP's version_compare for the versions of releases", () => {
+    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const calls = text.split("\n").filter((line) => /version_compare\s*\(/.test(line) && !line.trim().startsWith("*"));
+    expect(calls).toEqual([]);
   });
 });
