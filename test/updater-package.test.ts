@@ -391,6 +391,24 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
   });
 });
 
+describe("issue 9 item 7: the updater reads only documents the signed feed vouches for", () => {
+  it("fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json", () => {
+    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const reads = [...text.matchAll(/\$this->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
+    expect(reads).toEqual([
+      "$base . '/feed.json'",
+      "$base . '/feed.json.sig'",
+      "$base . '/plugins/' . self::SLUG . '/releases.json'",
+      "$base . '/plugins/' . self::SLUG . '/' . $name",
+      // Only for a package the verified releases.json does not list.
+      "$signature_url",
+    ]);
+    expect(text).toContain("$name     = 'beta' === $this->channel() ? 'info-beta.json' : 'info.json';");
+    expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
+    expect(text).not.toContain("check-update");
+  });
+});
+
 describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
   const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
   /** How the Worker orders versions (worker/src/check-update.ts): normalised, then semver. */

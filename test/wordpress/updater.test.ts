@@ -702,6 +702,24 @@ describe("the updater in a real WordPress", () => {
       expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
     });
 
+    it("issue 9 item 10: offers a site on 2.0.0-pre.1 the release 2.0.0 through the Update URI route too", async () => {
+      // Core itself files an Update URI answer under no_update when version_compare() says it is
+      // not newer ("2.0.0" vs "2.0.0-pre.1"); the updater's own answer in the transient wins.
+      const main = path.join(site.pluginsDir, SCRATCH);
+      const original = readFileSync(main, "utf8");
+      expect(original).toMatch(/^ \* Version: 1\.0\.0$/m);
+      writeFileSync(main, original.replace(/^ \* Version: 1\.0\.0$/m, " * Version: 2.0.0-pre.1"));
+      try {
+        await useSiteId(inside);
+        const result = await check();
+        expect(result.versions[SCRATCH]).toBe("2.0.0-pre.1");
+        expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION });
+        expect(result.no_update[SCRATCH]).toBeUndefined();
+      } finally {
+        writeFileSync(main, original);
+      }
+    });
+
     it("does not offer a release whose PHP requirement this site does not meet", async () => {
       const releases = JSON.parse(readFileSync(path.join(feed.dist, "plugins", SCRATCH_SLUG, "releases.json"), "utf8"));
       expect(releases.latest.stable).toBe(PHP_INCOMPATIBLE_VERSION);
