@@ -41,8 +41,11 @@ export interface FixtureFeed {
   publicKey: string;
   /** Folders holding a copy of the feed with a bad 1.2.0 package. */
   tampered: { flipped: string; otherKey: string; noSignature: string };
-  /** The bridge's 1.2.0 package with one byte flipped, and the genuine package's signature. */
-  flippedPackage: { bytes: Buffer; genuineSignature: string };
+  /**
+   * The bridge's 1.2.0 package with one byte flipped (bytes no release has), the genuine
+   * package's signature, and a signature of the flipped bytes by the test key.
+   */
+  flippedPackage: { bytes: Buffer; genuineSignature: string; signedByTestKey: string };
   /** A copy of the feed whose info.json (not vouched for by the signed feed) was edited. */
   tamperedInfo: string;
   /** Folders holding a copy of the feed whose feed.json must be refused. */
@@ -295,7 +298,11 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     dist,
     publicKey,
     tampered: { flipped, otherKey, noSignature },
-    flippedPackage: { bytes, genuineSignature: readFileSync(path.join(dist, `${zip}.sig`), "utf8").trim() },
+    flippedPackage: {
+      bytes,
+      genuineSignature: readFileSync(path.join(dist, `${zip}.sig`), "utf8").trim(),
+      signedByTestKey: renderSignatureFile(bytes, [key]).trim(),
+    },
     tamperedInfo,
     badFeeds: { replayed, expired, otherKey: feedByOtherKey },
     rotation: { announcing, rotated, nextKey: next.publicKey, betaPackage },

@@ -464,6 +464,7 @@ describe("the updater in a real WordPress", () => {
   });
 
   it("issue 9 item 11: checks a package against the signatures the signed feed lists, wherever it came from", async () => {
+    await check();
     const mirror = await serveFolder(feed.tampered.noSignature);
     try {
       const verdict = (url: string) =>
@@ -481,6 +482,20 @@ describe("the updater in a real WordPress", () => {
       expect(await verdict(`${mirror.url}/plugins/${BRIDGE_SLUG}/${UNLISTED_PACKAGE}`)).toBe(
         `${BRIDGE_PREFIX}_signature_missing`,
       );
+      // ...and from a download whose X-Content-Signature verifies against a trusted key: taken,
+      // and refused when that header is a signature of other bytes.
+      const { bytes, signedByTestKey, genuineSignature } = feed.flippedPackage;
+      for (const [signature, expected] of [
+        [signedByTestKey, "verified"],
+        [genuineSignature, `${BRIDGE_PREFIX}_signature_invalid`],
+      ]) {
+        const download = await serveDownload(bytes, signature ?? "");
+        try {
+          expect(await verdict(`${download.url}/api/plugins/${BRIDGE_SLUG}/download/`)).toBe(expected);
+        } finally {
+          await download.close();
+        }
+      }
     } finally {
       await mirror.close();
     }
