@@ -7,14 +7,21 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
-import { phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
+import {
+  checkUpdaterTemplate,
+  phpNamePart,
+  pinnedKeyWarnings,
+  renderUpdater,
+  UPDATER_TEMPLATE,
+} from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/keys.ts";
 import {
   createDemoRepo,
@@ -24,6 +31,14 @@ import {
   TEST_ENV,
   TEST_SIGNING_KEY,
 } from "./support/scratch-repo.ts";
+import { VERSION_ORDER_CASES } from "./support/version-order-cases.ts";
+
+// The Worker's own reading of versions, imported by a path tsc does not follow: its modules need
+// the Workers types, which this (Node) project's tsconfig does not load.
+const WORKER_CHECK_UPDATE: string = "../worker/src/check-update.ts";
+const { normaliseVersion } = (await import(WORKER_CHECK_UPDATE)) as {
+  normaliseVersion(text: string): string | null;
+};
 
 const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());
@@ -258,5 +273,219 @@ describe("rendering", () => {
     expect(pinnedKeyWarnings([plugin], [OTHER_KEY])).toEqual([
       `warning: demo: this build signs with ${OTHER_KEY.publicKey}, which is not in public_keys (${KEY.publicKey}) of releases/demo/plugin.yaml: sites running its updater will refuse these packages and this feed`,
     ]);
+  });
+});
+
+/** The tokens of a PHP file, as PHP's own lexer sees them: [name, text] pairs. */
+function phpTokens(file: string): [string, string][] {
+  const out = execFileSync(
+    "php",
+    [
+      "-r",
+      '$t = token_get_all(file_get_contents($argv[1])); echo json_encode(array_map(function ($x) { return is_array($x) ? array(token_name($x[0]), $x[1]) : array("CHAR", $x); }, $t));',
+      file,
+    ],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
+  return JSON.parse(out);
+}
+
+/** Tokens that carry data rather than code: a hostile value may land only in these. */
+const DATA_TOKENS = new Set(["T_COMMENT", "T_DOC_COMMENT", "T_CONSTANT_ENCAPSED_STRING", "T_WHITESPACE"]);
+
+describe("issue 9 item 5: values rendered into the updater cannot become PHP code", () => {
+  const base = () => {
+    const parsed = parseReleaseTree({
+      pluginDirs: ["releases/demo"],
+      files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
+    });
+    const plugin = compilePlan(parsed.plugins).plugins[0];
+    if (!plugin) throw new Error("no plugin");
+    return plugin;
+  };
+  const MARK = "phpinfo(/*MARK*/)";
+  const hostile = [
+    `https://api.example.com/x/*/${MARK};/*`,
+    `https://api.example.com/?>${MARK}<?php /*`,
+    `https://api.example.com/x'.${MARK}.'`,
+    `https://api.example.com/x\\'.${MARK}.'\\`,
+    `https://api.example.com/x\n*/ ${MARK}; /*\n`,
+    `https://api.example.com/x\r\n?> ${MARK}`,
+    `https://api.example.com/x\u0000*/${MARK}/*`,
+    `https://api.example.com/x"{$${MARK}}"\${${MARK}}`,
+    `https://api.example.com/x\u2028*/${MARK}/*é`,
+  ];
+  const render = (change: (plugin: ReturnType<typeof base>) => void) => {
+    const plugin = base();
+    change(plugin);
+    const rendered = renderUpdater(plugin);
+    if (!rendered) throw new Error("no updater");
+    return rendered.content;
+  };
+  const codeTokens = (tokens: [string, string][]) => tokens.filter(([name]) => !DATA_TOKENS.has(name));
+
+  it.each(hostile.map((value) => [JSON.stringify(value), value]))(
+    "keeps %s in site_url, api_base, main_file, updater_path and option names inside strings and comments",
+    (_label, value) => {
+      const dir = mkdtempSync(path.join(tmpdir(), "feedwright-hostile-"));
+      try {
+        const benign = path.join(dir, "benign.php");
+        writeFileSync(
+          benign,
+          render(() => {}),
+        );
+        const file = path.join(dir, "hostile.php");
+        writeFileSync(
+          file,
+          render((plugin) => {
+            const mutable = plugin as { siteUrl: string; apiBase: string; definition: Record<string, unknown> };
+            mutable.siteUrl = value;
+            mutable.apiBase = value;
+            mutable.definition = {
+              ...plugin.definition,
+              main_file: value,
+              updater_path: value,
+              updater_credentials: { site_id_option: value, api_key_option: value },
+            };
+          }),
+        );
+        expect(execFileSync("php", ["-l", file], { encoding: "utf8" })).toContain("No syntax errors detected");
+        const tokens = phpTokens(file);
+        // The same program: only the contents of strings and comments differ.
+        expect(codeTokens(tokens)).toEqual(codeTokens(phpTokens(benign)));
+        const carriers = tokens.filter(([, text]) => text.includes("MARK"));
+        expect(carriers.length).toBeGreaterThan(0);
+        for (const [name] of carriers)
+          expect(["T_COMMENT", "T_DOC_COMMENT", "T_CONSTANT_ENCAPSED_STRING"]).toContain(name);
+        // And the value survives: the constant holds exactly what was configured.
+        const constant = execFileSync(
+          "php",
+          [
+            "-r",
+            `define('ABSPATH', '/'); require $argv[1]; echo json_encode(array(Feedwright_Updater_Demo::SITE_URL, Feedwright_Updater_Demo::MAIN_FILE));`,
+            file,
+          ],
+          { encoding: "utf8" },
+        );
+        expect(JSON.parse(constant)).toEqual([value, value]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it("refuses to render a slug or a public key that cannot be written safely", () => {
+    expect(() =>
+      render((plugin) => {
+        (plugin as { slug: string }).slug = "x{ } phpinfo(); class y";
+      }),
+    ).toThrow(/not a PHP identifier/);
+  });
+
+  it("renders every value of the template through a PHP context helper (no plain {{value}})", () => {
+    expect(() => checkUpdaterTemplate("<?php // {{siteUrl}}\n")).toThrow(/line 1.*siteUrl.*through a context helper/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{{apiBase}}};\n")).toThrow(/apiBase/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{php (lookup this 'x')}};\n")).toThrow(/subexpression/);
+    expect(() => checkUpdaterTemplate("<?php $a = {{php apiBase}}; // {{comment siteUrl}}\n")).not.toThrow();
+    expect(() => checkUpdaterTemplate(readFileSync(UPDATER_TEMPLATE, "utf8"))).not.toThrow();
+  });
+});
+
+describe("issue 9 item 7: the updater reads only documents the signed feed vouches for", () => {
+  it("fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json", () => {
+    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const reads = [...text.matchAll(/\$this->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
+    expect(reads).toEqual([
+      "$base . '/feed.json'",
+      "$base . '/feed.json.sig'",
+      "$base . '/plugins/' . self::SLUG . '/releases.json'",
+      "$base . '/plugins/' . self::SLUG . '/' . $name",
+      // Only for a package the verified releases.json does not list.
+      "$signature_url",
+    ]);
+    expect(text).toContain("$name     = 'beta' === $this->channel() ? 'info-beta.json' : 'info.json';");
+    expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
+    expect(text).not.toContain("check-update");
+  });
+});
+
+describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
+  const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
+  /** How the Worker orders versions (worker/src/check-update.ts): normalised, then semver. */
+  const workerCompare = (a: string, b: string) => {
+    const left = normaliseVersion(a);
+    const right = normaliseVersion(b);
+    if (!left || !right) throw new Error(`the Worker does not read ${a} or ${b} as a version`);
+    return semver.compare(left, right);
+  };
+
+  /** The updater's compare_versions(), from a rendered updater, for the whole table in one php run. */
+  const phpCompare = (cases: readonly (readonly [string, string, number])[]): (number | null)[] => {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-order-"));
+    try {
+      const parsed = parseReleaseTree({
+        pluginDirs: ["releases/demo"],
+        files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
+      });
+      const plugin = compilePlan(parsed.plugins).plugins[0];
+      const rendered = plugin && renderUpdater(plugin);
+      if (!rendered) throw new Error("no updater");
+      // Not at updater_path, so boot() returns before touching WordPress.
+      const file = path.join(dir, "updater.php");
+      writeFileSync(file, rendered.content);
+      writeFileSync(path.join(dir, "cases.json"), JSON.stringify(cases));
+      const out = execFileSync(
+        "php",
+        [
+          "-r",
+          `define('ABSPATH', '/'); require $argv[1]; $out = array(); foreach (json_decode(file_get_contents($argv[2]), true) as $c) { $out[] = ${rendered.className}::compare_versions($c[0], $c[1]); } echo json_encode($out);`,
+          file,
+          path.join(dir, "cases.json"),
+        ],
+        { encoding: "utf8" },
+      );
+      return JSON.parse(out);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("has at least 40 cases, each also checked the other way round", () => {
+    expect(VERSION_ORDER_CASES.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it("orders every case of test/support/version-order-cases.ts as the Worker does (semver)", () => {
+    const wrong = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
+      ...(sign(workerCompare(a, b)) === expected ? [] : [`${a} vs ${b}: ${workerCompare(a, b)}, expected ${expected}`]),
+      ...(sign(workerCompare(b, a)) === -expected ? [] : [`${b} vs ${a}: expected ${-expected}`]),
+    ]);
+    expect(wrong).toEqual([]);
+  });
+
+  it("orders every case of test/support/version-order-cases.ts as the updater's compare_versions() does (PHP)", () => {
+    const both = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
+      [a, b, expected] as const,
+      [b, a, -expected] as const,
+    ]);
+    const results = phpCompare(both);
+    const wrong = both.flatMap(([a, b, expected], index) =>
+      results[index] === expected ? [] : [`${a} vs ${b}: PHP says ${results[index]}, expected ${expected}`],
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("says 'not a version' (null) in PHP where the Worker reads no version either", () => {
+    const texts = ["", "1.0.0-", "1.0.0-a..b", "01.0.0", "1.0.0-01", "1.0.0.0", "latest", "1.0.0\u0000", "1.0.0 -beta"];
+    const results = phpCompare(texts.map((text) => [text, "1.0.0", 0] as const));
+    expect(results).toEqual(texts.map(() => null));
+    expect(texts.map((text) => normaliseVersion(text))).toEqual(texts.map(() => null));
+  });
+
+  it("does not use PHP's version_compare for the versions of releases", () => {
+    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const calls = text
+      .split("\n")
+      .filter((line) => /version_compare\s*\(/.test(line) && !/^(\*|\/\/)/.test(line.trim()));
+    expect(calls).toEqual([]);
   });
 });

@@ -2,9 +2,10 @@
  * The feed the WordPress tests serve: this repository's example releases (cloned, so the
  * pinned source commits are there), rebuilt with a test key that plugin.yaml pins, plus a
  * second feedwright plugin ("feedwright-scratch") whose releases exercise rollout and PHP
- * requirements and whose header has an Update URI. Also three copies of the feed with a bad
- * 1.2.0 package: one byte flipped, signed by another key, and no .sig at all; and three with a
- * feed.json a site must refuse: an older serial, past its expiry, signed by another key.
+ * requirements and whose header has an Update URI. Also copies of the feed with a bad 1.2.0
+ * package: one byte flipped; one byte flipped and signed by another key; no .sig at all (and a
+ * package the feed does not list); three with a feed.json a site must refuse: an older serial,
+ * past its expiry, signed by another key; and one whose info.json was edited.
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -29,6 +30,10 @@ export const WITHDRAWN_REASON = "It could delete the wrong posts; update to 2.0.
 export const PHP_INCOMPATIBLE_VERSION = "3.0.0";
 /** A third plugin whose downloads need a signed URL (private: true). */
 export const PRIVATE_SLUG = "feedwright-private";
+/** What the edited info.json of `tamperedInfo` says: a site must never show it. */
+export const TAMPERED_INFO_MARK = "Download the real update from evil.example";
+/** In `tampered.noSignature`: a package the feed does not list (1.2.0 with a byte flipped), no .sig. */
+export const UNLISTED_PACKAGE = `${BRIDGE_SLUG}-unlisted.zip`;
 
 export interface FixtureFeed {
   repo: string;
@@ -36,6 +41,13 @@ export interface FixtureFeed {
   publicKey: string;
   /** Folders holding a copy of the feed with a bad 1.2.0 package. */
   tampered: { flipped: string; otherKey: string; noSignature: string };
+  /**
+   * The bridge's 1.2.0 package with one byte flipped (bytes no release has), the genuine
+   * package's signature, and a signature of the flipped bytes by the test key.
+   */
+  flippedPackage: { bytes: Buffer; genuineSignature: string; signedByTestKey: string };
+  /** A copy of the feed whose info.json (not vouched for by the signed feed) was edited. */
+  tamperedInfo: string;
   /** Folders holding a copy of the feed whose feed.json must be refused. */
   badFeeds: { replayed: string; expired: string; otherKey: string };
   /**
@@ -202,13 +214,19 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   const middle = Math.floor(bytes.length / 2);
   bytes[middle] = (bytes[middle] ?? 0) ^ 0x01;
   writeFileSync(path.join(flipped, zip), bytes);
+  // What an attacker who controls the CDN serves: other bytes, with a .sig of their own key.
   const otherKey = copy("other-key");
-  writeFileSync(
-    path.join(otherKey, `${zip}.sig`),
-    renderSignatureFile(readFileSync(path.join(otherKey, zip)), [parseSigningKey(generateSeed())]),
-  );
+  writeFileSync(path.join(otherKey, zip), bytes);
+  writeFileSync(path.join(otherKey, `${zip}.sig`), renderSignatureFile(bytes, [parseSigningKey(generateSeed())]));
   const noSignature = copy("no-signature");
   rmSync(path.join(noSignature, `${zip}.sig`));
+  writeFileSync(path.join(noSignature, "plugins", BRIDGE_SLUG, UNLISTED_PACKAGE), bytes);
+  const tamperedInfo = copy("tampered-info");
+  const infoFile = path.join(tamperedInfo, "plugins", BRIDGE_SLUG, "info.json");
+  const info = JSON.parse(readFileSync(infoFile, "utf8")) as { sections: Record<string, string> };
+  info.sections.description = `<p>${TAMPERED_INFO_MARK}</p>${info.sections.description}`;
+  info.sections.changelog = `<p>${TAMPERED_INFO_MARK}</p>${info.sections.changelog}`;
+  writeFileSync(infoFile, `${JSON.stringify(info, null, 2)}\n`);
 
   // feed.json, changed and signed again with the test key: older, or past its expiry.
   const key = parseSigningKey(seed);
@@ -247,10 +265,31 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     path.join(rotated, `${betaPackage}.sig`),
     renderSignatureFile(readFileSync(path.join(rotated, betaPackage)), [next]),
   );
+  // releases.json, which lists each package's signatures, signed again by the next key only too,
+  // and the rotated feed vouching for it.
+  const rotatedReleasesFile = path.join(rotated, "plugins", BRIDGE_SLUG, "releases.json");
+  const rotatedReleases = JSON.parse(readFileSync(rotatedReleasesFile, "utf8")) as {
+    releases: { file: string | null; signatures: { key_id: string; signature: string }[] }[];
+  };
+  for (const entry of rotatedReleases.releases) {
+    if (!entry.file) continue;
+    const packageFile = path.join(rotated, "plugins", BRIDGE_SLUG, entry.file);
+    const signature = renderSignatureFile(readFileSync(packageFile), [next]).trim();
+    entry.signatures = [{ key_id: next.id, signature }];
+  }
+  const rotatedReleasesBytes = Buffer.from(`${JSON.stringify(rotatedReleases, null, 2)}\n`);
+  writeFileSync(rotatedReleasesFile, rotatedReleasesBytes);
+  const rotatedReleasesDigest = createHash("sha256").update(rotatedReleasesBytes).digest("hex");
   const rotatedFeedFile = path.join(rotated, "feed.json");
-  const rotatedFeed = JSON.parse(readFileSync(rotatedFeedFile, "utf8")) as FeedKeys;
+  const rotatedFeed = JSON.parse(readFileSync(rotatedFeedFile, "utf8")) as FeedKeys & {
+    plugins: Record<string, { releases: { sha256: string }; documents: Record<string, string> }>;
+  };
   rotatedFeed.serial += 2;
   rotatedFeed.keys = [{ id: next.id, public_key: next.publicKey, role: "current" }];
+  const rotatedEntry = rotatedFeed.plugins[BRIDGE_SLUG];
+  if (!rotatedEntry) throw new Error(`the test feed does not list ${BRIDGE_SLUG}`);
+  rotatedEntry.releases.sha256 = rotatedReleasesDigest;
+  rotatedEntry.documents["releases.json"] = rotatedReleasesDigest;
   const rotatedBytes = Buffer.from(toCanonicalJson(rotatedFeed));
   writeFileSync(rotatedFeedFile, rotatedBytes);
   writeFileSync(`${rotatedFeedFile}.sig`, renderSignatureFile(rotatedBytes, [next]));
@@ -259,6 +298,12 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     dist,
     publicKey,
     tampered: { flipped, otherKey, noSignature },
+    flippedPackage: {
+      bytes,
+      genuineSignature: readFileSync(path.join(dist, `${zip}.sig`), "utf8").trim(),
+      signedByTestKey: renderSignatureFile(bytes, [key]).trim(),
+    },
+    tamperedInfo,
     badFeeds: { replayed, expired, otherKey: feedByOtherKey },
     rotation: { announcing, rotated, nextKey: next.publicKey, betaPackage },
   };

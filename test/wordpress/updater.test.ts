@@ -5,7 +5,9 @@
  * wp_update_plugins() checks, plugins_api() and wp-admin pages show, WP-Cron reports.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +31,8 @@ import {
   SCRATCH_SLUG,
   SCRATCH_UPDATE_HOST,
   siteIdFor,
+  TAMPERED_INFO_MARK,
+  UNLISTED_PACKAGE,
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
 
@@ -89,6 +93,19 @@ add_filter(
 	},
 	10,
 	3
+);
+// The package URL another update client hands WordPress (the Worker's download URL), when a
+// test sets one: after the updater's own answer.
+add_filter(
+	'pre_set_site_transient_update_plugins',
+	function ( $transient ) {
+		$url = get_option( 'fwtest_package_url' );
+		if ( $url && is_object( $transient ) && isset( $transient->response['${BRIDGE}'] ) ) {
+			$transient->response['${BRIDGE}']->package = $url;
+		}
+		return $transient;
+	},
+	20
 );
 foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}', '${PRIVATE_PREFIX}' ) as $feedwright_prefix ) {
 	add_filter(
@@ -178,6 +195,37 @@ interface UpgradeResult {
   active: boolean;
 }
 
+/**
+ * A stand-in for a Worker behind a CDN an attacker controls: every request gets the same bytes
+ * and the same X-Content-Signature header, like the Worker's /download/ answer.
+ */
+async function serveDownload(
+  bytes: Buffer,
+  signature: string,
+): Promise<{ url: string; close(): Promise<void>; requests: string[] }> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    requests.push(request.url ?? "");
+    response.writeHead(200, {
+      "content-type": "application/zip",
+      "content-length": bytes.length,
+      "x-content-signature": signature,
+    });
+    response.end(request.method === "HEAD" ? undefined : bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
 /** Install a package file with Plugin_Upgrader::install, then activate it. */
 function installAndActivate(zip: string, plugin: string, before = ""): string {
   return `
@@ -226,6 +274,14 @@ describe("the updater in a real WordPress", () => {
 		`);
   const packagePath = (slug: string, version: string) =>
     path.join(feed.dist, "plugins", slug, `${slug}-v${version}.zip`);
+  /** Hand WordPress this URL as the bridge's package, as another update client would ("" for ours). */
+  const usePackageUrl = (url: string) =>
+    php(`update_option( 'fwtest_package_url', ${JSON.stringify(url)} ); return true;`);
+  const workerDownloadUrl = (base: string, version: string) =>
+    `${base}/api/plugins/${BRIDGE_SLUG}/download/?version=${version}`;
+  type PluginInfo = Record<string, unknown> & { sections: Record<string, string> };
+  const pluginInfo = () =>
+    php<PluginInfo>(`return plugins_api( 'plugin_information', array( 'slug' => '${BRIDGE_SLUG}' ) );`);
 
   beforeAll(async () => {
     await ensurePackages();
@@ -306,6 +362,24 @@ describe("the updater in a real WordPress", () => {
     expect(html).toContain("View version 1.2.0 details");
   });
 
+  it("issue 9 item 10: offers a site on 1.2.0-pre.1 the release 1.2.0 (SemVer order, where version_compare would not)", async () => {
+    const main = path.join(site.pluginsDir, BRIDGE);
+    const original = readFileSync(main, "utf8");
+    expect(original).toMatch(/^ \* Version: 1\.1\.1$/m);
+    writeFileSync(main, original.replace(/^ \* Version: 1\.1\.1$/m, " * Version: 1.2.0-pre.1"));
+    try {
+      // What the updater would have decided with PHP's own comparison: nothing newer.
+      expect(await php<boolean>("return version_compare( '1.2.0', '1.2.0-pre.1', '>' );")).toBe(false);
+      const result = await check();
+      expect(result.versions[BRIDGE]).toBe("1.2.0-pre.1");
+      expect(result.response[BRIDGE]).toMatchObject({ new_version: "1.2.0" });
+      const page = await fetch(`${site.url}/wp-admin/plugins.php`, { headers: { cookie: await site.adminCookie() } });
+      expect(await page.text()).toContain("View version 1.2.0 details");
+    } finally {
+      writeFileSync(main, original);
+    }
+  });
+
   it('fills "View version details" through plugins_api', async () => {
     const info = await php<Record<string, unknown> & { sections: Record<string, string> }>(
       `return plugins_api( 'plugin_information', array( 'slug' => '${BRIDGE_SLUG}' ) );`,
@@ -332,10 +406,43 @@ describe("the updater in a real WordPress", () => {
     expect(html).toMatch(/Version:<\/strong>\s*1\.2\.0/);
   });
 
+  it("issue 9 item 7: does not show an info.json whose bytes the signed feed does not vouch for", async () => {
+    const mirror = await serveFolder(feed.tamperedInfo);
+    try {
+      await useFeed(mirror.url);
+      const checked = await check();
+      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/info.json`);
+      // The feed and the release list are intact: the offer stands.
+      expect(checked.state.last_error).toBe("");
+      expect(checked.response[BRIDGE]).toMatchObject({ new_version: "1.2.0" });
+      const info = await pluginInfo();
+      expect(JSON.stringify(info)).not.toContain(TAMPERED_INFO_MARK);
+      expect(info.sections.description).toContain(
+        "info.json does not match the SHA-256 the signed feed gives for it, so it is not shown.",
+      );
+      // What the verified releases.json says is still shown.
+      expect(info).toMatchObject({ version: "1.2.0", requires_php: "7.4" });
+      expect(info.sections.changelog).toContain("Sync now");
+      const dialog = await fetch(
+        `${site.url}/wp-admin/plugin-install.php?tab=plugin-information&plugin=${BRIDGE_SLUG}&section=description`,
+        { headers: { cookie: await site.adminCookie() } },
+      );
+      const html = await dialog.text();
+      expect(html).not.toContain(TAMPERED_INFO_MARK);
+      expect(html).toContain("Details not shown.");
+    } finally {
+      await useFeed(server.url);
+      await mirror.close();
+      await patchState();
+    }
+    // The genuine info.json again, once the feed vouches for what is served.
+    await check();
+    expect((await pluginInfo()).sections.description).toContain("IGNY8");
+  });
+
   it.each([
     ["one flipped byte", "flipped", "_signature_invalid"],
-    ["a signature by another key", "otherKey", "_signature_invalid"],
-    ["no .sig", "noSignature", "_signature_missing"],
+    ["other bytes and a .sig by another key", "otherKey", "_signature_invalid"],
   ] as const)("refuses a package with %s and keeps 1.1.1", async (_label, kind, code) => {
     const mirror = await serveFolder(feed.tampered[kind]);
     try {
@@ -346,18 +453,81 @@ describe("the updater in a real WordPress", () => {
       expect(result.codes).toContain(`${BRIDGE_PREFIX}${code}`);
       expect(result).toMatchObject({ version: "1.1.1", active: true });
       expect(readFileSync(path.join(site.pluginsDir, BRIDGE), "utf8")).toContain("Version: 1.1.1");
-      // The updater fetched the package and its signature itself, before core could unpack it.
+      // The updater fetched the package itself, before core could unpack it, and checked it
+      // against the signatures the signed feed lists, not a .sig the same server hands out.
       expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`);
-      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip.sig`);
+      expect(mirror.requests).not.toContain(`/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip.sig`);
     } finally {
       await useFeed(server.url);
       await mirror.close();
     }
   });
 
-  it("upgrades 1.1.1 to 1.2.0, still active, in its own folder", async () => {
+  it("issue 9 item 11: checks a package against the signatures the signed feed lists, wherever it came from", async () => {
     await check();
-    const result = await php<UpgradeResult>(upgrade(BRIDGE));
+    const mirror = await serveFolder(feed.tampered.noSignature);
+    try {
+      const verdict = (url: string) =>
+        php<string>(`
+			$updater = Feedwright_Updater_Igny8_Wp_Bridge::boot();
+			$file = $updater->filter_pre_download( false, ${JSON.stringify(url)}, null, array( 'plugin' => '${BRIDGE}' ) );
+			if ( is_string( $file ) ) {
+				wp_delete_file( $file );
+			}
+			return is_wp_error( $file ) ? $file->get_error_code() : 'verified';
+		`);
+      // No .sig next to it: the signed feed's signatures for 1.2.0 are enough.
+      expect(await verdict(`${mirror.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`)).toBe("verified");
+      // A package the feed does not list, with no signature anywhere: refused.
+      expect(await verdict(`${mirror.url}/plugins/${BRIDGE_SLUG}/${UNLISTED_PACKAGE}`)).toBe(
+        `${BRIDGE_PREFIX}_signature_missing`,
+      );
+      // ...and from a download whose X-Content-Signature verifies against a trusted key: taken,
+      // and refused when that header is a signature of other bytes.
+      const { bytes, signedByTestKey, genuineSignature } = feed.flippedPackage;
+      for (const [signature, expected] of [
+        [signedByTestKey, "verified"],
+        [genuineSignature, `${BRIDGE_PREFIX}_signature_invalid`],
+      ]) {
+        const download = await serveDownload(bytes, signature ?? "");
+        try {
+          expect(await verdict(`${download.url}/api/plugins/${BRIDGE_SLUG}/download/`)).toBe(expected);
+        } finally {
+          await download.close();
+        }
+      }
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it("issue 9 item 11: refuses a tampered package from a Worker download URL, even with the genuine X-Content-Signature", async () => {
+    const worker = await serveDownload(feed.flippedPackage.bytes, feed.flippedPackage.genuineSignature);
+    try {
+      const url = workerDownloadUrl(worker.url, "1.2.0");
+      await usePackageUrl(url);
+      expect((await check()).response[BRIDGE]?.package).toBe(url);
+      const result = await php<UpgradeResult>(upgrade(BRIDGE));
+      expect(result.codes).toContain(`${BRIDGE_PREFIX}_signature_invalid`);
+      expect(result).toMatchObject({ version: "1.1.1", active: true });
+      expect(worker.requests).toEqual([`/api/plugins/${BRIDGE_SLUG}/download/?version=1.2.0`]);
+    } finally {
+      await usePackageUrl("");
+      await worker.close();
+    }
+  });
+
+  it("issue 9 item 11: upgrades 1.1.1 to 1.2.0 from the Worker's download URL, still active, in its own folder", async () => {
+    const url = workerDownloadUrl(server.url, "1.2.0");
+    await usePackageUrl(url);
+    let result: UpgradeResult;
+    try {
+      // What the original check-update answer and the update-checker library hand WordPress.
+      expect((await check()).response[BRIDGE]?.package).toBe(url);
+      result = await php<UpgradeResult>(upgrade(BRIDGE));
+    } finally {
+      await usePackageUrl("");
+    }
     expect(result).toMatchObject({ ok: true, codes: [], version: "1.2.0", active: true });
     expect(readFileSync(path.join(site.pluginsDir, BRIDGE), "utf8")).toContain("Version: 1.2.0");
     const after = await check();
@@ -545,6 +715,24 @@ describe("the updater in a real WordPress", () => {
       const result = await check();
       expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION, slug: SCRATCH_SLUG });
       expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
+    });
+
+    it("issue 9 item 10: offers a site on 2.0.0-pre.1 the release 2.0.0 through the Update URI route too", async () => {
+      // Core itself files an Update URI answer under no_update when version_compare() says it is
+      // not newer ("2.0.0" vs "2.0.0-pre.1"); the updater's own answer in the transient wins.
+      const main = path.join(site.pluginsDir, SCRATCH);
+      const original = readFileSync(main, "utf8");
+      expect(original).toMatch(/^ \* Version: 1\.0\.0$/m);
+      writeFileSync(main, original.replace(/^ \* Version: 1\.0\.0$/m, " * Version: 2.0.0-pre.1"));
+      try {
+        await useSiteId(inside);
+        const result = await check();
+        expect(result.versions[SCRATCH]).toBe("2.0.0-pre.1");
+        expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION });
+        expect(result.no_update[SCRATCH]).toBeUndefined();
+      } finally {
+        writeFileSync(main, original);
+      }
     });
 
     it("does not offer a release whose PHP requirement this site does not meet", async () => {
