@@ -31,7 +31,7 @@ import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "
 import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { renderSignatureFile, type SigningKey, signFile } from "./core/signing.ts";
 import { GitRepository } from "./core/source-reader.ts";
-import { type OutputFile, writeOutputFolder } from "./core/write-output.ts";
+import { type OutputFile, outputMarkerFile, writeOutputFolder } from "./core/write-output.ts";
 
 export interface ProjectPaths {
   /** The releases repository: holds releases/, source/ and (for the pages) site/. */
@@ -240,6 +240,7 @@ export function renderOutputFiles(
     documentDigests.set(plugin.slug, digests);
   }
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
+  files.push(outputMarkerFile());
   files.push(...renderPages(plan.plugins, facts, templates));
   // A copied file's bytes are the package's: its SHA-256 is in the package's facts.
   const copiedDigests = new Map(packages.map((built) => [built.cachedPath, built.facts.sha256]));

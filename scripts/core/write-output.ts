@@ -39,6 +39,15 @@ Written by \`feedwright build\`, which replaces this folder as a whole on every 
 keep nothing else in it.
 `;
 
+/**
+ * The marker as an output file, for a build that lists every file it publishes (so the signed
+ * manifest covers it too). The writer writes it first in any case and accepts it in the list
+ * only with exactly this content.
+ */
+export function outputMarkerFile(): OutputFile {
+  return { path: OUTPUT_MARKER, content: MARKER_TEXT };
+}
+
 /** Suffix of the lock file beside the output (`dist.feedwright-lock` for `dist`). */
 export const LOCK_SUFFIX = ".feedwright-lock";
 const DEFAULT_LOCK_WAIT_MS = 120_000;
@@ -136,8 +145,10 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
       const destination = path.join(staging, file.path);
       if (!destination.startsWith(`${staging}${path.sep}`))
         throw new Error(`refusing to write outside the output: ${file.path}`);
-      if (destination === path.join(staging, OUTPUT_MARKER))
+      if (destination === path.join(staging, OUTPUT_MARKER)) {
+        if ("content" in file && String(file.content) === MARKER_TEXT) continue;
         throw new Error(`refusing to overwrite the output marker: ${file.path}`);
+      }
       await mkdir(path.dirname(destination), { recursive: true });
       if ("copyFrom" in file) await copyFile(file.copyFrom, destination);
       else await writeFile(destination, file.content);
