@@ -11,21 +11,22 @@ import {
   checkPackagedMainFile,
   createExcludeMatcher,
   PACKAGER_REVISION,
-  stampVersion,
+  stampVersionInBytes,
   writeDeterministicZip,
 } from "./packaging.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
-import type { Position } from "./problems.ts";
+import { type Position, START_OF_FILE } from "./problems.ts";
 import {
   type GitRepository,
   SourceError,
   type SourceSnapshot,
   snapshotFromGit,
   snapshotFromWorkingTree,
+  UnsafePathError,
 } from "./source-reader.ts";
 import { renderUpdater } from "./updater.ts";
 
-/** Entry time for packages whose source has no commit time (working tree, bare tree id). */
+/** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
 
 export interface BuiltPackage {
@@ -73,10 +74,18 @@ export async function buildPackages(
   const packages: BuiltPackage[] = [];
   const problems: PackagingProblem[] = [];
   if (!checkOnly) await mkdir(context.cacheDir, { recursive: true });
+  const add = (problem: PackagingProblem) => {
+    const same = (other: PackagingProblem) =>
+      other.file === problem.file &&
+      other.at.line === problem.at.line &&
+      other.at.col === problem.at.col &&
+      other.message === problem.message;
+    if (!problems.some(same)) problems.push(problem);
+  };
   for (const plugin of plugins) {
     for (const release of plugin.releases.filter((candidate) => candidate.built)) {
       const report = (field: string, message: string) =>
-        problems.push({ file: release.file, at: context.locate(plugin, release, field), message });
+        add({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
         const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
         const built = await buildPackage(plugin, release, context, report, mode);
@@ -98,7 +107,11 @@ export async function buildPackages(
         });
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        report("source", `source: ${error.message}`);
+        // The working tree belongs to the plugin, not to the release that pins nothing: a bad
+        // name there is reported once, at the plugin's definition.
+        if (error instanceof UnsafePathError && release.source.kind === "working-tree")
+          add({ file: plugin.file, at: START_OF_FILE, message: error.message });
+        else report("source", `source: ${error.message}`);
       }
     }
   }
@@ -112,10 +125,12 @@ async function readSnapshot(
 ): Promise<SourceSnapshot> {
   const folder = `source/${plugin.slug}`;
   if (release.source.kind === "working-tree") {
-    return snapshotFromWorkingTree(path.join(context.repoRoot, folder)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") throw new SourceError(`${folder}/ does not exist and the release pins no source`);
-      throw error;
-    });
+    return snapshotFromWorkingTree(path.join(context.repoRoot, folder), folder).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") throw new SourceError(`${folder}/ does not exist and the release pins no source`);
+        throw error;
+      },
+    );
   }
   const { git } = context;
   if (!git) {
@@ -199,14 +214,14 @@ async function buildPackage(
   }
 
   const contents = await snapshot.read(files);
-  const mainText = contents.get(definition.main_file)?.toString("utf8") ?? "";
-  let packagedMain = mainText;
+  const mainBytes = contents.get(definition.main_file) ?? Buffer.alloc(0);
+  let packagedMain = mainBytes;
   if (stampsVersion) {
-    const stamped = stampVersion(mainText, release.version, definition.version_constant);
+    const stamped = stampVersionInBytes(mainBytes, release.version, definition.version_constant);
     for (const problem of stamped.problems)
       report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
     if (stamped.problems.length > 0) return null;
-    packagedMain = stamped.text;
+    packagedMain = stamped.bytes;
     const checks = checkPackagedMainFile(packagedMain, {
       version: release.version,
       versionConstant: definition.version_constant,
@@ -218,10 +233,7 @@ async function buildPackage(
   }
   const entries = files.map((file) => ({
     path: file.path,
-    content:
-      file.path === definition.main_file
-        ? Buffer.from(packagedMain, "utf8")
-        : (contents.get(file.path) ?? Buffer.alloc(0)),
+    content: file.path === definition.main_file ? packagedMain : (contents.get(file.path) ?? Buffer.alloc(0)),
   }));
   if (updater) entries.push({ path: updater.path, content: updater.content });
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
