@@ -63,6 +63,8 @@ Examples:
             io.stderr(`[${event.done}/${event.total}] packaged ${event.slug} ${event.version}\n`);
           }
         },
+        // Even with --quiet: a discarded cache entry is news (a corrupt or tampered cache).
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
       });
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
       if (options.json) {

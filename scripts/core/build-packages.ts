@@ -1,8 +1,9 @@
 /**
  * Packaging I/O: read each release's pinned source, write its ZIP, and remember the result
- * in a content-addressed cache so a rebuild with nothing changed zips nothing.
+ * in a cache so a rebuild with nothing changed zips nothing. The cache is not trusted: see
+ * readCacheEntry for what an entry must prove before its bytes are published.
  */
-import { createHash } from "node:crypto";
+import { createHash, createPublicKey, sign, verify } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
@@ -16,6 +17,7 @@ import {
 } from "./packaging.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import { type Position, START_OF_FILE } from "./problems.ts";
+import type { SigningKey } from "./signing.ts";
 import {
   type GitRepository,
   SourceError,
@@ -33,8 +35,12 @@ export interface BuiltPackage {
   slug: string;
   version: string;
   fileName: string;
-  /** The ZIP's bytes live here (in the cache); the writer copies them into the output. */
-  cachedPath: string;
+  /**
+   * The ZIP, read once: these exact bytes are hashed, checked, signed and written out (never
+   * the cache file again, which could have changed in between).
+   */
+  bytes: Buffer;
+  /** Computed from `bytes`. */
   facts: PackageFacts;
   reused: boolean;
   sourceLabel: string;
@@ -48,18 +54,25 @@ export interface PackagingProblem {
 
 export interface PackagingContext {
   repoRoot: string;
-  cacheDir: string;
+  /**
+   * The package cache: entries are reused only when `cacheSigner` signed them (see
+   * readCacheEntry). Either one null: no cache, every package is made in memory.
+   */
+  cacheDir: string | null;
+  cacheSigner: SigningKey | null;
   git: GitRepository | null;
   /** Position of a field in a release file, for messages. */
   locate(plugin: PluginPlan, release: ReleasePlan, field: string): Position;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
+  /** Something the build did that a person should know about, e.g. a cache entry it discarded. */
+  onWarning?(message: string): void;
 }
 
 /**
  * What is done for a built release:
  * - "package": everything, the ZIP kept in the cache (the build, for packaged releases);
  * - "check": everything the build checks, recorded sha256 included, but nothing written
- *   (validate; a ZIP not in the cache is made in memory);
+ *   (validate: every ZIP is made in memory, the cache is neither read nor written);
  * - "source": only that the pinned source and its main file exist (the build, for releases
  *   beyond retention, so a no-op rebuild zips nothing).
  */
@@ -73,7 +86,8 @@ export async function buildPackages(
 ): Promise<{ packages: BuiltPackage[]; problems: PackagingProblem[] }> {
   const packages: BuiltPackage[] = [];
   const problems: PackagingProblem[] = [];
-  if (!checkOnly) await mkdir(context.cacheDir, { recursive: true });
+  const cache = checkOnly || !context.cacheDir || !context.cacheSigner ? null : context.cacheDir;
+  if (cache) await mkdir(cache, { recursive: true });
   const add = (problem: PackagingProblem) => {
     const same = (other: PackagingProblem) =>
       other.file === problem.file &&
@@ -88,7 +102,7 @@ export async function buildPackages(
         add({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
         const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
-        const built = await buildPackage(plugin, release, context, report, mode);
+        const built = await buildPackage(plugin, release, { ...context, cacheDir: cache }, report, mode);
         if (!built) continue;
         const recorded = release.definition.sha256;
         if (recorded && recorded !== built.facts.sha256) {
@@ -190,6 +204,8 @@ async function buildPackage(
       // Not in the bytes, but checked in them: a new api_base must be checked again.
       apiBase: definition.api_base,
       date: date.toISOString(),
+      // Entries are signed by the build's key (see readCacheEntry): each key has its own.
+      signer: context.cacheSigner?.id ?? null,
       files: [
         ...files.map((file) => [file.path, file.id]),
         ...(updater ? [[updater.path, `rendered ${createHash("sha256").update(updater.content).digest("hex")}`]] : []),
@@ -197,20 +213,24 @@ async function buildPackage(
     }),
     { algorithm: "sha256" },
   );
-  const cachedPath = path.join(context.cacheDir, `${key}.zip`);
-  const factsPath = path.join(context.cacheDir, `${key}.json`);
-  const cachedFacts = await readFile(factsPath, "utf8")
-    .then((text) => JSON.parse(text) as PackageFacts)
-    .catch(() => null);
   const base = {
     slug: plugin.slug,
     version: release.version,
     fileName: release.fileName,
-    cachedPath,
     sourceLabel: snapshot.label,
   };
-  if (cachedFacts) {
-    return { ...base, facts: cachedFacts, reused: true };
+  const entry =
+    context.cacheDir && context.cacheSigner && mode === "package"
+      ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
+      : null;
+  if (entry && context.cacheSigner) {
+    const cached = await readCacheEntry(entry, key, context.cacheSigner, release);
+    if (cached && "bytes" in cached)
+      return { ...base, bytes: cached.bytes, facts: factsOf(cached.bytes), reused: true };
+    if (cached)
+      context.onWarning?.(
+        `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
+      );
   }
 
   const contents = await snapshot.read(files);
@@ -237,17 +257,108 @@ async function buildPackage(
   }));
   if (updater) entries.push({ path: updater.path, content: updater.content });
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
-  const facts: PackageFacts = {
-    sha256: await hash(zip, { algorithm: "sha256" }),
-    md5: await hash(zip, { algorithm: "md5" }),
-    size: zip.length,
-  };
-  if (mode === "package") {
+  const facts = factsOf(zip);
+  if (entry && context.cacheSigner) {
     // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
-    await writeAtomically(cachedPath, zip);
-    await writeAtomically(factsPath, JSON.stringify(facts));
+    await writeAtomically(entry.zip, zip);
+    await writeAtomically(
+      entry.facts,
+      JSON.stringify({ ...facts, signature: signCacheEntry(key, facts.sha256, context.cacheSigner) }),
+    );
   }
-  return { ...base, facts, reused: false };
+  return { ...base, bytes: zip, facts, reused: false };
+}
+
+/** sha256, md5 and size of exactly these bytes. */
+export function factsOf(bytes: Buffer): PackageFacts {
+  return {
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    md5: createHash("md5").update(bytes).digest("hex"),
+    size: bytes.length,
+  };
+}
+
+/*
+ * Why a cache entry can be trusted, and when it is not.
+ *
+ * The cache key is derived from the inputs (file ids, version, main file, zlib, ...), but the
+ * entry under it is just two files anyone with write access to the cache folder can replace
+ * (a CI cache restored from a shared store, a careless copy). A sha256 in the facts only
+ * catches accidents (a flipped byte, a truncated ZIP): whoever substitutes a ZIP can write
+ * facts to match. What binds the key to the bytes is that this build made them from those
+ * inputs, so that is what an entry has to show:
+ *
+ * 1. Its facts carry an Ed25519 signature, by the build's current signing key, over the
+ *    cache key and the ZIP's sha256. Only a build holding that key wrote it, for that key; an
+ *    attacker who can write the cache but not sign cannot forge one, and cannot move a good
+ *    entry to another key. Whoever holds the signing key can sign packages directly, so this
+ *    adds no power. The key's id is part of the cache key, so entries of another key (a
+ *    rotation, a development key) are simply not found rather than discarded.
+ *    The message is text longer than 48 bytes and every package and feed signature is over a
+ *    48-byte SHA-384 digest, so an entry's signature can never pass as a signature of a file.
+ * 2. The ZIP's bytes, read once, hash to that sha256.
+ * 3. A release with a recorded sha256 (the reviewed YAML) must have exactly those bytes.
+ *
+ * An entry failing any of these is discarded and the package made again from its source, and
+ * the build says so. Independently of the cache, runBuild hashes the bytes it signs and
+ * publishes, at signing time, and checks them against the recorded sha256 again.
+ */
+const CACHE_ENTRY_FORMAT = "feedwright package cache entry/1";
+
+function cacheEntryMessage(key: string, sha256: string): Buffer {
+  return Buffer.from(`${CACHE_ENTRY_FORMAT}\n${key}\n${sha256}\n`, "utf8");
+}
+
+function signCacheEntry(key: string, sha256: string, signer: SigningKey): string {
+  return sign(null, cacheEntryMessage(key, sha256), signer.privateKey).toString("base64");
+}
+
+/**
+ * The cached ZIP for `key` when it passes every check above; `{ discarded }` with the reason
+ * when an entry is there but does not; null when there is none.
+ */
+async function readCacheEntry(
+  entry: { zip: string; facts: string },
+  key: string,
+  signer: SigningKey,
+  release: ReleasePlan,
+): Promise<{ bytes: Buffer } | { discarded: string } | null> {
+  const factsText = await readFile(entry.facts, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  // No facts: no entry (a ZIP without facts is what a build interrupted between the two writes leaves).
+  if (factsText === null) return null;
+  let facts: { sha256?: unknown; signature?: unknown };
+  try {
+    facts = JSON.parse(factsText) as typeof facts;
+  } catch {
+    return { discarded: "its facts are not JSON" };
+  }
+  const { sha256, signature } = facts ?? {};
+  if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256) || typeof signature !== "string")
+    return { discarded: "its facts have no sha256 or no signature" };
+  const signed = verify(
+    null,
+    cacheEntryMessage(key, sha256),
+    createPublicKey(signer.privateKey),
+    Buffer.from(signature, "base64"),
+  );
+  if (!signed) return { discarded: "its facts are not signed by this build's key for this entry" };
+  const bytes = await readFile(entry.zip).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  if (bytes === null) return { discarded: "its ZIP is missing" };
+  const actual = factsOf(bytes).sha256;
+  if (actual !== sha256)
+    return {
+      discarded: `its ZIP does not hash to the sha256 its facts record: ${bytes.length} bytes, sha256 ${actual}`,
+    };
+  const recorded = release.definition.sha256;
+  if (recorded && recorded !== actual)
+    return { discarded: `its ZIP is not the package whose sha256 ${release.file} records` };
+  return { bytes };
 }
 
 async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
