@@ -243,4 +243,13 @@ describe("issue 9 item 8: a main file that is not UTF-8", () => {
     expect(packaged.equals(latin1MainFile("1.1.0"))).toBe(true);
     expect(readFileSync(path.join(repo.root, "source/demo/demo.php")).equals(latin1MainFile("0.0.1"))).toBe(true);
   });
+
+  it("feedwright release writes the version into the source's main file and changes no other byte", async () => {
+    const repo = demoRepo();
+    repo.write("source/demo/demo.php", latin1MainFile("1.1.0"));
+    repo.commit("a Latin-1 main file");
+    const result = await repo.feedwright("release", "demo", "1.2.0");
+    expect(result.code, result.stderr).toBe(0);
+    expect(readFileSync(path.join(repo.root, "source/demo/demo.php")).equals(latin1MainFile("1.2.0"))).toBe(true);
+  });
 });
