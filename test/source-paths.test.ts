@@ -29,17 +29,29 @@ function pin(repo: DemoRepo, version: string, revision: string): void {
   repo.write(file, repo.read(file).replace(/^source: .*$/m, `source: ${JSON.stringify(revision)}`));
 }
 
-/** A commit on top of HEAD whose source/demo/ tree also holds `name` (any bytes git accepts in a tree). */
-function commitWithTreeEntry(repo: DemoRepo, entry: { name: string; mode: string; type: string; id: string }): string {
+/**
+ * A commit on top of HEAD whose source/demo/ tree also holds `name` (any name git accepts in a
+ * tree), beside an entry of the same name when `beside` is set.
+ */
+function commitWithTreeEntry(
+  repo: DemoRepo,
+  entry: { name: string; mode: string; type: string; id: string },
+  { beside = false } = {},
+): string {
   const git = (args: string[], input?: string) =>
     execFileSync("git", args, { cwd: repo.root, encoding: "utf8", input }).trim();
-  const replace = (treeish: string, name: string, line: string) => {
+  const replace = (treeish: string, name: string, line: string, keep = false) => {
     const lines = git(["ls-tree", "-z", treeish], undefined)
       .split("\0")
-      .filter((record) => record !== "" && record.slice(record.indexOf("\t") + 1) !== name);
+      .filter((record) => record !== "" && (keep || record.slice(record.indexOf("\t") + 1) !== name));
     return git(["mktree", "-z"], `${[...lines, line].join("\0")}\0`);
   };
-  const demo = replace("HEAD:source/demo", entry.name, `${entry.mode} ${entry.type} ${entry.id}\t${entry.name}`);
+  const demo = replace(
+    "HEAD:source/demo",
+    entry.name,
+    `${entry.mode} ${entry.type} ${entry.id}\t${entry.name}`,
+    beside,
+  );
   const source = replace("HEAD:source", "demo", `040000 tree ${demo}\tdemo`);
   const root = replace("HEAD", "source", `040000 tree ${source}\tsource`);
   const commit = git(["commit-tree", root, "-p", "HEAD", "-m", "a crafted tree"]);
@@ -140,6 +152,43 @@ describe("issue 9 item 4: source paths that are not plain relative paths", () =>
       "releases/demo/1.1.0.yaml:4:9",
       "source: commit ",
       `has the file "../evil.php" in source/demo/, which is not a safe path to package: it has the segment ".."`,
+    );
+  });
+
+  it.each([
+    ["a second demo.php", "demo.php", '"demo.php" is there twice'],
+    [
+      "a file named like the includes folder",
+      "includes",
+      '"includes" is both a file and the folder of "includes/helpers.php"',
+    ],
+  ])(
+    "issue 9 item 4: a git tree with %s is refused (which one an unzipper keeps is up to it)",
+    async (_, name, clash) => {
+      const repo = demoRepo();
+      const other = execFileSync("git", ["hash-object", "-w", "--stdin"], {
+        cwd: repo.root,
+        input: "<?php evil();\n",
+        encoding: "utf8",
+      }).trim();
+      pin(
+        repo,
+        "1.1.0",
+        commitWithTreeEntry(repo, { name, mode: "100644", type: "blob", id: other }, { beside: true }),
+      );
+      repo.commit("pin");
+      await expectRefused(repo, "releases/demo/1.1.0.yaml:4:9", "source: commit ", `in source/demo/, ${clash}`);
+    },
+  );
+
+  it("issue 9 item 4: the ZIP writer refuses two entries that claim one place", async () => {
+    const date = new Date("2000-01-01T00:00:00Z");
+    const entry = (entryPath: string) => ({ path: entryPath, content: Buffer.from("x") });
+    await expect(writeDeterministicZip("demo", [entry("a.php"), entry("a.php")], date)).rejects.toThrow(
+      '"a.php" is there twice',
+    );
+    await expect(writeDeterministicZip("demo", [entry("a"), entry("a/b.php")], date)).rejects.toThrow(
+      '"a" is both a file and the folder of "a/b.php"',
     );
   });
 

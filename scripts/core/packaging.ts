@@ -71,6 +71,28 @@ export function describeUnsafePath(relativePath: string): string | null {
   return null;
 }
 
+/**
+ * Two entries that would claim the same place when unpacked, or null: the same path twice (a
+ * crafted git tree can hold two entries of one name, and which one an unzipper keeps is up to
+ * it), or a path that is a file and also the folder of another.
+ */
+export function describePathClash(paths: readonly string[]): string | null {
+  const files = new Set<string>();
+  for (const file of paths) {
+    if (files.has(file)) return `${JSON.stringify(file)} is there twice`;
+    files.add(file);
+  }
+  for (const file of paths) {
+    const parts = file.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (files.has(folder))
+        return `${JSON.stringify(folder)} is both a file and the folder of ${JSON.stringify(file)}`;
+    }
+  }
+  return null;
+}
+
 export interface StampResult {
   text: string;
   problems: string[];
@@ -184,6 +206,8 @@ export async function writeDeterministicZip(topFolder: string, entries: ZipEntry
         `refusing to write the ZIP entry ${JSON.stringify(name)}: ${unsafe ?? "it is not inside the top folder"}`,
       );
   }
+  const clash = describePathClash(entries.map((entry) => entry.path));
+  if (clash !== null) throw new Error(`refusing to write a ZIP in which ${clash}`);
   const folders = new Set<string>([""]);
   for (const entry of entries) {
     const parts = entry.path.split("/");

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { describeUnsafePath } from "./packaging.ts";
+import { describePathClash, describeUnsafePath } from "./packaging.ts";
 
 const run = promisify(execFile);
 
@@ -184,11 +184,10 @@ export async function snapshotFromGit(repo: GitRepository, commit: string, folde
   }
   const label = `commit ${commit.slice(0, 12)}`;
   const listed = await repo.listTree(commit, folder);
-  refuseUnsafePaths(
-    label,
-    folder,
-    listed.map((entry) => entry.path),
-  );
+  const paths = listed.map((entry) => entry.path);
+  refuseUnsafePaths(label, folder, paths);
+  const clash = describePathClash(paths);
+  if (clash !== null) throw new UnsafePathError(`${label} cannot be packaged: in ${folder}/, ${clash}`);
   const links = listed.filter((entry) => entry.mode === "120000");
   const linkTargets = await repo.readBlobs(links.map((link) => link.id));
   const byPath = new Map(listed.map((entry) => [entry.path, entry]));
