@@ -4,8 +4,9 @@
  * publishes the package its inputs make, says it did not reuse the entry, and signs the bytes
  * it publishes; a recorded sha256 is checked against those bytes.
  */
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseSigningKey, verifyFileSignature } from "../scripts/core/signing.ts";
@@ -84,7 +85,13 @@ describe("issue 9 item 2: a package cache that does not hold what its keys say",
 
   it("issue 9 item 2: a 0-byte cached ZIP is discarded, rebuilt and said so", async () => {
     writeFileSync(`${entry("1.1.0")}.zip`, "");
-    await expectCorrectRebuild("1.1.0");
+    expect(await expectCorrectRebuild("1.1.0")).toMatch(/its ZIP is 0 bytes, not \d+/);
+  });
+
+  it("issue 9 item 2: a FIFO in place of a cached ZIP neither hangs the build nor is published", async () => {
+    rmSync(`${entry("1.1.0")}.zip`);
+    execFileSync("mkfifo", [`${entry("1.1.0")}.zip`]);
+    expect(await expectCorrectRebuild("1.1.0")).toContain("its ZIP is not a regular file");
   });
 
   it("issue 9 item 2: another ZIP with facts forged to match it is discarded (a poisoned cache)", async () => {

@@ -4,7 +4,8 @@
  * readCacheEntry for what an entry must prove before its bytes are published.
  */
 import { createHash, createPublicKey, sign, verify } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
 import type { PackageFacts } from "./documents.ts";
@@ -263,7 +264,7 @@ async function buildPackage(
     await writeAtomically(entry.zip, zip);
     await writeAtomically(
       entry.facts,
-      JSON.stringify({ ...facts, signature: signCacheEntry(key, facts.sha256, context.cacheSigner) }),
+      JSON.stringify({ ...facts, signature: signCacheEntry(key, facts, context.cacheSigner) }),
     );
   }
   return { ...base, bytes: zip, facts, reused: false };
@@ -289,14 +290,16 @@ export function factsOf(bytes: Buffer): PackageFacts {
  * inputs, so that is what an entry has to show:
  *
  * 1. Its facts carry an Ed25519 signature, by the build's current signing key, over the
- *    cache key and the ZIP's sha256. Only a build holding that key wrote it, for that key; an
+ *    cache key and the ZIP's sha256 and size. Only a build holding that key wrote it, for that key; an
  *    attacker who can write the cache but not sign cannot forge one, and cannot move a good
  *    entry to another key. Whoever holds the signing key can sign packages directly, so this
  *    adds no power. The key's id is part of the cache key, so entries of another key (a
  *    rotation, a development key) are simply not found rather than discarded.
  *    The message is text longer than 48 bytes and every package and feed signature is over a
  *    48-byte SHA-384 digest, so an entry's signature can never pass as a signature of a file.
- * 2. The ZIP's bytes, read once, hash to that sha256.
+ * 2. The ZIP is a regular file of that size, and its bytes, read once, hash to that sha256.
+ *    (Checked through one open file, at most `size` bytes read: a FIFO, a device or a huge
+ *    file put in its place can neither hang the build nor exhaust its memory.)
  * 3. A release with a recorded sha256 (the reviewed YAML) must have exactly those bytes.
  *
  * An entry failing any of these is discarded and the package made again from its source, and
@@ -305,12 +308,42 @@ export function factsOf(bytes: Buffer): PackageFacts {
  */
 const CACHE_ENTRY_FORMAT = "feedwright package cache entry/1";
 
-function cacheEntryMessage(key: string, sha256: string): Buffer {
-  return Buffer.from(`${CACHE_ENTRY_FORMAT}\n${key}\n${sha256}\n`, "utf8");
+/** Facts files are a few hundred bytes; anything much larger is not one. */
+const MAX_FACTS_SIZE = 64 * 1024;
+
+function cacheEntryMessage(key: string, sha256: string, size: number): Buffer {
+  return Buffer.from(`${CACHE_ENTRY_FORMAT}\n${key}\n${sha256}\n${size}\n`, "utf8");
 }
 
-function signCacheEntry(key: string, sha256: string, signer: SigningKey): string {
-  return sign(null, cacheEntryMessage(key, sha256), signer.privateKey).toString("base64");
+function signCacheEntry(key: string, facts: PackageFacts, signer: SigningKey): string {
+  return sign(null, cacheEntryMessage(key, facts.sha256, facts.size), signer.privateKey).toString("base64");
+}
+
+/**
+ * A regular file's first bytes, through one open file: at most `maxSize` bytes, and only if
+ * the file is exactly `size` bytes long when given. Null when it does not exist; a reason
+ * when it is not a regular file or not that size. O_NONBLOCK: opening a FIFO does not wait.
+ */
+async function readRegularFile(
+  file: string,
+  { size, maxSize }: { size?: number; maxSize: number },
+): Promise<Buffer | { refused: string } | null> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  if (!handle) return null;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { refused: "is not a regular file" };
+    if (size !== undefined && stats.size !== size) return { refused: `is ${stats.size} bytes, not ${size}` };
+    if (stats.size > maxSize) return { refused: `is ${stats.size} bytes` };
+    const bytes = Buffer.alloc(stats.size);
+    const { bytesRead } = await handle.read(bytes, 0, stats.size, 0);
+    return bytes.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -323,33 +356,36 @@ async function readCacheEntry(
   signer: SigningKey,
   release: ReleasePlan,
 ): Promise<{ bytes: Buffer } | { discarded: string } | null> {
-  const factsText = await readFile(entry.facts, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
+  const factsBytes = await readRegularFile(entry.facts, { maxSize: MAX_FACTS_SIZE });
   // No facts: no entry (a ZIP without facts is what a build interrupted between the two writes leaves).
-  if (factsText === null) return null;
-  let facts: { sha256?: unknown; signature?: unknown };
+  if (factsBytes === null) return null;
+  if (!Buffer.isBuffer(factsBytes)) return { discarded: `its facts file ${factsBytes.refused}` };
+  let facts: { sha256?: unknown; size?: unknown; signature?: unknown };
   try {
-    facts = JSON.parse(factsText) as typeof facts;
+    facts = JSON.parse(factsBytes.toString("utf8")) as typeof facts;
   } catch {
     return { discarded: "its facts are not JSON" };
   }
-  const { sha256, signature } = facts ?? {};
-  if (typeof sha256 !== "string" || !/^[0-9a-f]{64}$/.test(sha256) || typeof signature !== "string")
-    return { discarded: "its facts have no sha256 or no signature" };
+  const { sha256, size, signature } = facts ?? {};
+  if (
+    typeof sha256 !== "string" ||
+    !/^[0-9a-f]{64}$/.test(sha256) ||
+    typeof size !== "number" ||
+    !Number.isSafeInteger(size) ||
+    size < 0 ||
+    typeof signature !== "string"
+  )
+    return { discarded: "its facts have no sha256, size or signature" };
   const signed = verify(
     null,
-    cacheEntryMessage(key, sha256),
+    cacheEntryMessage(key, sha256, size),
     createPublicKey(signer.privateKey),
     Buffer.from(signature, "base64"),
   );
   if (!signed) return { discarded: "its facts are not signed by this build's key for this entry" };
-  const bytes = await readFile(entry.zip).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
+  const bytes = await readRegularFile(entry.zip, { size, maxSize: size });
   if (bytes === null) return { discarded: "its ZIP is missing" };
+  if (!Buffer.isBuffer(bytes)) return { discarded: `its ZIP ${bytes.refused}` };
   const actual = factsOf(bytes).sha256;
   if (actual !== sha256)
     return {
