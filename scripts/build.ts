@@ -5,7 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type BuiltPackage, buildPackages } from "./core/build-packages.ts";
+import { type BuiltPackage, buildPackages, factsOf } from "./core/build-packages.ts";
 import {
   FILES_OUTSIDE_MANIFEST,
   MANIFEST_PATH,
@@ -54,6 +54,8 @@ export interface BuildOptions extends ProjectPaths {
     done: number;
     total: number;
   }): void;
+  /** Told as they happen; also listed in the report. */
+  onWarning?(message: string): void;
 }
 
 export interface BuildReport {
@@ -62,6 +64,8 @@ export interface BuildReport {
   packaged: { slug: string; version: string; source: string }[];
   reused: { slug: string; version: string }[];
   skipped: { slug: string; version: string; reason: string }[];
+  /** e.g. a cache entry that was discarded and packaged again. */
+  warnings: string[];
   fileCount: number;
   outDir: string;
 }
@@ -96,7 +100,7 @@ export async function loadPlan(
   if (checkSources) {
     const checked = await buildPackages(
       plan.plugins,
-      { repoRoot: paths.repoRoot, cacheDir: "", git: gitOrNull, locate },
+      { repoRoot: paths.repoRoot, cacheDir: null, cacheSigner: null, git: gitOrNull, locate },
       { checkOnly: true },
     );
     problems.push(...checked.problems.map((problem) => problemAt(problem.file, problem.at, problem.message)));
@@ -111,14 +115,20 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const { plan, locate, git } = await loadPlan(options, { checkSources: false });
   const total = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.filter((r) => r.packaged).length, 0);
   let done = 0;
+  const warnings: string[] = [];
   const { packages, problems } = await buildPackages(plan.plugins, {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
+    cacheSigner: options.keys[0] ?? null,
     git,
     locate,
     onProgress: (event) => {
       done += 1;
       options.onProgress?.({ ...event, done, total });
+    },
+    onWarning: (message) => {
+      warnings.push(message);
+      options.onWarning?.(message);
     },
   });
   if (problems.length > 0) {
@@ -129,12 +139,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
     ]);
   const publication = await readPublication(git, options.keys, options.expiresAfterDays ?? 30);
-  const signed = await Promise.all(
-    packages.map(async (built) => ({
-      ...built,
-      signatures: signPackage(await readFile(built.cachedPath), options.keys),
-    })),
-  );
+  const signed = signPackages(plan, packages, options.keys, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site"));
   const files = renderOutputFiles(plan, signed, templates, publication, options.keys);
   await writeOutputFolder(options.outDir, files);
@@ -150,6 +155,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
         .filter((release) => !release.packaged)
         .map((release) => ({ slug: plugin.slug, version: release.version, reason: release.skipReason ?? "" })),
     ),
+    warnings,
     fileCount: files.length,
     outDir: options.outDir,
   };
@@ -179,8 +185,37 @@ async function readPublication(git: GitRepository, keys: SigningKey[], expiresAf
   };
 }
 
-function signPackage(bytes: Buffer, keys: SigningKey[]): PackageSignature[] {
-  return keys.map((key) => ({ key_id: key.id, signature: signFile(bytes, key) }));
+/**
+ * Sign each package's bytes, and take its facts from those same bytes, here: what is signed,
+ * described and published is one Buffer, read once, never the cache file again. A release
+ * with a recorded sha256 is checked against these bytes, whatever the packaging step decided.
+ */
+function signPackages(
+  plan: BuildPlan,
+  packages: BuiltPackage[],
+  keys: SigningKey[],
+  locate: LocateField,
+): (BuiltPackage & { signatures: PackageSignature[] })[] {
+  const problems: Problem[] = [];
+  const signed = packages.map((built) => {
+    const facts = factsOf(built.bytes);
+    const plugin = plan.plugins.find((candidate) => candidate.slug === built.slug);
+    const release = plugin?.releases.find((candidate) => candidate.version === built.version);
+    const recorded = release?.definition.sha256;
+    if (plugin && release && recorded && recorded !== facts.sha256) {
+      problems.push(
+        problemAt(
+          release.file,
+          locate(plugin, release, "sha256"),
+          `sha256: the package about to be published is ${facts.sha256}, not the recorded ${recorded}`,
+        ),
+      );
+    }
+    const signatures = keys.map((key) => ({ key_id: key.id, signature: signFile(built.bytes, key) }));
+    return { ...built, facts, signatures };
+  });
+  if (problems.length > 0) throw new InputError(problems);
+  return signed;
 }
 
 async function loadSiteTemplates(siteDir: string) {
@@ -189,9 +224,9 @@ async function loadSiteTemplates(siteDir: string) {
 }
 
 /**
- * Every file of the published folder, as plain data (contents, or a cached ZIP to copy).
- * manifest.json lists the SHA-256 of every file built here before it, and the signed feed
- * the SHA-256 of the manifest: whatever the build adds to the list is covered by construction.
+ * Every file of the published folder, as plain data: the packages' checked and signed bytes
+ * included. manifest.json lists the SHA-256 of every file built here before it, and the signed
+ * feed the SHA-256 of the manifest: whatever the build adds to the list is covered by construction.
  */
 export function renderOutputFiles(
   plan: BuildPlan,
@@ -215,7 +250,7 @@ export function renderOutputFiles(
       const signatureFile = built.signatures.map((line) => `${line.signature}\n`).join("");
       const names = [built.fileName, ...(built.version === plugin.latest.stable ? [`${plugin.slug}-latest.zip`] : [])];
       for (const name of names) {
-        files.push({ path: `${folder}/${name}`, copyFrom: built.cachedPath });
+        files.push({ path: `${folder}/${name}`, content: built.bytes });
         files.push({ path: `${folder}/${name}.sig`, content: signatureFile });
       }
       files.push({
@@ -242,9 +277,7 @@ export function renderOutputFiles(
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(outputMarkerFile());
   files.push(...renderPages(plan.plugins, facts, templates));
-  // A copied file's bytes are the package's: its SHA-256 is in the package's facts.
-  const copiedDigests = new Map(packages.map((built) => [built.cachedPath, built.facts.sha256]));
-  const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files, copiedDigests))));
+  const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
   const feed = Buffer.from(
     toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
   );
@@ -254,15 +287,16 @@ export function renderOutputFiles(
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-/** Each file's path and the SHA-256 of the bytes it will have, sorted by path. */
-function listDigests(files: OutputFile[], copiedDigests: ReadonlyMap<string, string>): [string, string][] {
+/**
+ * Each file's path and the SHA-256 of the bytes it will have, sorted by path. Hashed from the
+ * very bytes handed to the writer: the build publishes no file it has not read.
+ */
+function listDigests(files: OutputFile[]): [string, string][] {
   return files
     .map((file): [string, string] => {
       if (FILES_OUTSIDE_MANIFEST.includes(file.path)) throw new Error(`${file.path} cannot be listed in the manifest`);
-      if ("content" in file) return [file.path, sha256Hex(file.content)];
-      const digest = copiedDigests.get(file.copyFrom);
-      if (digest === undefined) throw new Error(`no SHA-256 known for ${file.path} (a copy of ${file.copyFrom})`);
-      return [file.path, digest];
+      if (!("content" in file)) throw new Error(`${file.path}: the build lists bytes, not copies of other files`);
+      return [file.path, sha256Hex(file.content)];
     })
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

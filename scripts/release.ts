@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
-import { stampVersion } from "./core/packaging.ts";
+import { stampVersionInBytes } from "./core/packaging.ts";
 import type { PluginPlan } from "./core/plan.ts";
 import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
@@ -40,13 +40,14 @@ function releaseFile(repoRoot: string, slug: string, version: string): string {
 async function stampSource(repoRoot: string, plugin: PluginPlan, version: string): Promise<string | null> {
   if (plugin.definition.platform !== "wordpress") return null;
   const mainFile = path.join(repoRoot, "source", plugin.slug, plugin.definition.main_file);
-  const text = await readFile(mainFile, "utf8").catch(() => {
+  const bytes = await readFile(mainFile).catch(() => {
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} does not exist`);
   });
-  const stamped = stampVersion(text, version, plugin.definition.version_constant);
+  // Bytes, not text: only the version may change in a file that is not UTF-8 (Latin-1, say).
+  const stamped = stampVersionInBytes(bytes, version, plugin.definition.version_constant);
   if (stamped.problems.length > 0)
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} ${stamped.problems.join("; ")}`);
-  await writeFile(mainFile, stamped.text);
+  await writeFile(mainFile, stamped.bytes);
   return path.relative(repoRoot, mainFile);
 }
 

@@ -65,6 +65,7 @@ const STATUSES = "draft, testing, staged, released, update_ready, deprecated";
 const RELEASE_FIELDS =
   "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, source, sha256, upgrade_notice, deprecation_reason";
 const MISSING_COMMIT = "0123456789abcdef0123456789abcdef01234567";
+const FULL_COMMIT_ID = "expected the full 40-digit lower-case id of a git commit (git rev-parse HEAD prints one)";
 
 /** A problem in releases/<file>. */
 function at(file: string, line: number, col: number, message: string): Expected {
@@ -394,7 +395,17 @@ const cases: Case[] = [
   {
     name: "source: not hex",
     mutate: setField("1.0.0.yaml", "source", "main"),
-    expected: [at("demo/1.0.0.yaml", 4, 9, 'source: expected a git commit or tree id (hex), found "main"')],
+    expected: [at("demo/1.0.0.yaml", 4, 9, `source: ${FULL_COMMIT_ID}, found "main"`)],
+  },
+  {
+    name: "issue 9 item 9: source: an abbreviated commit id (a new object can make it ambiguous)",
+    mutate: (repo) => setField("1.0.0.yaml", "source", `"${repo.pins["1.0.0"]?.slice(0, 12)}"`)(repo),
+    expected: [at("demo/1.0.0.yaml", 4, 9, `source: ${FULL_COMMIT_ID}, found "`)],
+  },
+  {
+    name: "issue 9 item 9: source: a commit id in upper case",
+    mutate: (repo) => setField("1.0.0.yaml", "source", `"${repo.pins["1.0.0"]?.toUpperCase()}"`)(repo),
+    expected: [at("demo/1.0.0.yaml", 4, 9, `source: ${FULL_COMMIT_ID}, found "`)],
   },
   {
     name: "sha256: not 64 lower-case hex digits",

@@ -74,6 +74,8 @@ Examples:
             io.stderr(`[${event.done}/${event.total}] packaged ${event.slug} ${event.version}\n`);
           }
         },
+        // Even with --quiet: a discarded cache entry is news (a corrupt or tampered cache).
+        onWarning: (message) => io.stderr(`warning: ${message}\n`),
       }).catch(refuseTarget);
       if (!report) {
         context.fail(EXIT_INPUT);

@@ -1,9 +1,11 @@
 /**
  * Packaging I/O: read each release's pinned source, write its ZIP, and remember the result
- * in a content-addressed cache so a rebuild with nothing changed zips nothing.
+ * in a cache so a rebuild with nothing changed zips nothing. The cache is not trusted: see
+ * readCacheEntry for what an entry must prove before its bytes are published.
  */
-import { createHash } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { createHash, createPublicKey, sign, verify } from "node:crypto";
+import { constants } from "node:fs";
+import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
 import type { PackageFacts } from "./documents.ts";
@@ -11,29 +13,35 @@ import {
   checkPackagedMainFile,
   createExcludeMatcher,
   PACKAGER_REVISION,
-  stampVersion,
+  stampVersionInBytes,
   writeDeterministicZip,
 } from "./packaging.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
-import type { Position } from "./problems.ts";
+import { type Position, START_OF_FILE } from "./problems.ts";
+import type { SigningKey } from "./signing.ts";
 import {
   type GitRepository,
   SourceError,
   type SourceSnapshot,
   snapshotFromGit,
   snapshotFromWorkingTree,
+  UnsafePathError,
 } from "./source-reader.ts";
 import { renderUpdater } from "./updater.ts";
 
-/** Entry time for packages whose source has no commit time (working tree, bare tree id). */
+/** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
 
 export interface BuiltPackage {
   slug: string;
   version: string;
   fileName: string;
-  /** The ZIP's bytes live here (in the cache); the writer copies them into the output. */
-  cachedPath: string;
+  /**
+   * The ZIP, read once: these exact bytes are hashed, checked, signed and written out (never
+   * the cache file again, which could have changed in between).
+   */
+  bytes: Buffer;
+  /** Computed from `bytes`. */
   facts: PackageFacts;
   reused: boolean;
   sourceLabel: string;
@@ -47,18 +55,25 @@ export interface PackagingProblem {
 
 export interface PackagingContext {
   repoRoot: string;
-  cacheDir: string;
+  /**
+   * The package cache: entries are reused only when `cacheSigner` signed them (see
+   * readCacheEntry). Either one null: no cache, every package is made in memory.
+   */
+  cacheDir: string | null;
+  cacheSigner: SigningKey | null;
   git: GitRepository | null;
   /** Position of a field in a release file, for messages. */
   locate(plugin: PluginPlan, release: ReleasePlan, field: string): Position;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
+  /** Something the build did that a person should know about, e.g. a cache entry it discarded. */
+  onWarning?(message: string): void;
 }
 
 /**
  * What is done for a built release:
  * - "package": everything, the ZIP kept in the cache (the build, for packaged releases);
  * - "check": everything the build checks, recorded sha256 included, but nothing written
- *   (validate; a ZIP not in the cache is made in memory);
+ *   (validate: every ZIP is made in memory, the cache is neither read nor written);
  * - "source": only that the pinned source and its main file exist (the build, for releases
  *   beyond retention, so a no-op rebuild zips nothing).
  */
@@ -72,14 +87,23 @@ export async function buildPackages(
 ): Promise<{ packages: BuiltPackage[]; problems: PackagingProblem[] }> {
   const packages: BuiltPackage[] = [];
   const problems: PackagingProblem[] = [];
-  if (!checkOnly) await mkdir(context.cacheDir, { recursive: true });
+  const cache = checkOnly || !context.cacheDir || !context.cacheSigner ? null : context.cacheDir;
+  if (cache) await mkdir(cache, { recursive: true });
+  const add = (problem: PackagingProblem) => {
+    const same = (other: PackagingProblem) =>
+      other.file === problem.file &&
+      other.at.line === problem.at.line &&
+      other.at.col === problem.at.col &&
+      other.message === problem.message;
+    if (!problems.some(same)) problems.push(problem);
+  };
   for (const plugin of plugins) {
     for (const release of plugin.releases.filter((candidate) => candidate.built)) {
       const report = (field: string, message: string) =>
-        problems.push({ file: release.file, at: context.locate(plugin, release, field), message });
+        add({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
         const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
-        const built = await buildPackage(plugin, release, context, report, mode);
+        const built = await buildPackage(plugin, release, { ...context, cacheDir: cache }, report, mode);
         if (!built) continue;
         const recorded = release.definition.sha256;
         if (recorded && recorded !== built.facts.sha256) {
@@ -98,7 +122,11 @@ export async function buildPackages(
         });
       } catch (error) {
         if (!(error instanceof SourceError)) throw error;
-        report("source", `source: ${error.message}`);
+        // The working tree belongs to the plugin, not to the release that pins nothing: a bad
+        // name there is reported once, at the plugin's definition.
+        if (error instanceof UnsafePathError && release.source.kind === "working-tree")
+          add({ file: plugin.file, at: START_OF_FILE, message: error.message });
+        else report("source", `source: ${error.message}`);
       }
     }
   }
@@ -112,10 +140,12 @@ async function readSnapshot(
 ): Promise<SourceSnapshot> {
   const folder = `source/${plugin.slug}`;
   if (release.source.kind === "working-tree") {
-    return snapshotFromWorkingTree(path.join(context.repoRoot, folder)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === "ENOENT") throw new SourceError(`${folder}/ does not exist and the release pins no source`);
-      throw error;
-    });
+    return snapshotFromWorkingTree(path.join(context.repoRoot, folder), folder).catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code === "ENOENT") throw new SourceError(`${folder}/ does not exist and the release pins no source`);
+        throw error;
+      },
+    );
   }
   const { git } = context;
   if (!git) {
@@ -175,6 +205,8 @@ async function buildPackage(
       // Not in the bytes, but checked in them: a new api_base must be checked again.
       apiBase: definition.api_base,
       date: date.toISOString(),
+      // Entries are signed by the build's key (see readCacheEntry): each key has its own.
+      signer: context.cacheSigner?.id ?? null,
       files: [
         ...files.map((file) => [file.path, file.id]),
         ...(updater ? [[updater.path, `rendered ${createHash("sha256").update(updater.content).digest("hex")}`]] : []),
@@ -182,31 +214,35 @@ async function buildPackage(
     }),
     { algorithm: "sha256" },
   );
-  const cachedPath = path.join(context.cacheDir, `${key}.zip`);
-  const factsPath = path.join(context.cacheDir, `${key}.json`);
-  const cachedFacts = await readFile(factsPath, "utf8")
-    .then((text) => JSON.parse(text) as PackageFacts)
-    .catch(() => null);
   const base = {
     slug: plugin.slug,
     version: release.version,
     fileName: release.fileName,
-    cachedPath,
     sourceLabel: snapshot.label,
   };
-  if (cachedFacts) {
-    return { ...base, facts: cachedFacts, reused: true };
+  const entry =
+    context.cacheDir && context.cacheSigner && mode === "package"
+      ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
+      : null;
+  if (entry && context.cacheSigner) {
+    const cached = await readCacheEntry(entry, key, context.cacheSigner, release);
+    if (cached && "bytes" in cached)
+      return { ...base, bytes: cached.bytes, facts: factsOf(cached.bytes), reused: true };
+    if (cached)
+      context.onWarning?.(
+        `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
+      );
   }
 
   const contents = await snapshot.read(files);
-  const mainText = contents.get(definition.main_file)?.toString("utf8") ?? "";
-  let packagedMain = mainText;
+  const mainBytes = contents.get(definition.main_file) ?? Buffer.alloc(0);
+  let packagedMain = mainBytes;
   if (stampsVersion) {
-    const stamped = stampVersion(mainText, release.version, definition.version_constant);
+    const stamped = stampVersionInBytes(mainBytes, release.version, definition.version_constant);
     for (const problem of stamped.problems)
       report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
     if (stamped.problems.length > 0) return null;
-    packagedMain = stamped.text;
+    packagedMain = stamped.bytes;
     const checks = checkPackagedMainFile(packagedMain, {
       version: release.version,
       versionConstant: definition.version_constant,
@@ -218,24 +254,147 @@ async function buildPackage(
   }
   const entries = files.map((file) => ({
     path: file.path,
-    content:
-      file.path === definition.main_file
-        ? Buffer.from(packagedMain, "utf8")
-        : (contents.get(file.path) ?? Buffer.alloc(0)),
+    content: file.path === definition.main_file ? packagedMain : (contents.get(file.path) ?? Buffer.alloc(0)),
   }));
   if (updater) entries.push({ path: updater.path, content: updater.content });
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
-  const facts: PackageFacts = {
-    sha256: await hash(zip, { algorithm: "sha256" }),
-    md5: await hash(zip, { algorithm: "md5" }),
-    size: zip.length,
-  };
-  if (mode === "package") {
+  const facts = factsOf(zip);
+  if (entry && context.cacheSigner) {
     // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
-    await writeAtomically(cachedPath, zip);
-    await writeAtomically(factsPath, JSON.stringify(facts));
+    await writeAtomically(entry.zip, zip);
+    await writeAtomically(
+      entry.facts,
+      JSON.stringify({ ...facts, signature: signCacheEntry(key, facts, context.cacheSigner) }),
+    );
   }
-  return { ...base, facts, reused: false };
+  return { ...base, bytes: zip, facts, reused: false };
+}
+
+/** sha256, md5 and size of exactly these bytes. */
+export function factsOf(bytes: Buffer): PackageFacts {
+  return {
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    md5: createHash("md5").update(bytes).digest("hex"),
+    size: bytes.length,
+  };
+}
+
+/*
+ * Why a cache entry can be trusted, and when it is not.
+ *
+ * The cache key is derived from the inputs (file ids, version, main file, zlib, ...), but the
+ * entry under it is just two files anyone with write access to the cache folder can replace
+ * (a CI cache restored from a shared store, a careless copy). A sha256 in the facts only
+ * catches accidents (a flipped byte, a truncated ZIP): whoever substitutes a ZIP can write
+ * facts to match. What binds the key to the bytes is that this build made them from those
+ * inputs, so that is what an entry has to show:
+ *
+ * 1. Its facts carry an Ed25519 signature, by the build's current signing key, over the
+ *    cache key and the ZIP's sha256 and size. Only a build holding that key wrote it, for that key; an
+ *    attacker who can write the cache but not sign cannot forge one, and cannot move a good
+ *    entry to another key. Whoever holds the signing key can sign packages directly, so this
+ *    adds no power. The key's id is part of the cache key, so entries of another key (a
+ *    rotation, a development key) are simply not found rather than discarded.
+ *    The message is text longer than 48 bytes and every package and feed signature is over a
+ *    48-byte SHA-384 digest, so an entry's signature can never pass as a signature of a file.
+ * 2. The ZIP is a regular file of that size, and its bytes, read once, hash to that sha256.
+ *    (Checked through one open file, at most `size` bytes read: a FIFO, a device or a huge
+ *    file put in its place can neither hang the build nor exhaust its memory.)
+ * 3. A release with a recorded sha256 (the reviewed YAML) must have exactly those bytes.
+ *
+ * An entry failing any of these is discarded and the package made again from its source, and
+ * the build says so. Independently of the cache, runBuild hashes the bytes it signs and
+ * publishes, at signing time, and checks them against the recorded sha256 again.
+ */
+const CACHE_ENTRY_FORMAT = "feedwright package cache entry/1";
+
+/** Facts files are a few hundred bytes; anything much larger is not one. */
+const MAX_FACTS_SIZE = 64 * 1024;
+
+function cacheEntryMessage(key: string, sha256: string, size: number): Buffer {
+  return Buffer.from(`${CACHE_ENTRY_FORMAT}\n${key}\n${sha256}\n${size}\n`, "utf8");
+}
+
+function signCacheEntry(key: string, facts: PackageFacts, signer: SigningKey): string {
+  return sign(null, cacheEntryMessage(key, facts.sha256, facts.size), signer.privateKey).toString("base64");
+}
+
+/**
+ * A regular file's first bytes, through one open file: at most `maxSize` bytes, and only if
+ * the file is exactly `size` bytes long when given. Null when it does not exist; a reason
+ * when it is not a regular file or not that size. O_NONBLOCK: opening a FIFO does not wait.
+ */
+async function readRegularFile(
+  file: string,
+  { size, maxSize }: { size?: number; maxSize: number },
+): Promise<Buffer | { refused: string } | null> {
+  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return null;
+    throw error;
+  });
+  if (!handle) return null;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) return { refused: "is not a regular file" };
+    if (size !== undefined && stats.size !== size) return { refused: `is ${stats.size} bytes, not ${size}` };
+    if (stats.size > maxSize) return { refused: `is ${stats.size} bytes` };
+    const bytes = Buffer.alloc(stats.size);
+    const { bytesRead } = await handle.read(bytes, 0, stats.size, 0);
+    return bytes.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The cached ZIP for `key` when it passes every check above; `{ discarded }` with the reason
+ * when an entry is there but does not; null when there is none.
+ */
+async function readCacheEntry(
+  entry: { zip: string; facts: string },
+  key: string,
+  signer: SigningKey,
+  release: ReleasePlan,
+): Promise<{ bytes: Buffer } | { discarded: string } | null> {
+  const factsBytes = await readRegularFile(entry.facts, { maxSize: MAX_FACTS_SIZE });
+  // No facts: no entry (a ZIP without facts is what a build interrupted between the two writes leaves).
+  if (factsBytes === null) return null;
+  if (!Buffer.isBuffer(factsBytes)) return { discarded: `its facts file ${factsBytes.refused}` };
+  let facts: { sha256?: unknown; size?: unknown; signature?: unknown };
+  try {
+    facts = JSON.parse(factsBytes.toString("utf8")) as typeof facts;
+  } catch {
+    return { discarded: "its facts are not JSON" };
+  }
+  const { sha256, size, signature } = facts ?? {};
+  if (
+    typeof sha256 !== "string" ||
+    !/^[0-9a-f]{64}$/.test(sha256) ||
+    typeof size !== "number" ||
+    !Number.isSafeInteger(size) ||
+    size < 0 ||
+    typeof signature !== "string"
+  )
+    return { discarded: "its facts have no sha256, size or signature" };
+  const signed = verify(
+    null,
+    cacheEntryMessage(key, sha256, size),
+    createPublicKey(signer.privateKey),
+    Buffer.from(signature, "base64"),
+  );
+  if (!signed) return { discarded: "its facts are not signed by this build's key for this entry" };
+  const bytes = await readRegularFile(entry.zip, { size, maxSize: size });
+  if (bytes === null) return { discarded: "its ZIP is missing" };
+  if (!Buffer.isBuffer(bytes)) return { discarded: `its ZIP ${bytes.refused}` };
+  const actual = factsOf(bytes).sha256;
+  if (actual !== sha256)
+    return {
+      discarded: `its ZIP does not hash to the sha256 its facts record: ${bytes.length} bytes, sha256 ${actual}`,
+    };
+  const recorded = release.definition.sha256;
+  if (recorded && recorded !== actual)
+    return { discarded: `its ZIP is not the package whose sha256 ${release.file} records` };
+  return { bytes };
 }
 
 async function writeAtomically(target: string, data: string | Buffer): Promise<void> {

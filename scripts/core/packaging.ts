@@ -14,6 +14,8 @@ export const DEFAULT_EXCLUDES = [".git", "tests", "__pycache__", "*.bak", ".DS_S
 export const PACKAGER_REVISION = "1";
 
 const FILE_MODE = 0o644;
+/** White space as PHP's lexer knows it; `\s` would also take U+00A0 and U+0085, which PHP does not. */
+const PHP_SPACE = "[ \\t\\r\\n]*";
 const DIRECTORY_MODE = 0o755;
 
 /**
@@ -31,6 +33,64 @@ export function createExcludeMatcher(extra: readonly string[]): (relativePath: s
     if (segments.some((segment) => segmentMatchers.some((match) => match(segment)))) return true;
     return segments.some((_, index) => pathMatchers.some((match) => match(segments.slice(0, index + 1).join("/"))));
   };
+}
+
+/**
+ * Why a path cannot be an entry of a package, or null when it can. A package is unzipped by
+ * WordPress (ZipArchive or PclZip) on Linux, macOS and Windows servers and by people's own
+ * tools, so an entry name must mean the same plain relative path to each of them. Refused:
+ * - empty, absolute (leading "/"), or with an empty segment ("a//b", "a/");
+ * - a segment of only dots and spaces: ".", "..", and "...", ". ." (Windows strips trailing
+ *   dots and spaces, so those can turn into ".." there);
+ * - a segment ending in a dot or a space, for the same reason ("evil.php." is "evil.php");
+ * - a backslash: a folder separator on Windows, so "a\..\..\evil.php" climbs out there;
+ * - a colon: a drive letter ("C:") or an NTFS stream name ("a.php:x") on Windows;
+ * - a control character (U+0000 to U+001F, U+007F to U+009F): a newline splits the name in
+ *   every listing and log, NUL ends it in C;
+ * - U+FFFD: what a name that is not valid UTF-8 becomes when read, so the packaged name would
+ *   not be the committed one.
+ * Everything else (spaces, punctuation, any other Unicode) is a name like any other.
+ */
+export function describeUnsafePath(relativePath: string): string | null {
+  if (relativePath === "") return "it is empty";
+  if (relativePath.startsWith("/")) return "it starts with /";
+  for (const char of relativePath) {
+    const code = char.codePointAt(0) ?? 0;
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f))
+      return `it contains a control character (U+${code.toString(16).toUpperCase().padStart(4, "0")})`;
+  }
+  if (relativePath.includes("\\")) return "it contains a backslash (a folder separator on Windows)";
+  if (relativePath.includes(":")) return "it contains a colon (a drive letter or a stream name on Windows)";
+  if (relativePath.includes("\uFFFD")) return "it is not valid UTF-8 (or contains U+FFFD)";
+  for (const segment of relativePath.split("/")) {
+    if (segment === "") return "it has an empty segment";
+    if (/^[. ]+$/.test(segment)) return `it has the segment ${JSON.stringify(segment)}`;
+    if (/[. ]$/.test(segment))
+      return `a segment ends in a dot or a space, which Windows drops (${JSON.stringify(segment)})`;
+  }
+  return null;
+}
+
+/**
+ * Two entries that would claim the same place when unpacked, or null: the same path twice (a
+ * crafted git tree can hold two entries of one name, and which one an unzipper keeps is up to
+ * it), or a path that is a file and also the folder of another.
+ */
+export function describePathClash(paths: readonly string[]): string | null {
+  const files = new Set<string>();
+  for (const file of paths) {
+    if (files.has(file)) return `${JSON.stringify(file)} is there twice`;
+    files.add(file);
+  }
+  for (const file of paths) {
+    const parts = file.split("/");
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join("/");
+      if (files.has(folder))
+        return `${JSON.stringify(folder)} is both a file and the folder of ${JSON.stringify(file)}`;
+    }
+  }
+  return null;
 }
 
 export interface StampResult {
@@ -56,7 +116,7 @@ export function stampVersion(text: string, version: string, versionConstant: str
     problems.push('has no "Version:" line in its plugin header');
   }
   const constant = new RegExp(
-    `(define\\(\\s*['"]${escapeRegExp(versionConstant)}['"]\\s*,\\s*)(['"])[^'"]*\\2(\\s*\\))`,
+    `(define\\(${PHP_SPACE}['"]${escapeRegExp(versionConstant)}['"]${PHP_SPACE},${PHP_SPACE})(['"])[^'"]*\\2(${PHP_SPACE}\\))`,
     "g",
   );
   const defines = stamped.match(constant)?.length ?? 0;
@@ -71,24 +131,50 @@ export function stampVersion(text: string, version: string, versionConstant: str
   return { text: stamped, problems };
 }
 
-/** What the build checks in the packaged main file (the seeds' post-release grep, automated). */
+/**
+ * stampVersion on a file's bytes, so that only the version's bytes change. The bytes are read
+ * as latin1, which maps each byte to one character and back again exactly; the header and the
+ * define are ASCII, which Latin-1, UTF-8 (with or without a BOM) and Windows-1252 all write
+ * the same way. Decoding as UTF-8 instead would turn every byte that is not UTF-8 (0xE9, "é"
+ * in Latin-1) into U+FFFD and write that back as EF BF BD.
+ */
+export function stampVersionInBytes(
+  bytes: Buffer,
+  version: string,
+  versionConstant: string,
+): { bytes: Buffer; problems: string[] } {
+  const stamped = stampVersion(bytes.toString("latin1"), asLatin1(version), asLatin1(versionConstant));
+  return { bytes: Buffer.from(stamped.text, "latin1"), problems: stamped.problems };
+}
+
+/** A string's UTF-8 bytes as a latin1 string: what it looks like inside text read as latin1. */
+function asLatin1(text: string): string {
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+/**
+ * What the build checks in the packaged main file (the seeds' post-release grep, automated).
+ * Bytes are searched byte for byte (see stampVersionInBytes), text as text.
+ */
 export function checkPackagedMainFile(
-  text: string,
+  content: string | Buffer,
   expected: { version: string; versionConstant: string; apiBase: string; updaterPath?: string | null },
 ): string[] {
   const problems: string[] = [];
+  const text = typeof content === "string" ? content : content.toString("latin1");
+  const contains = (needle: string) => text.includes(typeof content === "string" ? needle : asLatin1(needle));
   const header = /^[ \t/*#]*Version:[ \t]*([^\r\n]*?)[ \t]*$/im.exec(text)?.[1];
   if (header !== expected.version)
     problems.push(`names version ${JSON.stringify(header ?? null)} in its header, not ${expected.version}`);
   const constant = new RegExp(
-    `define\\(\\s*['"]${escapeRegExp(expected.versionConstant)}['"]\\s*,\\s*['"]([^'"]*)['"]`,
+    `define\\(${PHP_SPACE}['"]${escapeRegExp(expected.versionConstant)}['"]${PHP_SPACE},${PHP_SPACE}['"]([^'"]*)['"]`,
   ).exec(text)?.[1];
   if (constant !== expected.version)
     problems.push(
       `defines ${expected.versionConstant} as ${JSON.stringify(constant ?? null)}, not ${expected.version}`,
     );
-  if (!text.includes(expected.apiBase)) problems.push(`does not contain the api_base ${expected.apiBase}`);
-  if (expected.updaterPath && !text.includes(expected.updaterPath))
+  if (!contains(expected.apiBase)) problems.push(`does not contain the api_base ${expected.apiBase}`);
+  if (expected.updaterPath && !contains(expected.updaterPath))
     problems.push(
       `does not require the updater ${expected.updaterPath} (updater_path): add require_once __DIR__ . '/${expected.updaterPath}';`,
     );
@@ -111,6 +197,17 @@ export interface ZipEntry {
  * no extra fields. archiver's file()/directory() would read mtimes and order from the disk.
  */
 export async function writeDeterministicZip(topFolder: string, entries: ZipEntry[], date: Date): Promise<Buffer> {
+  // The source readers refuse these with a position in the input; this is the last line of
+  // defence, so nothing that could land outside the plugin's folder is ever archived.
+  for (const name of [topFolder, ...entries.map((entry) => `${topFolder}/${entry.path}`)]) {
+    const unsafe = describeUnsafePath(name);
+    if (unsafe !== null || name.split("/")[0] !== topFolder || topFolder.includes("/"))
+      throw new Error(
+        `refusing to write the ZIP entry ${JSON.stringify(name)}: ${unsafe ?? "it is not inside the top folder"}`,
+      );
+  }
+  const clash = describePathClash(entries.map((entry) => entry.path));
+  if (clash !== null) throw new Error(`refusing to write a ZIP in which ${clash}`);
   const folders = new Set<string>([""]);
   for (const entry of entries) {
     const parts = entry.path.split("/");

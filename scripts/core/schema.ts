@@ -267,9 +267,13 @@ export const releaseSchema = z
     rollout: z.number().int().min(1).max(100).optional().describe("Percent of sites offered this release."),
     source: z
       .string()
-      .regex(/^[0-9a-f]{7,64}$/, { message: "expected a git commit or tree id (hex)" })
+      // Only a full id is immutable: a branch, a tag or an abbreviated id (which a new object
+      // can make ambiguous) could later name other source.
+      .regex(/^[0-9a-f]{40}$/, {
+        message: "expected the full 40-digit lower-case id of a git commit (git rev-parse HEAD prints one)",
+      })
       .optional()
-      .describe("Git commit (or tree) holding source/<slug> for this release."),
+      .describe("Full id (40 hex digits) of the git commit holding source/<slug> for this release."),
     sha256: z
       .string()
       .regex(/^[0-9a-f]{64}$/, { message: "expected 64 lower-case hex digits" })

@@ -1,13 +1,15 @@
 /**
- * Reading a plugin's source: from a pinned git commit (or tree), or from the working tree
- * for releases that are not pinned yet. Each file comes with an id that changes whenever
- * its content does, so the package cache can decide without reading any content.
+ * Reading a plugin's source: from a pinned git commit, or from the working tree for releases
+ * that are not pinned yet. Each file comes with an id that changes whenever its content does,
+ * so the package cache can decide without reading any content. Every path is checked to be a
+ * plain relative path (describeUnsafePath) before anything is read.
  */
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { describePathClash, describeUnsafePath } from "./packaging.ts";
 
 const run = promisify(execFile);
 
@@ -28,6 +30,24 @@ export interface SourceSnapshot {
 }
 
 export class SourceError extends Error {}
+
+/** A file in the source whose path cannot go into a package (see describeUnsafePath). */
+export class UnsafePathError extends SourceError {}
+
+/**
+ * Refuse the first path that is not a plain relative path, naming it. Excluded files are
+ * refused too: a pin is built as a whole, and a name like "a\\..\\evil.php" or a ".." entry
+ * in a commit is a sign of a crafted tree, not of a file someone meant to keep.
+ */
+function refuseUnsafePaths(where: string, folder: string, paths: string[]): void {
+  for (const candidate of paths) {
+    const unsafe = describeUnsafePath(candidate);
+    if (unsafe !== null)
+      throw new UnsafePathError(
+        `${where} has the file ${JSON.stringify(candidate)} in ${folder}/, which is not a safe path to package: ${unsafe}`,
+      );
+  }
+}
 
 /** Git wrapper bound to one repository; every call is a separate, argument-safe process. */
 export class GitRepository {
@@ -148,13 +168,26 @@ export function resolveLinkInside(linkPath: string, target: string): string | nu
   return resolved;
 }
 
-export async function snapshotFromGit(repo: GitRepository, revision: string, folder: string): Promise<SourceSnapshot> {
-  const type = await repo.objectType(revision);
-  if (!type) throw new SourceError(`git object ${revision} is not in this clone`);
-  if (type !== "commit" && type !== "tree") {
-    throw new SourceError(`${revision} is a git ${type}, not a commit or tree: pin the commit that holds the source`);
+/**
+ * A pinned commit's source. `commit` must be a full object id: git reads 40 hex digits as an
+ * object id before any ref of that name (it only warns that the ref is ambiguous), so a branch
+ * or tag named like the id cannot stand in for it; the type check refuses tags, trees and blobs.
+ */
+export async function snapshotFromGit(repo: GitRepository, commit: string, folder: string): Promise<SourceSnapshot> {
+  if (!/^[0-9a-f]{40}$/.test(commit)) throw new SourceError(`${commit} is not a full commit id (40 hex digits)`);
+  const type = await repo.objectType(commit);
+  if (!type) throw new SourceError(`git object ${commit} is not in this clone`);
+  if (type !== "commit") {
+    throw new SourceError(
+      `${commit} is a git ${type} object, not a commit: pin the commit that holds the source (git rev-parse <name>^{commit} prints it)`,
+    );
   }
-  const listed = await repo.listTree(revision, folder);
+  const label = `commit ${commit.slice(0, 12)}`;
+  const listed = await repo.listTree(commit, folder);
+  const paths = listed.map((entry) => entry.path);
+  refuseUnsafePaths(label, folder, paths);
+  const clash = describePathClash(paths);
+  if (clash !== null) throw new UnsafePathError(`${label} cannot be packaged: in ${folder}/, ${clash}`);
   const links = listed.filter((entry) => entry.mode === "120000");
   const linkTargets = await repo.readBlobs(links.map((link) => link.id));
   const byPath = new Map(listed.map((entry) => [entry.path, entry]));
@@ -167,8 +200,8 @@ export async function snapshotFromGit(repo: GitRepository, revision: string, fol
     files.push({ path: entry.path, id: followGitLink(entry.path, byPath, linkTargets) });
   }
   return {
-    label: `${type} ${revision.slice(0, 12)}`,
-    commitTime: type === "commit" ? await repo.commitTime(revision) : null,
+    label,
+    commitTime: await repo.commitTime(commit),
     files,
     async read(wanted) {
       const blobs = await repo.readBlobs(wanted.map((file) => file.id));
@@ -193,7 +226,8 @@ function followGitLink(
   throw new SourceError(`symlink ${start} does not point at a file inside the plugin folder`);
 }
 
-export async function snapshotFromWorkingTree(folder: string): Promise<SourceSnapshot> {
+/** The files under `folder` as they are on disk; `shownAs` names the folder in messages (source/<slug>). */
+export async function snapshotFromWorkingTree(folder: string, shownAs = folder): Promise<SourceSnapshot> {
   const files: SourceFile[] = [];
   const contents = new Map<string, Buffer>();
   const root = path.resolve(folder);
@@ -201,6 +235,7 @@ export async function snapshotFromWorkingTree(folder: string): Promise<SourceSna
     const entries = await readdir(path.join(root, relative), { withFileTypes: true });
     for (const entry of entries) {
       const entryPath = relative === "" ? entry.name : `${relative}/${entry.name}`;
+      refuseUnsafePaths("the working tree", shownAs, [entryPath]);
       const absolute = path.join(root, entryPath);
       const stats = await lstat(absolute);
       if (stats.isDirectory()) {
