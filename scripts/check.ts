@@ -20,7 +20,8 @@ export async function loadReleaseTreeAt(git: GitRepository, revision: string): P
   const blobs = await git.readBlobs(entries.map((entry) => entry.id));
   const files = entries
     .filter((entry) => entry.path.includes("/"))
-    .map((entry) => ({ path: `releases/${entry.path}`, text: blobs.get(entry.id)?.toString("utf8") ?? "" }));
+    // Bytes, not text: the base is read with the same UTF-8 and size checks as the head.
+    .map((entry) => ({ path: `releases/${entry.path}`, text: blobs.get(entry.id) ?? new Uint8Array() }));
   const pluginDirs = [...new Set(files.map((file) => file.path.split("/").slice(0, 2).join("/")))];
   return { pluginDirs, files };
 }

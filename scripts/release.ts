@@ -13,7 +13,9 @@ import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
 import { stampVersionInBytes } from "./core/packaging.ts";
+import { parseYaml } from "./core/parse-yaml.ts";
 import type { PluginPlan } from "./core/plan.ts";
+import { InputError } from "./core/problems.ts";
 import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./core/source-reader.ts";
@@ -94,10 +96,14 @@ export async function promoteRelease(input: {
   }
   const target = input.status as Status;
   const file = releaseFile(repoRoot, slug, version);
-  const original = await readFile(file, "utf8").catch(() => {
+  const bytes = await readFile(file).catch(() => {
     throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
   });
-  const document = parseDocument(original);
+  // The same checks as the build (UTF-8, size, tags, ...) before anything is rewritten: a
+  // lenient decode would turn a bad byte into U+FFFD and write it back.
+  const checked = parseYaml(path.relative(repoRoot, file), bytes);
+  if (checked.problems.length > 0) throw new InputError(checked.problems);
+  const document = parseDocument(new TextDecoder().decode(bytes));
   // Checked before STATUS_ORDER[current]: a status such as "constructor" or "__proto__" would
   // otherwise find a member of Object.prototype there and skip the forward-only rule.
   const currentText = String(document.get("status"));
@@ -150,7 +156,7 @@ export async function promoteRelease(input: {
       await loadPlan({ repoRoot }, { checkSources: true });
     }
   } catch (error) {
-    await writeFile(file, original); // nothing half-written
+    await writeFile(file, bytes); // nothing half-written: the bytes as they were
     throw error;
   }
   return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];

@@ -2,7 +2,7 @@
  * Releasing by pull request and rolling back by git revert, driven through the CLI in a
  * scratch repository, as a vendor would.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snapshotFiles } from "./support/files.ts";
@@ -52,6 +52,17 @@ describe("release and promote", () => {
       expect(promoted.stderr).toContain(`releases/demo/1.0.0.yaml: status "${status}" is not a status`);
       expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(new RegExp(`^status: ${status}$`, "m"));
     }
+  });
+
+  it("issue 9 item 8: promote refuses a release file that is not UTF-8 and leaves its bytes as they were", async () => {
+    await ok("release", "demo", "1.0.0");
+    const file = path.join(repo.root, "releases/demo/1.0.0.yaml");
+    const latin1 = Buffer.concat([readFileSync(file), Buffer.from("upgrade_notice: caf\xe9\n", "latin1")]);
+    writeFileSync(file, latin1);
+    const promoted = await repo.feedwright("promote", "demo", "1.0.0", "testing");
+    expect(promoted.code).toBe(1);
+    expect(promoted.stderr).toMatch(/releases\/demo\/1\.0\.0\.yaml:\d+:\d+ invalid UTF-8 \(byte 0xE9/);
+    expect(readFileSync(file).equals(latin1)).toBe(true);
   });
 
   it("starts a draft, then pins the committed source, stamps released_at and records the package", async () => {
