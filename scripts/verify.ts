@@ -72,6 +72,8 @@ export function urlSource(baseUrl: string): FeedSource {
     label: base,
     async read(relativePath) {
       const url = new URL(relativePath, base);
+      // Paths come from fetched documents: never let one lead verify to another host or folder.
+      if (!url.href.startsWith(base)) throw new VerifyError(`refusing to fetch ${relativePath}: it is outside ${base}`);
       let response: Response;
       try {
         response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });

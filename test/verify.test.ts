@@ -352,3 +352,16 @@ describe("issue 9 item 12: verify of an address that does not answer", () => {
     ]);
   });
 });
+
+describe("verify reads only below the address or folder it was given", () => {
+  it("refuses a path from a document that leads to another host, without asking it", async () => {
+    const { urlSource, folderSource } = await import("../scripts/verify.ts");
+    const source = urlSource("http://127.0.0.1:9/feed/");
+    for (const hostile of ["//127.0.0.2/x.json", "http://127.0.0.3/x.json", "../x.json", "/x.json"]) {
+      await expect(source.read(hostile), hostile).rejects.toThrow(
+        /refusing to fetch .*: it is outside http:\/\/127\.0\.0\.1:9\/feed\//,
+      );
+    }
+    await expect(folderSource("/tmp/nowhere").read("../etc/passwd")).rejects.toThrow(/outside/);
+  });
+});
