@@ -5,7 +5,6 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type BuiltPackage, buildPackages, factsOf } from "./core/build-packages.ts";
 import {
   FILES_OUTSIDE_MANIFEST,
   MANIFEST_PATH,
@@ -24,19 +23,20 @@ import {
   toCanonicalJson,
   toJsonText,
 } from "./core/documents.ts";
-import { loadReleaseTree } from "./core/load-tree.ts";
 import { renderPages } from "./core/pages.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
 import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { renderSignatureFile, type SigningKey, signFile } from "./core/signing.ts";
-import { GitRepository } from "./core/source-reader.ts";
-import { type OutputFile, outputMarkerFile, writeOutputFolder } from "./core/write-output.ts";
+import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
+import { loadReleaseTree } from "./io/load-tree.ts";
+import { GitRepository } from "./io/source-reader.ts";
+import { type OutputFile, outputMarkerFile, writeOutputFolder } from "./io/write-output.ts";
 
 export interface ProjectPaths {
   /** The releases repository: holds releases/, source/ and (for the pages) site/. */
   repoRoot: string;
-  /** Where site/*.hbs live; defaults to feedwright's own site/ folder. */
+  /** Where the page templates (*.hbs) live; defaults to feedwright's own site/pages/. */
   siteDir?: string;
   cacheDir?: string;
 }
@@ -140,7 +140,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     ]);
   const publication = await readPublication(git, options.keys, options.expiresAfterDays ?? 30);
   const signed = signPackages(plan, packages, options.keys, locate);
-  const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site"));
+  const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
   const files = renderOutputFiles(plan, signed, templates, publication, options.keys);
   await writeOutputFolder(options.outDir, files);
   return {

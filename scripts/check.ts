@@ -7,7 +7,7 @@ import { parseReleaseTree, type ReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan } from "./core/plan.ts";
 import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type Review, reviewChange } from "./core/review.ts";
-import type { GitRepository } from "./core/source-reader.ts";
+import type { GitRepository } from "./io/source-reader.ts";
 
 export interface CheckResult {
   problems: Problem[];

@@ -9,7 +9,7 @@ import { addKeyCommands } from "./commands/key-commands.ts";
 import { addReleaseCommands } from "./commands/release-commands.ts";
 import { addSiteCommands } from "./commands/site-commands.ts";
 import { formatProblem, InputError } from "./core/problems.ts";
-import { MissingKeyError } from "./keys.ts";
+import { MissingKeyError } from "./io/keys.ts";
 import { ReleaseError } from "./release.ts";
 import { WranglerError } from "./sites.ts";
 

@@ -18,7 +18,7 @@ import type { PluginPlan } from "./core/plan.ts";
 import { InputError } from "./core/problems.ts";
 import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
-import { GitRepository } from "./core/source-reader.ts";
+import { GitRepository } from "./io/source-reader.ts";
 
 const run = promisify(execFile);
 

@@ -11,7 +11,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { WRANGLER_CONFIG, wranglerCommand } from "./wrangler.ts";
+import { WRANGLER_CONFIG, wranglerCommand } from "./io/wrangler.ts";
 
 const run = promisify(execFile);
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../scripts/cli.ts";
-import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/core/write-output.ts";
+import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/io/write-output.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 

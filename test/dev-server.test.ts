@@ -17,7 +17,7 @@ import { TEST_ENV } from "./support/scratch-repo.ts";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(ROOT, "scripts/bin/feedwright.js");
 const SLUG = "igny8-wp-bridge";
-// "$HOME" in it: wrangler expands $NAME in the file scripts/dev.ts hands it, which must not happen.
+// "$HOME" in it: wrangler expands $NAME in the file scripts/dev/dev-server.ts hands it, which must not happen.
 const ADMIN_TOKEN = `${randomBytes(16).toString("hex")}-$HOME`;
 
 let server: ChildProcess | null = null;
@@ -100,7 +100,7 @@ async function startServer(build: boolean): Promise<void> {
   }
 }
 
-/** Stop the whole process group (npm, scripts/dev.ts, wrangler, workerd), all started here. */
+/** Stop the whole process group (npm, scripts/dev/dev-server.ts, wrangler, workerd), all started here. */
 async function stopServer(): Promise<void> {
   const running = server;
   if (!running?.pid) return;
@@ -182,7 +182,7 @@ describe("the original service's verification commands, pointed at npm run dev",
   });
 });
 
-/** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev.ts, wrangler, workerd. */
+/** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev/dev-server.ts, wrangler, workerd. */
 function processTree(pid: number): { pid: number; cmdline: string }[] {
   const parents = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
@@ -228,11 +228,15 @@ describe("issue 9 item 12: npm run dev takes its secrets from the environment or
 
   it("refuses --admin-token and --download-url-key with the way to pass them instead", () => {
     for (const option of ["--admin-token", "--download-url-key"]) {
-      const run = spawnSync(process.execPath, ["scripts/dev.ts", option, "not-a-real-secret", "--no-build"], {
-        cwd: ROOT,
-        env: TEST_ENV,
-        encoding: "utf8",
-      });
+      const run = spawnSync(
+        process.execPath,
+        ["scripts/dev/dev-server.ts", option, "not-a-real-secret", "--no-build"],
+        {
+          cwd: ROOT,
+          env: TEST_ENV,
+          encoding: "utf8",
+        },
+      );
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(/command line/);
       expect(run.stderr).toMatch(/worker\/\.dev\.vars/);

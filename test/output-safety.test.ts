@@ -21,7 +21,7 @@ import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../scripts/cli.ts";
-import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/core/write-output.ts";
+import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/io/write-output.ts";
 import { listFiles } from "./support/files.ts";
 import { type CliResult, createDemoRepo, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Publication, renderFeed, toCanonicalJson } from "../scripts/core/documents.ts";
 import type { PluginPlan } from "../scripts/core/plan.ts";
 import { parseSigningKey, renderSignatureFile } from "../scripts/core/signing.ts";
-import { generateSeed } from "../scripts/keys.ts";
+import { generateSeed } from "../scripts/io/keys.ts";
 import { listFiles } from "./support/files.ts";
 import { createDemoRepo, type ScratchRepo, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 

@@ -22,7 +22,7 @@ import {
   renderUpdater,
   UPDATER_TEMPLATE,
 } from "../scripts/core/updater.ts";
-import { generateSeed } from "../scripts/keys.ts";
+import { generateSeed } from "../scripts/io/keys.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,

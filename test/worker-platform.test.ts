@@ -9,7 +9,7 @@ import path from "node:path";
 import { parse } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness } from "wrangler";
-import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/wrangler.ts";
+import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/io/wrangler.ts";
 import { TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 import { buildFixtureFeed } from "./worker/fixture-feed.ts";
 

@@ -6,10 +6,10 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadReleaseTree } from "../scripts/core/load-tree.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { firstInvalidUtf8Byte, parseYaml } from "../scripts/core/parse-yaml.ts";
 import { pluginSchema, TEXT_LIMITS } from "../scripts/core/schema.ts";
+import { loadReleaseTree } from "../scripts/io/load-tree.ts";
 import { createDemoRepo, DEMO_PLUGIN_YAML } from "./support/scratch-repo.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");

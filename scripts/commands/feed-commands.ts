@@ -9,8 +9,8 @@ import { defaultCacheDir, loadPlan, MAX_EXPIRES_AFTER_DAYS, runBuild } from "../
 import { generateJsonSchemas } from "../core/schema.ts";
 import { KeyFormatError, type PublicKey, parsePublicKey } from "../core/signing.ts";
 import { pinnedKeyWarnings } from "../core/updater.ts";
-import { checkOutputTarget, OutputBusyError, OutputTargetError, type ProtectedFolder } from "../core/write-output.ts";
-import { resolveSigningKeys, SIGNING_KEY_ENV } from "../keys.ts";
+import { resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
+import { checkOutputTarget, OutputBusyError, OutputTargetError, type ProtectedFolder } from "../io/write-output.ts";
 import { type CheckRow, folderSource, formatRows, urlSource, VerifyError, verifyFeed } from "../verify.ts";
 import { type CommandContext, EXIT_INPUT, type Io, parseWholeNumber, UsageError } from "./context.ts";
 

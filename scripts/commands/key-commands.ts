@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { parseSigningKey } from "../core/signing.ts";
-import { generateSeed, resolveSigningKeys, SIGNING_KEY_ENV } from "../keys.ts";
+import { generateSeed, resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
 import type { CommandContext } from "./context.ts";
 
 export function addKeyCommands(program: Command, context: CommandContext): void {

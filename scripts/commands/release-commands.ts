@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { runCheck } from "../check.ts";
 import { InputError } from "../core/problems.ts";
 import { formatReview } from "../core/review.ts";
-import { resolveSigningKeys } from "../keys.ts";
+import { resolveSigningKeys } from "../io/keys.ts";
 import { promoteRelease, rollForward, startRelease } from "../release.ts";
 import { type CommandContext, EXIT_INPUT, UsageError } from "./context.ts";
 

@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { MissingKeyError } from "../keys.ts";
+import { MissingKeyError } from "../io/keys.ts";
 import { signDownloadUrl } from "../signed-url.ts";
 import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
 import { type CommandContext, EXIT_INPUT, parseWholeNumber, UsageError } from "./context.ts";

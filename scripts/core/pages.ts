@@ -1,5 +1,5 @@
 /**
- * The human pages of the published folder, rendered with handlebars from site/*.hbs.
+ * The human pages of the published folder, rendered with handlebars from site/pages/*.hbs.
  * Values are escaped by handlebars; only changelog HTML (already made safe by markdown-it)
  * is inserted raw.
  */

@@ -1,6 +1,6 @@
 /**
  * The PHP updater every package of a plugin with `updater_path` carries: rendered from
- * scripts/templates/feedwright-updater.php.hbs with values from plugin.yaml only (never from
+ * site/updater/feedwright-updater.php.hbs with values from plugin.yaml only (never from
  * the key the build signs with, which differs per machine), so a package stays a pure
  * function of the repository.
  */
@@ -10,7 +10,14 @@ import Handlebars from "handlebars";
 import type { PluginPlan } from "./plan.ts";
 import type { PublicKey } from "./signing.ts";
 
-export const UPDATER_TEMPLATE = path.resolve(import.meta.dirname, "..", "templates", "feedwright-updater.php.hbs");
+export const UPDATER_TEMPLATE = path.resolve(
+  import.meta.dirname,
+  "..",
+  "..",
+  "site",
+  "updater",
+  "feedwright-updater.php.hbs",
+);
 
 let compiled: Handlebars.TemplateDelegate | null = null;
 

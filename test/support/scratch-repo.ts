@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../scripts/cli.ts";
-import { generateSeed } from "../../scripts/keys.ts";
+import { generateSeed } from "../../scripts/io/keys.ts";
 
 /** One signing key per test run, made here so no key is ever committed. */
 export const TEST_SIGNING_KEY = generateSeed();

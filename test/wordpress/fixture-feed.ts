@@ -15,7 +15,7 @@ import { parseDocument } from "yaml";
 import { main } from "../../scripts/cli.ts";
 import { toCanonicalJson } from "../../scripts/core/documents.ts";
 import { parseSigningKey, renderSignatureFile } from "../../scripts/core/signing.ts";
-import { generateSeed } from "../../scripts/keys.ts";
+import { generateSeed } from "../../scripts/io/keys.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 export const BRIDGE_SLUG = "igny8-wp-bridge";

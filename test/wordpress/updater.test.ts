@@ -11,14 +11,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  addSite,
-  type FeedServer,
-  listInstallations,
-  serveFolder,
-  startFeedServer,
-} from "../../scripts/wordpress/feed-server.ts";
-import { ensurePackages, startWordPress, type WordPressSite } from "../../scripts/wordpress/harness.ts";
+import { addSite, type FeedServer, listInstallations, serveFolder, startFeedServer } from "./feed-server.ts";
 import {
   BRIDGE_SLUG,
   buildFixtureFeed,
@@ -35,6 +28,7 @@ import {
   UNLISTED_PACKAGE,
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
+import { ensurePackages, startWordPress, type WordPressSite } from "./harness.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
 /** Installed in a folder of its own choosing: an update must keep it there. */

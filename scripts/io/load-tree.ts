@@ -1,9 +1,9 @@
 import { constants } from "node:fs";
 import { lstat, open, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
-import type { InputFile, ReleaseTree } from "./parse-tree.ts";
-import { MAX_YAML_FILE_BYTES } from "./parse-yaml.ts";
-import { type Problem, problemAt, START_OF_FILE } from "./problems.ts";
+import type { InputFile, ReleaseTree } from "../core/parse-tree.ts";
+import { MAX_YAML_FILE_BYTES } from "../core/parse-yaml.ts";
+import { type Problem, problemAt, START_OF_FILE } from "../core/problems.ts";
 
 /**
  * Read every file below releases/<plugin>/ as bytes; folders directly under releases/ are

@@ -11,8 +11,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
-import { listKvKeys } from "../sites.ts";
-import { OFFLINE_ENV } from "../wrangler.ts";
+import { OFFLINE_ENV } from "../../scripts/io/wrangler.ts";
+import { listKvKeys } from "../../scripts/sites.ts";
 import { freePort, type Service, startService, waitFor } from "./harness.ts";
 
 const run = promisify(execFile);
@@ -40,7 +40,7 @@ export async function startFeedServer(options: {
     "npm run dev",
     process.execPath,
     [
-      path.join(ROOT, "scripts", "dev.ts"),
+      path.join(ROOT, "scripts", "dev", "dev-server.ts"),
       "--no-build",
       "--out",
       options.distDir,
@@ -51,7 +51,7 @@ export async function startFeedServer(options: {
     ],
     {
       cwd: ROOT,
-      // The secrets go in the environment: scripts/dev.ts refuses them on the command line.
+      // The secrets go in the environment: scripts/dev/dev-server.ts refuses them on the command line.
       env: {
         ...process.env,
         ...OFFLINE_ENV,

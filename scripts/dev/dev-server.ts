@@ -14,9 +14,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, parseEnv } from "node:util";
-import { OFFLINE_ENV, WRANGLER_BIN, WRANGLER_CONFIG } from "./wrangler.ts";
+import { OFFLINE_ENV, WRANGLER_BIN, WRANGLER_CONFIG } from "../io/wrangler.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
 /** The Worker's secrets (see worker/wrangler.jsonc), by binding name. */
 const DEV_SECRETS = ["ADMIN_TOKEN", "DOWNLOAD_URL_KEY"] as const;
 const DEV_VARS = path.join(path.dirname(WRANGLER_CONFIG), ".dev.vars");

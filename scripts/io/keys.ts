@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { KeyFormatError, parseSigningKey, type SigningKey, signingKeyFromSeed } from "./core/signing.ts";
+import { KeyFormatError, parseSigningKey, type SigningKey, signingKeyFromSeed } from "../core/signing.ts";
 
 export const SIGNING_KEY_ENV = "FEEDWRIGHT_SIGNING_KEY";
 export const NEXT_SIGNING_KEY_ENV = "FEEDWRIGHT_NEXT_SIGNING_KEY";

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 
-const ROOT = path.resolve(import.meta.dirname, "..");
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 export const WRANGLER_BIN = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 export const WRANGLER_CONFIG = path.join(ROOT, "worker", "wrangler.jsonc");

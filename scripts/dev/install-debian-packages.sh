@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a test suite needs, only those missing; needs root, no stdin.
 #   install-debian-packages.sh                       what `npm test` needs (the default list)
-#   install-debian-packages.sh --for WHAT PKG...     another list (scripts/wordpress/ uses it)
+#   install-debian-packages.sh --for WHAT PKG...     another list (test/wordpress/ uses it)
 # The default list: git (pinned sources), unzip (package checks, as in the original
 # checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
 # checked with PHP's own sodium, as WordPress core checks them) and curl (the original

@@ -9,13 +9,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { runBuild } from "./build.ts";
-import { parseSigningKey } from "./core/signing.ts";
-import { generateSeed } from "./keys.ts";
+import { runBuild } from "../build.ts";
+import { parseSigningKey } from "../core/signing.ts";
+import { generateSeed } from "../io/keys.ts";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "5" } } });
 const runs = Number(values.runs);
-const projectRoot = path.resolve(import.meta.dirname, "..");
+const projectRoot = path.resolve(import.meta.dirname, "..", "..");
 const keys = [parseSigningKey(generateSeed())];
 
 async function timeBuild(root: string, cacheDir: string) {

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { describePathClash, describeUnsafePath } from "./packaging.ts";
+import { describePathClash, describeUnsafePath } from "../core/packaging.ts";
 
 const run = promisify(execFile);
 

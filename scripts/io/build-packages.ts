@@ -8,17 +8,18 @@ import { constants } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
-import type { PackageFacts } from "./documents.ts";
+import type { PackageFacts } from "../core/documents.ts";
 import {
   checkPackagedMainFile,
   createExcludeMatcher,
   PACKAGER_REVISION,
   stampVersionInBytes,
   writeDeterministicZip,
-} from "./packaging.ts";
-import type { PluginPlan, ReleasePlan } from "./plan.ts";
-import { type Position, START_OF_FILE } from "./problems.ts";
-import type { SigningKey } from "./signing.ts";
+} from "../core/packaging.ts";
+import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
+import { type Position, START_OF_FILE } from "../core/problems.ts";
+import type { SigningKey } from "../core/signing.ts";
+import { renderUpdater } from "../core/updater.ts";
 import {
   type GitRepository,
   SourceError,
@@ -27,7 +28,6 @@ import {
   snapshotFromWorkingTree,
   UnsafePathError,
 } from "./source-reader.ts";
-import { renderUpdater } from "./updater.ts";
 
 /** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");

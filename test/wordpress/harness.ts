@@ -5,7 +5,7 @@
  * as child processes of this one and stopped by their process ids; nothing outside the
  * temporary folder is touched.
  *
- * Needs the Debian packages in scripts/wordpress/install-debian-packages.sh (ensurePackages()
+ * Needs the Debian packages in test/wordpress/install-debian-packages.sh (ensurePackages()
  * runs it when something is missing; that needs root).
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
@@ -137,7 +137,7 @@ export function startService(
 function binary(name: string, candidates: string[]): string {
   const found = candidates.find((candidate) => existsSync(candidate));
   if (!found)
-    throw new Error(`${name} not found (${candidates.join(", ")}): run scripts/wordpress/install-debian-packages.sh`);
+    throw new Error(`${name} not found (${candidates.join(", ")}): run test/wordpress/install-debian-packages.sh`);
   return found;
 }
 
@@ -243,7 +243,7 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
     await writeFile(
       path.join(root, "wp-config.php"),
       `<?php
-// Written by scripts/wordpress/harness.ts for a throw-away test site.
+// Written by test/wordpress/harness.ts for a throw-away test site.
 define( 'DB_NAME', 'wordpress' );
 define( 'DB_USER', 'root' );
 define( 'DB_PASSWORD', '' );
