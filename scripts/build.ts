@@ -5,33 +5,16 @@
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import {
-  FILES_OUTSIDE_MANIFEST,
-  MANIFEST_PATH,
-  type PackageSignature,
-  type Publication,
-  pluginFolder,
-  renderChecksumFile,
-  renderCheckUpdate,
-  renderFeed,
-  renderHeaders,
-  renderInfo,
-  renderManifest,
-  renderReleases,
-  type SignedPackageFacts,
-  sha256Hex,
-  toCanonicalJson,
-  toJsonText,
-} from "./core/documents.ts";
-import { renderPages } from "./core/pages.ts";
+import type { Publication } from "./core/documents.ts";
+import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
 import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
-import { renderSignatureFile, type SigningKey, signFile } from "./core/signing.ts";
+import { type SigningKey, signFile } from "./core/signing.ts";
 import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";
 import { GitRepository } from "./io/source-reader.ts";
-import { type OutputFile, outputMarkerFile, writeOutputFolder } from "./io/write-output.ts";
+import { writeOutputFolder } from "./io/write-output.ts";
 
 export interface ProjectPaths {
   /** The releases repository: holds releases/, source/ and (for the pages) site/. */
@@ -195,7 +178,7 @@ function signPackages(
   packages: BuiltPackage[],
   keys: SigningKey[],
   locate: LocateField,
-): (BuiltPackage & { signatures: PackageSignature[] })[] {
+): PublishedPackage[] {
   const problems: Problem[] = [];
   const signed = packages.map((built) => {
     const facts = factsOf(built.bytes);
@@ -218,85 +201,7 @@ function signPackages(
   return signed;
 }
 
-async function loadSiteTemplates(siteDir: string) {
+async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {
   const read = (name: string) => readFile(path.join(siteDir, name), "utf8");
   return { index: await read("index.hbs"), plugin: await read("plugin.hbs"), style: await read("style.hbs") };
-}
-
-/**
- * Every file of the published folder, as plain data: the packages' checked and signed bytes
- * included. manifest.json lists the SHA-256 of every file built here before it, and the signed
- * feed the SHA-256 of the manifest: whatever the build adds to the list is covered by construction.
- */
-export function renderOutputFiles(
-  plan: BuildPlan,
-  packages: (BuiltPackage & { signatures: PackageSignature[] })[],
-  templates: { index: string; plugin: string; style: string },
-  publication: Publication,
-  keys: SigningKey[],
-): OutputFile[] {
-  const facts = new Map<string, Map<string, SignedPackageFacts>>();
-  for (const built of packages) {
-    const perPlugin = facts.get(built.slug) ?? new Map<string, SignedPackageFacts>();
-    perPlugin.set(built.version, { ...built.facts, signatures: built.signatures });
-    facts.set(built.slug, perPlugin);
-  }
-  const files: OutputFile[] = [];
-  const documentDigests = new Map<string, Record<string, string>>();
-  for (const plugin of plan.plugins) {
-    const folder = pluginFolder(plugin.slug);
-    const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
-    for (const built of packages.filter((candidate) => candidate.slug === plugin.slug)) {
-      const signatureFile = built.signatures.map((line) => `${line.signature}\n`).join("");
-      const names = [built.fileName, ...(built.version === plugin.latest.stable ? [`${plugin.slug}-latest.zip`] : [])];
-      for (const name of names) {
-        files.push({ path: `${folder}/${name}`, content: built.bytes });
-        files.push({ path: `${folder}/${name}.sig`, content: signatureFile });
-      }
-      files.push({
-        path: `${folder}/${built.fileName}.sha256`,
-        content: renderChecksumFile(built.facts.sha256, built.fileName),
-      });
-    }
-    const documents: [string, object | null][] = [
-      ["info.json", renderInfo(plugin, "stable", pluginFacts)],
-      ["info-beta.json", renderInfo(plugin, "beta", pluginFacts)],
-      ["check-update.json", renderCheckUpdate(plugin, "stable", pluginFacts)],
-      ["check-update-beta.json", renderCheckUpdate(plugin, "beta", pluginFacts)],
-      ["releases.json", renderReleases(plugin, pluginFacts)],
-    ];
-    const digests: Record<string, string> = {};
-    for (const [name, document] of documents) {
-      if (!document) continue;
-      const content = toJsonText(document);
-      digests[name] = sha256Hex(content);
-      files.push({ path: `${folder}/${name}`, content });
-    }
-    documentDigests.set(plugin.slug, digests);
-  }
-  files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
-  files.push(outputMarkerFile());
-  files.push(...renderPages(plan.plugins, facts, templates));
-  const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
-  const feed = Buffer.from(
-    toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
-  );
-  files.push({ path: MANIFEST_PATH, content: manifest });
-  files.push({ path: "feed.json", content: feed });
-  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/**
- * Each file's path and the SHA-256 of the bytes it will have, sorted by path. Hashed from the
- * very bytes handed to the writer: the build publishes no file it has not read.
- */
-function listDigests(files: OutputFile[]): [string, string][] {
-  return files
-    .map((file): [string, string] => {
-      if (FILES_OUTSIDE_MANIFEST.includes(file.path)) throw new Error(`${file.path} cannot be listed in the manifest`);
-      if (!("content" in file)) throw new Error(`${file.path}: the build lists bytes, not copies of other files`);
-      return [file.path, sha256Hex(file.content)];
-    })
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

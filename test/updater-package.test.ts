@@ -15,14 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
-import {
-  checkUpdaterTemplate,
-  phpNamePart,
-  pinnedKeyWarnings,
-  renderUpdater,
-  UPDATER_TEMPLATE,
-} from "../scripts/core/updater.ts";
+import { checkUpdaterTemplate, phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
+import { readUpdaterTemplate, UPDATER_TEMPLATE } from "../scripts/io/updater-template.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -250,8 +245,10 @@ describe("rendering", () => {
 
   it("names the PHP class and options after the slug, so two plugins on one site do not collide", () => {
     expect(phpNamePart("igny8-wp-bridge")).toBe("Igny8_Wp_Bridge");
-    const first = renderUpdater(planFor("shop-sync", [KEY.publicKey]))?.content.toString("utf8") ?? "";
-    const second = renderUpdater(planFor("shop-sync-pro", [KEY.publicKey]))?.content.toString("utf8") ?? "";
+    const first =
+      renderUpdater(planFor("shop-sync", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
+    const second =
+      renderUpdater(planFor("shop-sync-pro", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
     expect(first).toContain("final class Feedwright_Updater_Shop_Sync {");
     expect(first).toContain("const PREFIX          = 'feedwright_shop_sync';");
     expect(second).toContain("final class Feedwright_Updater_Shop_Sync_Pro {");
@@ -259,7 +256,7 @@ describe("rendering", () => {
   });
 
   it("gives no filter that could change the trusted keys", () => {
-    const text = renderUpdater(planFor("demo", [KEY.publicKey]))?.content.toString("utf8") ?? "";
+    const text = renderUpdater(planFor("demo", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
     const filters = [...text.matchAll(/apply_filters\(\s*([^,]+),/g)].map((match) => match[1]?.trim());
     expect(filters).toEqual([
       "self::PREFIX . '_feed_url'",
@@ -320,7 +317,7 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
   const render = (change: (plugin: ReturnType<typeof base>) => void) => {
     const plugin = base();
     change(plugin);
-    const rendered = renderUpdater(plugin);
+    const rendered = renderUpdater(plugin, readUpdaterTemplate());
     if (!rendered) throw new Error("no updater");
     return rendered.content;
   };
@@ -430,7 +427,7 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
         files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
       });
       const plugin = compilePlan(parsed.plugins).plugins[0];
-      const rendered = plugin && renderUpdater(plugin);
+      const rendered = plugin && renderUpdater(plugin, readUpdaterTemplate());
       if (!rendered) throw new Error("no updater");
       // Not at updater_path, so boot() returns before touching WordPress.
       const file = path.join(dir, "updater.php");

@@ -4,22 +4,12 @@
  * the key the build signs with, which differs per machine), so a package stays a pure
  * function of the repository.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import Handlebars from "handlebars";
 import type { PluginPlan } from "./plan.ts";
 import type { PublicKey } from "./signing.ts";
 
-export const UPDATER_TEMPLATE = path.resolve(
-  import.meta.dirname,
-  "..",
-  "..",
-  "site",
-  "updater",
-  "feedwright-updater.php.hbs",
-);
-
-let compiled: Handlebars.TemplateDelegate | null = null;
+/** Compiled templates by their text: the text is read once by the caller (scripts/io/updater-template.ts). */
+const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 /**
  * A PHP string literal holding exactly `value`. Printable ASCII goes in a single-quoted
@@ -125,17 +115,18 @@ export function checkUpdaterTemplate(text: string): void {
   walk((Handlebars.parse(text) as unknown as { body: Node[] }).body);
 }
 
-function template(): Handlebars.TemplateDelegate {
-  if (!compiled) {
-    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+function compileTemplate(text: string): Handlebars.TemplateDelegate {
+  let template = compiled.get(text);
+  if (!template) {
     checkUpdaterTemplate(text);
     const handlebars = Handlebars.create();
     for (const [name, helper] of Object.entries(CONTEXT_HELPERS)) {
       handlebars.registerHelper(name, (value: unknown) => helper(String(value)));
     }
-    compiled = handlebars.compile(text, { noEscape: true, strict: true });
+    template = handlebars.compile(text, { noEscape: true, strict: true });
+    compiled.set(text, template);
   }
-  return compiled;
+  return template;
 }
 
 /** `igny8-wp-bridge` → `Igny8_Wp_Bridge`: the part of the PHP names that keeps two plugins apart. */
@@ -155,12 +146,12 @@ export interface RenderedUpdater {
 }
 
 /** The updater for a plugin, or null when its plugin.yaml asks for none. */
-export function renderUpdater(plugin: PluginPlan): RenderedUpdater | null {
+export function renderUpdater(plugin: PluginPlan, templateText: string): RenderedUpdater | null {
   const { definition } = plugin;
   if (!definition.updater_path) return null;
   const namePart = phpNamePart(plugin.slug);
   const className = `Feedwright_Updater_${namePart}`;
-  const text = template()({
+  const text = compileTemplate(templateText)({
     slug: plugin.slug,
     className,
     prefix: `feedwright_${namePart.toLowerCase()}`,

@@ -28,6 +28,7 @@ import {
   snapshotFromWorkingTree,
   UnsafePathError,
 } from "./source-reader.ts";
+import { readUpdaterTemplate } from "./updater-template.ts";
 
 /** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
@@ -178,7 +179,7 @@ async function buildPackage(
   const snapshot = await readSnapshot(plugin, release, context);
   const isExcluded = createExcludeMatcher(definition.exclude);
   // The rendered updater takes the place of any source file at its path.
-  const updater = renderUpdater(plugin);
+  const updater = renderUpdater(plugin, readUpdaterTemplate());
   const files = snapshot.files
     .filter((file) => !isExcluded(file.path) && file.path !== updater?.path)
     .sort((a, b) => (a.path < b.path ? -1 : 1));

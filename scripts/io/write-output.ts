@@ -28,25 +28,9 @@ import {
 import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { MARKER_FIRST_LINE, MARKER_TEXT, OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
 
-export type OutputFile = { path: string; content: string | Buffer } | { path: string; copyFrom: string };
-
-/** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
-export const OUTPUT_MARKER = ".feedwright-output";
-const MARKER_FIRST_LINE = "feedwright output folder";
-const MARKER_TEXT = `${MARKER_FIRST_LINE}
-Written by \`feedwright build\`, which replaces this folder as a whole on every build:
-keep nothing else in it.
-`;
-
-/**
- * The marker as an output file, for a build that lists every file it publishes (so the signed
- * manifest covers it too). The writer writes it first in any case and accepts it in the list
- * only with exactly this content.
- */
-export function outputMarkerFile(): OutputFile {
-  return { path: OUTPUT_MARKER, content: MARKER_TEXT };
-}
+export { OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
 
 /** Suffix of the lock file beside the output (`dist.feedwright-lock` for `dist`). */
 export const LOCK_SUFFIX = ".feedwright-lock";

@@ -1,0 +1,138 @@
+/**
+ * The published folder as plain data: every file's path and bytes, decided here from the plan,
+ * the signed packages and the publication. scripts/io/write-output.ts writes them.
+ */
+import {
+  FILES_OUTSIDE_MANIFEST,
+  MANIFEST_PATH,
+  type PackageSignature,
+  type Publication,
+  pluginFolder,
+  renderChecksumFile,
+  renderCheckUpdate,
+  renderFeed,
+  renderHeaders,
+  renderInfo,
+  renderManifest,
+  renderReleases,
+  type SignedPackageFacts,
+  sha256Hex,
+  toCanonicalJson,
+  toJsonText,
+} from "./documents.ts";
+import { renderPages } from "./pages.ts";
+import type { BuildPlan } from "./plan.ts";
+import { renderSignatureFile, type SigningKey } from "./signing.ts";
+
+export type OutputFile = { path: string; content: string | Buffer } | { path: string; copyFrom: string };
+
+/** A package as the published folder needs it: its bytes (checked and signed), facts and signatures. */
+export interface PublishedPackage {
+  slug: string;
+  version: string;
+  fileName: string;
+  bytes: Buffer;
+  facts: { sha256: string; md5: string; size: number };
+  signatures: PackageSignature[];
+}
+
+export interface PageTemplates {
+  index: string;
+  plugin: string;
+  style: string;
+}
+
+/** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
+export const OUTPUT_MARKER = ".feedwright-output";
+export const MARKER_FIRST_LINE = "feedwright output folder";
+export const MARKER_TEXT = `${MARKER_FIRST_LINE}
+Written by \`feedwright build\`, which replaces this folder as a whole on every build:
+keep nothing else in it.
+`;
+
+/**
+ * The marker as an output file, listed like every file the build publishes (so the signed
+ * manifest covers it too). The writer writes it first in any case and accepts it in the list
+ * only with exactly this content.
+ */
+export function outputMarkerFile(): OutputFile {
+  return { path: OUTPUT_MARKER, content: MARKER_TEXT };
+}
+
+/**
+ * Every file of the published folder, as plain data: the packages' checked and signed bytes
+ * included. manifest.json lists the SHA-256 of every file built here before it, and the signed
+ * feed the SHA-256 of the manifest: whatever the build adds to the list is covered by construction.
+ */
+export function renderOutputFiles(
+  plan: BuildPlan,
+  packages: PublishedPackage[],
+  templates: PageTemplates,
+  publication: Publication,
+  keys: SigningKey[],
+): OutputFile[] {
+  const facts = new Map<string, Map<string, SignedPackageFacts>>();
+  for (const built of packages) {
+    const perPlugin = facts.get(built.slug) ?? new Map<string, SignedPackageFacts>();
+    perPlugin.set(built.version, { ...built.facts, signatures: built.signatures });
+    facts.set(built.slug, perPlugin);
+  }
+  const files: OutputFile[] = [];
+  const documentDigests = new Map<string, Record<string, string>>();
+  for (const plugin of plan.plugins) {
+    const folder = pluginFolder(plugin.slug);
+    const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
+    for (const built of packages.filter((candidate) => candidate.slug === plugin.slug)) {
+      const signatureFile = built.signatures.map((line) => `${line.signature}\n`).join("");
+      const names = [built.fileName, ...(built.version === plugin.latest.stable ? [`${plugin.slug}-latest.zip`] : [])];
+      for (const name of names) {
+        files.push({ path: `${folder}/${name}`, content: built.bytes });
+        files.push({ path: `${folder}/${name}.sig`, content: signatureFile });
+      }
+      files.push({
+        path: `${folder}/${built.fileName}.sha256`,
+        content: renderChecksumFile(built.facts.sha256, built.fileName),
+      });
+    }
+    const documents: [string, object | null][] = [
+      ["info.json", renderInfo(plugin, "stable", pluginFacts)],
+      ["info-beta.json", renderInfo(plugin, "beta", pluginFacts)],
+      ["check-update.json", renderCheckUpdate(plugin, "stable", pluginFacts)],
+      ["check-update-beta.json", renderCheckUpdate(plugin, "beta", pluginFacts)],
+      ["releases.json", renderReleases(plugin, pluginFacts)],
+    ];
+    const digests: Record<string, string> = {};
+    for (const [name, document] of documents) {
+      if (!document) continue;
+      const content = toJsonText(document);
+      digests[name] = sha256Hex(content);
+      files.push({ path: `${folder}/${name}`, content });
+    }
+    documentDigests.set(plugin.slug, digests);
+  }
+  files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
+  files.push(outputMarkerFile());
+  files.push(...renderPages(plan.plugins, facts, templates));
+  const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
+  const feed = Buffer.from(
+    toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
+  );
+  files.push({ path: MANIFEST_PATH, content: manifest });
+  files.push({ path: "feed.json", content: feed });
+  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/**
+ * Each file's path and the SHA-256 of the bytes it will have, sorted by path. Hashed from the
+ * very bytes handed to the writer: the build publishes no file it has not read.
+ */
+function listDigests(files: OutputFile[]): [string, string][] {
+  return files
+    .map((file): [string, string] => {
+      if (FILES_OUTSIDE_MANIFEST.includes(file.path)) throw new Error(`${file.path} cannot be listed in the manifest`);
+      if (!("content" in file)) throw new Error(`${file.path}: the build lists bytes, not copies of other files`);
+      return [file.path, sha256Hex(file.content)];
+    })
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}

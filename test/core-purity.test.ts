@@ -1,0 +1,68 @@
+/**
+ * The core (scripts/core) is pure: it decides everything the build writes from what it is
+ * handed, and touches no disk, process, subprocess or clock. Git, time and keys are passed in
+ * by scripts/build.ts and the I/O layer (scripts/io). This test is the rule's enforcement.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const CORE = path.resolve(import.meta.dirname, "..", "scripts", "core");
+
+/** Modules the core may not import: the disk, subprocesses, the process, timers, the network. */
+const FORBIDDEN_MODULES =
+  /^(node:)?(fs|fs\/promises|child_process|process|os|net|http|https|timers|timers\/promises|worker_threads|cluster|dgram|dns|readline|tty|perf_hooks)$/;
+
+interface Finding {
+  file: string;
+  line: number;
+  what: string;
+}
+
+/** Every way a core source reaches outside itself, with its line. */
+export function findImpurities(file: string, text: string): Finding[] {
+  const findings: Finding[] = [];
+  const lines = text.split("\n");
+  lines.forEach((line, index) => {
+    const at = { file, line: index + 1 };
+    const code = line.replace(/\/\/.*$/, "");
+    for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)) {
+      const specifier = match[1] ?? "";
+      if (FORBIDDEN_MODULES.test(specifier)) findings.push({ ...at, what: `imports ${specifier}` });
+      if (/^\.\.\/(io|commands|dev)\//.test(specifier) || /^\.\.\/[^/]+\.ts$/.test(specifier))
+        findings.push({ ...at, what: `imports ${specifier} (outside the core)` });
+    }
+    if (/\bprocess\s*\./.test(code)) findings.push({ ...at, what: "reads process" });
+    if (/\bDate\.now\s*\(/.test(code)) findings.push({ ...at, what: "reads the clock (Date.now)" });
+    if (/\bnew\s+Date\s*\(\s*\)/.test(code)) findings.push({ ...at, what: "reads the clock (new Date())" });
+    if (/\bperformance\.now\s*\(/.test(code)) findings.push({ ...at, what: "reads the clock (performance.now)" });
+    if (/\bimport\.meta\.(dirname|filename|url)\b/.test(code))
+      findings.push({ ...at, what: "finds files on disk (import.meta)" });
+  });
+  return findings;
+}
+
+describe("the pure core", () => {
+  it("imports no disk, process, subprocess or clock, and nothing outside scripts/core", () => {
+    const files = readdirSync(CORE).filter((name) => name.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(10);
+    const findings = files.flatMap((name) =>
+      findImpurities(`scripts/core/${name}`, readFileSync(path.join(CORE, name), "utf8")),
+    );
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+
+  it("the check catches each kind of impurity", () => {
+    const found = (text: string) => findImpurities("x.ts", text).map((finding) => finding.what);
+    expect(found('import { readFile } from "node:fs/promises";')).toEqual(["imports node:fs/promises"]);
+    expect(found('import fs from "fs";')).toEqual(["imports fs"]);
+    expect(found('const { execFile } = await import("node:child_process");')).toEqual(["imports node:child_process"]);
+    expect(found("const root = process.cwd();")).toEqual(["reads process"]);
+    expect(found("const now = new Date();")).toEqual(["reads the clock (new Date())"]);
+    expect(found("const t = Date.now();")).toEqual(["reads the clock (Date.now)"]);
+    expect(found('import { GitRepository } from "../io/source-reader.ts";')).toEqual([
+      "imports ../io/source-reader.ts (outside the core)",
+    ]);
+    expect(found('const at = new Date("2026-01-01T00:00:00Z"); // new Date() in a comment')).toEqual([]);
+  });
+});
