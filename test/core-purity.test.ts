@@ -20,7 +20,7 @@ interface Finding {
 }
 
 /** Every way a core source reaches outside itself, with its line. */
-export function findImpurities(file: string, text: string): Finding[] {
+function findImpurities(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
   const lines = text.split("\n");
   lines.forEach((line, index) => {

@@ -26,6 +26,7 @@ import {
   TEST_ENV,
   TEST_SIGNING_KEY,
 } from "./support/scratch-repo.ts";
+import { runUpdaterPhp } from "./support/updater-php.ts";
 import { VERSION_ORDER_CASES } from "./support/version-order-cases.ts";
 
 // The Worker's own reading of versions, imported by a path tsc does not follow: its modules need
@@ -420,33 +421,17 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
 
   /** The updater's compare_versions(), from a rendered updater, for the whole table in one php run. */
   const phpCompare = (cases: readonly (readonly [string, string, number])[]): (number | null)[] => {
-    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-order-"));
-    try {
-      const parsed = parseReleaseTree({
-        pluginDirs: ["releases/demo"],
-        files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
-      });
-      const plugin = compilePlan(parsed.plugins).plugins[0];
-      const rendered = plugin && renderUpdater(plugin, readUpdaterTemplate());
-      if (!rendered) throw new Error("no updater");
-      // Not at updater_path, so boot() returns before touching WordPress.
-      const file = path.join(dir, "updater.php");
-      writeFileSync(file, rendered.content);
-      writeFileSync(path.join(dir, "cases.json"), JSON.stringify(cases));
-      const out = execFileSync(
-        "php",
-        [
-          "-r",
-          `define('ABSPATH', '/'); require $argv[1]; $out = array(); foreach (json_decode(file_get_contents($argv[2]), true) as $c) { $out[] = ${rendered.className}::compare_versions($c[0], $c[1]); } echo json_encode($out);`,
-          file,
-          path.join(dir, "cases.json"),
-        ],
-        { encoding: "utf8" },
-      );
-      return JSON.parse(out);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const parsed = parseReleaseTree({
+      pluginDirs: ["releases/demo"],
+      files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
+    });
+    const plugin = compilePlan(parsed.plugins).plugins[0];
+    if (!plugin) throw new Error("no plugin");
+    return runUpdaterPhp<(number | null)[]>(plugin, {
+      script:
+        "echo json_encode( array_map( function ( $c ) use ( $class ) { return $class::compare_versions( $c[0], $c[1] ); }, $input ) );",
+      input: cases,
+    });
   };
 
   it("has at least 40 cases, each also checked the other way round", () => {

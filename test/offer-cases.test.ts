@@ -1,0 +1,132 @@
+/**
+ * One table (test/support/offer-cases.ts), three implementations of the offer: the Worker's
+ * decision, the PHP updater's offer() and the plan's latest per channel. Pure and in memory
+ * (one php process for the whole table): failures show in seconds.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  expectedAnswer,
+  OFFER_CASES,
+  OFFER_SLUG,
+  type OfferAnswer,
+  type OfferCase,
+  rolloutBucket,
+  siteOf,
+} from "./support/offer-cases.ts";
+import {
+  decideWithPhp,
+  decideWithPlan,
+  decideWithWorker,
+  hasNoConstraint,
+  type PhpOfferAnswer,
+  planOf,
+  publishedOf,
+  workerBucket,
+} from "./support/offer-deciders.ts";
+
+/** The answer an implementation should give today: the expected one, or its marked divergence. */
+function answerFor(offerCase: OfferCase, side: "worker" | "php" | "plan"): OfferAnswer {
+  return { ...expectedAnswer(offerCase), ...offerCase.known?.[side] };
+}
+
+const named = OFFER_CASES.map((offerCase) => [offerCase.name, offerCase] as const);
+
+describe("the offer table", () => {
+  it("has at least 30 cases, names unique, each about a case its plan builds", () => {
+    expect(OFFER_CASES.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(OFFER_CASES.map((offerCase) => offerCase.name)).size).toBe(OFFER_CASES.length);
+    for (const offerCase of OFFER_CASES) {
+      const plan = planOf(offerCase);
+      const unpackaged = plan.releases
+        .filter((release) => release.built && !release.packaged && release.channel === "stable")
+        .map((release) => release.version);
+      expect(unpackaged, offerCase.name).toEqual(offerCase.unpackaged ?? []);
+    }
+  });
+
+  it("states every rollout bucket as SHA-256 of slug, version and site id gives it", () => {
+    const wrong = OFFER_CASES.flatMap((offerCase) =>
+      Object.entries(offerCase.buckets ?? {}).flatMap(([version, bucket]) => {
+        const actual = rolloutBucket(OFFER_SLUG, version, siteOf(offerCase).id);
+        return actual === bucket
+          ? []
+          : [`${offerCase.name}: ${version} is in bucket ${actual}, the table says ${bucket}`];
+      }),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("puts a rollout case on each side of its boundary", () => {
+    const sides = OFFER_CASES.flatMap((offerCase) =>
+      offerCase.releases.flatMap((release) => {
+        const bucket = offerCase.buckets?.[release.version];
+        if (release.rollout === undefined || bucket === undefined) return [];
+        return [release.rollout - bucket];
+      }),
+    );
+    expect(sides).toContain(0); // bucket = rollout: out
+    expect(sides).toContain(1); // bucket = rollout - 1: in
+  });
+});
+
+describe("the Worker's offer decision", () => {
+  it.each(named)("%s", async (_name, offerCase) => {
+    const answer = await decideWithWorker(publishedOf(planOf(offerCase)), siteOf(offerCase));
+    expect(answer).toEqual(answerFor(offerCase, "worker"));
+    for (const [version, bucket] of Object.entries(offerCase.buckets ?? {})) {
+      expect(await workerBucket(OFFER_SLUG, version, siteOf(offerCase).id), version).toBe(bucket);
+    }
+  });
+});
+
+describe("the PHP updater's offer()", () => {
+  // One php process per plugin definition (plugin.yaml differs in retain and channels).
+  const answers = new Map<OfferCase, PhpOfferAnswer>();
+  const byDefinition = new Map<string, OfferCase[]>();
+  for (const offerCase of OFFER_CASES) {
+    const key = JSON.stringify(offerCase.plugin ?? {});
+    byDefinition.set(key, [...(byDefinition.get(key) ?? []), offerCase]);
+  }
+  const answerOf = (offerCase: OfferCase): PhpOfferAnswer => {
+    if (answers.size === 0) {
+      for (const cases of byDefinition.values()) {
+        const [first] = cases;
+        if (!first) continue;
+        const results = decideWithPhp(
+          planOf(first),
+          cases.map((each) => ({
+            releases: publishedOf(planOf(each)),
+            site: siteOf(each),
+            buckets: Object.keys(each.buckets ?? {}),
+          })),
+        );
+        cases.forEach((each, index) => {
+          const result = results[index];
+          if (result) answers.set(each, result);
+        });
+      }
+    }
+    const answer = answers.get(offerCase);
+    if (!answer) throw new Error(`no PHP answer for ${offerCase.name}`);
+    return answer;
+  };
+
+  it.each(named)("%s", (_name, offerCase) => {
+    const { buckets, ...answer } = answerOf(offerCase);
+    expect(answer).toEqual(answerFor(offerCase, "php"));
+    expect(buckets).toEqual(offerCase.buckets ?? {});
+  });
+});
+
+describe("the plan's latest per channel", () => {
+  const unconstrained = OFFER_CASES.filter(hasNoConstraint);
+
+  it("covers at least 20 cases with no rollout or requirement in the way", () => {
+    expect(unconstrained.length).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each(unconstrained.map((offerCase) => [offerCase.name, offerCase] as const))("%s", (_name, offerCase) => {
+    const { offer } = answerFor(offerCase, "plan");
+    expect(decideWithPlan(planOf(offerCase), siteOf(offerCase))).toEqual({ offer });
+  });
+});

@@ -1,0 +1,285 @@
+/**
+ * The three implementations of "what is this site offered" behind one small adapter each, so
+ * test/offer-cases.test.ts does not care where they live:
+ * - the Worker's offer decision (worker/src/check-update.ts decideUpdate and rolloutBucket,
+ *   plus the two lines of worker/src/index.ts that turn its decision into autoupdate and
+ *   current_deprecated), called directly;
+ * - the PHP updater's offer() and rollout_bucket(), rendered and run in one `php` process;
+ * - the plan's latest per channel (scripts/core/plan.ts).
+ * And the pipeline that turns a case's releases into the releases.json the first two read.
+ */
+
+import semver from "semver";
+import { renderReleases, type SignedPackageFacts } from "../../scripts/core/documents.ts";
+import { parseReleaseTree } from "../../scripts/core/parse-tree.ts";
+import { compilePlan, type PluginPlan } from "../../scripts/core/plan.ts";
+import {
+  OFFER_SLUG,
+  type OfferAnswer,
+  type OfferCase,
+  type OfferRelease,
+  type OfferSite,
+  siteOf,
+} from "./offer-cases.ts";
+import { DEMO_PLUGIN_YAML } from "./scratch-repo.ts";
+import { runUpdaterPhp } from "./updater-php.ts";
+
+// The Worker's module, by a path tsc does not follow: its modules need the Workers types, which
+// this (Node) project's tsconfig does not load. The one place that names where the offer
+// decision lives.
+const WORKER_OFFER_MODULE: string = "../../worker/src/check-update.ts";
+
+/** A releases.json entry, the fields the offer reads. */
+export interface PublishedRelease {
+  version: string;
+  status: string;
+  channel: "stable" | "beta" | null;
+  offered: boolean;
+  packaged: boolean;
+  file: string | null;
+  requires_php: string;
+  requires_wp: string;
+  force_update: boolean;
+  autoupdate: boolean;
+  rollout: number;
+  deprecation_reason: string | null;
+}
+
+export interface PublishedPlugin {
+  slug: string;
+  latest: { stable: string | null; beta: string | null };
+  releases: PublishedRelease[];
+}
+
+interface WorkerOffer {
+  decideUpdate(
+    plugin: PublishedPlugin,
+    query: {
+      currentVersion: string;
+      channel: "stable" | "beta";
+      phpVersion: string | null;
+      wpVersion: string | null;
+      bucketFor(release: PublishedRelease): Promise<number>;
+    },
+  ): Promise<{ offered: PublishedRelease | null; current: PublishedRelease | null; forced: boolean }>;
+  rolloutBucket(slug: string, version: string, siteKey: string): Promise<number>;
+  normaliseVersion(text: string): string | null;
+}
+
+const worker = (await import(WORKER_OFFER_MODULE)) as WorkerOffer;
+
+/** A valid public key for plugin.yaml: the updater is rendered, never asked to verify anything. */
+const PINNED_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+
+function releaseYaml(release: OfferRelease): string {
+  const lines = [`version: "${release.version}"`, `status: ${release.status}`, "changelog: Changes."];
+  if (release.status !== "draft" && release.status !== "testing" && release.status !== "staged") {
+    lines.push('released_at: "2026-01-01T00:00:00Z"', `source: "${"0".repeat(40)}"`);
+  }
+  if (release.rollout !== undefined) lines.push(`rollout: ${release.rollout}`);
+  if (release.requires_php !== undefined) lines.push(`requires_php: "${release.requires_php}"`);
+  if (release.requires_wp !== undefined) lines.push(`requires_wp: "${release.requires_wp}"`);
+  if (release.force_update) lines.push("force_update: true");
+  return `${lines.join("\n")}\n`;
+}
+
+/** The case's plugin through the build's own pure steps: YAML text → tree → plan. */
+export function planOf(offerCase: OfferCase): PluginPlan {
+  const dir = `releases/${OFFER_SLUG}`;
+  const extra = [
+    "updater_path: includes/feedwright-updater.php",
+    `public_keys:\n  - "${PINNED_KEY}"`,
+    ...(offerCase.plugin?.retain !== undefined ? [`retain: ${offerCase.plugin.retain}`] : []),
+    ...(offerCase.plugin?.channels ? [`channels: [${offerCase.plugin.channels.join(", ")}]`] : []),
+  ];
+  const parsed = parseReleaseTree({
+    pluginDirs: [dir],
+    files: [
+      { path: `${dir}/plugin.yaml`, text: `${DEMO_PLUGIN_YAML}${extra.join("\n")}\n` },
+      ...offerCase.releases.map((release) => ({ path: `${dir}/${release.version}.yaml`, text: releaseYaml(release) })),
+    ],
+  });
+  if (parsed.problems.length > 0) {
+    throw new Error(`${offerCase.name}: ${parsed.problems.map((problem) => problem.message).join("; ")}`);
+  }
+  const plugin = compilePlan(parsed.plugins).plugins[0];
+  if (!plugin) throw new Error(`${offerCase.name}: no plugin`);
+  return plugin;
+}
+
+/** releases.json as the build writes it for the plan, with made-up package facts. */
+export function publishedOf(plugin: PluginPlan): PublishedPlugin {
+  const facts = new Map<string, SignedPackageFacts>(
+    plugin.releases
+      .filter((release) => release.packaged)
+      .map((release) => [
+        release.version,
+        { sha256: "0".repeat(64), md5: "0".repeat(32), size: 1, signatures: [{ key_id: "k", signature: "s" }] },
+      ]),
+  );
+  return renderReleases(plugin, facts) as PublishedPlugin;
+}
+
+/** The Worker's answer to a check-update from this site (worker/src/index.ts checkUpdate). */
+export async function decideWithWorker(plugin: PublishedPlugin, site: OfferSite): Promise<OfferAnswer> {
+  const currentVersion = worker.normaliseVersion(site.version);
+  if (!currentVersion) throw new Error(`the Worker refuses current_version ${site.version}`);
+  const decision = await worker.decideUpdate(plugin, {
+    currentVersion,
+    channel: site.channel,
+    phpVersion: site.php,
+    wpVersion: site.wp,
+    bucketFor: (release) => worker.rolloutBucket(plugin.slug, release.version, `site:${site.id}`),
+  });
+  return {
+    offer: decision.offered?.version ?? null,
+    forced: decision.forced,
+    autoupdate: decision.offered !== null && (decision.forced || decision.offered.autoupdate),
+    currentDeprecated: decision.current?.status === "deprecated",
+  };
+}
+
+/** The Worker's rollout bucket for a site that sends its id. */
+export function workerBucket(slug: string, version: string, siteId: string): Promise<number> {
+  return worker.rolloutBucket(slug, version, `site:${siteId}`);
+}
+
+export interface PhpOfferInput {
+  plugin: PluginPlan;
+  releases: PublishedPlugin;
+  site: OfferSite;
+  /** Versions whose rollout_bucket() to report. */
+  buckets: string[];
+}
+
+export interface PhpOfferAnswer extends OfferAnswer {
+  buckets: Record<string, number>;
+}
+
+/**
+ * Just enough of WordPress for offer(): options, the plugin header and the WordPress version
+ * come from the case; nothing is written anywhere.
+ */
+const WORDPRESS_STUBS = `
+$GLOBALS['feedwright_case'] = null;
+function get_option( $name, $default = false ) {
+	$options = $GLOBALS['feedwright_case']['options'];
+	return array_key_exists( $name, $options ) ? $options[ $name ] : $default;
+}
+function update_option( $name, $value, $autoload = null ) {
+	$GLOBALS['feedwright_case']['options'][ $name ] = $value;
+	return true;
+}
+function get_file_data( $file, $headers, $context = '' ) {
+	return array( 'Name' => 'Demo', 'Version' => $GLOBALS['feedwright_case']['site']['version'], 'PluginURI' => '', 'UpdateURI' => '' );
+}
+function get_bloginfo( $what ) {
+	return 'version' === $what ? $GLOBALS['feedwright_case']['site']['wp'] : '';
+}
+function untrailingslashit( $text ) {
+	return rtrim( $text, '/\\\\' );
+}
+function apply_filters( $hook, $value ) {
+	return $value;
+}
+function wp_generate_uuid4() {
+	throw new Exception( 'the case gives the site id' );
+}
+`;
+
+/**
+ * PHP fixes its own version in constants; offer() reads it there. The adapter reads the site's
+ * PHP version from the case instead, replacing exactly the statement of offer() that reads it
+ * (and failing loudly when the updater no longer has it, so the adapter changes with the updater).
+ */
+const PHP_VERSION_STATEMENT = "$php = PHP_MAJOR_VERSION . '.' . PHP_MINOR_VERSION . '.' . PHP_RELEASE_VERSION;";
+
+function readSitePhpVersion(source: string): string {
+  const count = source.split(PHP_VERSION_STATEMENT).length - 1;
+  if (count !== 1) {
+    throw new Error(`expected offer() to read PHP's version once, as ${PHP_VERSION_STATEMENT}; found ${count}`);
+  }
+  return source.replace(PHP_VERSION_STATEMENT, "$php = $GLOBALS['feedwright_case']['site']['php'];");
+}
+
+const OFFER_SCRIPT = `
+$reflection = new ReflectionClass( $class );
+$out        = array();
+foreach ( $input as $case ) {
+	$site                       = $case['site'];
+	$GLOBALS['feedwright_case'] = array(
+		'site'    => $site,
+		'options' => array(
+			$class::PREFIX . '_channel' => $site['channel'],
+			$class::PREFIX . '_site_id' => $site['id'],
+		),
+	);
+	// A fresh updater per case (nothing cached), its state what a verified feed would leave.
+	$updater = $reflection->newInstanceWithoutConstructor();
+	$kept    = Closure::bind(
+		function ( array $releases ) {
+			return array_map( array( $this, 'keep_release' ), $releases );
+		},
+		$updater,
+		$class
+	)( $case['releases']['releases'] );
+	$GLOBALS['feedwright_case']['options'][ $class::PREFIX . '_state' ] = array( 'releases' => $kept );
+	$offer     = $updater->offer();
+	$installed = Closure::bind(
+		function () {
+			return $this->installed_release();
+		},
+		$updater,
+		$class
+	)();
+	$buckets = new stdClass();
+	foreach ( $case['buckets'] as $version ) {
+		$buckets->{$version} = $updater->rollout_bucket( $version );
+	}
+	$out[] = array(
+		'offer'             => null === $offer ? null : $offer['version'],
+		'forced'            => null !== $offer && $offer['force_update'],
+		'autoupdate'        => null !== $offer && $offer['autoupdate'],
+		'currentDeprecated' => null !== $installed && 'deprecated' === $installed['status'],
+		'buckets'           => $buckets,
+	);
+}
+echo json_encode( $out );
+`;
+
+/** The updater's answers for many cases of one plugin definition, in one php process. */
+export function decideWithPhp(plugin: PluginPlan, inputs: Omit<PhpOfferInput, "plugin">[]): PhpOfferAnswer[] {
+  return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
+    prelude: WORDPRESS_STUBS,
+    script: OFFER_SCRIPT,
+    input: inputs,
+    patch: readSitePhpVersion,
+  });
+}
+
+/**
+ * What the plan says a site with no constraint gets: the latest of its channel, when newer
+ * than what it has.
+ */
+export function decideWithPlan(plugin: PluginPlan, site: OfferSite): Pick<OfferAnswer, "offer"> {
+  const latest = plugin.latest[site.channel];
+  const installed = worker.normaliseVersion(site.version);
+  if (!installed) throw new Error(`not a version: ${site.version}`);
+  return { offer: latest !== null && semver.gt(latest, installed) ? latest : null };
+}
+
+/**
+ * The cases where the plan's latest must be the offer: every rollout 100 and the site meets
+ * every release's requirements (the demo plugin's own, PHP 7.4 and WordPress 6.0, every case's
+ * site meets), so only channel and version decide.
+ */
+export function hasNoConstraint(offerCase: OfferCase): boolean {
+  const site = siteOf(offerCase);
+  const meets = (have: string, need: string | undefined) =>
+    need === undefined ||
+    semver.gte(semver.coerce(have, { includePrerelease: true }) ?? "0.0.0", semver.coerce(need) ?? "0.0.0");
+  return offerCase.releases.every(
+    (release) =>
+      (release.rollout ?? 100) === 100 && meets(site.php, release.requires_php) && meets(site.wp, release.requires_wp),
+  );
+}
