@@ -11,17 +11,9 @@
 
 import semver from "semver";
 import { renderReleases, type SignedPackageFacts } from "../../scripts/core/documents.ts";
-import { parseReleaseTree } from "../../scripts/core/parse-tree.ts";
-import { compilePlan, type PluginPlan } from "../../scripts/core/plan.ts";
-import {
-  OFFER_SLUG,
-  type OfferAnswer,
-  type OfferCase,
-  type OfferRelease,
-  type OfferSite,
-  siteOf,
-} from "./offer-cases.ts";
-import { DEMO_PLUGIN_YAML } from "./scratch-repo.ts";
+import type { PluginPlan } from "../../scripts/core/plan.ts";
+import { memoryPlan } from "./memory-tree.ts";
+import { OFFER_SLUG, type OfferAnswer, type OfferCase, type OfferSite, siteOf } from "./offer-cases.ts";
 import { runUpdaterPhp } from "./updater-php.ts";
 
 // The Worker's module, by a path tsc does not follow: its modules need the Workers types, which
@@ -71,40 +63,19 @@ const worker = (await import(WORKER_OFFER_MODULE)) as WorkerOffer;
 /** A valid public key for plugin.yaml: the updater is rendered, never asked to verify anything. */
 const PINNED_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
 
-function releaseYaml(release: OfferRelease): string {
-  const lines = [`version: "${release.version}"`, `status: ${release.status}`, "changelog: Changes."];
-  if (release.status !== "draft" && release.status !== "testing" && release.status !== "staged") {
-    lines.push('released_at: "2026-01-01T00:00:00Z"', `source: "${"0".repeat(40)}"`);
-  }
-  if (release.rollout !== undefined) lines.push(`rollout: ${release.rollout}`);
-  if (release.requires_php !== undefined) lines.push(`requires_php: "${release.requires_php}"`);
-  if (release.requires_wp !== undefined) lines.push(`requires_wp: "${release.requires_wp}"`);
-  if (release.force_update) lines.push("force_update: true");
-  return `${lines.join("\n")}\n`;
-}
-
 /** The case's plugin through the build's own pure steps: YAML text → tree → plan. */
 export function planOf(offerCase: OfferCase): PluginPlan {
-  const dir = `releases/${OFFER_SLUG}`;
-  const extra = [
+  const pluginYaml = [
     "updater_path: includes/feedwright-updater.php",
     `public_keys:\n  - "${PINNED_KEY}"`,
     ...(offerCase.plugin?.retain !== undefined ? [`retain: ${offerCase.plugin.retain}`] : []),
     ...(offerCase.plugin?.channels ? [`channels: [${offerCase.plugin.channels.join(", ")}]`] : []),
   ];
-  const parsed = parseReleaseTree({
-    pluginDirs: [dir],
-    files: [
-      { path: `${dir}/plugin.yaml`, text: `${DEMO_PLUGIN_YAML}${extra.join("\n")}\n` },
-      ...offerCase.releases.map((release) => ({ path: `${dir}/${release.version}.yaml`, text: releaseYaml(release) })),
-    ],
+  return memoryPlan({
+    slug: OFFER_SLUG,
+    pluginYaml: `${pluginYaml.join("\n")}\n`,
+    releases: offerCase.releases.map((release) => ({ ...release })),
   });
-  if (parsed.problems.length > 0) {
-    throw new Error(`${offerCase.name}: ${parsed.problems.map((problem) => problem.message).join("; ")}`);
-  }
-  const plugin = compilePlan(parsed.plugins).plugins[0];
-  if (!plugin) throw new Error(`${offerCase.name}: no plugin`);
-  return plugin;
 }
 
 /** releases.json as the build writes it for the plan, with made-up package facts. */

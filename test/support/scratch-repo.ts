@@ -8,43 +8,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { main } from "../../scripts/cli.ts";
 import { generateSeed } from "../../scripts/io/keys.ts";
+import { DEMO_PLUGIN_YAML, demoMainFile, releaseYaml } from "./demo-plugin.ts";
+
+// The demo plugin's texts live in demo-plugin.ts (no disk, no git: in-memory tests import them too).
+export { DEMO_PLUGIN_YAML, demoMainFile, releaseYaml };
 
 /** One signing key per test run, made here so no key is ever committed. */
 export const TEST_SIGNING_KEY = generateSeed();
 export const TEST_ENV = { ...process.env, FEEDWRIGHT_SIGNING_KEY: TEST_SIGNING_KEY };
-
-export const DEMO_PLUGIN_YAML = `name: Demo Plugin
-slug: demo
-platform: wordpress
-description: A plugin for tests.
-homepage: https://example.com
-author: Example
-main_file: demo.php
-version_constant: DEMO_VERSION
-requires_php: "7.4"
-requires_wp: "6.0"
-tested_wp: "6.7"
-api_base: https://api.example.com/api
-`;
-
-export function demoMainFile(version: string): string {
-  return `<?php
-/**
- * Plugin Name: Demo Plugin
- * Version: ${version}
- */
-define( 'DEMO_VERSION', '${version}' );
-define( 'DEMO_API_BASE', 'https://api.example.com/api' );
-`;
-}
-
-export function releaseYaml(fields: Record<string, string | number | boolean>): string {
-  return `${Object.entries(fields)
-    .map(
-      ([key, value]) => `${key}: ${typeof value === "string" && key !== "changelog" ? JSON.stringify(value) : value}`,
-    )
-    .join("\n")}\n`;
-}
 
 export interface CliResult {
   code: number;
