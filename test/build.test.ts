@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listFiles, snapshotFiles } from "./support/files.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
-import { createDemoRepo, demoMainFile, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
+import { demoMainFile, demoRepoTest, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(PROJECT_ROOT, "scripts/bin/feedwright.js");
@@ -110,25 +110,25 @@ describe("the example feed, built from two fresh clones", () => {
 });
 
 describe("building a scratch repository", () => {
-  let repo: ScratchRepo & { pins: Record<string, string> };
-  beforeAll(() => {
-    repo = createDemoRepo();
-  });
-  afterAll(() => repo.cleanup());
+  // Each test has a repository of its own (the demo plugin at 1.0.0 and 1.1.0): one failing
+  // test leaves nothing behind for the next.
+  const it = demoRepoTest;
 
-  const buildJson = async () => {
+  const buildJson = async (repo: ScratchRepo) => {
     const result = await repo.feedwright("build", "--out", "dist", "--json", "--quiet");
     expect(result.stderr).not.toMatch(/problem/);
     expect(result.code).toBe(0);
     return JSON.parse(result.stdout) as { packaged: { version: string }[]; reused: { version: string }[] };
   };
 
-  it("packages nothing on a rebuild with nothing changed, and only a new release after adding one", async () => {
-    const firstBuild = await buildJson();
+  it("packages nothing on a rebuild with nothing changed, and only a new release after adding one", async ({
+    repo,
+  }) => {
+    const firstBuild = await buildJson(repo);
     expect(firstBuild.packaged.map((p) => p.version)).toEqual(["1.0.0", "1.1.0"]);
     const before = snapshotFiles(path.join(repo.root, "dist"));
 
-    const noop = await buildJson();
+    const noop = await buildJson(repo);
     expect(noop.packaged).toEqual([]);
     expect(noop.reused.map((p) => p.version)).toEqual(["1.0.0", "1.1.0"]);
     expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(before);
@@ -145,18 +145,17 @@ describe("building a scratch repository", () => {
         changelog: "Third.",
       }),
     );
-    const added = await buildJson();
+    const added = await buildJson(repo);
     expect(added.packaged.map((p) => p.version)).toEqual(["1.2.0"]);
     const after = snapshotFiles(path.join(repo.root, "dist"));
     for (const version of ["1.0.0", "1.1.0"]) {
       const zip = `plugins/demo/demo-v${version}.zip`;
       expect(after.get(zip)).toEqual(before.get(zip));
     }
-    repo.remove("releases/demo/1.2.0.yaml");
   });
 
-  it("checks a changed api_base again even when every package is in the cache", async () => {
-    await buildJson();
+  it("checks a changed api_base again even when every package is in the cache", async ({ repo }) => {
+    await buildJson(repo);
     const pluginYaml = repo.read("releases/demo/plugin.yaml");
     repo.write(
       "releases/demo/plugin.yaml",
@@ -165,13 +164,12 @@ describe("building a scratch repository", () => {
     const result = await repo.feedwright("build", "--out", "dist", "--quiet");
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("does not contain the api_base https://api.other.example/api");
-    repo.write("releases/demo/plugin.yaml", pluginYaml);
   });
 
-  it("hands 'latest' back to the newest good release when the latest is deprecated", async () => {
+  it("hands 'latest' back to the newest good release when the latest is deprecated", async ({ repo }) => {
     const original = repo.read("releases/demo/1.1.0.yaml");
     repo.write("releases/demo/1.1.0.yaml", original.replace('status: "update_ready"', 'status: "deprecated"'));
-    await buildJson();
+    await buildJson(repo);
     const dist = path.join(repo.root, "dist/plugins/demo");
     const info = JSON.parse(readFileSync(path.join(dist, "info.json"), "utf8"));
     expect(info.version).toBe("1.0.0");
@@ -183,17 +181,16 @@ describe("building a scratch repository", () => {
       offered: false,
       packaged: true,
     });
-    repo.write("releases/demo/1.1.0.yaml", original);
   });
 
-  it("offers a beta-channel site the newest of beta and stable", async () => {
+  it("offers a beta-channel site the newest of beta and stable", async ({ repo }) => {
     repo.write("source/demo/demo.php", demoMainFile("0.9.0"));
     const pin = repo.commit("source for an old beta");
     repo.write(
       "releases/demo/1.1.0-beta.1.yaml",
       releaseYaml({ version: "1.1.0-beta.1", status: "testing", source: pin, changelog: "Beta." }),
     );
-    await buildJson();
+    await buildJson(repo);
     const dist = path.join(repo.root, "dist/plugins/demo");
     expect(JSON.parse(readFileSync(path.join(dist, "info-beta.json"), "utf8")).version).toBe("1.1.0");
     // A beta behind the stable is offered to no one: listed, not packaged, no retention place used.
@@ -205,17 +202,15 @@ describe("building a scratch repository", () => {
       "releases/demo/1.2.0-beta.1.yaml",
       releaseYaml({ version: "1.2.0-beta.1", status: "staged", source: pin, changelog: "Beta 2." }),
     );
-    await buildJson();
+    await buildJson(repo);
     expect(JSON.parse(readFileSync(path.join(dist, "info-beta.json"), "utf8")).version).toBe("1.2.0-beta.1");
     expect(JSON.parse(readFileSync(path.join(dist, "info.json"), "utf8")).version).toBe("1.1.0");
-    repo.remove("releases/demo/1.1.0-beta.1.yaml");
-    repo.remove("releases/demo/1.2.0-beta.1.yaml");
   });
 
-  it("lists superseded releases beyond retain without packaging them", async () => {
+  it("lists superseded releases beyond retain without packaging them", async ({ repo }) => {
     const pluginYaml = repo.read("releases/demo/plugin.yaml");
     repo.write("releases/demo/plugin.yaml", `${pluginYaml}retain: 0\n`);
-    const result = await buildJson();
+    const result = await buildJson(repo);
     expect(result.packaged.concat(result.reused).map((p) => p.version)).toEqual(["1.1.0"]);
     const dist = path.join(repo.root, "dist/plugins/demo");
     expect(listFiles(dist)).not.toContain("demo-v1.0.0.zip");
@@ -226,10 +221,9 @@ describe("building a scratch repository", () => {
       url: null,
       skip_reason: "superseded by 1.1.0 and beyond retain (0)",
     });
-    repo.write("releases/demo/plugin.yaml", pluginYaml);
   });
 
-  it("packages a symlink that stays inside the plugin folder as the file it points to", async () => {
+  it("packages a symlink that stays inside the plugin folder as the file it points to", async ({ repo }) => {
     repo.write("source/demo/demo.php", demoMainFile("1.2.0"));
     repo.write("source/demo/includes/real.php", "<?php // real\n");
     symlinkSync("real.php", path.join(repo.root, "source/demo/includes/alias.php"));
@@ -238,13 +232,12 @@ describe("building a scratch repository", () => {
       "releases/demo/1.2.0.yaml",
       releaseYaml({ version: "1.2.0", status: "testing", source: pin, changelog: "Link." }),
     );
-    await buildJson();
+    await buildJson(repo);
     const zip = path.join(repo.root, "dist/plugins/demo/demo-v1.2.0.zip");
     expect(execFileSync("unzip", ["-p", zip, "demo/includes/alias.php"], { encoding: "utf8" })).toBe("<?php // real\n");
-    repo.remove("releases/demo/1.2.0.yaml");
   });
 
-  it("says a shallow clone lacks the pinned history and how to fix it", async () => {
+  it("says a shallow clone lacks the pinned history and how to fix it", async ({ repo }) => {
     const shallow = mkdtempSync(path.join(tmpdir(), "feedwright-shallow-"));
     try {
       execFileSync("git", ["clone", "-q", "--depth", "1", `file://${repo.root}`, shallow]);
