@@ -2,25 +2,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { main } from "../scripts/cli.ts";
 import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/io/write-output.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 
-async function run(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd: PROJECT_ROOT,
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
-}
+const run = (...args: string[]) => runFeedwright(args, { cwd: PROJECT_ROOT });
 
 describe("the command line", () => {
   it.each([

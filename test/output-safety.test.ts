@@ -20,9 +20,9 @@ import {
 import { hostname, tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../scripts/cli.ts";
 import { OUTPUT_MARKER, writeOutputFolder } from "../scripts/io/write-output.ts";
 import { listFiles } from "./support/files.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 import { type CliResult, createDemoRepo, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const CLI = path.resolve(import.meta.dirname, "../scripts/bin/feedwright.js");
@@ -67,20 +67,8 @@ function snapshotTree(root: string): Map<string, string> {
   return entries;
 }
 
-async function feedwrightIn(cwd: string, ...args: string[]): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(args, {
-    cwd,
-    env: { ...TEST_ENV, DOWNLOAD_URL_KEY: "test-download-url-key" },
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
+function feedwrightIn(cwd: string, ...args: string[]): Promise<CliResult> {
+  return runFeedwright(args, { cwd, env: { ...TEST_ENV, DOWNLOAD_URL_KEY: "test-download-url-key" } });
 }
 
 /** The CLI in a process of its own (its own pid), as two people or two CI jobs would run it. */

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../scripts/cli.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 import { createDemoRepo } from "./support/scratch-repo.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "..");
@@ -116,15 +116,8 @@ describe("published pages in a headless browser", () => {
 
     // The repository's example feed, built in-process.
     const exampleOut = path.join(siteRoot, "example");
-    const exampleErrors: string[] = [];
-    const exampleCode = await main(["build", "--out", exampleOut, "--quiet"], {
-      cwd: repoRoot,
-      stdout: () => {},
-      stderr: (text) => {
-        exampleErrors.push(text);
-      },
-    });
-    expect(exampleCode, exampleErrors.join("")).toBe(0);
+    const example = await runFeedwright(["build", "--out", exampleOut, "--quiet"], { cwd: repoRoot });
+    expect(example.code, example.stderr).toBe(0);
 
     // A scratch feed whose changelog tries to smuggle in a script and a javascript: link.
     scratch = createDemoRepo();

@@ -19,8 +19,8 @@ import {
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from "vitest";
-import { main } from "../scripts/cli.ts";
 import { snapshotFiles } from "./support/files.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 import { createDemoRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 /** What the cases use of a scratch repository (copies implement just this). */
@@ -1091,21 +1091,7 @@ function copyRepository(template: DemoRepo): DemoRepo {
       repo.git("commit", "-q", "--allow-empty", "-m", message);
       return repo.git("rev-parse", "HEAD");
     },
-    async feedwright(...args) {
-      let stdout = "";
-      let stderr = "";
-      const code = await main(args, {
-        cwd: root,
-        env: TEST_ENV,
-        stdout: (text) => {
-          stdout += text;
-        },
-        stderr: (text) => {
-          stderr += text;
-        },
-      });
-      return { code, stdout, stderr };
-    },
+    feedwright: (...args) => runFeedwright(args, { cwd: root, env: TEST_ENV }),
     cleanup: () => rmSync(root, { recursive: true, force: true }),
   };
   return repo;

@@ -10,6 +10,7 @@ import { parse } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness } from "wrangler";
 import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/io/wrangler.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 import { TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 import { buildFixtureFeed } from "./worker/fixture-feed.ts";
 
@@ -81,18 +82,9 @@ describe("routing between the static folder and the Worker", () => {
   });
 
   it("accepts a private download URL signed by `feedwright sign-url`", async () => {
-    const { main } = await import("../scripts/cli.ts");
-    let url = "";
-    const code = await main(
+    const { code, stdout: url } = await runFeedwright(
       ["sign-url", "secret", "--version", "1.0.0", "--base", "http://feed.example", "--ttl", "60"],
-      {
-        cwd: ROOT,
-        env: { DOWNLOAD_URL_KEY: "test-download-url-key" },
-        stdout: (text) => {
-          url += text;
-        },
-        stderr: () => {},
-      },
+      { cwd: ROOT, env: { DOWNLOAD_URL_KEY: "test-download-url-key" } },
     );
     expect(code).toBe(0);
     const signed = new URL(url.trim());

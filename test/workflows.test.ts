@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { main } from "../scripts/cli.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const DIR = path.join(ROOT, ".github/workflows");
@@ -41,7 +41,7 @@ const commandLines = (workflow: Workflow) =>
     .filter(Boolean);
 
 async function feedwrightKnows(command: string[]): Promise<boolean> {
-  const code = await main([...command, "--help"], { cwd: ROOT, stdout: () => {}, stderr: () => {} });
+  const { code } = await runFeedwright([...command, "--help"], { cwd: ROOT });
   return code === 0;
 }
 

@@ -7,22 +7,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "vitest";
-import { main } from "../../scripts/cli.ts";
 import { generateSeed } from "../../scripts/io/keys.ts";
 import { DEMO_PLUGIN_YAML, demoMainFile, releaseYaml } from "./demo-plugin.ts";
+import { type CliResult, runFeedwright } from "./run-cli.ts";
 
+export type { CliResult };
 // The demo plugin's texts live in demo-plugin.ts (no disk, no git: in-memory tests import them too).
 export { DEMO_PLUGIN_YAML, demoMainFile, releaseYaml };
 
 /** One signing key per test run, made here so no key is ever committed. */
 export const TEST_SIGNING_KEY = generateSeed();
 export const TEST_ENV = { ...process.env, FEEDWRIGHT_SIGNING_KEY: TEST_SIGNING_KEY };
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface ScratchRepo {
   root: string;
@@ -65,20 +60,8 @@ export function createScratchRepo(): ScratchRepo {
     feedwright(...args) {
       return repo.feedwrightWithEnv(TEST_ENV, ...args);
     },
-    async feedwrightWithEnv(env, ...args) {
-      let stdout = "";
-      let stderr = "";
-      const code = await main(args, {
-        cwd: root,
-        env,
-        stdout: (text) => {
-          stdout += text;
-        },
-        stderr: (text) => {
-          stderr += text;
-        },
-      });
-      return { code, stdout, stderr };
+    feedwrightWithEnv(env, ...args) {
+      return runFeedwright(args, { cwd: root, env });
     },
     cleanup() {
       rmSync(root, { recursive: true, force: true });
