@@ -18,6 +18,7 @@ import { parseSigningKey } from "../scripts/core/signing.ts";
 import { checkUpdaterTemplate, phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
 import { readUpdaterTemplate, UPDATER_TEMPLATE } from "../scripts/io/updater-template.ts";
+import { normaliseVersion } from "./support/offer-deciders.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -28,13 +29,6 @@ import {
 } from "./support/scratch-repo.ts";
 import { runUpdaterPhp } from "./support/updater-php.ts";
 import { VERSION_ORDER_CASES } from "./support/version-order-cases.ts";
-
-// The Worker's own reading of versions, imported by a path tsc does not follow: its modules need
-// the Workers types, which this (Node) project's tsconfig does not load.
-const WORKER_CHECK_UPDATE: string = "../worker/src/check-update.ts";
-const { normaliseVersion } = (await import(WORKER_CHECK_UPDATE)) as {
-  normaliseVersion(text: string): string | null;
-};
 
 const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());

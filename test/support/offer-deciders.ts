@@ -17,8 +17,8 @@ import { OFFER_SLUG, type OfferAnswer, type OfferCase, type OfferSite, siteOf } 
 import { runUpdaterPhp } from "./updater-php.ts";
 
 // The Worker's module, by a path tsc does not follow: its modules need the Workers types, which
-// this (Node) project's tsconfig does not load. The one place that names where the offer
-// decision lives.
+// this (Node) project's tsconfig does not load. The one place in test/ (outside test/worker)
+// that names where the offer decision and the Worker's version reading live.
 const WORKER_OFFER_MODULE: string = "../../worker/src/check-update.ts";
 
 /** A releases.json entry, the fields the offer reads. */
@@ -108,6 +108,11 @@ export async function decideWithWorker(plugin: PublishedPlugin, site: OfferSite)
     autoupdate: decision.offered !== null && (decision.forced || decision.offered.autoupdate),
     currentDeprecated: decision.current?.status === "deprecated",
   };
+}
+
+/** How the Worker reads a version a site sends ("6.7" is 6.7.0, "v1.2.0" is 1.2.0); null when it is none. */
+export function normaliseVersion(text: string): string | null {
+  return worker.normaliseVersion(text);
 }
 
 /** The Worker's rollout bucket for a site that sends its id. */
