@@ -236,6 +236,16 @@ export const OFFER_CASES: readonly OfferCase[] = [
     expected: { offer: "1.2.0" },
   },
   {
+    name: "white space around the installed version is ignored (a no-break space too)",
+    releases: [stable("1.1.0"), stable("1.2.0")],
+    site: { version: "\u00a01.1.0\n" },
+    expected: { offer: "1.2.0" },
+    known: {
+      php: { offer: null },
+      why: "the Worker trims with JavaScript's trim(), which also drops Unicode spaces (U+00A0, U+FEFF, U+2028...); parse_version() trims only ASCII white space, so the updater reads no version and offers nothing",
+    },
+  },
+  {
     name: "build metadata plays no part: 1.2.0+build.7 is not newer than 1.2.0",
     releases: [stable("1.1.0"), stable("1.2.0+build.7")],
     site: { version: "1.2.0" },
