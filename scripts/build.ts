@@ -6,10 +6,11 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Publication } from "./core/documents.ts";
+import { InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
-import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
+import { type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type SigningKey, signFile } from "./core/signing.ts";
 import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";

@@ -11,13 +11,12 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { WranglerError } from "./core/errors.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "./io/wrangler.ts";
 
 const run = promisify(execFile);
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");
 export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
-
-export class WranglerError extends Error {}
 
 /**
  * What the Worker accepts (worker/src/installations.ts SITE_ID_PATTERN, worker/src/auth.ts

@@ -11,6 +11,7 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { unzipSync } from "fflate";
 import { FILES_OUTSIDE_MANIFEST, MANIFEST_PATH, sha256Hex } from "./core/documents.ts";
+import { VerifyError } from "./core/errors.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
 import { findValidSignature, type PublicKey } from "./core/signing.ts";
 
@@ -20,9 +21,6 @@ export interface CheckRow {
   ok: boolean;
   detail: string;
 }
-
-/** Nothing can be checked (no feed.json, or its address does not answer): one clear line, exit 1. */
-export class VerifyError extends Error {}
 
 export interface FeedSource {
   label: string;

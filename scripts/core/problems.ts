@@ -32,16 +32,6 @@ export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Thrown when the input cannot be built; carries every problem found, not just the first. */
-export class InputError extends Error {
-  readonly problems: Problem[];
-  constructor(problems: Problem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in the input`);
-    this.name = "InputError";
-    this.problems = sortProblems(problems);
-  }
-}
-
 /** Describe a found value the way it was written, short enough for one line. */
 export function describeFound(value: unknown): string {
   if (value === undefined) return "nothing";

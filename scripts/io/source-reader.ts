@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { SourceError, UnsafePathError } from "../core/errors.ts";
 import { describePathClash, describeUnsafePath } from "../core/packaging.ts";
 
 const run = promisify(execFile);
@@ -29,10 +30,8 @@ export interface SourceSnapshot {
   read(files: SourceFile[]): Promise<Map<string, Buffer>>;
 }
 
-export class SourceError extends Error {}
-
-/** A file in the source whose path cannot go into a package (see describeUnsafePath). */
-export class UnsafePathError extends SourceError {}
+// build-packages.ts imports these from here.
+export { SourceError, UnsafePathError } from "../core/errors.ts";
 
 /**
  * Refuse the first path that is not a plain relative path, naming it. Excluded files are
