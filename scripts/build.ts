@@ -9,8 +9,8 @@ import type { Publication } from "./core/documents.ts";
 import { InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
-import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
-import { type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
+import { type BuildPlan, compilePlan } from "./core/plan.ts";
+import { type LocateField, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type SigningKey, signFile } from "./core/signing.ts";
 import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";
@@ -92,8 +92,6 @@ export async function loadPlan(
   if (problems.length > 0) throw new InputError(problems);
   return { plan, locate, git: gitOrNull };
 }
-
-type LocateField = (plugin: PluginPlan, release: ReleasePlan, field: string) => { line: number; col: number };
 
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const { plan, locate, git } = await loadPlan(options, { checkSources: false });

@@ -1,3 +1,5 @@
+import type { PluginPlan, ReleasePlan } from "./plan.ts";
+
 /** One thing wrong with the input, pointing at where a person has to look. */
 export interface Problem {
   file: string;
@@ -12,6 +14,19 @@ export interface Position {
 }
 
 export const START_OF_FILE: Position = { line: 1, col: 1 };
+
+/**
+ * A problem found about a plan rather than while parsing (the review, packaging): the same
+ * thing as a Problem, with the position of the field it is about kept as one value.
+ */
+export interface Finding {
+  file: string;
+  at: Position;
+  message: string;
+}
+
+/** Where a release's field is written, for a Finding about it. */
+export type LocateField = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
 
 export function problemAt(file: string, at: Position, message: string): Problem {
   return { file, line: at.line, col: at.col, message };

@@ -5,14 +5,8 @@
  */
 import semver from "semver";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
-import type { Position } from "./problems.ts";
+import type { Finding, LocateField } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
-
-export interface Finding {
-  file: string;
-  at: Position;
-  message: string;
-}
 
 export interface Review {
   violations: Finding[];
@@ -21,9 +15,7 @@ export interface Review {
   preview: { slug: string; lines: string[] }[];
 }
 
-export type Locate = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
-
-export function reviewChange(base: BuildPlan, head: BuildPlan, locate: Locate): Review {
+export function reviewChange(base: BuildPlan, head: BuildPlan, locate: LocateField): Review {
   const review: Review = { violations: [], warnings: [], preview: [] };
   for (const plugin of head.plugins) {
     const before = base.plugins.find((candidate) => candidate.slug === plugin.slug) ?? null;
@@ -38,7 +30,7 @@ export function reviewChange(base: BuildPlan, head: BuildPlan, locate: Locate): 
   return review;
 }
 
-function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Locate, review: Review): void {
+function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: LocateField, review: Review): void {
   const lines: string[] = [];
   const byVersion = (plan: PluginPlan | null, version: string) =>
     plan?.releases.find((r) => r.version === version) ?? null;
