@@ -6,11 +6,12 @@
  * wrangler's own CLI so there is one code path.
  */
 import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sha256Hex } from "./core/digest.ts";
 import { WranglerError } from "./core/errors.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "./io/wrangler.ts";
 
@@ -53,10 +54,6 @@ export interface SiteKeyMetadata {
   site_id: string;
   slug: string;
   created_at: string;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 /** Must match worker/src/auth.ts apiKeyStorageKey(). */

@@ -42,7 +42,10 @@ export function sortProblems(problems: Problem[]): Problem[] {
   );
 }
 
-/** Byte-order comparison: the same on every machine and locale, unlike localeCompare. */
+/**
+ * Code-unit order (what `<` on strings compares): the same on every machine and locale, unlike
+ * localeCompare. The one comparison for sorting names and paths into a stable order.
+ */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * Keys are always passed in; nothing here reads the environment or the disk.
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { sha256Hex } from "./digest.ts";
 import { KeyFormatError } from "./errors.ts";
 
 export interface SigningKey {
@@ -52,7 +53,7 @@ export function parsePublicKey(text: string): PublicKey {
 }
 
 export function keyIdOf(publicKey: string): string {
-  return createHash("sha256").update(Buffer.from(publicKey, "base64")).digest("hex").slice(0, 16);
+  return sha256Hex(Buffer.from(publicKey, "base64")).slice(0, 16);
 }
 
 export function sha384(bytes: Buffer): Buffer {

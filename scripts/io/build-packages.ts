@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
+import { md5Hex, sha256Hex } from "../core/digest.ts";
 import type { PackageFacts } from "../core/documents.ts";
 import {
   checkPackagedMainFile,
@@ -268,8 +269,8 @@ async function buildPackage(
 /** sha256, md5 and size of exactly these bytes. */
 export function factsOf(bytes: Buffer): PackageFacts {
   return {
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    md5: createHash("md5").update(bytes).digest("hex"),
+    sha256: sha256Hex(bytes),
+    md5: md5Hex(bytes),
     size: bytes.length,
   };
 }
