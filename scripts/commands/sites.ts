@@ -45,7 +45,7 @@ function addSitesAdd(sites: Command, { io }: CommandContext): void {
       .description("Issue an API key for a site (printed once; only its hash is stored).")
       .argument("<site-id>", "the site's id, as its plugin sends it")
       .requiredOption("--slug <slug>", 'the plugin the key is for ("*" for all)')
-      .option("--key <key>", "store an existing key (sites moving from another update service keep theirs)"),
+      .option("--key <key>", "store an existing key (sites of the original service keep theirs)"),
   )
     .addHelpText(
       "after",
@@ -91,7 +91,7 @@ function addSitesImport(sites: Command, { io }: CommandContext): void {
   withKvOptions(
     sites
       .command("import")
-      .description("Store the existing API keys of many sites at once (from another update service).")
+      .description("Store the existing API keys of many sites at once (from the original service).")
       .argument("<file>", 'JSON list of {"site_id", "api_key", "slug"}'),
   )
     .addHelpText("after", "\nExample:\n  $ feedwright sites import old-sites.json --remote --env production")

@@ -32,6 +32,10 @@ export function problemAt(file: string, at: Position, message: string): Problem 
   return { file, line: at.line, col: at.col, message };
 }
 
+export function problemOf(finding: Finding): Problem {
+  return problemAt(finding.file, finding.at, finding.message);
+}
+
 export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.col} ${problem.message}`;
 }
