@@ -1,15 +1,18 @@
 /**
- * The build, end to end: read → parse → compile the plan → package → render → write.
- * Everything that decides the output is in the pure core (scripts/core); this file wires it
- * to the disk and to git.
+ * The build, end to end: read releases/ → parse → compile the plan → package → sign → render
+ * → write the output folder. loadPlan does the first three (validate, check and the release
+ * commands use it too); runBuild does all of it. What is written is decided in the pure core
+ * (scripts/core); this file hands the core what it may not reach itself: the disk, git (the
+ * serial and the issue time come from the HEAD commit) and the keys.
  */
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Publication } from "./core/documents.ts";
+import { InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
-import { type BuildPlan, compilePlan, type PluginPlan, type ReleasePlan } from "./core/plan.ts";
-import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
+import { type BuildPlan, compilePlan } from "./core/plan.ts";
+import { type LocateField, type Problem, problemAt, problemOf, START_OF_FILE } from "./core/problems.ts";
 import { type SigningKey, signFile } from "./core/signing.ts";
 import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";
@@ -86,13 +89,11 @@ export async function loadPlan(
       { repoRoot: paths.repoRoot, cacheDir: null, cacheSigner: null, git: gitOrNull, locate },
       { checkOnly: true },
     );
-    problems.push(...checked.problems.map((problem) => problemAt(problem.file, problem.at, problem.message)));
+    problems.push(...checked.problems.map(problemOf));
   }
   if (problems.length > 0) throw new InputError(problems);
   return { plan, locate, git: gitOrNull };
 }
-
-type LocateField = (plugin: PluginPlan, release: ReleasePlan, field: string) => { line: number; col: number };
 
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const { plan, locate, git } = await loadPlan(options, { checkSources: false });
@@ -115,7 +116,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     },
   });
   if (problems.length > 0) {
-    throw new InputError(problems.map((problem) => problemAt(problem.file, problem.at, problem.message)));
+    throw new InputError(problems.map(problemOf));
   }
   if (!git)
     throw new InputError([

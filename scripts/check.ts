@@ -3,9 +3,10 @@
  * the base of a pull request, and a preview of what sites will see.
  */
 import { loadPlan, type ProjectPaths } from "./build.ts";
+import { InputError } from "./core/errors.ts";
 import { parseReleaseTree, type ReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan } from "./core/plan.ts";
-import { InputError, type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
+import { type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type Review, reviewChange } from "./core/review.ts";
 import type { GitRepository } from "./io/source-reader.ts";
 

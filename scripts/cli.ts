@@ -1,19 +1,42 @@
 /**
- * feedwright's command line. Exit status: 0 done, 1 bad input (every problem printed as
- * file:line:col), 2 bad usage. The commands live in scripts/commands/.
+ * feedwright's command line: one file per command in scripts/commands/, each adding itself to
+ * the program. Errors are caught once, here. Exit status: 0 done, 1 bad input (every problem
+ * printed as file:line:col), 2 bad usage, 70 an internal error (a bug in feedwright: the
+ * message and the stack are printed so it can be reported). The codes and the error classes
+ * live in scripts/core/errors.ts.
  */
 import { Command, CommanderError } from "commander";
-import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, type Io, UsageError } from "./commands/context.ts";
-import { addFeedCommands } from "./commands/feed-commands.ts";
-import { addKeyCommands } from "./commands/key-commands.ts";
-import { addReleaseCommands } from "./commands/release-commands.ts";
-import { addSiteCommands } from "./commands/site-commands.ts";
-import { formatProblem, InputError } from "./core/problems.ts";
-import { MissingKeyError } from "./io/keys.ts";
-import { ReleaseError } from "./release.ts";
-import { WranglerError } from "./sites.ts";
+import { addBuildCommand } from "./commands/build.ts";
+import { addCheckCommand } from "./commands/check.ts";
+import type { CommandContext, Io } from "./commands/context.ts";
+import { addKeysCommand } from "./commands/keys.ts";
+import { addPromoteCommand } from "./commands/promote.ts";
+import { addReleaseCommand } from "./commands/release.ts";
+import { addRollforwardCommand } from "./commands/rollforward.ts";
+import { addSchemaCommand } from "./commands/schema.ts";
+import { addSignUrlCommand } from "./commands/sign-url.ts";
+import { addSitesCommand } from "./commands/sites.ts";
+import { addValidateCommand } from "./commands/validate.ts";
+import { addVerifyCommand } from "./commands/verify.ts";
+import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FeedwrightError } from "./core/errors.ts";
 
-export { EXIT_INPUT, EXIT_OK, EXIT_USAGE, type Io } from "./commands/context.ts";
+export type { Io } from "./commands/context.ts";
+export { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./core/errors.ts";
+
+/** In the order `feedwright --help` lists them. */
+const COMMANDS = [
+  addBuildCommand,
+  addValidateCommand,
+  addVerifyCommand,
+  addSchemaCommand,
+  addReleaseCommand,
+  addPromoteCommand,
+  addRollforwardCommand,
+  addCheckCommand,
+  addSitesCommand,
+  addSignUrlCommand,
+  addKeysCommand,
+];
 
 const defaultIo: Io = {
   stdout: (text) => process.stdout.write(text),
@@ -29,44 +52,36 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run with --help for usage)");
-  const context = {
+  const context: CommandContext = {
     io,
-    fail: (code: number) => {
+    fail: (code) => {
       exitCode = code;
     },
   };
-  addFeedCommands(program, context);
-  addReleaseCommands(program, context);
-  addSiteCommands(program, context);
-  addKeyCommands(program, context);
+  for (const addCommand of COMMANDS) addCommand(program, context);
 
   try {
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      if (
-        error.code === "commander.helpDisplayed" ||
-        error.code === "commander.version" ||
-        error.code === "commander.help"
-      ) {
-        return EXIT_OK;
-      }
-      return EXIT_USAGE;
-    }
-    if (error instanceof UsageError) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT_USAGE;
-    }
-    if (error instanceof MissingKeyError || error instanceof WranglerError || error instanceof ReleaseError) {
-      io.stderr(`error: ${error.message}\n`);
-      return EXIT_INPUT;
-    }
-    if (error instanceof InputError) {
-      for (const problem of error.problems) io.stderr(`${formatProblem(problem)}\n`);
-      io.stderr(`${error.message}; nothing was written\n`);
-      return EXIT_INPUT;
-    }
-    throw error;
+    return reportError(error, io);
   }
+}
+
+/** The one place an error becomes output and an exit status. */
+function reportError(error: unknown, io: Io): number {
+  // commander has printed its own message already (or the help, or the version).
+  if (error instanceof CommanderError) return commanderIsDone(error) ? EXIT_OK : EXIT_USAGE;
+  if (error instanceof FeedwrightError) {
+    for (const line of error.report()) io.stderr(`${line}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = error instanceof Error && error.stack ? error.stack : "(no stack)";
+  io.stderr(`internal error, please report: ${message}\n${stack}\n`);
+  return EXIT_INTERNAL;
+}
+
+function commanderIsDone(error: CommanderError): boolean {
+  return ["commander.helpDisplayed", "commander.version", "commander.help"].includes(error.code);
 }

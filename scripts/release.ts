@@ -12,18 +12,15 @@ import { promisify } from "node:util";
 import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
+import { InputError, ReleaseError } from "./core/errors.ts";
 import { stampVersionInBytes } from "./core/packaging.ts";
 import { parseYaml } from "./core/parse-yaml.ts";
 import type { PluginPlan } from "./core/plan.ts";
-import { InputError } from "./core/problems.ts";
 import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./io/source-reader.ts";
 
 const run = promisify(execFile);
-
-/** Refusals the user can act on; the CLI prints the message and exits 1. */
-export class ReleaseError extends Error {}
 
 export const CHANGELOG_PLACEHOLDER = "- Describe what changed for the people who run this plugin.";
 

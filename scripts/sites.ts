@@ -6,18 +6,18 @@
  * wrangler's own CLI so there is one code path.
  */
 import { execFile } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sha256Hex } from "./core/digest.ts";
+import { WranglerError } from "./core/errors.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "./io/wrangler.ts";
 
 const run = promisify(execFile);
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");
 export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
-
-export class WranglerError extends Error {}
 
 /**
  * What the Worker accepts (worker/src/installations.ts SITE_ID_PATTERN, worker/src/auth.ts
@@ -54,10 +54,6 @@ export interface SiteKeyMetadata {
   site_id: string;
   slug: string;
   created_at: string;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 /** Must match worker/src/auth.ts apiKeyStorageKey(). */

@@ -6,11 +6,12 @@
  * the SHA-256 of manifest.json and of every per-plugin JSON document; manifest.json gives the
  * SHA-256 of every other published file; releases.json (so vouched for) gives each package's.
  */
-import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { unzipSync } from "fflate";
-import { FILES_OUTSIDE_MANIFEST, MANIFEST_PATH, sha256Hex } from "./core/documents.ts";
+import { md5Hex, sha256Hex } from "./core/digest.ts";
+import { FILES_OUTSIDE_MANIFEST, MANIFEST_PATH } from "./core/documents.ts";
+import { VerifyError } from "./core/errors.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
 import { findValidSignature, type PublicKey } from "./core/signing.ts";
 
@@ -20,9 +21,6 @@ export interface CheckRow {
   ok: boolean;
   detail: string;
 }
-
-/** Nothing can be checked (no feed.json, or its address does not answer): one clear line, exit 1. */
-export class VerifyError extends Error {}
 
 export interface FeedSource {
   label: string;
@@ -405,7 +403,7 @@ async function checkPackages(
       continue;
     }
     const sha256 = sha256Hex(zip);
-    const md5 = createMd5(zip);
+    const md5 = md5Hex(zip);
     zipFacts.set(release.version, { sha256, size: zip.length });
     run.record(
       "package sha256",
@@ -518,10 +516,6 @@ async function checkLatestPackage(run: Verification, slug: string, entry: FeedPl
     sha256 === stable.sha256,
     latest ? `same bytes as ${stable.version}: ${sha256 === stable.sha256}` : run.whyAbsent(file),
   );
-}
-
-function createMd5(bytes: Buffer): string {
-  return createHash("md5").update(bytes).digest("hex");
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,5 @@
-/** What every command module shares: output, exit codes and the one usage error. */
-export const EXIT_OK = 0;
-export const EXIT_INPUT = 1;
-export const EXIT_USAGE = 2;
+/** What every command module shares: output, the exit status, and option parsing. */
+import { UsageError } from "../core/errors.ts";
 
 export interface Io {
   stdout(text: string): void;
@@ -17,8 +15,10 @@ export interface CommandContext {
   fail(code: number): void;
 }
 
-/** Bad usage the parser cannot see (a value of the wrong form): exit 2. */
-export class UsageError extends Error {}
+/** The environment a command reads keys from: the one given to the CLI, else the process's. */
+export function environmentOf(io: Io): NodeJS.ProcessEnv {
+  return io.env ?? process.env;
+}
 
 /**
  * A whole number written in plain digits within [min, max]; anything else (1e3, 7.5, 0x10, a

@@ -3,7 +3,6 @@
  * plan and the facts of the built packages. Field names follow the original service
  * (seeds, "API Endpoints") plus what the common WordPress update-checker library reads.
  */
-import { createHash } from "node:crypto";
 import semver from "semver";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
@@ -234,9 +233,7 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
 /** The per-plugin JSON documents, by file name, each with the SHA-256 hex of its exact bytes. */
 export type DocumentDigests = Readonly<Record<string, string>>;
 
-export function sha256Hex(bytes: string | Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}
+export { sha256Hex } from "./digest.ts";
 
 /**
  * The index of the whole feed: every plugin's latest per channel, with the sha256 and size

@@ -2,6 +2,8 @@
  * The published folder as plain data: every file's path and bytes, decided here from the plan,
  * the signed packages and the publication. scripts/io/write-output.ts writes them.
  */
+
+import { sha256Hex } from "./digest.ts";
 import {
   FILES_OUTSIDE_MANIFEST,
   MANIFEST_PATH,
@@ -16,12 +18,12 @@ import {
   renderManifest,
   renderReleases,
   type SignedPackageFacts,
-  sha256Hex,
   toCanonicalJson,
   toJsonText,
 } from "./documents.ts";
 import { renderPages } from "./pages.ts";
 import type { BuildPlan } from "./plan.ts";
+import { compareText } from "./problems.ts";
 import { renderSignatureFile, type SigningKey } from "./signing.ts";
 
 export type OutputFile = { path: string; content: string | Buffer } | { path: string; copyFrom: string };
@@ -120,7 +122,7 @@ export function renderOutputFiles(
   files.push({ path: MANIFEST_PATH, content: manifest });
   files.push({ path: "feed.json", content: feed });
   files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => compareText(a.path, b.path));
 }
 
 /**
@@ -134,5 +136,5 @@ function listDigests(files: OutputFile[]): [string, string][] {
       if (!("content" in file)) throw new Error(`${file.path}: the build lists bytes, not copies of other files`);
       return [file.path, sha256Hex(file.content)];
     })
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => compareText(a, b));
 }

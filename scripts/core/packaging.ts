@@ -7,7 +7,10 @@ import { Writable } from "node:stream";
 import { type EntryData, ZipArchive } from "archiver";
 import picomatch from "picomatch";
 
-/** The original service's dev-file list (seeds: "How ZIP Files Are Created"). */
+/**
+ * Development files never packaged: the list the service feedwright replaces left out of its
+ * ZIPs, so a package built here holds the same files (README, Packaging).
+ */
 export const DEFAULT_EXCLUDES = [".git", "tests", "__pycache__", "*.bak", ".DS_Store", "*tester*"] as const;
 
 /** Bump when anything here changes the bytes of a package: it is part of the cache key. */
@@ -153,8 +156,10 @@ function asLatin1(text: string): string {
 }
 
 /**
- * What the build checks in the packaged main file (the seeds' post-release grep, automated).
- * Bytes are searched byte for byte (see stampVersionInBytes), text as text.
+ * What the build checks in the packaged main file before anything is published: the header
+ * and the version constant say the release's version (else WordPress would offer the update
+ * again after installing it), the api_base is the one the feed is for, and the updater is
+ * loaded. Bytes are searched byte for byte (see stampVersionInBytes), text as text.
  */
 export function checkPackagedMainFile(
   content: string | Buffer,

@@ -52,7 +52,10 @@ export interface ParsedTree {
   problems: Problem[];
 }
 
-/** MAJOR*10000 + MINOR*100 + PATCH, the original service's numeric version (seeds, "Version Numbering"). */
+/**
+ * MAJOR*10000 + MINOR*100 + PATCH: the numeric version the service feedwright replaces
+ * published (README, <version>.yaml), which sites running its plugin still read.
+ */
 export function versionCode(version: string): number {
   const parsed = semver.parse(version);
   if (!parsed) throw new Error(`not a semantic version: ${version}`);
@@ -82,34 +85,56 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
       ),
     );
   }
-  const pluginText = files.find((file) => file.path === pluginFile);
-  let definition: PluginDefinition | null = null;
-  let locatePlugin: (path: FieldPath) => Position = () => START_OF_FILE;
-  if (!pluginText) {
+  const plugin = parsePluginFile(
+    pluginFile,
+    files.find((file) => file.path === pluginFile),
+    dirName,
+    problems,
+  );
+  const releases = parseReleaseFiles(
+    dir,
+    files.filter((file) => file.path !== pluginFile),
+    problems,
+  );
+  if (!plugin) return null;
+  return { dir, file: pluginFile, slug: dirName, definition: plugin.definition, releases, locate: plugin.locate };
+}
+
+/** plugin.yaml, whose slug must be the folder's name. */
+function parsePluginFile(
+  pluginFile: string,
+  input: InputFile | undefined,
+  dirName: string,
+  problems: Problem[],
+): { definition: PluginDefinition; locate(path: FieldPath): Position } | null {
+  if (!input) {
     problems.push(
       problemAt(pluginFile, START_OF_FILE, "missing file: every folder under releases/ needs a plugin.yaml"),
     );
-  } else {
-    const parsed = parseYaml(pluginFile, pluginText.text);
-    const validated = validateYaml(pluginFile, parsed, pluginSchema);
-    problems.push(...validated.problems);
-    definition = validated.data;
-    locatePlugin = parsed.locate;
-    // An unsafe folder name is already reported; asking for the slug to match it would not help.
-    if (definition && SLUG_PATTERN.test(dirName) && definition.slug !== dirName) {
-      problems.push(
-        problemAt(
-          pluginFile,
-          parsed.locate(["slug"]),
-          `slug: expected "${dirName}" (the folder name), found "${definition.slug}"`,
-        ),
-      );
-    }
+    return null;
   }
+  const parsed = parseYaml(pluginFile, input.text);
+  const validated = validateYaml(pluginFile, parsed, pluginSchema);
+  problems.push(...validated.problems);
+  const definition = validated.data;
+  if (!definition) return null;
+  // An unsafe folder name is already reported; asking for the slug to match it would not help.
+  if (SLUG_PATTERN.test(dirName) && definition.slug !== dirName) {
+    problems.push(
+      problemAt(
+        pluginFile,
+        parsed.locate(["slug"]),
+        `slug: expected "${dirName}" (the folder name), found "${definition.slug}"`,
+      ),
+    );
+  }
+  return { definition, locate: parsed.locate };
+}
 
+/** Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a problem. */
+function parseReleaseFiles(dir: string, files: InputFile[], problems: Problem[]): Release[] {
   const releases: Release[] = [];
   for (const file of files) {
-    if (file.path === pluginFile) continue;
     const name = file.path.slice(dir.length + 1);
     if (name.includes("/") || !name.endsWith(".yaml")) {
       problems.push(
@@ -125,9 +150,7 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
     if (release) releases.push(release);
   }
   checkUniqueVersions(releases, problems);
-  releases.sort((a, b) => semver.compare(a.version, b.version));
-  if (!definition) return null;
-  return { dir, file: pluginFile, slug: dirName, definition, releases, locate: locatePlugin };
+  return releases.sort((a, b) => semver.compare(a.version, b.version));
 }
 
 function parseReleaseFile(file: InputFile, fileVersion: string, problems: Problem[]): Release | null {

@@ -41,15 +41,7 @@ export const MAX_YAML_FILE_BYTES = 1024 * 1024;
  * U+FFFD), and only characters YAML 1.2 allows (checkCharacters). Given text, only the characters.
  */
 export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml {
-  const decoded = typeof input === "string" ? { text: input, problems: [] } : decodeYamlBytes(file, input);
-  const text = decoded.text;
-  const early = [...decoded.problems, ...checkCharacters(file, text)];
-  const scanned = early.length === 0 ? scanTokens(text) : { refused: [], tooDeep: null };
-  if (scanned.tooDeep !== null) {
-    // Before composing: the composer and everything after it recurse once per level.
-    const message = `nested more than ${MAX_NESTING} levels deep (the fields nest at most two levels)`;
-    early.push(problemAt(file, positionAfter(text.slice(0, scanned.tooDeep)), message));
-  }
+  const { text, problems: early, refused } = checkBeforeParsing(file, input);
   if (early.length > 0) {
     return { value: undefined, locate: () => START_OF_FILE, sourceText: () => undefined, problems: early };
   }
@@ -59,8 +51,54 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
   };
-  // error.linePos is only filled in with prettyErrors; error.pos (offsets) always is. Later
-  // errors on a line are the parser tripping over the first one, not news to a person.
+  const problems = findDocumentProblems(file, doc, refused, toPosition);
+  const value = problems.length === 0 ? toPlainValue(file, doc, toPosition, problems) : undefined;
+  return {
+    value,
+    locate: (path, part = "value") => locateIn(doc, path, part, toPosition),
+    sourceText: (path) => {
+      const node = nodeAt(doc, path);
+      return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
+    },
+    problems,
+  };
+}
+
+type ToPosition = (offset: number) => Position;
+
+/** A token scanTokens refuses, with why. */
+interface RefusedToken {
+  offset: number;
+  message: string;
+}
+
+/**
+ * What is refused before the YAML library composes anything: the bytes (see decodeYamlBytes),
+ * the characters, and nesting deeper than MAX_NESTING (the composer and everything after it
+ * recurse once per level). Also returns the tokens scanTokens refused, reported with the rest.
+ */
+function checkBeforeParsing(
+  file: string,
+  input: string | Uint8Array,
+): { text: string; problems: Problem[]; refused: RefusedToken[] } {
+  const decoded = typeof input === "string" ? { text: input, problems: [] } : decodeYamlBytes(file, input);
+  const text = decoded.text;
+  const problems = [...decoded.problems, ...checkCharacters(file, text)];
+  if (problems.length > 0) return { text, problems, refused: [] };
+  const scanned = scanTokens(text);
+  if (scanned.tooDeep !== null) {
+    const message = `nested more than ${MAX_NESTING} levels deep (the fields nest at most two levels)`;
+    problems.push(problemAt(file, positionAfter(text.slice(0, scanned.tooDeep)), message));
+  }
+  return { text, problems, refused: scanned.refused };
+}
+
+/**
+ * The parser's errors and warnings, the refused tokens, and keys that are not plain text, one
+ * per line. error.linePos is only filled in with prettyErrors; error.pos (offsets) always is.
+ * Later errors on a line are the parser tripping over the first one, not news to a person.
+ */
+function findDocumentProblems(file: string, doc: Document, refused: RefusedToken[], toPosition: ToPosition): Problem[] {
   const problems: Problem[] = [];
   const report = (offset: number, message: string) => {
     const at = toPosition(offset);
@@ -71,7 +109,7 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
     const { offset, message } = describeYamlError(doc, error, toPosition);
     report(offset, `invalid YAML: ${message}`);
   }
-  for (const { offset, message } of scanned.refused) report(offset, message);
+  for (const { offset, message } of refused) report(offset, message);
   // Anything else the parser found odd enough to mention is not something to publish silently.
   for (const warning of doc.warnings) report(warning.pos[0], `invalid YAML: ${firstLine(warning.message)}`);
   // A list or mapping as a key (`? [a, b]`, `[a]: 1`) would become the text "[ a, b ]".
@@ -82,69 +120,64 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
         report(key.range[0], "a field name must be plain text, not a list or mapping");
     },
   });
-  problems.sort((a, b) => a.line - b.line || a.col - b.col);
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col);
+}
 
-  const nodeAt = (path: FieldPath): Node | null => {
-    let node: unknown = doc.contents;
-    for (const segment of path) {
-      if (isMap(node)) {
-        node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
-      } else if (isSeq(node) && typeof segment === "number") {
-        node = node.items[segment];
-      } else {
-        return null;
-      }
-    }
-    return (node as Node | undefined) ?? null;
-  };
+/** The plain value, or a problem: an alias to an anchor that is not defined (pointed at), or aliases that expand too often. */
+function toPlainValue(file: string, doc: Document, toPosition: ToPosition, problems: Problem[]): unknown {
+  try {
+    return doc.toJS();
+  } catch (error) {
+    let at = START_OF_FILE;
+    visit(doc, {
+      Alias(_, alias) {
+        if (alias.range && alias.resolve(doc) === undefined) {
+          at = toPosition(alias.range[0]);
+          return visit.BREAK;
+        }
+      },
+    });
+    problems.push(problemAt(file, at, `invalid YAML: ${firstLine((error as Error).message)}`));
+    return undefined;
+  }
+}
 
-  const sourceText = (path: FieldPath): string | undefined => {
-    const node = nodeAt(path);
-    return isScalar(node) && node.range ? text.slice(node.range[0], node.range[1]) : undefined;
-  };
-
-  const locate = (path: FieldPath, part: "key" | "value" = "value"): Position => {
-    let node: unknown = doc.contents;
-    let found: Node | null = (doc.contents as Node | null) ?? null;
-    for (const [index, segment] of path.entries()) {
-      const isLast = index === path.length - 1;
-      if (isMap(node)) {
-        const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
-        if (!pair) break;
-        if (isLast && part === "key" && isScalar(pair.key)) return toPosition(pair.key.range?.[0] ?? 0);
-        node = pair.value;
-        found = (pair.value as Node | null) ?? (pair.key as Node);
-      } else if (isSeq(node) && typeof segment === "number") {
-        const item = node.items[segment] as Node | undefined;
-        if (!item) break;
-        node = item;
-        found = item;
-      } else {
-        break;
-      }
-    }
-    return found?.range ? toPosition(found.range[0]) : START_OF_FILE;
-  };
-
-  let value: unknown;
-  if (problems.length === 0) {
-    try {
-      value = doc.toJS();
-    } catch (error) {
-      // An alias to an anchor that is not defined (point at it), or aliases that expand too often.
-      let at = START_OF_FILE;
-      visit(doc, {
-        Alias(_, alias) {
-          if (alias.range && alias.resolve(doc) === undefined) {
-            at = toPosition(alias.range[0]);
-            return visit.BREAK;
-          }
-        },
-      });
-      problems.push(problemAt(file, at, `invalid YAML: ${firstLine((error as Error).message)}`));
+function nodeAt(doc: Document, path: FieldPath): Node | null {
+  let node: unknown = doc.contents;
+  for (const segment of path) {
+    if (isMap(node)) {
+      node = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment))?.value;
+    } else if (isSeq(node) && typeof segment === "number") {
+      node = node.items[segment];
+    } else {
+      return null;
     }
   }
-  return { value, locate, sourceText, problems };
+  return (node as Node | undefined) ?? null;
+}
+
+/** Where the value (or key) at `path` starts; the nearest existing ancestor when it is missing. */
+function locateIn(doc: Document, path: FieldPath, part: "key" | "value", toPosition: ToPosition): Position {
+  let node: unknown = doc.contents;
+  let found: Node | null = (doc.contents as Node | null) ?? null;
+  for (const [index, segment] of path.entries()) {
+    const isLast = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) break;
+      if (isLast && part === "key" && isScalar(pair.key)) return toPosition(pair.key.range?.[0] ?? 0);
+      node = pair.value;
+      found = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof segment === "number") {
+      const item = node.items[segment] as Node | undefined;
+      if (!item) break;
+      node = item;
+      found = item;
+    } else {
+      break;
+    }
+  }
+  return found?.range ? toPosition(found.range[0]) : START_OF_FILE;
 }
 
 /**
@@ -262,8 +295,8 @@ export const MAX_NESTING = 16;
  * `%TAG` renames tags). The files are plain fields; none of these is needed to write one, so
  * each is refused where it is written rather than given a meaning.
  */
-function scanTokens(text: string): { refused: { offset: number; message: string }[]; tooDeep: number | null } {
-  const refused: { offset: number; message: string }[] = [];
+function scanTokens(text: string): { refused: RefusedToken[]; tooDeep: number | null } {
+  const refused: RefusedToken[] = [];
   const collections = new Set(["block-map", "block-seq", "flow-collection"]);
   const stack: { token: unknown; depth: number }[] = [...new Parser().parse(text)].map((token) => ({
     token,

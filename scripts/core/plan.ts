@@ -49,53 +49,11 @@ export function compilePlan(plugins: Plugin[]): BuildPlan {
 function compilePluginPlan(plugin: Plugin): PluginPlan {
   const { definition } = plugin;
   const newestFirst = [...plugin.releases].reverse();
-  const offeredOn = (channel: Channel) => (release: Release) => {
-    const rules = STATUS_RULES[release.definition.status];
-    if (!rules.offered || !rules.channel) return false;
-    // The beta channel sees stable releases too: a beta site gets the newest of both.
-    return channel === "beta" || rules.channel === "stable";
-  };
   const channels = new Set(definition.channels);
-  const latestStable = channels.has("stable") ? (newestFirst.find(offeredOn("stable")) ?? null) : null;
-  const latestBeta = channels.has("beta") ? (newestFirst.find(offeredOn("beta")) ?? null) : null;
-
-  let supersededSeen = 0;
-  const releases = newestFirst.map((release): ReleasePlan => {
-    const { status } = release.definition;
-    const rules = STATUS_RULES[status];
-    let packaged = rules.built;
-    let skipReason: string | null = rules.built ? null : `status ${status} is not built`;
-    if (rules.built && latestStable && semver.lt(release.version, latestStable.version)) {
-      if (rules.channel === "beta") {
-        // A beta behind the latest stable is offered to no one (beta sites take the stable):
-        // it does not use up one of the `retain` places kept for rolling back.
-        packaged = false;
-        skipReason = `beta superseded by the stable ${latestStable.version}`;
-      } else {
-        supersededSeen += 1;
-        if (supersededSeen > definition.retain) {
-          packaged = false;
-          skipReason = `superseded by ${latestStable.version} and beyond retain (${definition.retain})`;
-        }
-      }
-    }
-    return {
-      version: release.version,
-      versionCode: release.versionCode,
-      status,
-      channel: rules.offered ? rules.channel : null,
-      built: rules.built,
-      packaged,
-      skipReason,
-      fileName: `${plugin.slug}-v${release.version}.zip`,
-      file: release.file,
-      source: release.definition.source
-        ? { kind: "git", revision: release.definition.source }
-        : { kind: "working-tree" },
-      definition: release.definition,
-    };
-  });
-
+  const latestStable = channels.has("stable") ? (newestFirst.find(isOfferedOn("stable")) ?? null) : null;
+  const latestBeta = channels.has("beta") ? (newestFirst.find(isOfferedOn("beta")) ?? null) : null;
+  const packaging = decidePackaging(newestFirst, latestStable?.version ?? null, definition.retain);
+  const releases = newestFirst.map((release, index) => planRelease(plugin.slug, release, packaging[index]));
   const apiBase = definition.api_base.replace(/\/+$/, "");
   return {
     slug: plugin.slug,
@@ -105,5 +63,60 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
     apiBase,
     releases: releases.reverse(),
     latest: { stable: latestStable?.version ?? null, beta: latestBeta?.version ?? null },
+  };
+}
+
+function isOfferedOn(channel: Channel): (release: Release) => boolean {
+  return (release) => {
+    const rules = STATUS_RULES[release.definition.status];
+    if (!rules.offered || !rules.channel) return false;
+    // The beta channel sees stable releases too: a beta site gets the newest of both.
+    return channel === "beta" || rules.channel === "stable";
+  };
+}
+
+interface Packaging {
+  packaged: boolean;
+  skipReason: string | null;
+}
+
+/**
+ * Which built releases get a ZIP, newest first: every release from the latest stable up, and
+ * the `retain` newest releases below it (a beta there takes no place), which stay downloadable
+ * for rolling back.
+ */
+function decidePackaging(newestFirst: Release[], latestStable: string | null, retain: number): Packaging[] {
+  let supersededSeen = 0;
+  return newestFirst.map((release) => {
+    const { status } = release.definition;
+    const rules = STATUS_RULES[status];
+    if (!rules.built) return { packaged: false, skipReason: `status ${status} is not built` };
+    if (!latestStable || !semver.lt(release.version, latestStable)) return { packaged: true, skipReason: null };
+    if (rules.channel === "beta") {
+      // A beta behind the latest stable is offered to no one (beta sites take the stable):
+      // it does not use up one of the `retain` places kept for rolling back.
+      return { packaged: false, skipReason: `beta superseded by the stable ${latestStable}` };
+    }
+    supersededSeen += 1;
+    if (supersededSeen <= retain) return { packaged: true, skipReason: null };
+    return { packaged: false, skipReason: `superseded by ${latestStable} and beyond retain (${retain})` };
+  });
+}
+
+function planRelease(slug: string, release: Release, packaging: Packaging | undefined): ReleasePlan {
+  const { status } = release.definition;
+  const rules = STATUS_RULES[status];
+  return {
+    version: release.version,
+    versionCode: release.versionCode,
+    status,
+    channel: rules.offered ? rules.channel : null,
+    built: rules.built,
+    packaged: packaging?.packaged ?? false,
+    skipReason: packaging?.skipReason ?? null,
+    fileName: `${slug}-v${release.version}.zip`,
+    file: release.file,
+    source: release.definition.source ? { kind: "git", revision: release.definition.source } : { kind: "working-tree" },
+    definition: release.definition,
   };
 }

@@ -1,3 +1,5 @@
+import type { PluginPlan, ReleasePlan } from "./plan.ts";
+
 /** One thing wrong with the input, pointing at where a person has to look. */
 export interface Problem {
   file: string;
@@ -13,8 +15,25 @@ export interface Position {
 
 export const START_OF_FILE: Position = { line: 1, col: 1 };
 
+/**
+ * A problem found about a plan rather than while parsing (the review, packaging): the same
+ * thing as a Problem, with the position of the field it is about kept as one value.
+ */
+export interface Finding {
+  file: string;
+  at: Position;
+  message: string;
+}
+
+/** Where a release's field is written, for a Finding about it. */
+export type LocateField = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
+
 export function problemAt(file: string, at: Position, message: string): Problem {
   return { file, line: at.line, col: at.col, message };
+}
+
+export function problemOf(finding: Finding): Problem {
+  return problemAt(finding.file, finding.at, finding.message);
 }
 
 export function formatProblem(problem: Problem): string {
@@ -27,19 +46,12 @@ export function sortProblems(problems: Problem[]): Problem[] {
   );
 }
 
-/** Byte-order comparison: the same on every machine and locale, unlike localeCompare. */
+/**
+ * Code-unit order (what `<` on strings compares): the same on every machine and locale, unlike
+ * localeCompare. The one comparison for sorting names and paths into a stable order.
+ */
 export function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Thrown when the input cannot be built; carries every problem found, not just the first. */
-export class InputError extends Error {
-  readonly problems: Problem[];
-  constructor(problems: Problem[]) {
-    super(`${problems.length} problem${problems.length === 1 ? "" : "s"} in the input`);
-    this.name = "InputError";
-    this.problems = sortProblems(problems);
-  }
 }
 
 /** Describe a found value the way it was written, short enough for one line. */

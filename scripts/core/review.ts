@@ -1,18 +1,12 @@
 /**
  * The pull-request gate, pure: compare the plan of the base with the plan of the change and
- * say what breaks the release rules and what sites will see. No git, no disk: both plans and
- * the list of release files the change removed are passed in.
+ * say what breaks the release rules and what sites will see. No git, no disk: both plans, and
+ * where each field is written (for the messages), are passed in by scripts/check.ts.
  */
 import semver from "semver";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
-import type { Position } from "./problems.ts";
+import { type Finding, type LocateField, START_OF_FILE } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
-
-export interface Finding {
-  file: string;
-  at: Position;
-  message: string;
-}
 
 export interface Review {
   violations: Finding[];
@@ -21,9 +15,7 @@ export interface Review {
   preview: { slug: string; lines: string[] }[];
 }
 
-export type Locate = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
-
-export function reviewChange(base: BuildPlan, head: BuildPlan, locate: Locate): Review {
+export function reviewChange(base: BuildPlan, head: BuildPlan, locate: LocateField): Review {
   const review: Review = { violations: [], warnings: [], preview: [] };
   for (const plugin of head.plugins) {
     const before = base.plugins.find((candidate) => candidate.slug === plugin.slug) ?? null;
@@ -38,105 +30,143 @@ export function reviewChange(base: BuildPlan, head: BuildPlan, locate: Locate): 
   return review;
 }
 
-function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Locate, review: Review): void {
-  const lines: string[] = [];
-  const byVersion = (plan: PluginPlan | null, version: string) =>
-    plan?.releases.find((r) => r.version === version) ?? null;
-  const violation = (release: ReleasePlan, field: string, message: string) =>
-    review.violations.push({ file: release.file, at: locate(after, release, field), message });
+/** One plugin's review in progress: the preview lines so far, and where a violation goes. */
+interface PluginReview {
+  before: PluginPlan | null;
+  after: PluginPlan;
+  lines: string[];
+  violation(release: ReleasePlan, field: string, message: string): void;
+}
 
+function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: LocateField, review: Review): void {
+  const plugin: PluginReview = {
+    before,
+    after,
+    lines: [],
+    violation: (release, field, message) =>
+      review.violations.push({ file: release.file, at: locate(after, release, field), message }),
+  };
   for (const release of after.releases) {
-    const old = byVersion(before, release.version);
-    if (release.definition.force_update && release.definition.changelog.trim() === "") {
-      violation(release, "force_update", "force_update: a forced (security) update needs a changelog saying why");
-    }
-    if (!old) {
-      const latest = after.latest.stable;
-      if (release.channel === "stable" && latest && semver.lt(release.version, latest)) {
-        violation(
-          release,
-          "version",
-          `version: ${release.version} is lower than the latest stable ${latest}: no site would be offered it (WordPress never downgrades); release a version above ${latest}`,
-        );
-      }
-      if (release.built) lines.push(describeNewRelease(after, release));
-      continue;
-    }
-    if (old.built && release.built) {
-      const changed: string[] = [];
-      if (old.definition.source !== release.definition.source)
-        changed.push(`source ${old.definition.source ?? "none"} → ${release.definition.source ?? "none"}`);
-      if (old.definition.sha256 && old.definition.sha256 !== release.definition.sha256) {
-        changed.push(
-          `sha256 ${old.definition.sha256.slice(0, 12)}… → ${release.definition.sha256?.slice(0, 12) ?? "none"}…`,
-        );
-      }
-      if (changed.length > 0) {
-        violation(
-          release,
-          changed[0]?.startsWith("source") ? "source" : "sha256",
-          `a built package must never change (${changed.join(", ")}): release a new version instead`,
-        );
-      }
-    }
-    if (old.status !== release.status) {
-      if (release.status !== "deprecated" && STATUS_ORDER[release.status] < STATUS_ORDER[old.status]) {
-        violation(
-          release,
-          "status",
-          `status: moves backwards from ${old.status} to ${release.status}; a status only moves forward, or to deprecated`,
-        );
-      } else if (release.status === "deprecated") {
-        const reason = release.definition.deprecation_reason ? `: "${release.definition.deprecation_reason}"` : "";
-        lines.push(
-          `${release.version} is withdrawn (deprecated): no site is offered it; sites on it are told why${reason}`,
-        );
-      } else if (!old.built && release.built) {
-        lines.push(describeNewRelease(after, release));
-      } else {
-        lines.push(
-          `${release.version} moves from ${old.status} to ${release.status}${release.status === "update_ready" ? ": sites below it now update automatically" : ""}`,
-        );
-      }
-    }
-    if (old.packaged && !release.packaged && release.built) {
-      lines.push(`${release.version} leaves retention: it stays listed but is no longer downloadable`);
-    }
+    const old = releaseOf(before, release.version);
+    if (old) reviewChangedRelease(plugin, old, release);
+    else reviewAddedRelease(plugin, release);
   }
-
   for (const old of before?.releases ?? []) {
-    if (!byVersion(after, old.version)) lines.push(`${old.version} is removed (reverted): no site is offered it`);
+    if (!releaseOf(after, old.version))
+      plugin.lines.push(`${old.version} is removed (reverted): no site is offered it`);
   }
+  for (const channel of ["stable", "beta"] as const) reviewLatest(plugin, channel);
+  const warning = noGoodStableWarning(before, after);
+  if (warning) review.warnings.push(warning);
+  if (plugin.lines.length > 0) review.preview.push({ slug: after.slug, lines: plugin.lines });
+}
 
-  for (const channel of ["stable", "beta"] as const) {
-    const was = before?.latest[channel] ?? null;
-    const now = after.latest[channel];
-    if (was === now) continue;
-    // The beta channel also sees stable releases: only say so when it differs from stable.
-    const followsStable = channel === "beta" && now === after.latest.stable && was === (before?.latest.stable ?? null);
-    if (!followsStable) lines.push(`latest ${channel}: ${was ?? "none"} → ${now ?? "none"}`);
-    if (channel !== "stable" || !was) continue;
-    if (now === null || semver.lt(now, was)) {
-      const oldLatest = byVersion(after, was);
-      const allowed = oldLatest === null || oldLatest.status === "deprecated";
-      if (!allowed && oldLatest) {
-        violation(
-          oldLatest,
-          "status",
-          `the latest stable goes down from ${was} to ${now ?? "nothing"}: only deprecating ${was} or reverting its release may do that`,
-        );
-      }
-    }
+function releaseOf(plan: PluginPlan | null, version: string): ReleasePlan | null {
+  return plan?.releases.find((release) => release.version === version) ?? null;
+}
+
+/** A forced update tells sites it is urgent: the changelog is where they read why. */
+function checkForcedUpdateChangelog(plugin: PluginReview, release: ReleasePlan): void {
+  if (release.definition.force_update && release.definition.changelog.trim() === "") {
+    plugin.violation(release, "force_update", "force_update: a forced (security) update needs a changelog saying why");
   }
+}
+
+/** A release the base does not have: it must sit above the latest stable, or no site is offered it. */
+function reviewAddedRelease(plugin: PluginReview, release: ReleasePlan): void {
+  checkForcedUpdateChangelog(plugin, release);
+  const latest = plugin.after.latest.stable;
+  if (release.channel === "stable" && latest && semver.lt(release.version, latest)) {
+    plugin.violation(
+      release,
+      "version",
+      `version: ${release.version} is lower than the latest stable ${latest}: no site would be offered it (WordPress never downgrades); release a version above ${latest}`,
+    );
+  }
+  if (release.built) plugin.lines.push(describeNewRelease(plugin.after, release));
+}
+
+/** A release in both plans: a built package never changes, and a status only moves forward. */
+function reviewChangedRelease(plugin: PluginReview, old: ReleasePlan, release: ReleasePlan): void {
+  checkForcedUpdateChangelog(plugin, release);
+  if (old.built && release.built) checkPackageUnchanged(plugin, old, release);
+  if (old.status !== release.status) reviewStatusChange(plugin, old, release);
+  if (old.packaged && !release.packaged && release.built) {
+    plugin.lines.push(`${release.version} leaves retention: it stays listed but is no longer downloadable`);
+  }
+}
+
+/** Sites verify a package against its recorded source and sha256: changing either breaks them. */
+function checkPackageUnchanged(plugin: PluginReview, old: ReleasePlan, release: ReleasePlan): void {
+  const changed: string[] = [];
+  if (old.definition.source !== release.definition.source)
+    changed.push(`source ${old.definition.source ?? "none"} → ${release.definition.source ?? "none"}`);
+  if (old.definition.sha256 && old.definition.sha256 !== release.definition.sha256) {
+    changed.push(
+      `sha256 ${old.definition.sha256.slice(0, 12)}… → ${release.definition.sha256?.slice(0, 12) ?? "none"}…`,
+    );
+  }
+  if (changed.length === 0) return;
+  plugin.violation(
+    release,
+    changed[0]?.startsWith("source") ? "source" : "sha256",
+    `a built package must never change (${changed.join(", ")}): release a new version instead`,
+  );
+}
+
+function reviewStatusChange(plugin: PluginReview, old: ReleasePlan, release: ReleasePlan): void {
+  if (release.status !== "deprecated" && STATUS_ORDER[release.status] < STATUS_ORDER[old.status]) {
+    plugin.violation(
+      release,
+      "status",
+      `status: moves backwards from ${old.status} to ${release.status}; a status only moves forward, or to deprecated`,
+    );
+  } else if (release.status === "deprecated") {
+    const reason = release.definition.deprecation_reason ? `: "${release.definition.deprecation_reason}"` : "";
+    plugin.lines.push(
+      `${release.version} is withdrawn (deprecated): no site is offered it; sites on it are told why${reason}`,
+    );
+  } else if (!old.built && release.built) {
+    plugin.lines.push(describeNewRelease(plugin.after, release));
+  } else {
+    plugin.lines.push(
+      `${release.version} moves from ${old.status} to ${release.status}${release.status === "update_ready" ? ": sites below it now update automatically" : ""}`,
+    );
+  }
+}
+
+/**
+ * The latest of a channel changed: say so, and refuse a latest stable that goes down unless
+ * the old one was deprecated or its release reverted (WordPress never downgrades a site).
+ */
+function reviewLatest(plugin: PluginReview, channel: "stable" | "beta"): void {
+  const { before, after } = plugin;
+  const was = before?.latest[channel] ?? null;
+  const now = after.latest[channel];
+  if (was === now) return;
+  // The beta channel also sees stable releases: only say so when it differs from stable.
+  const followsStable = channel === "beta" && now === after.latest.stable && was === (before?.latest.stable ?? null);
+  if (!followsStable) plugin.lines.push(`latest ${channel}: ${was ?? "none"} → ${now ?? "none"}`);
+  if (channel !== "stable" || !was) return;
+  if (now !== null && !semver.lt(now, was)) return;
+  const oldLatest = releaseOf(after, was);
+  if (oldLatest && oldLatest.status !== "deprecated") {
+    plugin.violation(
+      oldLatest,
+      "status",
+      `the latest stable goes down from ${was} to ${now ?? "nothing"}: only deprecating ${was} or reverting its release may do that`,
+    );
+  }
+}
+
+function noGoodStableWarning(before: PluginPlan | null, after: PluginPlan): Finding | null {
   const everBuilt = after.releases.some((release) => release.built);
-  if (everBuilt && after.latest.stable === null && before?.latest.stable) {
-    review.warnings.push({
-      file: after.file,
-      at: { line: 1, col: 1 },
-      message: `after this change ${after.slug} has no good stable release: sites are offered nothing and new installs have no latest package`,
-    });
-  }
-  if (lines.length > 0) review.preview.push({ slug: after.slug, lines });
+  if (!everBuilt || after.latest.stable !== null || !before?.latest.stable) return null;
+  return {
+    file: after.file,
+    at: START_OF_FILE,
+    message: `after this change ${after.slug} has no good stable release: sites are offered nothing and new installs have no latest package`,
+  };
 }
 
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {

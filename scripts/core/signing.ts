@@ -5,6 +5,8 @@
  * Keys are always passed in; nothing here reads the environment or the disk.
  */
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { sha256Hex } from "./digest.ts";
+import { KeyFormatError } from "./errors.ts";
 
 export interface SigningKey {
   /** Short, stable name of the key: the first 16 hex digits of SHA-256(public key). */
@@ -22,8 +24,6 @@ export interface PublicKey {
 // DER prefixes that wrap a raw 32-byte Ed25519 key as PKCS#8 / SPKI for node:crypto.
 const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
-
-export class KeyFormatError extends Error {}
 
 /**
  * Accepts base64 of a 32-byte seed (what `feedwright keys generate` prints) or of a 64-byte
@@ -53,7 +53,7 @@ export function parsePublicKey(text: string): PublicKey {
 }
 
 export function keyIdOf(publicKey: string): string {
-  return createHash("sha256").update(Buffer.from(publicKey, "base64")).digest("hex").slice(0, 16);
+  return sha256Hex(Buffer.from(publicKey, "base64")).slice(0, 16);
 }
 
 export function sha384(bytes: Buffer): Buffer {

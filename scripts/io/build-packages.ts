@@ -8,6 +8,7 @@ import { constants } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
+import { md5Hex, sha256Hex } from "../core/digest.ts";
 import type { PackageFacts } from "../core/documents.ts";
 import {
   checkPackagedMainFile,
@@ -17,7 +18,7 @@ import {
   writeDeterministicZip,
 } from "../core/packaging.ts";
 import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
-import { type Position, START_OF_FILE } from "../core/problems.ts";
+import { type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
 import type { SigningKey } from "../core/signing.ts";
 import { renderUpdater } from "../core/updater.ts";
 import {
@@ -48,12 +49,6 @@ export interface BuiltPackage {
   sourceLabel: string;
 }
 
-export interface PackagingProblem {
-  file: string;
-  at: Position;
-  message: string;
-}
-
 export interface PackagingContext {
   repoRoot: string;
   /**
@@ -64,7 +59,7 @@ export interface PackagingContext {
   cacheSigner: SigningKey | null;
   git: GitRepository | null;
   /** Position of a field in a release file, for messages. */
-  locate(plugin: PluginPlan, release: ReleasePlan, field: string): Position;
+  locate: LocateField;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
   /** Something the build did that a person should know about, e.g. a cache entry it discarded. */
   onWarning?(message: string): void;
@@ -85,13 +80,13 @@ export async function buildPackages(
   plugins: PluginPlan[],
   context: PackagingContext,
   { checkOnly = false }: { checkOnly?: boolean } = {},
-): Promise<{ packages: BuiltPackage[]; problems: PackagingProblem[] }> {
+): Promise<{ packages: BuiltPackage[]; problems: Finding[] }> {
   const packages: BuiltPackage[] = [];
-  const problems: PackagingProblem[] = [];
+  const problems: Finding[] = [];
   const cache = checkOnly || !context.cacheDir || !context.cacheSigner ? null : context.cacheDir;
   if (cache) await mkdir(cache, { recursive: true });
-  const add = (problem: PackagingProblem) => {
-    const same = (other: PackagingProblem) =>
+  const add = (problem: Finding) => {
+    const same = (other: Finding) =>
       other.file === problem.file &&
       other.at.line === problem.at.line &&
       other.at.col === problem.at.col &&
@@ -274,8 +269,8 @@ async function buildPackage(
 /** sha256, md5 and size of exactly these bytes. */
 export function factsOf(bytes: Buffer): PackageFacts {
   return {
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    md5: createHash("md5").update(bytes).digest("hex"),
+    sha256: sha256Hex(bytes),
+    md5: md5Hex(bytes),
     size: bytes.length,
   };
 }

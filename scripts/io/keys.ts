@@ -10,7 +10,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { KeyFormatError, parseSigningKey, type SigningKey, signingKeyFromSeed } from "../core/signing.ts";
+import { KeyFormatError, MissingKeyError, UnsafeKeyError } from "../core/errors.ts";
+import { parseSigningKey, type SigningKey, signingKeyFromSeed } from "../core/signing.ts";
 
 export const SIGNING_KEY_ENV = "FEEDWRIGHT_SIGNING_KEY";
 export const NEXT_SIGNING_KEY_ENV = "FEEDWRIGHT_NEXT_SIGNING_KEY";
@@ -22,11 +23,6 @@ export interface ResolvedKeys {
   /** A development key was created by this call. */
   created: boolean;
 }
-
-export class MissingKeyError extends Error {}
-
-/** A development key that may have leaked: tracked by git, not ignored, or readable by others. */
-export class UnsafeKeyError extends MissingKeyError {}
 
 const run = promisify(execFile);
 

@@ -3,7 +3,7 @@ import { lstat, open, readdir, readlink } from "node:fs/promises";
 import path from "node:path";
 import type { InputFile, ReleaseTree } from "../core/parse-tree.ts";
 import { MAX_YAML_FILE_BYTES } from "../core/parse-yaml.ts";
-import { type Problem, problemAt, START_OF_FILE } from "../core/problems.ts";
+import { compareText, type Problem, problemAt, START_OF_FILE } from "../core/problems.ts";
 
 /**
  * Read every file below releases/<plugin>/ as bytes; folders directly under releases/ are
@@ -46,7 +46,7 @@ export async function loadReleaseTree(repoRoot: string): Promise<ReleaseTree> {
       files.push({ path: toRelative(absolute), text: await readAtMost(absolute, MAX_YAML_FILE_BYTES + 1) });
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareText(a.path, b.path));
   return { pluginDirs, files, problems };
 }
 

@@ -5,10 +5,11 @@
  * plain relative path (describeUnsafePath) before anything is read.
  */
 import { execFile, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
+import { sha256Hex } from "../core/digest.ts";
+import { SourceError, UnsafePathError } from "../core/errors.ts";
 import { describePathClash, describeUnsafePath } from "../core/packaging.ts";
 
 const run = promisify(execFile);
@@ -29,10 +30,8 @@ export interface SourceSnapshot {
   read(files: SourceFile[]): Promise<Map<string, Buffer>>;
 }
 
-export class SourceError extends Error {}
-
-/** A file in the source whose path cannot go into a package (see describeUnsafePath). */
-export class UnsafePathError extends SourceError {}
+// build-packages.ts imports these from here.
+export { SourceError, UnsafePathError } from "../core/errors.ts";
 
 /**
  * Refuse the first path that is not a plain relative path, naming it. Excluded files are
@@ -247,11 +246,11 @@ export async function snapshotFromWorkingTree(folder: string, shownAs = folder):
         const content = await readFile(path.join(root, resolved)).catch(() => {
           throw new SourceError(`symlink ${entryPath} does not point at a file inside the plugin folder`);
         });
-        files.push({ path: entryPath, id: sha256(content) });
+        files.push({ path: entryPath, id: sha256Hex(content) });
         contents.set(entryPath, content);
       } else if (stats.isFile()) {
         const content = await readFile(absolute);
-        files.push({ path: entryPath, id: sha256(content) });
+        files.push({ path: entryPath, id: sha256Hex(content) });
         contents.set(entryPath, content);
       }
     }
@@ -265,8 +264,4 @@ export async function snapshotFromWorkingTree(folder: string, shownAs = folder):
       return new Map(wanted.map((file) => [file.path, contents.get(file.path) ?? Buffer.alloc(0)]));
     },
   };
-}
-
-function sha256(content: Buffer): string {
-  return createHash("sha256").update(content).digest("hex");
 }

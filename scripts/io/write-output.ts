@@ -28,6 +28,7 @@ import {
 import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { OutputBusyError, OutputTargetError } from "../core/errors.ts";
 import { MARKER_FIRST_LINE, MARKER_TEXT, OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
 
 export { OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
@@ -37,22 +38,6 @@ export const LOCK_SUFFIX = ".feedwright-lock";
 const DEFAULT_LOCK_WAIT_MS = 120_000;
 /** A lock or break guard whose holder cannot be read after this long was left half-written. */
 const UNREADABLE_LOCK_STALE_MS = 10_000;
-
-/** The target is one the build must not replace (the repository, an input, someone's folder): bad usage. */
-export class OutputTargetError extends Error {
-  constructor(target: string, reason: string) {
-    super(`refusing to write the output to ${target}: ${reason}`);
-    this.name = "OutputTargetError";
-  }
-}
-
-/** Another live build is writing the same output and did not finish in time. */
-export class OutputBusyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "OutputBusyError";
-  }
-}
 
 /** A folder the output must not be, hold, or (with `inside`) lie in. */
 export interface ProtectedFolder {

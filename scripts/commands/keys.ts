@@ -1,13 +1,11 @@
-/** keys generate and keys public. */
-
+/** `feedwright keys generate|public`: signing keys and the public key a plugin pins. */
 import path from "node:path";
 import type { Command } from "commander";
 import { parseSigningKey } from "../core/signing.ts";
 import { generateSeed, resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
-import type { CommandContext } from "./context.ts";
+import { type CommandContext, environmentOf } from "./context.ts";
 
-export function addKeyCommands(program: Command, context: CommandContext): void {
-  const { io } = context;
+export function addKeysCommand(program: Command, { io }: CommandContext): void {
   const keys = program.command("keys").description("Create signing keys and show the public key a plugin pins.");
   keys
     .command("generate")
@@ -29,7 +27,7 @@ export function addKeyCommands(program: Command, context: CommandContext): void 
     .addHelpText("after", "\nExample:\n  $ feedwright keys public        what the updater in the plugin pins")
     .action(async (options: { root: string }) => {
       const signing = await resolveSigningKeys({
-        env: io.env ?? process.env,
+        env: environmentOf(io),
         repoRoot: path.resolve(io.cwd, options.root),
       });
       for (const [index, key] of signing.keys.entries()) {

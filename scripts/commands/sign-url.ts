@@ -1,0 +1,31 @@
+/** `feedwright sign-url`: an expiring download URL for a private plugin. */
+import type { Command } from "commander";
+import { MissingKeyError, UsageError } from "../core/errors.ts";
+import { signDownloadUrl } from "../signed-url.ts";
+import { type CommandContext, environmentOf, parseWholeNumber } from "./context.ts";
+
+/** At most a year: the Worker reads `expires` as at most 12 digits, and a longer link is no longer "expiring". */
+const MAX_SIGNED_URL_TTL = 365 * 86_400;
+
+export function addSignUrlCommand(program: Command, { io }: CommandContext): void {
+  program
+    .command("sign-url")
+    .description("Print an expiring download URL for a private plugin, signed with $DOWNLOAD_URL_KEY.")
+    .argument("<slug>")
+    .requiredOption("--version <version>", "the release to download")
+    .requiredOption("--base <url>", "where the Worker answers, e.g. https://updates.example.com")
+    .option("--ttl <seconds>", "how long the URL works (1 to 31536000, a year)", "3600")
+    .addHelpText(
+      "after",
+      "\nExample:\n  $ feedwright sign-url my-plugin --version 1.2.0 --base https://updates.example.com --ttl 600\n  (with DOWNLOAD_URL_KEY set to the Worker's secret)",
+    )
+    .action((slug: string, options: { version: string; base: string; ttl: string }) => {
+      const key = environmentOf(io).DOWNLOAD_URL_KEY;
+      if (!key) throw new MissingKeyError("DOWNLOAD_URL_KEY is not set: use the same value as the Worker's secret");
+      const ttl = parseWholeNumber("--ttl", options.ttl, { min: 1, max: MAX_SIGNED_URL_TTL }, "seconds");
+      if (!/^https?:\/\//.test(options.base))
+        throw new UsageError(`--base: expected an http(s) URL, found "${options.base}"`);
+      const expires = Math.floor(Date.now() / 1000) + ttl;
+      io.stdout(`${signDownloadUrl({ base: options.base, slug, version: options.version, expires, key })}\n`);
+    });
+}

@@ -1,0 +1,132 @@
+/** `feedwright sites add|revoke|import|list`: the API keys installed sites use for register and health-check. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { Command } from "commander";
+import { EXIT_INPUT, UsageError } from "../core/errors.ts";
+import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
+import type { CommandContext, Io } from "./context.ts";
+
+/** Which KV namespace a sites command works on. */
+interface KvOptions {
+  remote?: boolean;
+  env?: string;
+  persistTo?: string;
+}
+
+export function addSitesCommand(program: Command, context: CommandContext): void {
+  const sites = program
+    .command("sites")
+    .description("Issue, revoke and list the API keys installed sites use for register and health-check.");
+  addSitesAdd(sites, context);
+  addSitesRevoke(sites, context);
+  addSitesImport(sites, context);
+  addSitesList(sites, context);
+}
+
+function withKvOptions(command: Command): Command {
+  return command
+    .option("--remote", "the deployed KV namespace (default: local, what npm run dev uses)")
+    .option("--env <name>", "wrangler environment for --remote (staging, production)")
+    .option("--persist-to <dir>", "local KV state folder (default .wrangler/state)");
+}
+
+function kvTargetOf(options: KvOptions, io: Io) {
+  return {
+    remote: options.remote ?? false,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.persistTo ? { persistTo: path.resolve(io.cwd, options.persistTo) } : {}),
+  };
+}
+
+function addSitesAdd(sites: Command, { io }: CommandContext): void {
+  withKvOptions(
+    sites
+      .command("add")
+      .description("Issue an API key for a site (printed once; only its hash is stored).")
+      .argument("<site-id>", "the site's id, as its plugin sends it")
+      .requiredOption("--slug <slug>", 'the plugin the key is for ("*" for all)')
+      .option("--key <key>", "store an existing key (sites of the original service keep theirs)"),
+  )
+    .addHelpText(
+      "after",
+      '\nExamples:\n  $ feedwright sites add 123 --slug igny8-wp-bridge\n  $ feedwright sites add 123 --slug igny8-wp-bridge --key "$OLD_KEY" --remote --env production',
+    )
+    .action(async (siteId: string, options: KvOptions & { slug: string; key?: string }) => {
+      const problems = siteEntryProblems({ siteId, slug: options.slug, apiKey: options.key });
+      if (problems.length > 0) throw new UsageError(problems.join("; "));
+      const added = await addSite(kvTargetOf(options, io), {
+        siteId,
+        slug: options.slug,
+        ...(options.key ? { apiKey: options.key } : {}),
+        now: new Date(),
+      });
+      io.stdout(`${added.apiKey}\n`);
+      io.stderr(
+        `issued an API key for site ${siteId} (${options.slug}), stored as ${added.storageKey}; it is not shown again\n`,
+      );
+    });
+}
+
+function addSitesRevoke(sites: Command, context: CommandContext): void {
+  const { io } = context;
+  withKvOptions(
+    sites
+      .command("revoke")
+      .description("Revoke every API key of a site.")
+      .argument("<site-id>")
+      .option("--slug <slug>", "only the keys for this plugin"),
+  )
+    .addHelpText("after", "\nExample:\n  $ feedwright sites revoke 123 --remote --env production")
+    .action(async (siteId: string, options: KvOptions & { slug?: string }) => {
+      const revoked = await revokeSite(kvTargetOf(options, io), {
+        siteId,
+        ...(options.slug ? { slug: options.slug } : {}),
+      });
+      io.stderr(`revoked ${revoked.length} key(s) of site ${siteId}\n`);
+      if (revoked.length === 0) context.fail(EXIT_INPUT);
+    });
+}
+
+function addSitesImport(sites: Command, { io }: CommandContext): void {
+  withKvOptions(
+    sites
+      .command("import")
+      .description("Store the existing API keys of many sites at once (from the original service).")
+      .argument("<file>", 'JSON list of {"site_id", "api_key", "slug"}'),
+  )
+    .addHelpText("after", "\nExample:\n  $ feedwright sites import old-sites.json --remote --env production")
+    .action(async (file: string, options: KvOptions) => {
+      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch(() => {
+        throw new UsageError(`cannot read ${file}`);
+      });
+      const count = await importSites(kvTargetOf(options, io), parseSitesToImport(text, file), new Date());
+      io.stderr(`imported ${count} site key(s); only their hashes are stored\n`);
+    });
+}
+
+function addSitesList(sites: Command, { io }: CommandContext): void {
+  withKvOptions(sites.command("list").description("List the sites that have API keys (never the keys)."))
+    .addHelpText("after", "\nExample:\n  $ feedwright sites list --remote --env production")
+    .action(async (options: KvOptions) => {
+      for (const key of await listSites(kvTargetOf(options, io))) {
+        io.stdout(`${key.metadata.site_id}\t${key.metadata.slug}\t${key.metadata.created_at}\t${key.name}\n`);
+      }
+    });
+}
+
+function parseSitesToImport(text: string, file: string): SiteToImport[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(value)) throw new UsageError(`${file}: expected a JSON list of {"site_id", "api_key", "slug"}`);
+  return value.map((entry, index) => {
+    const { site_id, api_key, slug } = (entry ?? {}) as Record<string, unknown>;
+    const siteId = typeof site_id === "number" ? String(site_id) : site_id;
+    const problems = siteEntryProblems({ siteId, slug, apiKey: api_key ?? null });
+    if (problems.length > 0) throw new UsageError(`${file}: entry ${index}: ${problems.join("; ")}`);
+    return { site_id: siteId as string, api_key: api_key as string, slug: slug as string };
+  });
+}

@@ -1,0 +1,11 @@
+/** Hex digests of exact bytes (or UTF-8 text): the one place feedwright hashes for a checksum or an id. */
+import { createHash } from "node:crypto";
+
+export function sha256Hex(bytes: string | Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** releases.json lists an MD5 beside the SHA-256 for clients that check one; trust rests on the SHA-256 and the signatures. */
+export function md5Hex(bytes: string | Uint8Array): string {
+  return createHash("md5").update(bytes).digest("hex");
+}
