@@ -7,8 +7,7 @@
  */
 import { type ParsedTree, parseReleaseTree } from "../../scripts/core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan } from "../../scripts/core/plan.ts";
-import { formatProblem } from "../../scripts/core/problems.ts";
-import type { Locate } from "../../scripts/core/review.ts";
+import { formatProblem, type LocateField } from "../../scripts/core/problems.ts";
 import { STATUS_RULES, type Status } from "../../scripts/core/schema.ts";
 import { DEMO_PLUGIN_YAML, releaseYaml } from "./demo-plugin.ts";
 
@@ -63,7 +62,7 @@ export interface MemoryTree {
   parsed: ParsedTree;
   plan: BuildPlan;
   /** Where a release's field is, as `feedwright check` locates it. */
-  locate: Locate;
+  locate: LocateField;
 }
 
 /** Parses and plans the plugins; throws on any problem, since a test means a valid tree. */
@@ -72,7 +71,7 @@ export function memoryTree(...plugins: MemoryPlugin[]): MemoryTree {
   if (parsed.problems.length > 0) {
     throw new Error(parsed.problems.map((problem) => formatProblem(problem)).join("\n"));
   }
-  const locate: Locate = (plugin, release, field) => {
+  const locate: LocateField = (plugin, release, field) => {
     const found = parsed.plugins
       .find((candidate) => candidate.slug === plugin.slug)
       ?.releases.find((candidate) => candidate.version === release.version);
