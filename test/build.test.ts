@@ -4,9 +4,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoRepoTest } from "./support/demo-repo-test.ts";
 import { listFiles, snapshotFiles } from "./support/files.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
-import { demoMainFile, demoRepoTest, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
+import { demoMainFile, releaseYaml, type ScratchRepo, TEST_ENV } from "./support/scratch-repo.ts";
 
 const PROJECT_ROOT = path.resolve(import.meta.dirname, "..");
 const CLI = path.join(PROJECT_ROOT, "scripts/bin/feedwright.js");

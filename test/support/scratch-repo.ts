@@ -6,7 +6,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { test } from "vitest";
 import { generateSeed } from "../../scripts/io/keys.ts";
 import { DEMO_PLUGIN_YAML, demoMainFile, releaseYaml } from "./demo-plugin.ts";
 import { type CliResult, runFeedwright } from "./run-cli.ts";
@@ -115,19 +114,3 @@ export function createDemoRepo(): ScratchRepo & { pins: Record<string, string> }
 }
 
 export type DemoRepo = ReturnType<typeof createDemoRepo>;
-
-/**
- * `it` with a fresh demo repository (createDemoRepo) for each test, removed after it:
- * `demoRepoTest("...", async ({ repo }) => ...)`. No test sees what another one changed.
- */
-export const demoRepoTest = test.extend<{ repo: DemoRepo }>({
-  // biome-ignore lint/correctness/noEmptyPattern: vitest reads which fixtures a fixture uses from this pattern
-  repo: async ({}, use) => {
-    const repo = createDemoRepo();
-    try {
-      await use(repo);
-    } finally {
-      repo.cleanup();
-    }
-  },
-});
