@@ -7,17 +7,25 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBuild } from "../scripts/build.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
-import { checkUpdaterTemplate, phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
+import {
+  checkUpdaterTemplate,
+  phpNamePart,
+  pinnedKeyWarnings,
+  type RenderedUpdater,
+  renderUpdater,
+  UPDATER_ENTRY,
+} from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
-import { readUpdaterTemplate, UPDATER_TEMPLATE } from "../scripts/io/updater-template.ts";
+import { readUpdaterVersions, UPDATER_VERSIONS_DIR } from "../scripts/io/updater-versions.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -39,6 +47,23 @@ const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());
 const UPDATER_PATH = "includes/feedwright-updater.php";
 const REQUIRE_LINE = `require_once __DIR__ . '/${UPDATER_PATH}';\n`;
+
+const UPDATER_VERSIONS = readUpdaterVersions();
+/** The updater version new releases get: the issue-9 checks below hold for it. */
+const NEWEST = UPDATER_VERSIONS[UPDATER_VERSIONS.length - 1] ?? { version: 0, files: [] };
+const NEWEST_ENTRY = path.join(UPDATER_VERSIONS_DIR, String(NEWEST.version), UPDATER_ENTRY);
+
+/** The newest updater's files rendered for a plugin. */
+function renderNewest(plugin: Parameters<typeof renderUpdater>[0]): RenderedUpdater {
+  const rendered = renderUpdater(plugin, NEWEST);
+  if (!rendered) throw new Error("no updater");
+  return rendered;
+}
+
+/** All the text of a rendered updater, every file. */
+function renderedText(rendered: RenderedUpdater): string {
+  return rendered.files.map((file) => file.content.toString("utf8")).join("\n");
+}
 
 function pluginYaml(keys: string[]): string {
   return `${DEMO_PLUGIN_YAML}updater_path: ${UPDATER_PATH}\npublic_keys:\n${keys.map((key) => `  - "${key}"\n`).join("")}`;
@@ -245,10 +270,8 @@ describe("rendering", () => {
 
   it("names the PHP class and options after the slug, so two plugins on one site do not collide", () => {
     expect(phpNamePart("igny8-wp-bridge")).toBe("Igny8_Wp_Bridge");
-    const first =
-      renderUpdater(planFor("shop-sync", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
-    const second =
-      renderUpdater(planFor("shop-sync-pro", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
+    const first = renderedText(renderNewest(planFor("shop-sync", [KEY.publicKey])));
+    const second = renderedText(renderNewest(planFor("shop-sync-pro", [KEY.publicKey])));
     expect(first).toContain("final class Feedwright_Updater_Shop_Sync {");
     expect(first).toContain("const PREFIX          = 'feedwright_shop_sync';");
     expect(second).toContain("final class Feedwright_Updater_Shop_Sync_Pro {");
@@ -256,7 +279,7 @@ describe("rendering", () => {
   });
 
   it("gives no filter that could change the trusted keys", () => {
-    const text = renderUpdater(planFor("demo", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
+    const text = renderedText(renderNewest(planFor("demo", [KEY.publicKey])));
     const filters = [...text.matchAll(/apply_filters\(\s*([^,]+),/g)].map((match) => match[1]?.trim());
     expect(filters).toEqual([
       "self::PREFIX . '_feed_url'",
@@ -317,9 +340,7 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
   const render = (change: (plugin: ReturnType<typeof base>) => void) => {
     const plugin = base();
     change(plugin);
-    const rendered = renderUpdater(plugin, readUpdaterTemplate());
-    if (!rendered) throw new Error("no updater");
-    return rendered.content;
+    return renderNewest(plugin).files[0]?.content ?? Buffer.alloc(0);
   };
   const codeTokens = (tokens: [string, string][]) => tokens.filter(([name]) => !DATA_TOKENS.has(name));
 
@@ -386,13 +407,16 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
     expect(() => checkUpdaterTemplate("<?php $a = {{{apiBase}}};\n")).toThrow(/apiBase/);
     expect(() => checkUpdaterTemplate("<?php $a = {{php (lookup this 'x')}};\n")).toThrow(/subexpression/);
     expect(() => checkUpdaterTemplate("<?php $a = {{php apiBase}}; // {{comment siteUrl}}\n")).not.toThrow();
-    expect(() => checkUpdaterTemplate(readFileSync(UPDATER_TEMPLATE, "utf8"))).not.toThrow();
+    for (const version of UPDATER_VERSIONS) {
+      const entry = version.files.find((file) => file.path === UPDATER_ENTRY);
+      expect(() => checkUpdaterTemplate(entry?.text ?? "")).not.toThrow();
+    }
   });
 });
 
 describe("issue 9 item 7: the updater reads only documents the signed feed vouches for", () => {
   it("fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json", () => {
-    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const text = readFileSync(NEWEST_ENTRY, "utf8");
     const reads = [...text.matchAll(/\$this->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
     expect(reads).toEqual([
       "$base . '/feed.json'",
@@ -427,11 +451,11 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
         files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
       });
       const plugin = compilePlan(parsed.plugins).plugins[0];
-      const rendered = plugin && renderUpdater(plugin, readUpdaterTemplate());
-      if (!rendered) throw new Error("no updater");
+      if (!plugin) throw new Error("no plugin");
+      const rendered = renderNewest(plugin);
       // Not at updater_path, so boot() returns before touching WordPress.
       const file = path.join(dir, "updater.php");
-      writeFileSync(file, rendered.content);
+      writeFileSync(file, rendered.files[0]?.content ?? "");
       writeFileSync(path.join(dir, "cases.json"), JSON.stringify(cases));
       const out = execFileSync(
         "php",
@@ -481,10 +505,150 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
   });
 
   it("does not use PHP's version_compare for the versions of releases", () => {
-    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const text = readFileSync(NEWEST_ENTRY, "utf8");
     const calls = text
       .split("\n")
       .filter((line) => /version_compare\s*\(/.test(line) && !/^(\*|\/\/)/.test(line.trim()));
     expect(calls).toEqual([]);
+  });
+});
+
+describe("issue 10 item 6: a released package keeps the updater version it was built with", () => {
+  /** A copy of feedwright's updater versions, to "upgrade" without touching site/updater/. */
+  function copyUpdaterVersions(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-updaters-"));
+    for (const version of UPDATER_VERSIONS) {
+      for (const file of version.files) {
+        const target = path.join(dir, String(version.version), file.path);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, file.text);
+      }
+    }
+    return dir;
+  }
+
+  /** Version N+1: the newest with a mark in its entry, as a new feedwright would ship it. */
+  function addUpdaterVersion(dir: string, mark: string): number {
+    const next = NEWEST.version + 1;
+    for (const file of NEWEST.files) {
+      const target = path.join(dir, String(next), file.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const text = file.path === UPDATER_ENTRY ? file.text.replace("<?php\n", `<?php\n// ${mark}\n`) : file.text;
+      writeFileSync(target, text);
+    }
+    return next;
+  }
+
+  const zipsOf = (dist: string) =>
+    Object.fromEntries(
+      readdirSync(path.join(dist, "plugins", "demo"))
+        .filter((name) => name.startsWith("demo-v") && name.endsWith(".zip"))
+        .map((name) => [name, sha256(path.join(dist, "plugins", "demo", name))]),
+    );
+
+  it("rebuilds every released package byte for byte after an updater upgrade; a new release gets the new updater", async () => {
+    const repo = createUpdaterRepo();
+    const updaters = copyUpdaterVersions();
+    const build = (out: string, cacheDir: string) =>
+      runBuild({ repoRoot: repo.root, outDir: path.join(repo.root, out), keys: [KEY], updaterDir: updaters, cacheDir });
+    try {
+      await build("dist-before", path.join(repo.root, "cache-before"));
+      const before = zipsOf(path.join(repo.root, "dist-before"));
+      expect(Object.keys(before).sort()).toEqual(["demo-v1.0.0.zip", "demo-v1.1.0.zip"]);
+      // What promote records: the sha256 and the updater version of each released package.
+      for (const version of ["1.0.0", "1.1.0"]) {
+        const file = `releases/demo/${version}.yaml`;
+        repo.write(
+          file,
+          `${repo.read(file)}updater_version: ${NEWEST.version}\nsha256: "${before[`demo-v${version}.zip`]}"\n`,
+        );
+      }
+      repo.commit("record the released packages");
+
+      const mark = "feedwright's next updater";
+      const next = addUpdaterVersion(updaters, mark);
+      repo.write("source/demo/demo.php", `${demoMainFile("1.2.0")}${REQUIRE_LINE}`);
+      const pin = repo.commit("source 1.2.0");
+      repo.write(
+        "releases/demo/1.2.0.yaml",
+        `version: "1.2.0"\nstatus: released\nreleased_at: "2026-03-01T00:00:00Z"\nsource: "${pin}"\nchangelog: Third.\n`,
+      );
+      repo.commit("release 1.2.0");
+      // A fresh cache: the bytes are made again, not reused.
+      const report = await build("dist-after", path.join(repo.root, "cache-after"));
+      expect(report.packaged.map((entry) => entry.version).sort()).toEqual(["1.0.0", "1.1.0", "1.2.0"]);
+      const after = zipsOf(path.join(repo.root, "dist-after"));
+      expect(after["demo-v1.0.0.zip"]).toBe(before["demo-v1.0.0.zip"]);
+      expect(after["demo-v1.1.0.zip"]).toBe(before["demo-v1.1.0.zip"]);
+      const zip = (version: string) => path.join(repo.root, "dist-after", "plugins", "demo", `demo-v${version}.zip`);
+      expect(unzipFile(zip("1.2.0"), `demo/${UPDATER_PATH}`)).toContain(`// ${mark}\n`);
+      expect(unzipFile(zip("1.1.0"), `demo/${UPDATER_PATH}`)).not.toContain(mark);
+      expect(next).toBe(NEWEST.version + 1);
+    } finally {
+      repo.cleanup();
+      rmSync(updaters, { recursive: true, force: true });
+    }
+  });
+
+  it("is part of the cache key: the same release under another updater version is packaged again", async () => {
+    const repo = createUpdaterRepo();
+    const updaters = copyUpdaterVersions();
+    const cacheDir = path.join(repo.root, "cache");
+    const build = () =>
+      runBuild({
+        repoRoot: repo.root,
+        outDir: path.join(repo.root, "dist"),
+        keys: [KEY],
+        updaterDir: updaters,
+        cacheDir,
+      });
+    try {
+      expect((await build()).packaged).toHaveLength(2);
+      expect((await build()).reused).toHaveLength(2);
+      // Releases that record no updater version get the newest: packaged again, with it.
+      addUpdaterVersion(updaters, "another updater");
+      expect((await build()).packaged).toHaveLength(2);
+      expect((await build()).reused).toHaveLength(2);
+    } finally {
+      repo.cleanup();
+      rmSync(updaters, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a recorded sha256 without updater_version, and a version this feedwright does not ship, at file:line:col", async () => {
+    const repo = createUpdaterRepo();
+    try {
+      const file = "releases/demo/1.0.0.yaml";
+      const original = repo.read(file);
+      repo.write(file, `${original}sha256: "${"0".repeat(64)}"\n`);
+      const missing = await repo.feedwright("validate");
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(
+        `${file}:1:1 updater_version: required when sha256 is recorded: the updater version (site/updater/<N>/) the package was built with, which feedwright promote records with sha256 (1 for packages recorded before feedwright versioned its updater), found nothing\n`,
+      );
+      repo.write(file, `${original}updater_version: 999\n`);
+      const unknown = await repo.feedwright("validate");
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain(
+        `${file}:6:18 updater_version: expected an updater version this feedwright ships (${UPDATER_VERSIONS.map((version) => version.version).join(", ")}), found 999`,
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("feedwright promote records the updater version with the sha256, and the build reproduces both", async () => {
+    const repo = createUpdaterRepo();
+    try {
+      const result = await repo.feedwright("promote", "demo", "1.1.0", "deprecated");
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`recorded updater_version ${NEWEST.version}`);
+      const yaml = repo.read("releases/demo/1.1.0.yaml");
+      expect(yaml).toMatch(new RegExp(`^updater_version: ${NEWEST.version}\\nsha256: "?[0-9a-f]{64}"?$`, "m"));
+      repo.commit("deprecate 1.1.0");
+      expect((await repo.feedwright("validate")).code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
   });
 });
