@@ -136,10 +136,10 @@ describe("the updater in every package", () => {
       for (const file of classes) {
         const entry = `demo/${updaterFolder(UPDATER_PATH)}/${file.path}`;
         expect(listed).toContain(entry);
-        expect(unzipFile(zip, entry)).toMatch(/^namespace FeedwrightUpdater\\Demo;$/m);
+        expect(unzipFile(zip, entry)).toMatch(/^namespace Feedwright_Updater_Demo;$/m);
       }
       const updater = unzipFile(zip, `demo/${UPDATER_PATH}`);
-      expect(updater).toContain("namespace FeedwrightUpdater\\Demo;\n");
+      expect(updater).toContain("namespace Feedwright_Updater_Demo;\n");
       expect(updater).toContain("final class Config {");
       expect(updater).toContain("const SLUG            = 'demo';");
       expect(updater).toContain("const SITE_URL        = 'https://api.example.com';");
@@ -306,7 +306,7 @@ describe("rendering", () => {
       // Every file, the classes included, declares the plugin's namespace and no other.
       for (const file of rendered.files) {
         const namespaces = file.content.toString("utf8").match(/^namespace .*$/gm);
-        expect(namespaces, file.path).toEqual([`namespace FeedwrightUpdater\\${name};`]);
+        expect(namespaces, file.path).toEqual([`namespace Feedwright_Updater_${name};`]);
       }
     }
     expect(renderedText(first)).toContain("const PREFIX          = 'feedwright_shop_sync';");
@@ -318,6 +318,21 @@ describe("rendering", () => {
     expect(firstV1).toContain("const PREFIX          = 'feedwright_shop_sync';");
     expect(secondV1).toContain("final class Feedwright_Updater_Shop_Sync_Pro {");
     expect(secondV1).toContain("const PREFIX          = 'feedwright_shop_sync_pro';");
+  });
+
+  it("renders valid PHP for a slug that starts with a digit (the namespace keeps the Feedwright_Updater_ prefix)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-digit-"));
+    try {
+      const rendered = renderNewest(planFor("8-bridge", [KEY.publicKey]));
+      writeRendered(dir, rendered);
+      for (const file of rendered.files) {
+        const result = execFileSync("php", ["-l", path.join(dir, file.path)], { encoding: "utf8" });
+        expect(result).toContain("No syntax errors detected");
+      }
+      expect(rendered.files[0]?.content.toString("utf8")).toContain("namespace Feedwright_Updater_8_Bridge;\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
@@ -391,7 +406,7 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
   };
   /** Where each version keeps the constants: version 1 in its one class, later ones in Config. */
   const constantsOf = (rendered: RenderedUpdater) =>
-    rendered.version === 1 ? rendered.className : `\\${rendered.namespace}\\Config`;
+    rendered.version === 1 ? rendered.className : `\\${rendered.className}\\Config`;
   const codeTokens = (tokens: [string, string][]) => tokens.filter(([name]) => !DATA_TOKENS.has(name));
 
   it.each(
@@ -539,7 +554,7 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
           ? ["", `${rendered.className}::compare_versions`]
           : [
               `require ${JSON.stringify(path.join(dir, updaterFolder(UPDATER_PATH), "class-versions.php"))};`,
-              `\\${rendered.namespace}\\Versions::compare`,
+              `\\${rendered.className}\\Versions::compare`,
             ];
       const out = execFileSync(
         "php",
@@ -726,6 +741,14 @@ describe("issue 10 item 6: a released package keeps the updater version it was b
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toContain(
         `${file}:6:18 updater_version: expected an updater version this feedwright ships (${UPDATER_VERSIONS.map((version) => version.version).join(", ")}), found 999`,
+      );
+      // A plugin without an updater has no updater version to record.
+      repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML);
+      repo.write(file, `${original}updater_version: 1\n`);
+      const without = await repo.feedwright("validate");
+      expect(without.code).toBe(1);
+      expect(without.stderr).toContain(
+        `${file}:6:18 updater_version: expected only when releases/demo/plugin.yaml sets updater_path (the package carries no updater), found 1\n`,
       );
     } finally {
       repo.cleanup();

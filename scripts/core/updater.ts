@@ -10,7 +10,7 @@ import Handlebars from "handlebars";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import type { PublicKey } from "./signing.ts";
 
-/** Compiled templates by their text: the text is read once by the caller (scripts/io/updater-template.ts). */
+/** Compiled templates by their text: the versions are read by the caller (scripts/io/updater-versions.ts). */
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 /**
@@ -155,10 +155,11 @@ export const UPDATER_ENTRY = "feedwright-updater.php.hbs";
 
 /**
  * The namespace line every PHP file of a version folder but the entry carries, exactly once:
- * in the package it becomes `namespace FeedwrightUpdater\<Slug>;`, so two plugins on one site
- * each load their own classes, and the files themselves stay PHP that php -l and phpcs read.
+ * in the package it becomes `namespace Feedwright_Updater_<Slug>;` (version 1's class name, valid
+ * for any slug, a leading digit included), so two plugins on one site each load their own
+ * classes, and the files themselves stay PHP that php -l and phpcs read.
  */
-export const SOURCE_NAMESPACE = "namespace FeedwrightUpdater\\Source;";
+export const SOURCE_NAMESPACE = "namespace Feedwright_Updater_Source;";
 
 /**
  * Where the updater's other files go in the package: a folder beside `updater_path`, named
@@ -175,9 +176,8 @@ export interface RenderedUpdater {
   path: string;
   /** Every file of the updater, that one first, by path inside the plugin folder. */
   files: { path: string; content: Buffer }[];
-  /** The PHP names that carry the slug: version 1's class, later versions' namespace. */
+  /** The PHP name that carries the slug: version 1's class, later versions' namespace. */
   className: string;
-  namespace: string;
 }
 
 /**
@@ -236,13 +236,11 @@ export function renderUpdater(plugin: PluginPlan, updater: UpdaterVersion): Rend
   if (!entry) throw new Error(`updater version ${updater.version} has no ${UPDATER_ENTRY}`);
   const namePart = phpNamePart(plugin.slug);
   const className = `Feedwright_Updater_${namePart}`;
-  const namespace = `FeedwrightUpdater\\${phpIdentifier(namePart)}`;
   const folder = updaterFolder(definition.updater_path);
   const others = updater.files.filter((file) => file !== entry);
   const text = compileTemplate(entry.text)({
     slug: plugin.slug,
     className,
-    namePart,
     prefix: `feedwright_${namePart.toLowerCase()}`,
     mainFile: definition.main_file,
     updaterPath: definition.updater_path,
@@ -263,11 +261,10 @@ export function renderUpdater(plugin: PluginPlan, updater: UpdaterVersion): Rend
       { path: definition.updater_path, content: Buffer.from(text, "utf8") },
       ...others.map((file) => ({
         path: `${folder}/${file.path}`,
-        content: Buffer.from(renameNamespace(updater.version, file, namespace), "utf8"),
+        content: Buffer.from(renameNamespace(updater.version, file, phpIdentifier(className)), "utf8"),
       })),
     ],
     className,
-    namespace,
   };
 }
 

@@ -469,7 +469,7 @@ describe("the updater in a real WordPress", () => {
     try {
       const verdict = (url: string) =>
         php<string>(`
-			$updater = \\FeedwrightUpdater\\Igny8_Wp_Bridge\\Updater::instance()->installer();
+			$updater = \\Feedwright_Updater_Igny8_Wp_Bridge\\Updater::instance()->installer();
 			$file = $updater->filter_pre_download( false, ${JSON.stringify(url)}, null, array( 'plugin' => '${BRIDGE}' ) );
 			if ( is_string( $file ) ) {
 				wp_delete_file( $file );
@@ -610,7 +610,7 @@ describe("the updater in a real WordPress", () => {
       expect(accepted.state.last_error).toBe("");
       expect(accepted.state.serial).toBe(realSerial + 2);
       const verdict = await php<string>(`
-			$updater = \\FeedwrightUpdater\\Igny8_Wp_Bridge\\Updater::instance()->installer();
+			$updater = \\Feedwright_Updater_Igny8_Wp_Bridge\\Updater::instance()->installer();
 			$file = $updater->filter_pre_download( false, '${rotated.url}/${feed.rotation.betaPackage}', null, array( 'plugin' => '${BRIDGE}' ) );
 			return is_wp_error( $file ) ? $file->get_error_code() : 'verified';
 		`);
@@ -649,7 +649,7 @@ describe("the updater in a real WordPress", () => {
     const upgraded = await php<UpgradeResult>(upgrade(PRIVATE));
     expect(upgraded).toMatchObject({ ok: true, version: "1.1.0", active: true });
     expect(readFileSync(path.join(privateFolder, "feedwright-updater.php"), "utf8")).toContain(
-      "namespace FeedwrightUpdater\\Feedwright_Private;",
+      "namespace Feedwright_Updater_Feedwright_Private;",
     );
     expect(existsSync(path.join(privateFolder, "feedwright-updater", "class-updater.php"))).toBe(true);
   });

@@ -5,7 +5,7 @@
  * @package feedwright
  */
 
-namespace FeedwrightUpdater\Source;
+namespace Feedwright_Updater_Source;
 
 if ( ! defined( 'ABSPATH' ) ) {
 	exit;
