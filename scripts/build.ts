@@ -24,6 +24,8 @@ export interface ProjectPaths {
   repoRoot: string;
   /** Where the page templates (*.hbs) live; defaults to feedwright's own site/pages/. */
   siteDir?: string;
+  /** Where the shipped updater versions live; defaults to feedwright's own site/updater/. */
+  updaterDir?: string;
   cacheDir?: string;
 }
 
@@ -86,7 +88,14 @@ export async function loadPlan(
   if (checkSources) {
     const checked = await buildPackages(
       plan.plugins,
-      { repoRoot: paths.repoRoot, cacheDir: null, cacheSigner: null, git: gitOrNull, locate },
+      {
+        repoRoot: paths.repoRoot,
+        cacheDir: null,
+        cacheSigner: null,
+        git: gitOrNull,
+        updaterDir: paths.updaterDir,
+        locate,
+      },
       { checkOnly: true },
     );
     problems.push(...checked.problems.map(problemOf));
@@ -104,6 +113,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
     cacheSigner: options.keys[0] ?? null,
+    updaterDir: options.updaterDir,
     git,
     locate,
     onProgress: (event) => {

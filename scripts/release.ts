@@ -19,6 +19,7 @@ import type { PluginPlan } from "./core/plan.ts";
 import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./io/source-reader.ts";
+import { readUpdaterVersions } from "./io/updater-versions.ts";
 
 const run = promisify(execFile);
 
@@ -145,10 +146,14 @@ export async function promoteRelease(input: {
   await writeFile(file, document.toString());
   try {
     if (STATUS_RULES[target].built && !document.get("sha256")) {
+      // The updater version goes in first, so the package whose sha256 is recorded is built with it.
+      const updaterVersion = await pinUpdaterVersion(repoRoot, slug, document);
+      if (updaterVersion !== null) await writeFile(file, document.toString());
       const sha256 = await packageChecksum(repoRoot, slug, version, input.keys);
       document.set("sha256", sha256);
       await writeFile(file, document.toString());
       done.push(`recorded the package's sha256 ${sha256.slice(0, 16)}…`);
+      if (updaterVersion !== null) done.push(`recorded updater_version ${updaterVersion} (the updater it carries)`);
     } else {
       await loadPlan({ repoRoot }, { checkSources: true });
     }
@@ -157,6 +162,24 @@ export async function promoteRelease(input: {
     throw error;
   }
   return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];
+}
+
+/**
+ * Records in the release the updater version its package is built with (the newest this
+ * feedwright ships) when the plugin has an updater and the release names none yet: with the
+ * sha256, it keeps the package's bytes when feedwright's updater changes later.
+ */
+async function pinUpdaterVersion(
+  repoRoot: string,
+  slug: string,
+  document: ReturnType<typeof parseDocument>,
+): Promise<number | null> {
+  if (document.get("updater_version") !== undefined) return null;
+  const pluginYaml = parseDocument(await readFile(path.join(repoRoot, "releases", slug, "plugin.yaml"), "utf8"));
+  if (!pluginYaml.get("updater_path")) return null;
+  const newest = Math.max(...readUpdaterVersions().map((candidate) => candidate.version));
+  document.set("updater_version", newest);
+  return newest;
 }
 
 /** Build into a scratch folder and read the package's checksum from releases.json. */

@@ -23,6 +23,7 @@ import {
   publishedOf,
   workerBucket,
 } from "./support/offer-deciders.ts";
+import { UPDATER_VERSIONS } from "./support/updater-php.ts";
 
 /** The answer an implementation should give today: the expected one, or its marked divergence. */
 function answerFor(offerCase: OfferCase, side: "worker" | "php" | "plan"): OfferAnswer {
@@ -79,44 +80,49 @@ describe("the Worker's offer decision", () => {
   });
 });
 
-describe("the PHP updater's offer()", () => {
-  // One php process per plugin definition (plugin.yaml differs in retain and channels).
-  const answers = new Map<OfferCase, PhpOfferAnswer>();
-  const byDefinition = new Map<string, OfferCase[]>();
-  for (const offerCase of OFFER_CASES) {
-    const key = JSON.stringify(offerCase.plugin ?? {});
-    byDefinition.set(key, [...(byDefinition.get(key) ?? []), offerCase]);
-  }
-  const answerOf = (offerCase: OfferCase): PhpOfferAnswer => {
-    if (answers.size === 0) {
-      for (const cases of byDefinition.values()) {
-        const [first] = cases;
-        if (!first) continue;
-        const results = decideWithPhp(
-          planOf(first),
-          cases.map((each) => ({
-            releases: publishedOf(planOf(each)),
-            site: siteOf(each),
-            buckets: Object.keys(each.buckets ?? {}),
-          })),
-        );
-        cases.forEach((each, index) => {
-          const result = results[index];
-          if (result) answers.set(each, result);
-        });
-      }
+// Every shipped updater version: released packages keep the one they were built with.
+describe.each(UPDATER_VERSIONS.map((updater) => [updater.version, updater] as const))(
+  "the PHP updater's offer (updater version %i)",
+  (_version, updater) => {
+    // One php process per plugin definition (plugin.yaml differs in retain and channels).
+    const answers = new Map<OfferCase, PhpOfferAnswer>();
+    const byDefinition = new Map<string, OfferCase[]>();
+    for (const offerCase of OFFER_CASES) {
+      const key = JSON.stringify(offerCase.plugin ?? {});
+      byDefinition.set(key, [...(byDefinition.get(key) ?? []), offerCase]);
     }
-    const answer = answers.get(offerCase);
-    if (!answer) throw new Error(`no PHP answer for ${offerCase.name}`);
-    return answer;
-  };
+    const answerOf = (offerCase: OfferCase): PhpOfferAnswer => {
+      if (answers.size === 0) {
+        for (const cases of byDefinition.values()) {
+          const [first] = cases;
+          if (!first) continue;
+          const results = decideWithPhp(
+            planOf(first),
+            cases.map((each) => ({
+              releases: publishedOf(planOf(each)),
+              site: siteOf(each),
+              buckets: Object.keys(each.buckets ?? {}),
+            })),
+            updater,
+          );
+          cases.forEach((each, index) => {
+            const result = results[index];
+            if (result) answers.set(each, result);
+          });
+        }
+      }
+      const answer = answers.get(offerCase);
+      if (!answer) throw new Error(`no PHP answer for ${offerCase.name}`);
+      return answer;
+    };
 
-  it.each(named)("%s", (_name, offerCase) => {
-    const { buckets, ...answer } = answerOf(offerCase);
-    expect(answer).toEqual(answerFor(offerCase, "php"));
-    expect(buckets).toEqual(offerCase.buckets ?? {});
-  });
-});
+    it.each(named)("%s", (_name, offerCase) => {
+      const { buckets, ...answer } = answerOf(offerCase);
+      expect(answer).toEqual(answerFor(offerCase, "php"));
+      expect(buckets).toEqual(offerCase.buckets ?? {});
+    });
+  },
+);
 
 describe("the plan's latest per channel", () => {
   const unconstrained = OFFER_CASES.filter(hasNoConstraint);

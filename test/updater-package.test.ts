@@ -7,17 +7,27 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runBuild } from "../scripts/build.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
-import { checkUpdaterTemplate, phpNamePart, pinnedKeyWarnings, renderUpdater } from "../scripts/core/updater.ts";
+import {
+  checkUpdaterTemplate,
+  phpNamePart,
+  pinnedKeyWarnings,
+  type RenderedUpdater,
+  renderUpdater,
+  UPDATER_ENTRY,
+  type UpdaterVersion,
+  updaterFolder,
+} from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
-import { readUpdaterTemplate, UPDATER_TEMPLATE } from "../scripts/io/updater-template.ts";
+import { readUpdaterVersions, UPDATER_VERSIONS_DIR } from "../scripts/io/updater-versions.ts";
 import { normaliseVersion } from "./support/offer-deciders.ts";
 import {
   createDemoRepo,
@@ -34,6 +44,38 @@ const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());
 const UPDATER_PATH = "includes/feedwright-updater.php";
 const REQUIRE_LINE = `require_once __DIR__ . '/${UPDATER_PATH}';\n`;
+
+const UPDATER_VERSIONS = readUpdaterVersions();
+/** The updater version new releases get. */
+const NEWEST = UPDATER_VERSIONS[UPDATER_VERSIONS.length - 1] ?? { version: 0, files: [] };
+/** Version 1, the single-file updater every package released before issue 10 carries. */
+const FIRST = UPDATER_VERSIONS[0] ?? { version: 0, files: [] };
+
+/** An updater version's files rendered for a plugin (the newest unless told). */
+function renderNewest(plugin: Parameters<typeof renderUpdater>[0], updater: UpdaterVersion = NEWEST): RenderedUpdater {
+  const rendered = renderUpdater(plugin, updater);
+  if (!rendered) throw new Error("no updater");
+  return rendered;
+}
+
+/** The source text of a version's PHP (its entry template and its classes), file by file in order. */
+function sourceText(updater: UpdaterVersion): string {
+  return updater.files.map((file) => file.text).join("\n");
+}
+
+/** Writes a rendered updater into `dir` as the package has it; returns the entry's path. */
+function writeRendered(dir: string, rendered: RenderedUpdater): string {
+  for (const file of rendered.files) {
+    mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+    writeFileSync(path.join(dir, file.path), file.content);
+  }
+  return path.join(dir, rendered.path);
+}
+
+/** All the text of a rendered updater, every file. */
+function renderedText(rendered: RenderedUpdater): string {
+  return rendered.files.map((file) => file.content.toString("utf8")).join("\n");
+}
 
 function pluginYaml(keys: string[]): string {
   return `${DEMO_PLUGIN_YAML}updater_path: ${UPDATER_PATH}\npublic_keys:\n${keys.map((key) => `  - "${key}"\n`).join("")}`;
@@ -81,9 +123,19 @@ describe("the updater in every package", () => {
   it("is written at updater_path, pinning exactly the keys plugin.yaml lists", () => {
     for (const version of ["1.0.0", "1.1.0"]) {
       const zip = path.join(dist, `demo-v${version}.zip`);
-      expect(unzipList(zip)).toContain(`demo/${UPDATER_PATH}`);
+      const listed = unzipList(zip);
+      expect(listed).toContain(`demo/${UPDATER_PATH}`);
+      // Its classes in a folder beside it, each in the plugin's own namespace.
+      const classes = NEWEST.files.filter((file) => file.path !== UPDATER_ENTRY);
+      expect(classes.length).toBeGreaterThanOrEqual(5);
+      for (const file of classes) {
+        const entry = `demo/${updaterFolder(UPDATER_PATH)}/${file.path}`;
+        expect(listed).toContain(entry);
+        expect(unzipFile(zip, entry)).toMatch(/^namespace Feedwright_Updater_Demo;$/m);
+      }
       const updater = unzipFile(zip, `demo/${UPDATER_PATH}`);
-      expect(updater).toContain("final class Feedwright_Updater_Demo {");
+      expect(updater).toContain("namespace Feedwright_Updater_Demo;\n");
+      expect(updater).toContain("final class Config {");
       expect(updater).toContain("const SLUG            = 'demo';");
       expect(updater).toContain("const SITE_URL        = 'https://api.example.com';");
       expect(updater).toContain("const API_BASE        = 'https://api.example.com/api';");
@@ -238,27 +290,60 @@ describe("rendering", () => {
     return plugin;
   };
 
-  it("names the PHP class and options after the slug, so two plugins on one site do not collide", () => {
+  it("names the PHP namespace and options after the slug, so two plugins on one site do not collide", () => {
     expect(phpNamePart("igny8-wp-bridge")).toBe("Igny8_Wp_Bridge");
-    const first =
-      renderUpdater(planFor("shop-sync", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
-    const second =
-      renderUpdater(planFor("shop-sync-pro", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
-    expect(first).toContain("final class Feedwright_Updater_Shop_Sync {");
-    expect(first).toContain("const PREFIX          = 'feedwright_shop_sync';");
-    expect(second).toContain("final class Feedwright_Updater_Shop_Sync_Pro {");
-    expect(second).toContain("const PREFIX          = 'feedwright_shop_sync_pro';");
+    const first = renderNewest(planFor("shop-sync", [KEY.publicKey]));
+    const second = renderNewest(planFor("shop-sync-pro", [KEY.publicKey]));
+    for (const [rendered, name] of [
+      [first, "Shop_Sync"],
+      [second, "Shop_Sync_Pro"],
+    ] as const) {
+      // Every file, the classes included, declares the plugin's namespace and no other.
+      for (const file of rendered.files) {
+        const namespaces = file.content.toString("utf8").match(/^namespace .*$/gm);
+        expect(namespaces, file.path).toEqual([`namespace Feedwright_Updater_${name};`]);
+      }
+    }
+    expect(renderedText(first)).toContain("const PREFIX          = 'feedwright_shop_sync';");
+    expect(renderedText(second)).toContain("const PREFIX          = 'feedwright_shop_sync_pro';");
+    // Version 1 (one class), which released packages still carry.
+    const firstV1 = renderedText(renderNewest(planFor("shop-sync", [KEY.publicKey]), FIRST));
+    const secondV1 = renderedText(renderNewest(planFor("shop-sync-pro", [KEY.publicKey]), FIRST));
+    expect(firstV1).toContain("final class Feedwright_Updater_Shop_Sync {");
+    expect(firstV1).toContain("const PREFIX          = 'feedwright_shop_sync';");
+    expect(secondV1).toContain("final class Feedwright_Updater_Shop_Sync_Pro {");
+    expect(secondV1).toContain("const PREFIX          = 'feedwright_shop_sync_pro';");
   });
 
-  it("gives no filter that could change the trusted keys", () => {
-    const text = renderUpdater(planFor("demo", [KEY.publicKey]), readUpdaterTemplate())?.content.toString("utf8") ?? "";
+  it("renders valid PHP for a slug that starts with a digit (the namespace keeps the Feedwright_Updater_ prefix)", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-digit-"));
+    try {
+      const rendered = renderNewest(planFor("8-bridge", [KEY.publicKey]));
+      writeRendered(dir, rendered);
+      for (const file of rendered.files) {
+        const result = execFileSync("php", ["-l", path.join(dir, file.path)], { encoding: "utf8" });
+        expect(result).toContain("No syntax errors detected");
+      }
+      expect(rendered.files[0]?.content.toString("utf8")).toContain("namespace Feedwright_Updater_8_Bridge;\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    ["the newest", NEWEST, "Config"],
+    ["version 1", FIRST, "self"],
+  ] as const)("gives no filter that could change the trusted keys (%s)", (_label, updater, owner) => {
+    const text = renderedText(renderNewest(planFor("demo", [KEY.publicKey]), updater));
     const filters = [...text.matchAll(/apply_filters\(\s*([^,]+),/g)].map((match) => match[1]?.trim());
-    expect(filters).toEqual([
-      "self::PREFIX . '_feed_url'",
-      "self::PREFIX . '_api_base'",
-      "self::PREFIX . '_health_status'",
-      "self::PREFIX . '_last_sync'",
-    ]);
+    expect(filters.sort()).toEqual(
+      [
+        `${owner}::PREFIX . '_feed_url'`,
+        `${owner}::PREFIX . '_api_base'`,
+        `${owner}::PREFIX . '_health_status'`,
+        `${owner}::PREFIX . '_last_sync'`,
+      ].sort(),
+    );
   });
 
   it("warns when the build's key is not pinned, naming both", () => {
@@ -309,39 +394,44 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
     `https://api.example.com/x"{$${MARK}}"\${${MARK}}`,
     `https://api.example.com/x\u2028*/${MARK}/*é`,
   ];
-  const render = (change: (plugin: ReturnType<typeof base>) => void) => {
+  const render = (updater: UpdaterVersion, change: (plugin: ReturnType<typeof base>) => void) => {
     const plugin = base();
     change(plugin);
-    const rendered = renderUpdater(plugin, readUpdaterTemplate());
-    if (!rendered) throw new Error("no updater");
-    return rendered.content;
+    return renderNewest(plugin, updater);
   };
+  /** Where each version keeps the constants: version 1 in its one class, later ones in Config. */
+  const constantsOf = (rendered: RenderedUpdater) =>
+    rendered.version === 1 ? rendered.className : `\\${rendered.className}\\Config`;
   const codeTokens = (tokens: [string, string][]) => tokens.filter(([name]) => !DATA_TOKENS.has(name));
 
-  it.each(hostile.map((value) => [JSON.stringify(value), value]))(
-    "keeps %s in site_url, api_base, main_file, updater_path and option names inside strings and comments",
-    (_label, value) => {
+  it.each(
+    [NEWEST, FIRST].flatMap((updater) =>
+      hostile.map((value) => [JSON.stringify(value), `updater ${updater.version}`, updater, value] as const),
+    ),
+  )(
+    "keeps %s in site_url, api_base, main_file, updater_path and option names inside strings and comments (%s)",
+    (_label, _version, updater, value) => {
       const dir = mkdtempSync(path.join(tmpdir(), "feedwright-hostile-"));
       try {
         const benign = path.join(dir, "benign.php");
-        writeFileSync(
-          benign,
-          render(() => {}),
-        );
+        const benignUpdater = render(updater, () => {});
+        writeFileSync(benign, benignUpdater.files[0]?.content ?? "");
         const file = path.join(dir, "hostile.php");
-        writeFileSync(
-          file,
-          render((plugin) => {
-            const mutable = plugin as { siteUrl: string; apiBase: string; definition: Record<string, unknown> };
-            mutable.siteUrl = value;
-            mutable.apiBase = value;
-            mutable.definition = {
-              ...plugin.definition,
-              main_file: value,
-              updater_path: value,
-              updater_credentials: { site_id_option: value, api_key_option: value },
-            };
-          }),
+        const hostileUpdater = render(updater, (plugin) => {
+          const mutable = plugin as { siteUrl: string; apiBase: string; definition: Record<string, unknown> };
+          mutable.siteUrl = value;
+          mutable.apiBase = value;
+          mutable.definition = {
+            ...plugin.definition,
+            main_file: value,
+            updater_path: value,
+            updater_credentials: { site_id_option: value, api_key_option: value },
+          };
+        });
+        writeFileSync(file, hostileUpdater.files[0]?.content ?? "");
+        // Nothing else carries a value: the classes are the same bytes either way.
+        expect(hostileUpdater.files.slice(1).map((other) => other.content)).toEqual(
+          benignUpdater.files.slice(1).map((other) => other.content),
         );
         expect(execFileSync("php", ["-l", file], { encoding: "utf8" })).toContain("No syntax errors detected");
         const tokens = phpTokens(file);
@@ -356,7 +446,7 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
           "php",
           [
             "-r",
-            `define('ABSPATH', '/'); require $argv[1]; echo json_encode(array(Feedwright_Updater_Demo::SITE_URL, Feedwright_Updater_Demo::MAIN_FILE));`,
+            `define('ABSPATH', '/'); require $argv[1]; echo json_encode(array(${constantsOf(hostileUpdater)}::SITE_URL, ${constantsOf(hostileUpdater)}::MAIN_FILE));`,
             file,
           ],
           { encoding: "utf8" },
@@ -369,11 +459,13 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
   );
 
   it("refuses to render a slug or a public key that cannot be written safely", () => {
-    expect(() =>
-      render((plugin) => {
-        (plugin as { slug: string }).slug = "x{ } phpinfo(); class y";
-      }),
-    ).toThrow(/not a PHP identifier/);
+    for (const updater of [NEWEST, FIRST]) {
+      expect(() =>
+        render(updater, (plugin) => {
+          (plugin as { slug: string }).slug = "x{ } phpinfo(); class y";
+        }),
+      ).toThrow(/not a PHP identifier/);
+    }
   });
 
   it("renders every value of the template through a PHP context helper (no plain {{value}})", () => {
@@ -381,26 +473,42 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
     expect(() => checkUpdaterTemplate("<?php $a = {{{apiBase}}};\n")).toThrow(/apiBase/);
     expect(() => checkUpdaterTemplate("<?php $a = {{php (lookup this 'x')}};\n")).toThrow(/subexpression/);
     expect(() => checkUpdaterTemplate("<?php $a = {{php apiBase}}; // {{comment siteUrl}}\n")).not.toThrow();
-    expect(() => checkUpdaterTemplate(readFileSync(UPDATER_TEMPLATE, "utf8"))).not.toThrow();
+    for (const version of UPDATER_VERSIONS) {
+      const entry = version.files.find((file) => file.path === UPDATER_ENTRY);
+      expect(() => checkUpdaterTemplate(entry?.text ?? "")).not.toThrow();
+    }
   });
 });
 
 describe("issue 9 item 7: the updater reads only documents the signed feed vouches for", () => {
-  it("fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json", () => {
-    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
-    const reads = [...text.matchAll(/\$this->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
-    expect(reads).toEqual([
-      "$base . '/feed.json'",
-      "$base . '/feed.json.sig'",
-      "$base . '/plugins/' . self::SLUG . '/releases.json'",
-      "$base . '/plugins/' . self::SLUG . '/' . $name",
-      // Only for a package the verified releases.json does not list.
-      "$signature_url",
-    ]);
-    expect(text).toContain("$name     = 'beta' === $this->channel() ? 'info-beta.json' : 'info.json';");
-    expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
-    expect(text).not.toContain("check-update");
-  });
+  it.each([
+    ["the newest", NEWEST, "Config", "$this->settings->channel()"],
+    ["version 1", FIRST, "self", "$this->channel()"],
+  ] as const)(
+    "fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json (%s)",
+    (_label, updater, owner, channel) => {
+      // Every file of the version, in order: the feed's class reads before the installer's.
+      const text = sourceText(updater);
+      const reads = [...text.matchAll(/->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
+      expect(reads).toEqual([
+        "$base . '/feed.json'",
+        "$base . '/feed.json.sig'",
+        `$base . '/plugins/' . ${owner}::SLUG . '/releases.json'`,
+        `$base . '/plugins/' . ${owner}::SLUG . '/' . $name`,
+        // Only for a package the verified releases.json does not list.
+        "$signature_url",
+      ]);
+      expect(text.match(/wp_remote_get\(|wp_safe_remote_get\(|download_url\(\s*\$/g)).toEqual([
+        // http_get itself, the private download-url request, the package download.
+        "wp_remote_get(",
+        "wp_remote_get(",
+        "wp_safe_remote_get(",
+      ]);
+      expect(text).toContain(`$name     = 'beta' === ${channel} ? 'info-beta.json' : 'info.json';`);
+      expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
+      expect(text).not.toContain("check-update");
+    },
+  );
 });
 
 describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
@@ -413,18 +521,26 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
     return semver.compare(left, right);
   };
 
-  /** The updater's compare_versions(), from a rendered updater, for the whole table in one php run. */
-  const phpCompare = (cases: readonly (readonly [string, string, number])[]): (number | null)[] => {
+  /**
+   * The updater's version order, from a rendered updater, for the whole table in one php run:
+   * Versions::compare() (version 2 on), compare_versions() of the one class (version 1).
+   */
+  const phpCompare = (
+    cases: readonly (readonly [string, string, number])[],
+    updater: UpdaterVersion = NEWEST,
+  ): (number | null)[] => {
     const parsed = parseReleaseTree({
       pluginDirs: ["releases/demo"],
       files: [{ path: "releases/demo/plugin.yaml", text: pluginYaml([KEY.publicKey]) }],
     });
     const plugin = compilePlan(parsed.plugins).plugins[0];
     if (!plugin) throw new Error("no plugin");
+    const compare =
+      updater.version === 1 ? "array( $class, 'compare_versions' )" : "array( $class . '\\Versions', 'compare' )";
     return runUpdaterPhp<(number | null)[]>(plugin, {
-      script:
-        "echo json_encode( array_map( function ( $c ) use ( $class ) { return $class::compare_versions( $c[0], $c[1] ); }, $input ) );",
+      script: `echo json_encode( array_map( function ( $c ) use ( $class ) { return call_user_func( ${compare}, $c[0], $c[1] ); }, $input ) );`,
       input: cases,
+      updater,
     });
   };
 
@@ -440,30 +556,348 @@ describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in
     expect(wrong).toEqual([]);
   });
 
-  it("orders every case of test/support/version-order-cases.ts as the updater's compare_versions() does (PHP)", () => {
-    const both = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
-      [a, b, expected] as const,
-      [b, a, -expected] as const,
-    ]);
-    const results = phpCompare(both);
-    const wrong = both.flatMap(([a, b, expected], index) =>
-      results[index] === expected ? [] : [`${a} vs ${b}: PHP says ${results[index]}, expected ${expected}`],
-    );
-    expect(wrong).toEqual([]);
-  });
+  it.each([
+    ["the newest", NEWEST],
+    ["version 1", FIRST],
+  ] as const)(
+    "orders every case of test/support/version-order-cases.ts as the updater does (PHP, %s)",
+    (_label, updater) => {
+      const both = VERSION_ORDER_CASES.flatMap(([a, b, expected]) => [
+        [a, b, expected] as const,
+        [b, a, -expected] as const,
+      ]);
+      const results = phpCompare(both, updater);
+      const wrong = both.flatMap(([a, b, expected], index) =>
+        results[index] === expected ? [] : [`${a} vs ${b}: PHP says ${results[index]}, expected ${expected}`],
+      );
+      expect(wrong).toEqual([]);
+    },
+  );
 
   it("says 'not a version' (null) in PHP where the Worker reads no version either", () => {
     const texts = ["", "1.0.0-", "1.0.0-a..b", "01.0.0", "1.0.0-01", "1.0.0.0", "latest", "1.0.0\u0000", "1.0.0 -beta"];
-    const results = phpCompare(texts.map((text) => [text, "1.0.0", 0] as const));
-    expect(results).toEqual(texts.map(() => null));
+    for (const updater of [NEWEST, FIRST]) {
+      const results = phpCompare(
+        texts.map((text) => [text, "1.0.0", 0] as const),
+        updater,
+      );
+      expect(results).toEqual(texts.map(() => null));
+    }
     expect(texts.map((text) => normaliseVersion(text))).toEqual(texts.map(() => null));
   });
 
   it("does not use PHP's version_compare for the versions of releases", () => {
-    const text = readFileSync(UPDATER_TEMPLATE, "utf8");
+    const text = UPDATER_VERSIONS.map(sourceText).join("\n");
     const calls = text
       .split("\n")
       .filter((line) => /version_compare\s*\(/.test(line) && !/^(\*|\/\/)/.test(line.trim()));
     expect(calls).toEqual([]);
+  });
+});
+
+describe("issue 10 item 6: a released package keeps the updater version it was built with", () => {
+  /** A copy of feedwright's updater versions, to "upgrade" without touching site/updater/. */
+  function copyUpdaterVersions(): string {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-updaters-"));
+    for (const version of UPDATER_VERSIONS) {
+      for (const file of version.files) {
+        const target = path.join(dir, String(version.version), file.path);
+        mkdirSync(path.dirname(target), { recursive: true });
+        writeFileSync(target, file.text);
+      }
+    }
+    return dir;
+  }
+
+  /** Version N+1: the newest with a mark in its entry, as a new feedwright would ship it. */
+  function addUpdaterVersion(dir: string, mark: string): number {
+    const next = NEWEST.version + 1;
+    for (const file of NEWEST.files) {
+      const target = path.join(dir, String(next), file.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const text = file.path === UPDATER_ENTRY ? file.text.replace("<?php\n", `<?php\n// ${mark}\n`) : file.text;
+      writeFileSync(target, text);
+    }
+    return next;
+  }
+
+  const zipsOf = (dist: string) =>
+    Object.fromEntries(
+      readdirSync(path.join(dist, "plugins", "demo"))
+        .filter((name) => name.startsWith("demo-v") && name.endsWith(".zip"))
+        .map((name) => [name, sha256(path.join(dist, "plugins", "demo", name))]),
+    );
+
+  it("rebuilds every released package byte for byte after an updater upgrade; a new release gets the new updater", async () => {
+    const repo = createUpdaterRepo();
+    const updaters = copyUpdaterVersions();
+    const build = (out: string, cacheDir: string) =>
+      runBuild({ repoRoot: repo.root, outDir: path.join(repo.root, out), keys: [KEY], updaterDir: updaters, cacheDir });
+    try {
+      await build("dist-before", path.join(repo.root, "cache-before"));
+      const before = zipsOf(path.join(repo.root, "dist-before"));
+      expect(Object.keys(before).sort()).toEqual(["demo-v1.0.0.zip", "demo-v1.1.0.zip"]);
+      // What promote records: the sha256 and the updater version of each released package.
+      for (const version of ["1.0.0", "1.1.0"]) {
+        const file = `releases/demo/${version}.yaml`;
+        repo.write(
+          file,
+          `${repo.read(file)}updater_version: ${NEWEST.version}\nsha256: "${before[`demo-v${version}.zip`]}"\n`,
+        );
+      }
+      repo.commit("record the released packages");
+
+      const mark = "feedwright's next updater";
+      const next = addUpdaterVersion(updaters, mark);
+      repo.write("source/demo/demo.php", `${demoMainFile("1.2.0")}${REQUIRE_LINE}`);
+      const pin = repo.commit("source 1.2.0");
+      repo.write(
+        "releases/demo/1.2.0.yaml",
+        `version: "1.2.0"\nstatus: released\nreleased_at: "2026-03-01T00:00:00Z"\nsource: "${pin}"\nchangelog: Third.\n`,
+      );
+      repo.commit("release 1.2.0");
+      // A fresh cache: the bytes are made again, not reused.
+      const report = await build("dist-after", path.join(repo.root, "cache-after"));
+      expect(report.packaged.map((entry) => entry.version).sort()).toEqual(["1.0.0", "1.1.0", "1.2.0"]);
+      const after = zipsOf(path.join(repo.root, "dist-after"));
+      expect(after["demo-v1.0.0.zip"]).toBe(before["demo-v1.0.0.zip"]);
+      expect(after["demo-v1.1.0.zip"]).toBe(before["demo-v1.1.0.zip"]);
+      const zip = (version: string) => path.join(repo.root, "dist-after", "plugins", "demo", `demo-v${version}.zip`);
+      expect(unzipFile(zip("1.2.0"), `demo/${UPDATER_PATH}`)).toContain(`// ${mark}\n`);
+      expect(unzipFile(zip("1.1.0"), `demo/${UPDATER_PATH}`)).not.toContain(mark);
+      expect(next).toBe(NEWEST.version + 1);
+    } finally {
+      repo.cleanup();
+      rmSync(updaters, { recursive: true, force: true });
+    }
+  });
+
+  it("is part of the cache key: the same release under another updater version is packaged again", async () => {
+    const repo = createUpdaterRepo();
+    const updaters = copyUpdaterVersions();
+    const cacheDir = path.join(repo.root, "cache");
+    const build = () =>
+      runBuild({
+        repoRoot: repo.root,
+        outDir: path.join(repo.root, "dist"),
+        keys: [KEY],
+        updaterDir: updaters,
+        cacheDir,
+      });
+    try {
+      expect((await build()).packaged).toHaveLength(2);
+      expect((await build()).reused).toHaveLength(2);
+      // Releases that record no updater version get the newest: packaged again, with it.
+      addUpdaterVersion(updaters, "another updater");
+      expect((await build()).packaged).toHaveLength(2);
+      expect((await build()).reused).toHaveLength(2);
+    } finally {
+      repo.cleanup();
+      rmSync(updaters, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a recorded sha256 without updater_version, and a version this feedwright does not ship, at file:line:col", async () => {
+    const repo = createUpdaterRepo();
+    try {
+      const file = "releases/demo/1.0.0.yaml";
+      const original = repo.read(file);
+      repo.write(file, `${original}sha256: "${"0".repeat(64)}"\n`);
+      const missing = await repo.feedwright("validate");
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain(
+        `${file}:1:1 updater_version: required when sha256 is recorded: the updater version (site/updater/<N>/) the package was built with, which feedwright promote records with sha256 (1 for packages recorded before feedwright versioned its updater), found nothing\n`,
+      );
+      repo.write(file, `${original}updater_version: 999\n`);
+      const unknown = await repo.feedwright("validate");
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toContain(
+        `${file}:6:18 updater_version: expected an updater version this feedwright ships (${UPDATER_VERSIONS.map((version) => version.version).join(", ")}), found 999`,
+      );
+      // A plugin without an updater has no updater version to record.
+      repo.write("releases/demo/plugin.yaml", DEMO_PLUGIN_YAML);
+      repo.write(file, `${original}updater_version: 1\n`);
+      const without = await repo.feedwright("validate");
+      expect(without.code).toBe(1);
+      expect(without.stderr).toContain(
+        `${file}:6:18 updater_version: expected only when releases/demo/plugin.yaml sets updater_path (the package carries no updater), found 1\n`,
+      );
+    } finally {
+      repo.cleanup();
+    }
+  });
+
+  it("feedwright promote records the updater version with the sha256, and the build reproduces both", async () => {
+    const repo = createUpdaterRepo();
+    try {
+      const result = await repo.feedwright("promote", "demo", "1.1.0", "deprecated");
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`recorded updater_version ${NEWEST.version}`);
+      const yaml = repo.read("releases/demo/1.1.0.yaml");
+      expect(yaml).toMatch(new RegExp(`^updater_version: ${NEWEST.version}\\nsha256: "?[0-9a-f]{64}"?$`, "m"));
+      repo.commit("deprecate 1.1.0");
+      expect((await repo.feedwright("validate")).code).toBe(0);
+    } finally {
+      repo.cleanup();
+    }
+  });
+});
+
+describe("issue 10 item 5: the updater is real PHP, linted as it is written", () => {
+  /** Every PHP source file of every shipped version: the classes, not the entry templates. */
+  const sources = UPDATER_VERSIONS.flatMap((updater) =>
+    updater.files
+      .filter((file) => file.path.endsWith(".php"))
+      .map((file) => path.join(UPDATER_VERSIONS_DIR, String(updater.version), file.path)),
+  );
+  const RULESET = path.join(UPDATER_VERSIONS_DIR, "phpcs.xml");
+  const phpcs = (...targets: string[]) => {
+    try {
+      execFileSync("phpcs", ["-q", "--no-colors", "--report-width=1000", `--standard=${RULESET}`, ...targets], {
+        encoding: "utf8",
+      });
+      return "";
+    } catch (error) {
+      return String((error as { stdout?: string }).stdout ?? error);
+    }
+  };
+
+  it("passes php -l in every source file", () => {
+    expect(sources.length).toBeGreaterThanOrEqual(5);
+    for (const file of sources)
+      expect(execFileSync("php", ["-l", file], { encoding: "utf8" })).toContain("No syntax errors detected");
+  });
+
+  it("passes PHP_CodeSniffer with site/updater/phpcs.xml (the newest version)", () => {
+    expect(phpcs(path.join(UPDATER_VERSIONS_DIR, String(NEWEST.version)))).toBe("");
+  });
+
+  it("has a ruleset that finds what it forbids", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-phpcs-"));
+    try {
+      const file = path.join(dir, "bad.php");
+      writeFileSync(
+        file,
+        "<?php\n/**\n * A file.\n *\n * @package feedwright\n */\n\n$a = 1;\n\nfunction bad($x) {\n    $a = [1];\n    return @eval($x);\n}\n",
+      );
+      const report = phpcs(file);
+      for (const finding of [
+        "Missing doc comment for function bad()",
+        "Short array syntax is not allowed",
+        "Tabs must be used to indent lines; spaces are not allowed",
+        "Silencing errors is forbidden",
+        "Use of eval() is discouraged",
+        "Expected 1 spaces after opening parenthesis",
+      ])
+        expect(report).toContain(finding);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /**
+   * PHP 7.4 syntax, which the README promises, checked by token: Debian 12 ships only PHP 8.2,
+   * whose php -l accepts what 7.4 would refuse. The tokens of 8.0 and later (match, enum,
+   * readonly, ?->, #[...]), named arguments, union and mixed types, constructor promotion, a
+   * trailing comma in a parameter list, catch without a variable, and 8.x-only functions.
+   */
+  function newerThan74(text: string): string[] {
+    const dir = mkdtempSync(path.join(tmpdir(), "feedwright-php74-"));
+    try {
+      const file = path.join(dir, "source.php");
+      writeFileSync(file, text);
+      const tokens = phpTokens(file).filter(([name]) => !["T_WHITESPACE", "T_COMMENT", "T_DOC_COMMENT"].includes(name));
+      const found: string[] = [];
+      const forbidden = new Set([
+        "T_MATCH",
+        "T_ENUM",
+        "T_READONLY",
+        "T_NULLSAFE_OBJECT_OPERATOR",
+        "T_ATTRIBUTE",
+        "T_NAME_FULLY_QUALIFIED_ATTRIBUTE",
+      ]);
+      const newFunctions = new Set([
+        "str_contains",
+        "str_starts_with",
+        "str_ends_with",
+        "get_debug_type",
+        "array_is_list",
+        "fdiv",
+      ]);
+      let signature = -1; // depth of the parameter list being read, or -1 outside one
+      let depth = 0;
+      let inReturnType = false;
+      for (const [index, [name, value]] of tokens.entries()) {
+        const previous = tokens[index - 1];
+        const next = tokens[index + 1];
+        if (forbidden.has(name)) found.push(`${name} ${value}`);
+        if (name === "T_STRING" && newFunctions.has(value) && next?.[1] === "(") found.push(`${value}()`);
+        if (name === "T_STRING" && next?.[1] === ":" && (previous?.[1] === "(" || previous?.[1] === ","))
+          found.push(`named argument ${value}:`);
+        if (name === "T_CATCH") {
+          const close = tokens.findIndex((token, at) => at > index && token[1] === ")");
+          if (!tokens.slice(index, close).some(([kind]) => kind === "T_VARIABLE"))
+            found.push("catch without a variable");
+        }
+        if (name === "T_FUNCTION" || name === "T_FN") signature = -2;
+        if (value === "(") {
+          if (signature === -2) signature = depth;
+          depth += 1;
+        }
+        if (value === ")") {
+          depth -= 1;
+          if (signature === depth) {
+            signature = -1;
+            inReturnType = next?.[1] === ":";
+            if (previous?.[1] === ",") found.push("trailing comma in a parameter list");
+          }
+        }
+        if (value === "{" || value === ";" || name === "T_DOUBLE_ARROW") inReturnType = false;
+        if (signature >= 0 || inReturnType) {
+          if (value === "|") found.push("union type");
+          if (name === "T_STRING" && value.toLowerCase() === "mixed") found.push("mixed type");
+          if (["T_PUBLIC", "T_PRIVATE", "T_PROTECTED"].includes(name)) found.push("constructor promotion");
+        }
+      }
+      return found;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("uses only PHP 7.4 syntax (the README's promise), in every source file and entry template", () => {
+    const texts = UPDATER_VERSIONS.flatMap((updater) => updater.files.map((file) => [file.path, file.text] as const));
+    const found = texts.flatMap(([file, text]) => newerThan74(text).map((what) => `${file}: ${what}`));
+    expect(found).toEqual([]);
+  });
+
+  it("finds each PHP 8 construct it looks for", () => {
+    const php8 = `<?php
+#[Attribute]
+enum Suit { case Hearts; }
+final class A {
+	public function __construct( private readonly int $x, ) {}
+	public function b( int|string $y ): mixed {
+		try { $z = match ( $y ) { 1 => 'a', default => 'b' }; } catch ( \\Exception ) {}
+		return $this?->c( name: 1 ) . str_contains( 'a', 'b' );
+	}
+}
+`;
+    expect(newerThan74(php8).sort()).toEqual(
+      [
+        "T_ATTRIBUTE #[",
+        "T_ENUM enum",
+        "T_READONLY readonly",
+        "constructor promotion",
+        "trailing comma in a parameter list",
+        "union type",
+        "mixed type",
+        "T_MATCH match",
+        "catch without a variable",
+        "T_NULLSAFE_OBJECT_OPERATOR ?->",
+        "named argument name:",
+        "str_contains()",
+      ].sort(),
+    );
   });
 });

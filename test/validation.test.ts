@@ -63,7 +63,7 @@ interface Case {
  */
 const STATUSES = "draft, testing, staged, released, update_ready, deprecated";
 const RELEASE_FIELDS =
-  "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, source, sha256, upgrade_notice, deprecation_reason";
+  "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, source, sha256, updater_version, upgrade_notice, deprecation_reason";
 const MISSING_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const FULL_COMMIT_ID = "expected the full 40-digit lower-case id of a git commit (git rev-parse HEAD prints one)";
 

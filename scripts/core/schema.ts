@@ -279,6 +279,14 @@ export const releaseSchema = z
       .regex(/^[0-9a-f]{64}$/, { message: "expected 64 lower-case hex digits" })
       .optional()
       .describe("Recorded checksum of the built ZIP; the build fails if a rebuild differs."),
+    updater_version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        "The feedwright updater version (site/updater/<N>/) the package was built with; recorded with sha256 when the plugin has updater_path. Without it: the newest.",
+      ),
     upgrade_notice: z.string().max(TEXT_LIMITS.notice).optional().describe("Short text shown with the update."),
     deprecation_reason: z
       .string()

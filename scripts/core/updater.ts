@@ -1,14 +1,16 @@
 /**
- * The PHP updater every package of a plugin with `updater_path` carries: rendered from
- * site/updater/feedwright-updater.php.hbs with values from plugin.yaml only (never from
- * the key the build signs with, which differs per machine), so a package stays a pure
- * function of the repository.
+ * The PHP updater every package of a plugin with `updater_path` carries: rendered from one of
+ * the shipped updater versions (site/updater/<N>/, read by scripts/io/updater-versions.ts) with
+ * values from plugin.yaml only (never from the key the build signs with, which differs per
+ * machine), so a package stays a pure function of the repository and the updater version its
+ * release records. What renders a shipped version must not change either: a released package
+ * would then change bytes (its recorded sha256 catches it).
  */
 import Handlebars from "handlebars";
-import type { PluginPlan } from "./plan.ts";
+import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import type { PublicKey } from "./signing.ts";
 
-/** Compiled templates by their text: the text is read once by the caller (scripts/io/updater-template.ts). */
+/** Compiled templates by their text: the versions are read by the caller (scripts/io/updater-versions.ts). */
 const compiled = new Map<string, Handlebars.TemplateDelegate>();
 
 /**
@@ -138,25 +140,113 @@ export function phpNamePart(slug: string): string {
     .join("_");
 }
 
+/** One shipped updater version: the files of site/updater/<version>/, by path inside it. */
+export interface UpdaterVersion {
+  version: number;
+  files: { path: string; text: string }[];
+}
+
+/**
+ * The file of a version folder that is rendered to `updater_path` (the main file requires it);
+ * the only templated file. Every other file is real PHP, copied into the updater's folder (see
+ * updaterFolder) with its namespace line made the plugin's own (see SOURCE_NAMESPACE).
+ */
+export const UPDATER_ENTRY = "feedwright-updater.php.hbs";
+
+/**
+ * The namespace line every PHP file of a version folder but the entry carries, exactly once:
+ * in the package it becomes `namespace Feedwright_Updater_<Slug>;` (version 1's class name, valid
+ * for any slug, a leading digit included), so two plugins on one site each load their own
+ * classes, and the files themselves stay PHP that php -l and phpcs read.
+ */
+export const SOURCE_NAMESPACE = "namespace Feedwright_Updater_Source;";
+
+/**
+ * Where the updater's other files go in the package: a folder beside `updater_path`, named
+ * after it without ".php" (includes/feedwright-updater.php → includes/feedwright-updater/).
+ */
+export function updaterFolder(updaterPath: string): string {
+  return updaterPath.replace(/\.php$/, "");
+}
+
 export interface RenderedUpdater {
-  /** Path inside the plugin folder (plugin.yaml's updater_path). */
+  /** The updater version it was rendered from. */
+  version: number;
+  /** Path inside the plugin folder of the file the main file requires (plugin.yaml's updater_path). */
   path: string;
-  content: Buffer;
+  /** Every file of the updater, that one first, by path inside the plugin folder. */
+  files: { path: string; content: Buffer }[];
+  /** The PHP name that carries the slug: version 1's class, later versions' namespace. */
   className: string;
 }
 
-/** The updater for a plugin, or null when its plugin.yaml asks for none. */
-export function renderUpdater(plugin: PluginPlan, templateText: string): RenderedUpdater | null {
+/**
+ * The updater version a release is built with, or why it cannot be built: the version it
+ * records (`updater_version`), else the newest. A release whose sha256 is recorded must record
+ * its updater version too, so a newer feedwright can never slip a new updater into it.
+ */
+export function selectUpdaterVersion(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  available: readonly number[],
+): { version: number | null } | { problem: string } {
+  const recorded = release.definition.updater_version;
+  if (!plugin.definition.updater_path) {
+    if (recorded === undefined) return { version: null };
+    return {
+      problem: `updater_version: expected only when ${plugin.file} sets updater_path (the package carries no updater), found ${recorded}`,
+    };
+  }
+  const newest = Math.max(...available);
+  if (recorded === undefined) {
+    if (release.definition.sha256) {
+      return {
+        problem:
+          "updater_version: required when sha256 is recorded: the updater version (site/updater/<N>/) the package was built with, which feedwright promote records with sha256 (1 for packages recorded before feedwright versioned its updater), found nothing",
+      };
+    }
+    return { version: newest };
+  }
+  if (!available.includes(recorded)) {
+    return {
+      problem: `updater_version: expected an updater version this feedwright ships (${available.join(", ")}), found ${recorded}: is feedwright older than the one that recorded it?`,
+    };
+  }
+  return { version: recorded };
+}
+
+/** A version's file with the plugin's namespace; refused when the namespace line is not there exactly once. */
+function renameNamespace(version: number, file: { path: string; text: string }, namespace: string): string {
+  const lines = file.text.split("\n");
+  const at = lines.flatMap((line, index) => (line === SOURCE_NAMESPACE ? [index] : []));
+  if (at.length !== 1 || lines.some((line) => /^\s*namespace\b/.test(line) && line !== SOURCE_NAMESPACE)) {
+    throw new Error(
+      `updater version ${version}: ${file.path} must declare ${JSON.stringify(SOURCE_NAMESPACE)} once and no other namespace`,
+    );
+  }
+  lines[at[0] ?? 0] = `namespace ${namespace};`;
+  return lines.join("\n");
+}
+
+/** The updater for a plugin, from one updater version, or null when its plugin.yaml asks for none. */
+export function renderUpdater(plugin: PluginPlan, updater: UpdaterVersion): RenderedUpdater | null {
   const { definition } = plugin;
   if (!definition.updater_path) return null;
+  const entry = updater.files.find((file) => file.path === UPDATER_ENTRY);
+  if (!entry) throw new Error(`updater version ${updater.version} has no ${UPDATER_ENTRY}`);
   const namePart = phpNamePart(plugin.slug);
   const className = `Feedwright_Updater_${namePart}`;
-  const text = compileTemplate(templateText)({
+  const folder = updaterFolder(definition.updater_path);
+  const others = updater.files.filter((file) => file !== entry);
+  const text = compileTemplate(entry.text)({
     slug: plugin.slug,
     className,
     prefix: `feedwright_${namePart.toLowerCase()}`,
     mainFile: definition.main_file,
     updaterPath: definition.updater_path,
+    // The updater's other files, by path relative to updater_path's folder.
+    folder: folder.slice(folder.lastIndexOf("/") + 1),
+    files: others.map((file) => file.path),
     siteUrl: plugin.siteUrl,
     apiBase: plugin.apiBase,
     defaultChannel: definition.channels.includes("stable") ? "stable" : "beta",
@@ -164,7 +254,18 @@ export function renderUpdater(plugin: PluginPlan, templateText: string): Rendere
     siteIdOption: definition.updater_credentials?.site_id_option ?? "",
     apiKeyOption: definition.updater_credentials?.api_key_option ?? "",
   });
-  return { path: definition.updater_path, content: Buffer.from(text, "utf8"), className };
+  return {
+    version: updater.version,
+    path: definition.updater_path,
+    files: [
+      { path: definition.updater_path, content: Buffer.from(text, "utf8") },
+      ...others.map((file) => ({
+        path: `${folder}/${file.path}`,
+        content: Buffer.from(renameNamespace(updater.version, file, phpIdentifier(className)), "utf8"),
+      })),
+    ],
+    className,
+  };
 }
 
 /**

@@ -4,11 +4,12 @@
 #   install-debian-packages.sh --for WHAT PKG...     another list (test/wordpress/ uses it)
 # The default list: git (pinned sources), unzip (package checks, as in the original
 # checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
-# checked with PHP's own sodium, as WordPress core checks them) and curl (the original
-# service's verification commands are run against npm run dev).
+# checked with PHP's own sodium, as WordPress core checks them), php-codesniffer (phpcs lints
+# the updater's PHP, site/updater/) and curl (the original service's verification commands
+# are run against npm run dev).
 set -euo pipefail
 label="npm test"
-packages=(git unzip chromium php-cli curl)
+packages=(git unzip chromium php-cli php-codesniffer curl)
 if [ "${1:-}" = "--for" ]; then
   label="$2"
   packages=("${@:3}")

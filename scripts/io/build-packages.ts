@@ -20,7 +20,7 @@ import {
 import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
 import { type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
 import type { SigningKey } from "../core/signing.ts";
-import { renderUpdater } from "../core/updater.ts";
+import { type RenderedUpdater, renderUpdater, selectUpdaterVersion, type UpdaterVersion } from "../core/updater.ts";
 import {
   type GitRepository,
   SourceError,
@@ -29,7 +29,7 @@ import {
   snapshotFromWorkingTree,
   UnsafePathError,
 } from "./source-reader.ts";
-import { readUpdaterTemplate } from "./updater-template.ts";
+import { readUpdaterVersions } from "./updater-versions.ts";
 
 /** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
@@ -58,6 +58,11 @@ export interface PackagingContext {
   cacheDir: string | null;
   cacheSigner: SigningKey | null;
   git: GitRepository | null;
+  /**
+   * Where the shipped updater versions are (site/updater/<N>/); feedwright's own by default.
+   * Tests point it at a copy to "upgrade" feedwright's updater.
+   */
+  updaterDir?: string;
   /** Position of a field in a release file, for messages. */
   locate: LocateField;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
@@ -84,6 +89,12 @@ export async function buildPackages(
   const packages: BuiltPackage[] = [];
   const problems: Finding[] = [];
   const cache = checkOnly || !context.cacheDir || !context.cacheSigner ? null : context.cacheDir;
+  // Read once, so every package of one build sees the same updater versions.
+  let updaters: UpdaterVersion[] | null = null;
+  const readUpdaters = () => {
+    updaters ??= readUpdaterVersions(context.updaterDir);
+    return updaters;
+  };
   if (cache) await mkdir(cache, { recursive: true });
   const add = (problem: Finding) => {
     const same = (other: Finding) =>
@@ -99,7 +110,7 @@ export async function buildPackages(
         add({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
         const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
-        const built = await buildPackage(plugin, release, { ...context, cacheDir: cache }, report, mode);
+        const built = await buildPackage(plugin, release, { ...context, cacheDir: cache }, report, mode, readUpdaters);
         if (!built) continue;
         const recorded = release.definition.sha256;
         if (recorded && recorded !== built.facts.sha256) {
@@ -169,14 +180,17 @@ async function buildPackage(
   context: PackagingContext,
   report: (field: string, message: string) => void,
   mode: PackagingMode,
+  readUpdaters: () => UpdaterVersion[],
 ): Promise<BuiltPackage | null> {
   const { definition } = plugin;
+  const updater = chooseUpdater(plugin, release, readUpdaters, report);
+  if (updater === false) return null;
   const snapshot = await readSnapshot(plugin, release, context);
   const isExcluded = createExcludeMatcher(definition.exclude);
-  // The rendered updater takes the place of any source file at its path.
-  const updater = renderUpdater(plugin, readUpdaterTemplate());
+  // The rendered updater takes the place of any source file at one of its paths.
+  const updaterPaths = new Set(updater?.files.map((file) => file.path));
   const files = snapshot.files
-    .filter((file) => !isExcluded(file.path) && file.path !== updater?.path)
+    .filter((file) => !isExcluded(file.path) && !updaterPaths.has(file.path))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
   const stampsVersion = definition.platform === "wordpress";
   if (!files.some((file) => file.path === definition.main_file)) {
@@ -203,9 +217,14 @@ async function buildPackage(
       date: date.toISOString(),
       // Entries are signed by the build's key (see readCacheEntry): each key has its own.
       signer: context.cacheSigner?.id ?? null,
+      // The updater version, and the content of every file rendered from it.
+      updaterVersion: updater?.version ?? null,
       files: [
         ...files.map((file) => [file.path, file.id]),
-        ...(updater ? [[updater.path, `rendered ${createHash("sha256").update(updater.content).digest("hex")}`]] : []),
+        ...(updater?.files ?? []).map((file) => [
+          file.path,
+          `rendered ${createHash("sha256").update(file.content).digest("hex")}`,
+        ]),
       ],
     }),
     { algorithm: "sha256" },
@@ -252,7 +271,7 @@ async function buildPackage(
     path: file.path,
     content: file.path === definition.main_file ? packagedMain : (contents.get(file.path) ?? Buffer.alloc(0)),
   }));
-  if (updater) entries.push({ path: updater.path, content: updater.content });
+  for (const file of updater?.files ?? []) entries.push(file);
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
   const facts = factsOf(zip);
   if (entry && context.cacheSigner) {
@@ -264,6 +283,32 @@ async function buildPackage(
     );
   }
   return { ...base, bytes: zip, facts, reused: false };
+}
+
+/**
+ * The updater this release's package carries, rendered from the updater version it records
+ * (else the newest); null when the plugin has none; false, reported at the release's
+ * updater_version, when that version cannot be used.
+ */
+function chooseUpdater(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  readUpdaters: () => UpdaterVersion[],
+  report: (field: string, message: string) => void,
+): RenderedUpdater | null | false {
+  if (!plugin.definition.updater_path && release.definition.updater_version === undefined) return null;
+  const versions = readUpdaters();
+  const chosen = selectUpdaterVersion(
+    plugin,
+    release,
+    versions.map((candidate) => candidate.version),
+  );
+  if ("problem" in chosen) {
+    report("updater_version", chosen.problem);
+    return false;
+  }
+  const version = versions.find((candidate) => candidate.version === chosen.version);
+  return version ? renderUpdater(plugin, version) : null;
 }
 
 /** sha256, md5 and size of exactly these bytes. */

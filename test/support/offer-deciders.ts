@@ -12,9 +12,10 @@
 import semver from "semver";
 import { renderReleases, type SignedPackageFacts } from "../../scripts/core/documents.ts";
 import type { PluginPlan } from "../../scripts/core/plan.ts";
+import type { UpdaterVersion } from "../../scripts/core/updater.ts";
 import { memoryPlan } from "./memory-tree.ts";
 import { OFFER_SLUG, type OfferAnswer, type OfferCase, type OfferSite, siteOf } from "./offer-cases.ts";
-import { runUpdaterPhp } from "./updater-php.ts";
+import { NEWEST_UPDATER, runUpdaterPhp } from "./updater-php.ts";
 
 // The Worker's module, by a path tsc does not follow: its modules need the Workers types, which
 // this (Node) project's tsconfig does not load. The one place in test/ (outside test/worker)
@@ -178,7 +179,8 @@ function readSitePhpVersion(source: string): string {
   return source.replace(PHP_VERSION_STATEMENT, "$php = $GLOBALS['feedwright_case']['site']['php'];");
 }
 
-const OFFER_SCRIPT = `
+/** Version 1: one class; its offer() reads the state, options and header through the stubs. */
+const OFFER_SCRIPT_V1 = `
 $reflection = new ReflectionClass( $class );
 $out        = array();
 foreach ( $input as $case ) {
@@ -223,13 +225,74 @@ foreach ( $input as $case ) {
 echo json_encode( $out );
 `;
 
+/**
+ * Version 2 on: Offer::choose() takes the kept releases and the site's facts as arguments, and
+ * Feed keeps each release of releases.json as the updater stores it; no WordPress is needed.
+ */
+const OFFER_SCRIPT = `
+$feed = ( new ReflectionClass( $class . '\\Feed' ) )->newInstanceWithoutConstructor();
+$keep = Closure::bind(
+	function ( array $release ) {
+		return $this->keep_release( $release );
+	},
+	$feed,
+	$class . '\\Feed'
+);
+$out  = array();
+foreach ( $input as $case ) {
+	$site      = $case['site'];
+	$kept      = array_map( $keep, $case['releases']['releases'] );
+	$offer     = call_user_func(
+		array( $class . '\\Offer', 'choose' ),
+		$kept,
+		$site['version'],
+		$site['channel'],
+		$site['php'],
+		$site['wp'],
+		function () use ( $site ) {
+			return $site['id'];
+		}
+	);
+	$installed = null;
+	foreach ( $kept as $release ) {
+		if ( 0 === call_user_func( array( $class . '\\Versions', 'compare' ), $release['version'], $site['version'] ) ) {
+			$installed = $release;
+		}
+	}
+	$buckets = new stdClass();
+	foreach ( $case['buckets'] as $version ) {
+		$buckets->{$version} = call_user_func( array( $class . '\\Offer', 'rollout_bucket' ), $case['slug'], $version, $site['id'] );
+	}
+	$out[] = array(
+		'offer'             => null === $offer ? null : $offer['version'],
+		'forced'            => null !== $offer && $offer['force_update'],
+		'autoupdate'        => null !== $offer && $offer['autoupdate'],
+		'currentDeprecated' => null !== $installed && 'deprecated' === $installed['status'],
+		'buckets'           => $buckets,
+	);
+}
+echo json_encode( $out );
+`;
+
 /** The updater's answers for many cases of one plugin definition, in one php process. */
-export function decideWithPhp(plugin: PluginPlan, inputs: Omit<PhpOfferInput, "plugin">[]): PhpOfferAnswer[] {
+export function decideWithPhp(
+  plugin: PluginPlan,
+  inputs: Omit<PhpOfferInput, "plugin">[],
+  updater: UpdaterVersion = NEWEST_UPDATER,
+): PhpOfferAnswer[] {
+  if (updater.version === 1) {
+    return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
+      prelude: WORDPRESS_STUBS,
+      script: OFFER_SCRIPT_V1,
+      input: inputs,
+      patch: readSitePhpVersion,
+      updater,
+    });
+  }
   return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
-    prelude: WORDPRESS_STUBS,
     script: OFFER_SCRIPT,
-    input: inputs,
-    patch: readSitePhpVersion,
+    input: inputs.map((each) => ({ ...each, slug: plugin.slug })),
+    updater,
   });
 }
 

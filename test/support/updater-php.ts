@@ -5,16 +5,20 @@
  * around it, and the script's JSON output comes back. One process for a whole table of cases
  * keeps these tests in milliseconds per case.
  *
- * The one place that knows how the updater is rendered and loaded: when the updater becomes
- * several files, only this file changes.
+ * The one place that knows how the updater is rendered and loaded: version 1 is one class,
+ * later versions a config block and classes in a namespace, all written out as in a package.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PluginPlan } from "../../scripts/core/plan.ts";
-import { renderUpdater } from "../../scripts/core/updater.ts";
-import { readUpdaterTemplate } from "../../scripts/io/updater-template.ts";
+import { renderUpdater, type UpdaterVersion } from "../../scripts/core/updater.ts";
+import { readUpdaterVersions } from "../../scripts/io/updater-versions.ts";
+
+/** Every updater version feedwright ships, oldest first; the newest is what new releases get. */
+export const UPDATER_VERSIONS = readUpdaterVersions();
+export const NEWEST_UPDATER = UPDATER_VERSIONS[UPDATER_VERSIONS.length - 1] as UpdaterVersion;
 
 export interface UpdaterRun {
   /** PHP run before the updater is required: stubs of the WordPress functions the script needs. */
@@ -25,21 +29,33 @@ export interface UpdaterRun {
    */
   script: string;
   input: unknown;
-  /** A change to the rendered source, for a value PHP itself fixes (such as its own version). */
+  /** A change to the rendered entry file, for a value PHP itself fixes (such as its own version). */
   patch?: (source: string) => string;
+  /** The updater version to render (default: the newest). */
+  updater?: UpdaterVersion;
 }
 
 /** Renders the plan's updater and runs `run.script` against it; returns the decoded JSON it echoed. */
 export function runUpdaterPhp<T>(plugin: PluginPlan, run: UpdaterRun): T {
-  const rendered = renderUpdater(plugin, readUpdaterTemplate());
+  const rendered = renderUpdater(plugin, run.updater ?? NEWEST_UPDATER);
   if (!rendered) throw new Error(`${plugin.slug}: plugin.yaml has no updater_path`);
-  const source = rendered.content.toString("utf8");
   const dir = mkdtempSync(path.join(tmpdir(), "feedwright-updater-php-"));
   try {
-    const updater = path.join(dir, "updater.php");
+    // The entry under another name than updater_path, so it boots nothing; the classes where
+    // the package has them, required here instead.
+    const updater = path.join(dir, "entry.php");
+    for (const file of rendered.files) {
+      const isEntry = file.path === rendered.path;
+      const target = isEntry ? updater : path.join(dir, file.path);
+      mkdirSync(path.dirname(target), { recursive: true });
+      const text = file.content.toString("utf8");
+      writeFileSync(target, isEntry && run.patch ? run.patch(text) : text);
+    }
+    const classes = rendered.files
+      .filter((file) => file.path !== rendered.path)
+      .map((file) => path.join(dir, file.path));
     const input = path.join(dir, "input.json");
     const runner = path.join(dir, "run.php");
-    writeFileSync(updater, run.patch ? run.patch(source) : source);
     writeFileSync(input, JSON.stringify(run.input));
     writeFileSync(
       runner,
@@ -47,6 +63,8 @@ export function runUpdaterPhp<T>(plugin: PluginPlan, run: UpdaterRun): T {
 define( 'ABSPATH', '/' );
 ${run.prelude ?? ""}
 require $argv[1];
+${classes.map((file) => `require ${JSON.stringify(file)};`).join("\n")}
+// Version 1: the updater's class; later versions: the namespace of its classes.
 $class = ${JSON.stringify(rendered.className)};
 $input = json_decode( file_get_contents( $argv[2] ), true );
 ${run.script}

@@ -30,6 +30,11 @@ export const WITHDRAWN_REASON = "It could delete the wrong posts; update to 2.0.
 export const PHP_INCOMPATIBLE_VERSION = "3.0.0";
 /** A third plugin whose downloads need a signed URL (private: true). */
 export const PRIVATE_SLUG = "feedwright-private";
+/**
+ * The private plugin's release built with updater version 1, as packages released before
+ * feedwright versioned its updater are: a site on it must still update (to one with the newest).
+ */
+export const PRIVATE_OLD_UPDATER_VERSION = "1.0.0";
 /** What the edited info.json of `tamperedInfo` says: a site must never show it. */
 export const TAMPERED_INFO_MARK = "Download the real update from evil.example";
 /** In `tampered.noSignature`: a package the feed does not list (1.2.0 with a byte flipped), no .sig. */
@@ -131,7 +136,8 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   const publicKey = parseSigningKey(seed).publicKey;
 
   // The example as it is in this working tree, pinned to the test key, recorded sums dropped
-  // (the packages carry an updater that pins another key, so their bytes differ).
+  // (the packages carry an updater that pins another key, so their bytes differ), and with them
+  // the recorded updater version: the sites here run the newest updater.
   const bridge = path.join(repo, "releases", BRIDGE_SLUG);
   rmSync(bridge, { recursive: true, force: true });
   cpSync(path.join(ROOT, "releases", BRIDGE_SLUG), bridge, { recursive: true });
@@ -142,7 +148,12 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
       document.set("public_keys", [publicKey]);
       writeFileSync(file, document.toString());
     } else {
-      writeFileSync(file, readFileSync(file, "utf8").replace(/^sha256:.*\n/m, ""));
+      writeFileSync(
+        file,
+        readFileSync(file, "utf8")
+          .replace(/^sha256:.*\n/m, "")
+          .replace(/^updater_version:.*\n/m, ""),
+      );
     }
   }
 
@@ -172,7 +183,7 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     privatePins[version] = git("rev-parse", "HEAD");
     writeFileSync(
       path.join(repo, "releases", PRIVATE_SLUG, `${version}.yaml`),
-      `version: "${version}"\nstatus: released\nreleased_at: "2026-11-0${version[2] === "0" ? 1 : 2}T12:00:00Z"\nsource: "${privatePins[version]}"\nchangelog: Private ${version}.\n`,
+      `version: "${version}"\nstatus: released\nreleased_at: "2026-11-0${version[2] === "0" ? 1 : 2}T12:00:00Z"\nsource: "${privatePins[version]}"\nchangelog: Private ${version}.\n${version === PRIVATE_OLD_UPDATER_VERSION ? "updater_version: 1\n" : ""}`,
     );
   }
   writeFileSync(

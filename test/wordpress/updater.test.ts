@@ -17,6 +17,7 @@ import {
   buildFixtureFeed,
   type FixtureFeed,
   PHP_INCOMPATIBLE_VERSION,
+  PRIVATE_OLD_UPDATER_VERSION,
   PRIVATE_SLUG,
   ROLLOUT_PERCENT,
   ROLLOUT_VERSION,
@@ -321,6 +322,11 @@ describe("the updater in a real WordPress", () => {
       ),
     );
     expect(result).toMatchObject({ installed: true, activated: true, version: "1.1.1" });
+    // Issue 10 item 6: a release that records no updater version carries the newest, whose
+    // classes sit in a folder beside updater_path; the tests below exercise that updater.
+    expect(
+      existsSync(path.join(site.pluginsDir, BRIDGE_SLUG, "includes", "feedwright-updater", "class-updater.php")),
+    ).toBe(true);
     const after = await php<{ reports: { register: { ok: boolean; error: string } }; cron: number | false }>(`
 		return array(
 			'reports' => get_option( '${BRIDGE_PREFIX}_reports' ),
@@ -463,7 +469,7 @@ describe("the updater in a real WordPress", () => {
     try {
       const verdict = (url: string) =>
         php<string>(`
-			$updater = Feedwright_Updater_Igny8_Wp_Bridge::boot();
+			$updater = \\Feedwright_Updater_Igny8_Wp_Bridge\\Updater::instance()->installer();
 			$file = $updater->filter_pre_download( false, ${JSON.stringify(url)}, null, array( 'plugin' => '${BRIDGE}' ) );
 			if ( is_string( $file ) ) {
 				wp_delete_file( $file );
@@ -604,7 +610,7 @@ describe("the updater in a real WordPress", () => {
       expect(accepted.state.last_error).toBe("");
       expect(accepted.state.serial).toBe(realSerial + 2);
       const verdict = await php<string>(`
-			$updater = Feedwright_Updater_Igny8_Wp_Bridge::boot();
+			$updater = \\Feedwright_Updater_Igny8_Wp_Bridge\\Updater::instance()->installer();
 			$file = $updater->filter_pre_download( false, '${rotated.url}/${feed.rotation.betaPackage}', null, array( 'plugin' => '${BRIDGE}' ) );
 			return is_wp_error( $file ) ? $file->get_error_code() : 'verified';
 		`);
@@ -620,9 +626,16 @@ describe("the updater in a real WordPress", () => {
 
   it("updates a private plugin through a signed URL it gets with its API key, and not without one", async () => {
     const installed = await php<{ installed: boolean; activated: boolean; version: string }>(
-      installAndActivate(packagePath(PRIVATE_SLUG, "1.0.0"), PRIVATE),
+      installAndActivate(packagePath(PRIVATE_SLUG, PRIVATE_OLD_UPDATER_VERSION), PRIVATE),
     );
-    expect(installed).toMatchObject({ installed: true, activated: true, version: "1.0.0" });
+    expect(installed).toMatchObject({ installed: true, activated: true, version: PRIVATE_OLD_UPDATER_VERSION });
+    // Issue 10 item 6: 1.0.0 was released with updater version 1 (one file, one class), and it
+    // is that updater which takes the site to 1.1.0, built with the newest.
+    const privateFolder = path.join(site.pluginsDir, PRIVATE_SLUG);
+    expect(readFileSync(path.join(privateFolder, "feedwright-updater.php"), "utf8")).toContain(
+      "final class Feedwright_Updater_Feedwright_Private {",
+    );
+    expect(existsSync(path.join(privateFolder, "feedwright-updater"))).toBe(false);
     const offered = await check();
     expect(offered.response[PRIVATE]).toMatchObject({ new_version: "1.1.0" });
     // The package's own address answers 401 without a signature: the updater must ask first.
@@ -635,6 +648,10 @@ describe("the updater in a real WordPress", () => {
     await php(`update_option( '${PRIVATE_PREFIX}_api_key', '${privateApiKey}' ); return true;`);
     const upgraded = await php<UpgradeResult>(upgrade(PRIVATE));
     expect(upgraded).toMatchObject({ ok: true, version: "1.1.0", active: true });
+    expect(readFileSync(path.join(privateFolder, "feedwright-updater.php"), "utf8")).toContain(
+      "namespace Feedwright_Updater_Feedwright_Private;",
+    );
+    expect(existsSync(path.join(privateFolder, "feedwright-updater", "class-updater.php"))).toBe(true);
   });
 
   it("has a settings page: channel, the last check and the reports", async () => {
@@ -785,6 +802,7 @@ describe("the updater in a real WordPress", () => {
         return "";
       }
     })();
-    expect(log.split("\n").filter((line) => line.includes("feedwright-updater.php"))).toEqual([]);
+    // The updater's file, and (from updater version 2) the folder of its classes beside it.
+    expect(log.split("\n").filter((line) => line.includes("feedwright-updater"))).toEqual([]);
   });
 });
