@@ -179,6 +179,15 @@ function readSitePhpVersion(source: string): string {
   return source.replace(PHP_VERSION_STATEMENT, "$php = $GLOBALS['feedwright_case']['site']['php'];");
 }
 
+/** One case's answer, from $offer, $installed and $buckets: the same for every updater version. */
+const ANSWER = `array(
+		'offer'             => null === $offer ? null : $offer['version'],
+		'forced'            => null !== $offer && $offer['force_update'],
+		'autoupdate'        => null !== $offer && $offer['autoupdate'],
+		'currentDeprecated' => null !== $installed && 'deprecated' === $installed['status'],
+		'buckets'           => $buckets,
+	)`;
+
 /** Version 1: one class; its offer() reads the state, options and header through the stubs. */
 const OFFER_SCRIPT_V1 = `
 $reflection = new ReflectionClass( $class );
@@ -214,13 +223,7 @@ foreach ( $input as $case ) {
 	foreach ( $case['buckets'] as $version ) {
 		$buckets->{$version} = $updater->rollout_bucket( $version );
 	}
-	$out[] = array(
-		'offer'             => null === $offer ? null : $offer['version'],
-		'forced'            => null !== $offer && $offer['force_update'],
-		'autoupdate'        => null !== $offer && $offer['autoupdate'],
-		'currentDeprecated' => null !== $installed && 'deprecated' === $installed['status'],
-		'buckets'           => $buckets,
-	);
+	$out[] = ${ANSWER};
 }
 echo json_encode( $out );
 `;
@@ -263,13 +266,7 @@ foreach ( $input as $case ) {
 	foreach ( $case['buckets'] as $version ) {
 		$buckets->{$version} = call_user_func( array( $class . '\\Offer', 'rollout_bucket' ), $case['slug'], $version, $site['id'] );
 	}
-	$out[] = array(
-		'offer'             => null === $offer ? null : $offer['version'],
-		'forced'            => null !== $offer && $offer['force_update'],
-		'autoupdate'        => null !== $offer && $offer['autoupdate'],
-		'currentDeprecated' => null !== $installed && 'deprecated' === $installed['status'],
-		'buckets'           => $buckets,
-	);
+	$out[] = ${ANSWER};
 }
 echo json_encode( $out );
 `;
