@@ -4,8 +4,9 @@
  * Pure: no I/O, no clock. `feedwright build --json` prints it.
  */
 import semver from "semver";
+import { type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
 import type { Plugin, Release } from "./parse-tree.ts";
-import type { Channel, PluginDefinition, ReleaseDefinition, Status } from "./schema.ts";
+import type { PluginDefinition, ReleaseDefinition } from "./schema.ts";
 import { STATUS_RULES } from "./schema.ts";
 
 export interface ReleasePlan {
@@ -51,9 +52,7 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
   const newestFirst = [...plugin.releases].reverse();
   const offeredOn = (channel: Channel) => (release: Release) => {
     const rules = STATUS_RULES[release.definition.status];
-    if (!rules.offered || !rules.channel) return false;
-    // The beta channel sees stable releases too: a beta site gets the newest of both.
-    return channel === "beta" || rules.channel === "stable";
+    return rules.offered && rules.channel !== null && channelSees(channel, rules.channel);
   };
   const channels = new Set(definition.channels);
   const latestStable = channels.has("stable") ? (newestFirst.find(offeredOn("stable")) ?? null) : null;
@@ -87,7 +86,7 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
       built: rules.built,
       packaged,
       skipReason,
-      fileName: `${plugin.slug}-v${release.version}.zip`,
+      fileName: packageFileName(plugin.slug, release.version),
       file: release.file,
       source: release.definition.source
         ? { kind: "git", revision: release.definition.source }
