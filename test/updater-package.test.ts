@@ -12,6 +12,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The Worker's own reading of versions: the contract's, which the Worker imports.
+import { normaliseVersion } from "../scripts/contract/index.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
@@ -27,13 +29,6 @@ import {
   TEST_SIGNING_KEY,
 } from "./support/scratch-repo.ts";
 import { VERSION_ORDER_CASES } from "./support/version-order-cases.ts";
-
-// The Worker's own reading of versions, imported by a path tsc does not follow: its modules need
-// the Workers types, which this (Node) project's tsconfig does not load.
-const WORKER_CHECK_UPDATE: string = "../worker/src/check-update.ts";
-const { normaliseVersion } = (await import(WORKER_CHECK_UPDATE)) as {
-  normaliseVersion(text: string): string | null;
-};
 
 const KEY = parseSigningKey(TEST_SIGNING_KEY);
 const OTHER_KEY = parseSigningKey(generateSeed());

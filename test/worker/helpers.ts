@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { type ApiErrorCode, apiKeyEntry } from "../../scripts/contract/index.ts";
+import { type ApiErrorBody, type ApiErrorCode, apiKeyEntry } from "../../scripts/contract/index.ts";
 
 export const ORIGIN = "https://feed.example";
 let address = 0;
@@ -32,7 +32,7 @@ export async function expectJsonError(response: Response, status: number, code: 
   const { expect } = await import("vitest");
   expect(response.status).toBe(status);
   expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-  const body = (await response.json()) as { error: { code: string; message: string } };
+  const body = (await response.json()) as ApiErrorBody;
   expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
 }
