@@ -14,3 +14,4 @@ export * from "./paths.ts";
 export * from "./patterns.ts";
 export * from "./published.ts";
 export * from "./rollout.ts";
+export * from "./updater-constants.ts";

@@ -26,3 +26,6 @@ export const API_KEY_PATTERN = /^\S{8,256}$/;
  * ("6.7"), with an optional leading "v" and a short prerelease.
  */
 export const REPORTED_VERSION_PATTERN = /^v?\d{1,9}(\.\d{1,9}){0,2}(-[0-9A-Za-z.-]{1,40})?$/;
+
+/** The Authorization scheme a site presents its API key with: `Authorization: Api-Key <key>`. */
+export const API_KEY_SCHEME = "Api-Key";

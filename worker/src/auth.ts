@@ -5,6 +5,7 @@
 import {
   ANY_SLUG,
   API_KEY_PATTERN,
+  API_KEY_SCHEME,
   type ApiKeyRecord,
   apiKeyStorageKey,
   sha256HexOf,
@@ -24,20 +25,22 @@ export function constantTimeEqual(a: string, b: string): boolean {
   return crypto.subtle.timingSafeEqual(left, right);
 }
 
+const API_KEY_HEADER = new RegExp(`^${API_KEY_SCHEME}\\s+(\\S+)$`, "i");
+
 /** The site an `Authorization: Api-Key <key>` header belongs to, or a 401. */
 export async function authenticateSite(request: Request, kv: KVNamespace, slug: string): Promise<ApiKeyRecord> {
   const header = request.headers.get("authorization") ?? "";
-  const match = /^Api-Key\s+(\S+)$/i.exec(header.trim());
+  const match = API_KEY_HEADER.exec(header.trim());
   if (!match?.[1] || !API_KEY_PATTERN.test(match[1])) {
-    throw new ApiError(401, "unauthorized", "expected an Authorization: Api-Key <key> header", {
-      "www-authenticate": "Api-Key",
+    throw new ApiError(401, "unauthorized", `expected an Authorization: ${API_KEY_SCHEME} <key> header`, {
+      "www-authenticate": API_KEY_SCHEME,
     });
   }
   const apiKey = match[1];
   const record = await kv.get<ApiKeyRecord>(await apiKeyStorageKey(apiKey), "json");
   const presented = await sha256HexOf(apiKey);
   if (!record || !constantTimeEqual(presented, record.sha256) || (record.slug !== ANY_SLUG && record.slug !== slug)) {
-    throw new ApiError(401, "unauthorized", "unknown or revoked API key", { "www-authenticate": "Api-Key" });
+    throw new ApiError(401, "unauthorized", "unknown or revoked API key", { "www-authenticate": API_KEY_SCHEME });
   }
   return record;
 }
