@@ -257,7 +257,7 @@ function checkFeedSerial(run: Verification, feed: FeedDocument): void {
   const serialOk = Number.isSafeInteger(feed.serial) && feed.serial > 0 && feed.serial >= (minSerial ?? 0);
   run.record(
     "feed serial",
-    "feed.json",
+    FEED_PATH,
     serialOk,
     minSerial !== undefined ? `serial ${feed.serial}, at least ${minSerial} required` : `serial ${feed.serial}`,
   );
@@ -270,14 +270,14 @@ function checkFeedTimes(run: Verification, feed: FeedDocument): void {
   const fromTheFuture = Number.isFinite(issued) && issued > now + CLOCK_SKEW_MS;
   run.record(
     "feed issued",
-    "feed.json",
+    FEED_PATH,
     Number.isFinite(issued) && !fromTheFuture,
     `issued ${feed.issued_at}${fromTheFuture ? ` (in the future: after ${new Date(now).toISOString()} and more than ${CLOCK_SKEW_MS / 60_000} minutes of clock skew)` : ""}`,
   );
   const expires = Date.parse(feed.expires);
   run.record(
     "feed expiry",
-    "feed.json",
+    FEED_PATH,
     Number.isFinite(expires) && expires > now,
     `expires ${feed.expires}${Number.isFinite(expires) && expires <= now ? " (expired)" : ""}`,
   );

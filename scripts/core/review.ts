@@ -4,6 +4,7 @@
  * the list of release files the change removed are passed in.
  */
 import semver from "semver";
+import { CHANNELS } from "../contract/index.ts";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import type { Position } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
@@ -108,7 +109,7 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     if (!byVersion(after, old.version)) lines.push(`${old.version} is removed (reverted): no site is offered it`);
   }
 
-  for (const channel of ["stable", "beta"] as const) {
+  for (const channel of CHANNELS) {
     const was = before?.latest[channel] ?? null;
     const now = after.latest[channel];
     if (was === now) continue;

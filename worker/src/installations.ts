@@ -25,8 +25,13 @@ export interface InstallationMetadata {
   x: number;
 }
 
+/** Where a plugin's installations are listed: one key per site below this prefix. */
+export function installationPrefix(slug: string): string {
+  return `site:${slug}:`;
+}
+
 export function installationKey(slug: string, siteId: string): string {
-  return `site:${slug}:${siteId}`;
+  return `${installationPrefix(slug)}${siteId}`;
 }
 
 export function healthOf(plugin: ReleasesDocument, version: string, reported: string | null): Health {
