@@ -160,6 +160,9 @@ function apiBaseOf(context: Context): string {
   return `${context.url.origin}${API_PATH}`;
 }
 
+/** A channel field: one of the contract's channels, nothing else. */
+const CHANNEL_PATTERN = new RegExp(`^(${CHANNELS.join("|")})$`);
+
 async function checkUpdate(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   // The query, then (for POST) the body over it; a field is only ever one the client sent.
@@ -203,8 +206,6 @@ async function checkUpdate(context: Context): Promise<Response> {
     }),
   );
 }
-
-const CHANNEL_PATTERN = new RegExp(`^(${CHANNELS.join("|")})$`);
 
 /**
  * A private plugin's download URL is signed only for a site that proves who it is; anyone
