@@ -35,6 +35,7 @@ import {
   renderCheckUpdateAnswer,
   rolloutBucket,
   rolloutBucketMessage,
+  rolloutBucketsFor,
   rolloutSiteKey,
   SITE_ID_PATTERN,
   type SiteFacts,
@@ -278,40 +279,46 @@ describe("the offer decision", () => {
     bucketFor: () => 50,
     ...fields,
   });
-  const offered = async (fields: Partial<SiteFacts>) =>
-    (await decideOffer({ releases }, site(fields))).offered?.version;
+  const offered = (fields: Partial<SiteFacts>) => decideOffer({ releases }, site(fields)).offered?.version;
 
-  it("offers the newest release the site's channel, requirements and rollout allow", async () => {
-    expect(await offered({})).toBe("1.2.0");
-    expect(await offered({ bucketFor: () => 29 })).toBe("1.3.0");
-    expect(await offered({ channel: "beta" })).toBe("2.0.0-beta.1");
-    expect(await offered({ currentVersion: "1.3.0" })).toBeUndefined();
-    expect(await offered({ currentVersion: "9.0.0", channel: "beta" })).toBeUndefined();
+  it("offers the newest release the site's channel, requirements and rollout allow", () => {
+    expect(offered({})).toBe("1.2.0");
+    expect(offered({ bucketFor: () => 29 })).toBe("1.3.0");
+    expect(offered({ channel: "beta" })).toBe("2.0.0-beta.1");
+    expect(offered({ phpVersion: "7.3" })).toBeUndefined();
+    expect(offered({ currentVersion: "1.3.0" })).toBeUndefined();
+    expect(offered({ currentVersion: "9.0.0", channel: "beta" })).toBeUndefined();
   });
 
-  it("forces the update when a security release lies between the site and the offer", async () => {
-    expect((await decideOffer({ releases }, site({}))).forced).toBe(true);
-    expect((await decideOffer({ releases }, site({ currentVersion: "1.2.0", bucketFor: () => 0 }))).forced).toBe(false);
+  it("forces the update when a security release lies between the site and the offer", () => {
+    expect(decideOffer({ releases }, site({})).forced).toBe(true);
+    expect(decideOffer({ releases }, site({ currentVersion: "1.2.0", bucketFor: () => 0 })).forced).toBe(false);
   });
 
-  it("tells a site on a deprecated release why", async () => {
-    const decision = await decideOffer({ releases }, site({ currentVersion: "1.0" }));
+  it("tells a site on a deprecated release why", () => {
+    const decision = decideOffer({ releases }, site({ currentVersion: "1.0" }));
     expect(decision.current?.version).toBe("1.0.0");
     expect(decision.deprecation).toEqual({ reason: "Broke sites." });
   });
 
-  it("asks for the bucket only for a partial rollout", async () => {
+  it("hashes each partially rolled-out release's bucket ahead, for bucketFor", async () => {
+    const bucketFor = await rolloutBucketsFor("demo", releases, "site:abc");
+    expect(bucketFor(releases[1] as PublishedRelease)).toBe(independentBucket("demo", "1.3.0", "site:abc"));
+    expect(bucketFor(releases[2] as PublishedRelease)).toBe(0);
+  });
+
+  it("asks for the bucket only for a partial rollout", () => {
     const asked: string[] = [];
     const bucketFor = (asking: PublishedRelease) => {
       asked.push(asking.version);
       return 99;
     };
-    await decideOffer({ releases }, site({ bucketFor }));
+    decideOffer({ releases }, site({ bucketFor }));
     expect(asked).toEqual(["1.3.0"]);
   });
 
-  it("answers check-update from the decision, signed query and deprecation included", async () => {
-    const decision = await decideOffer({ releases }, site({ currentVersion: "1.0.0" }));
+  it("answers check-update from the decision, signed query and deprecation included", () => {
+    const decision = decideOffer({ releases }, site({ currentVersion: "1.0.0" }));
     const answer = renderCheckUpdateAnswer({
       slug: "demo",
       apiBase: "https://feed.example/api",

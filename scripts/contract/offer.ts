@@ -7,7 +7,7 @@
 import semver from "semver";
 import { type Channel, channelSees } from "./enums.ts";
 import type { CheckUpdateOffer, PublishedRelease, ReleasesDocument } from "./published.ts";
-import { inRollout, ROLLOUT } from "./rollout.ts";
+import { inRollout, ROLLOUT, rolloutBucket } from "./rollout.ts";
 
 export interface SiteFacts {
   /** The installed version (as normaliseVersion reads it). */
@@ -15,8 +15,11 @@ export interface SiteFacts {
   channel: Channel;
   phpVersion: string | null;
   wpVersion: string | null;
-  /** 0..99: where this site falls for a release's rollout (rolloutBucket with the site's key). */
-  bucketFor(release: PublishedRelease): number | Promise<number>;
+  /**
+   * 0..99: where this site falls for a release's rollout (rolloutBucket with the site's key;
+   * rolloutBucketsFor computes them ahead, since WebCrypto hashes asynchronously).
+   */
+  bucketFor(release: PublishedRelease): number;
 }
 
 export interface OfferDecision extends CheckUpdateOffer {
@@ -53,15 +56,14 @@ function eligibleReleases(releases: readonly PublishedRelease[], site: SiteFacts
     .sort((a, b) => semver.rcompare(a.version, b.version));
 }
 
-export async function decideOffer(plugin: Pick<ReleasesDocument, "releases">, site: SiteFacts): Promise<OfferDecision> {
+export function decideOffer(plugin: Pick<ReleasesDocument, "releases">, site: SiteFacts): OfferDecision {
   const current = normaliseVersion(site.currentVersion) ?? site.currentVersion;
   const eligible = eligibleReleases(plugin.releases, site, current);
   let offered: PublishedRelease | null = null;
   for (const release of eligible) {
     if (!satisfiesRequirement(site.phpVersion, release.requires_php)) continue;
     if (!satisfiesRequirement(site.wpVersion, release.requires_wp)) continue;
-    // The bucket only when it matters: it costs a hash.
-    if (release.rollout < ROLLOUT.buckets && !inRollout(release.rollout, await site.bucketFor(release))) continue;
+    if (release.rollout < ROLLOUT.buckets && !inRollout(release.rollout, site.bucketFor(release))) continue;
     offered = release;
     break;
   }
@@ -75,4 +77,22 @@ export async function decideOffer(plugin: Pick<ReleasesDocument, "releases">, si
     current: installed,
     deprecation: installed?.status === "deprecated" ? { reason: installed.deprecation_reason ?? "" } : null,
   };
+}
+
+/**
+ * A site's bucket for every partially rolled-out release of a plugin, hashed ahead, as
+ * decideOffer's bucketFor. A release at 100% needs none (and gets 0).
+ */
+export async function rolloutBucketsFor(
+  slug: string,
+  releases: readonly PublishedRelease[],
+  siteKey: string,
+): Promise<(release: PublishedRelease) => number> {
+  const partial = releases.filter((release) => release.rollout < ROLLOUT.buckets);
+  const buckets = new Map(
+    await Promise.all(
+      partial.map(async (release) => [release.version, await rolloutBucket(slug, release.version, siteKey)] as const),
+    ),
+  );
+  return (release) => buckets.get(release.version) ?? 0;
 }

@@ -23,7 +23,7 @@ import {
   REPORTED_VERSION_PATTERN,
   type ReleasesDocument,
   renderCheckUpdateAnswer,
-  rolloutBucket,
+  rolloutBucketsFor,
   rolloutSiteKey,
   SITE_ID_MAX_LENGTH,
   SITE_ID_PATTERN,
@@ -183,12 +183,12 @@ async function checkUpdate(context: Context): Promise<Response> {
   const siteKey = rolloutSiteKey(
     siteId ? { siteId } : { address: context.request.headers.get("cf-connecting-ip") ?? "unknown" },
   );
-  const offer = await decideOffer(plugin, {
+  const offer = decideOffer(plugin, {
     currentVersion,
     channel,
     phpVersion,
     wpVersion,
-    bucketFor: (release) => rolloutBucket(plugin.slug, release.version, siteKey),
+    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, siteKey),
   });
   const latest = findRelease(plugin, plugin.latest[channel] ?? "");
   const described = offer.offered ?? latest;
