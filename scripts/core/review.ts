@@ -4,7 +4,8 @@
  * the list of release files the change removed are passed in.
  */
 import semver from "semver";
-import { CHANNELS } from "../contract/index.ts";
+import { CHANNELS, decideOffer, ROLLOUT } from "../contract/index.ts";
+import { renderReleases } from "./documents.ts";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import type { Position } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
@@ -53,7 +54,12 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     }
     if (!old) {
       const latest = after.latest.stable;
-      if (release.channel === "stable" && latest && semver.lt(release.version, latest)) {
+      if (
+        release.channel === "stable" &&
+        latest &&
+        semver.lt(release.version, latest) &&
+        !offeredToSomeSite(after, release)
+      ) {
         violation(
           release,
           "version",
@@ -138,6 +144,40 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     });
   }
   if (lines.length > 0) review.preview.push({ slug: after.slug, lines });
+}
+
+/**
+ * Whether the Worker would offer this release to any site: asked of the Worker's own offer
+ * decision for a site on each published version below it (or none), on either channel,
+ * meeting exactly its PHP and WordPress requirements, at both ends of any rollout. A release
+ * below the latest stable still reaches sites the newer ones leave out (by requirements or
+ * rollout); otherwise no site is ever offered it.
+ */
+function offeredToSomeSite(plugin: PluginPlan, release: ReleasePlan): boolean {
+  const { releases } = renderReleases(plugin, new Map());
+  const published = releases.find((candidate) => candidate.version === release.version);
+  if (!published) return false;
+  const below = [
+    "0.0.0",
+    ...releases.map((candidate) => candidate.version).filter((version) => semver.lt(version, release.version)),
+  ];
+  return CHANNELS.some((channel) =>
+    below.some((currentVersion) =>
+      [0, ROLLOUT.buckets - 1].some(
+        (bucket) =>
+          decideOffer(
+            { releases },
+            {
+              currentVersion,
+              channel,
+              phpVersion: published.requires_php,
+              wpVersion: published.requires_wp,
+              bucketFor: () => bucket,
+            },
+          ).offered?.version === release.version,
+      ),
+    ),
+  );
 }
 
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
