@@ -57,3 +57,28 @@ describe("a new stable release below the latest stable", () => {
     );
   });
 });
+
+describe("the preview of a new release", () => {
+  const preview = (head: BuildPlan) => reviewChange(base, head, locate).preview.flatMap((plugin) => plugin.lines);
+  const withNew = (version: string, text: string) =>
+    planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0"), [version]: text });
+
+  it("says how sites are offered it, as the offer decision answers", () => {
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0")))[0]).toBe(
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a manual update",
+    );
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0").replace("released", "update_ready")))[0]).toBe(
+      "1.2.0 (update_ready): sites below 1.2.0 will be offered it automatically",
+    );
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0", "force_update: true\n")))[0]).toBe(
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a forced security update",
+    );
+  });
+
+  it("says no site is offered a beta that the latest stable supersedes", () => {
+    const beta = `version: "1.0.1-beta.1"\nstatus: testing\nsource: "${SOURCE}"\nchangelog: Changes.\n`;
+    expect(preview(withNew("1.0.1-beta.1", beta))[0]).toBe(
+      "1.0.1-beta.1 (testing): no site is offered it: a newer release supersedes it",
+    );
+  });
+});

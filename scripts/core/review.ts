@@ -4,7 +4,7 @@
  * the list of release files the change removed are passed in.
  */
 import semver from "semver";
-import { CHANNELS, decideOffer, ROLLOUT } from "../contract/index.ts";
+import { CHANNELS, decideOffer, type OfferDecision, ROLLOUT } from "../contract/index.ts";
 import { renderReleases } from "./documents.ts";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import type { Position } from "./problems.ts";
@@ -58,7 +58,7 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
         release.channel === "stable" &&
         latest &&
         semver.lt(release.version, latest) &&
-        !offeredToSomeSite(after, release)
+        !offerReaching(after, release)
       ) {
         violation(
           release,
@@ -147,49 +147,52 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
 }
 
 /**
- * Whether the Worker would offer this release to any site: asked of the Worker's own offer
- * decision for a site on each published version below it (or none), on either channel,
- * meeting exactly its PHP and WordPress requirements, at both ends of any rollout. A release
- * below the latest stable still reaches sites the newer ones leave out (by requirements or
- * rollout); otherwise no site is ever offered it.
+ * The Worker's offer decision for a site this release can reach, or null when it reaches
+ * none: asked of decideOffer for a site on each published version below it (the nearest
+ * first, or none), on either channel, meeting exactly its PHP and WordPress requirements, at
+ * both ends of any rollout. A release below the latest stable still reaches the sites the
+ * newer ones leave out (by requirements or rollout).
  */
-function offeredToSomeSite(plugin: PluginPlan, release: ReleasePlan): boolean {
+function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision | null {
   const { releases } = renderReleases(plugin, new Map());
   const published = releases.find((candidate) => candidate.version === release.version);
-  if (!published) return false;
-  const below = [
-    "0.0.0",
-    ...releases.map((candidate) => candidate.version).filter((version) => semver.lt(version, release.version)),
-  ];
-  return CHANNELS.some((channel) =>
-    below.some((currentVersion) =>
-      [0, ROLLOUT.buckets - 1].some(
-        (bucket) =>
-          decideOffer(
-            { releases },
-            {
-              currentVersion,
-              channel,
-              phpVersion: published.requires_php,
-              wpVersion: published.requires_wp,
-              bucketFor: () => bucket,
-            },
-          ).offered?.version === release.version,
-      ),
-    ),
-  );
+  if (!published) return null;
+  const below = releases
+    .map((candidate) => candidate.version)
+    .filter((version) => semver.lt(version, release.version))
+    .concat("0.0.0");
+  for (const channel of CHANNELS) {
+    for (const currentVersion of below) {
+      for (const bucket of [0, ROLLOUT.buckets - 1]) {
+        const decision = decideOffer(
+          { releases },
+          {
+            currentVersion,
+            channel,
+            phpVersion: published.requires_php,
+            wpVersion: published.requires_wp,
+            bucketFor: () => bucket,
+          },
+        );
+        if (decision.offered?.version === release.version) return decision;
+      }
+    }
+  }
+  return null;
 }
 
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
   const { definition } = release;
   if (release.status === "deprecated") return `${release.version} is added as deprecated: never offered`;
+  // How sites are offered it is the Worker's decision for a site it reaches.
+  const offer = offerReaching(plugin, release);
+  if (!offer) return `${release.version} (${release.status}): no site is offered it: a newer release supersedes it`;
   const audience = release.channel === "beta" ? "sites on the beta channel" : "sites";
   const below = `${audience} below ${release.version}`;
-  const how =
-    definition.force_update || release.status === "update_ready"
-      ? definition.force_update
-        ? "will be offered it as a forced security update"
-        : "will be offered it automatically"
+  const how = offer.forced
+    ? "will be offered it as a forced security update"
+    : offer.offered?.autoupdate
+      ? "will be offered it automatically"
       : "will be offered it as a manual update";
   const rollout = definition.rollout && definition.rollout < 100 ? ` (to ${definition.rollout}% of them)` : "";
   const php =
