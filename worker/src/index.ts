@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import {
+  API_ACTIONS,
   API_PATH,
   type ApiAction,
   apiUrl,
@@ -69,15 +70,17 @@ type Handler = (context: Context) => Promise<Response>;
  * named `constructor`, `toString` or `__proto__` is just an unknown path, never a member of
  * Object.prototype found in a route table (which answered 500 here before).
  */
-const ACTIONS: readonly { action: ApiAction; methods: readonly string[]; handle: Handler }[] = [
-  { action: "check-update", methods: ["GET", "POST"], handle: checkUpdate },
-  { action: "info", methods: ["GET", "HEAD"], handle: info },
-  { action: "download", methods: ["GET", "HEAD"], handle: download },
-  { action: "download-url", methods: ["GET"], handle: issueDownloadUrl },
-  { action: "register", methods: ["POST"], handle: register },
-  { action: "health-check", methods: ["POST"], handle: healthCheck },
-  { action: "stats", methods: ["GET"], handle: stats },
-];
+const HANDLERS: Record<ApiAction, { methods: readonly string[]; handle: Handler }> = {
+  "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
+  info: { methods: ["GET", "HEAD"], handle: info },
+  download: { methods: ["GET", "HEAD"], handle: download },
+  "download-url": { methods: ["GET"], handle: issueDownloadUrl },
+  register: { methods: ["POST"], handle: register },
+  "health-check": { methods: ["POST"], handle: healthCheck },
+  stats: { methods: ["GET"], handle: stats },
+};
+// In the contract's order; the Record makes a missing or unknown action a type error.
+const ACTIONS = API_ACTIONS.map((action) => ({ action, ...HANDLERS[action] }));
 
 type App = { Bindings: Env };
 type HonoContext = import("hono").Context<App>;
