@@ -186,7 +186,10 @@ export const pluginSchema = z
       .describe(
         "Where the built folder is published, without a trailing slash, query or fragment; defaults to the origin of api_base.",
       ),
-    channels: z.array(z.enum(CHANNELS)).min(1).default([...CHANNELS]),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .default([...CHANNELS]),
     private: z.boolean().default(false).describe("Downloads need a signed URL."),
     banners: z.strictObject({ low: httpsUrl.optional(), high: httpsUrl.optional() }).optional(),
     icons: z
