@@ -12,11 +12,12 @@ import { promisify } from "node:util";
 import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
+import { pluginFilePath, RELEASES_FILE, type ReleasesDocument, STATUSES, type Status } from "./contract/index.ts";
 import { InputError, ReleaseError } from "./core/errors.ts";
 import { stampVersionInBytes } from "./core/packaging.ts";
 import { parseYaml } from "./core/parse-yaml.ts";
 import type { PluginPlan } from "./core/plan.ts";
-import { STATUS_ORDER, STATUS_RULES, STATUSES, type Status } from "./core/schema.ts";
+import { STATUS_ORDER, STATUS_RULES } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./io/source-reader.ts";
 import { readUpdaterVersions } from "./io/updater-versions.ts";
@@ -187,9 +188,8 @@ async function packageChecksum(repoRoot: string, slug: string, version: string, 
   const out = await mkdtemp(path.join(tmpdir(), "feedwright-promote-"));
   try {
     await runBuild({ repoRoot, outDir: path.join(out, "dist"), keys });
-    const releases = JSON.parse(await readFile(path.join(out, "dist/plugins", slug, "releases.json"), "utf8")) as {
-      releases: { version: string; sha256: string | null }[];
-    };
+    const releasesPath = path.join(out, "dist", pluginFilePath(slug, RELEASES_FILE));
+    const releases = JSON.parse(await readFile(releasesPath, "utf8")) as ReleasesDocument;
     const sha256 = releases.releases.find((release) => release.version === version)?.sha256;
     if (!sha256) throw new ReleaseError(`${version} was not packaged (is it beyond retention?)`);
     return sha256;

@@ -1,6 +1,11 @@
 import { createHmac } from "node:crypto";
+import { API_PATH, apiUrl, downloadSignatureMessage, signedDownloadQuery } from "./contract/index.ts";
 
-/** Must match worker/src/auth.ts downloadSignatureMessage(): slug, version, expiry. */
+/**
+ * `feedwright sign-url`: an expiring download URL the Worker accepts. Synchronous (node's HMAC)
+ * for the command; the message and the URL are the contract's, which the Worker signs and
+ * checks with WebCrypto (test/contract.test.ts checks the two give the same signature).
+ */
 export function signDownloadUrl(input: {
   base: string;
   slug: string;
@@ -9,8 +14,8 @@ export function signDownloadUrl(input: {
   key: string;
 }): string {
   const signature = createHmac("sha256", input.key)
-    .update(`${input.slug}\n${input.version}\n${input.expires}`)
+    .update(downloadSignatureMessage(input.slug, input.version, input.expires))
     .digest("hex");
-  const query = new URLSearchParams({ version: input.version, expires: String(input.expires), signature });
-  return `${input.base.replace(/\/+$/, "")}/api/plugins/${input.slug}/download/?${query}`;
+  const apiBase = `${input.base.replace(/\/+$/, "")}${API_PATH}`;
+  return apiUrl(apiBase, input.slug, "download", signedDownloadQuery(input.version, input.expires, signature));
 }

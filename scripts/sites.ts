@@ -1,7 +1,7 @@
 /**
  * `feedwright sites add|revoke|list`: API keys for installed sites. A key is shown once and
- * stored only as its SHA-256 (KV key `apikey:<first 16 hex>`, the record in the value, the
- * site and plugin in the metadata so a list needs no reads). Local (wrangler's local KV in
+ * stored only as its SHA-256, as scripts/contract/api-keys.ts says (the record in the value,
+ * the site and plugin in the metadata so a list needs no reads). Local (wrangler's local KV in
  * .wrangler/state, what `npm run dev` uses) or remote (the deployed namespace), both through
  * wrangler's own CLI so there is one code path.
  */
@@ -11,7 +11,15 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sha256Hex } from "./core/digest.ts";
+import {
+  ANY_SLUG,
+  API_KEY_PATTERN,
+  API_KEY_STORAGE_PREFIX,
+  type ApiKeyMetadata,
+  apiKeyEntry,
+  isSlug,
+  SITE_ID_PATTERN,
+} from "./contract/index.ts";
 import { WranglerError } from "./core/errors.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "./io/wrangler.ts";
 
@@ -20,20 +28,15 @@ const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "..");
 export const LOCAL_STATE = path.join(FEEDWRIGHT_ROOT, ".wrangler", "state");
 
 /**
- * What the Worker accepts (worker/src/installations.ts SITE_ID_PATTERN, worker/src/auth.ts
- * for keys, worker/src/releases.ts for slugs): refused here before anything is stored.
+ * The problems with one site entry, as messages naming the field; empty when it is fine.
+ * What the Worker would not accept is refused here, before anything is stored.
  */
-const SITE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-const API_KEY_PATTERN = /^\S{8,256}$/;
-const SLUG_OR_ALL_PATTERN = /^(\*|[a-z0-9][a-z0-9-]{0,63})$/;
-
-/** The problems with one site entry, as messages naming the field; empty when it is fine. */
 export function siteEntryProblems(entry: { siteId: unknown; slug: unknown; apiKey?: unknown }): string[] {
   const problems: string[] = [];
   if (typeof entry.siteId !== "string" || !SITE_ID_PATTERN.test(entry.siteId)) {
     problems.push(`site id ${JSON.stringify(entry.siteId)}: expected letters, digits, . _ : - (at most 128)`);
   }
-  if (typeof entry.slug !== "string" || !SLUG_OR_ALL_PATTERN.test(entry.slug)) {
+  if (typeof entry.slug !== "string" || !(entry.slug === ANY_SLUG || isSlug(entry.slug))) {
     problems.push(`slug ${JSON.stringify(entry.slug)}: expected a plugin slug or "*"`);
   }
   if (entry.apiKey !== undefined && (typeof entry.apiKey !== "string" || !API_KEY_PATTERN.test(entry.apiKey))) {
@@ -50,16 +53,7 @@ export interface KvTarget {
   persistTo?: string;
 }
 
-export interface SiteKeyMetadata {
-  site_id: string;
-  slug: string;
-  created_at: string;
-}
-
-/** Must match worker/src/auth.ts apiKeyStorageKey(). */
-export function apiKeyStorageKey(apiKey: string): string {
-  return `apikey:${sha256Hex(apiKey).slice(0, 16)}`;
-}
+export type SiteKeyMetadata = ApiKeyMetadata;
 
 export function generateApiKey(): string {
   return `fw_${randomBytes(24).toString("base64url")}`;
@@ -89,19 +83,21 @@ export async function addSite(
   input: { siteId: string; slug: string; apiKey?: string; now: Date },
 ): Promise<{ apiKey: string; storageKey: string }> {
   const apiKey = input.apiKey ?? generateApiKey();
-  const metadata: SiteKeyMetadata = { site_id: input.siteId, slug: input.slug, created_at: input.now.toISOString() };
-  const record = { sha256: sha256Hex(apiKey), ...metadata };
-  const storageKey = apiKeyStorageKey(apiKey);
+  const entry = await apiKeyEntry(apiKey, {
+    site_id: input.siteId,
+    slug: input.slug,
+    created_at: input.now.toISOString(),
+  });
   await wrangler(target, [
     "kv",
     "key",
     "put",
-    storageKey,
-    JSON.stringify(record),
+    entry.key,
+    JSON.stringify(entry.record),
     "--metadata",
-    JSON.stringify(metadata),
+    JSON.stringify(entry.metadata),
   ]);
-  return { apiKey, storageKey };
+  return { apiKey, storageKey: entry.key };
 }
 
 export interface SiteToImport {
@@ -115,14 +111,16 @@ export interface SiteToImport {
  * sites keep the keys they already have.
  */
 export async function importSites(target: KvTarget, sites: SiteToImport[], now: Date): Promise<number> {
-  const entries = sites.map((site) => {
-    const metadata: SiteKeyMetadata = { site_id: site.site_id, slug: site.slug, created_at: now.toISOString() };
-    return {
-      key: apiKeyStorageKey(site.api_key),
-      value: JSON.stringify({ sha256: sha256Hex(site.api_key), ...metadata }),
-      metadata,
-    };
-  });
+  const entries = await Promise.all(
+    sites.map(async (site) => {
+      const entry = await apiKeyEntry(site.api_key, {
+        site_id: site.site_id,
+        slug: site.slug,
+        created_at: now.toISOString(),
+      });
+      return { key: entry.key, value: JSON.stringify(entry.record), metadata: entry.metadata };
+    }),
+  );
   const directory = await mkdtemp(path.join(tmpdir(), "feedwright-sites-"));
   try {
     const file = path.join(directory, "entries.json");
@@ -144,7 +142,7 @@ export async function listKvKeys(
 }
 
 export async function listSites(target: KvTarget): Promise<{ name: string; metadata: SiteKeyMetadata }[]> {
-  const keys = await listKvKeys(target, "apikey:");
+  const keys = await listKvKeys(target, API_KEY_STORAGE_PREFIX);
   return keys.flatMap((key) =>
     key.metadata ? [{ name: key.name, metadata: key.metadata as unknown as SiteKeyMetadata }] : [],
   );

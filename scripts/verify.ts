@@ -9,8 +9,29 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { unzipSync } from "fflate";
+import {
+  CHANNELS,
+  type CheckUpdateAnswer,
+  checksumFileName,
+  checkUpdateFileName,
+  FEED_PATH,
+  FEED_SIGNATURE_PATH,
+  type FeedDocument,
+  type FeedPluginEntry,
+  FILES_OUTSIDE_MANIFEST,
+  type InfoDocument,
+  infoFileName,
+  latestPackageFileName,
+  MANIFEST_FORMAT,
+  MANIFEST_PATH,
+  type ManifestDocument,
+  pluginFilePath,
+  RELEASES_FILE,
+  type ReleasesDocument,
+  signatureFileName,
+} from "./contract/index.ts";
 import { md5Hex, sha256Hex } from "./core/digest.ts";
-import { FILES_OUTSIDE_MANIFEST, MANIFEST_PATH } from "./core/documents.ts";
+import { renderChecksumFile } from "./core/documents.ts";
 import { VerifyError } from "./core/errors.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
 import { findValidSignature, type PublicKey } from "./core/signing.ts";
@@ -96,49 +117,10 @@ function describeFetchFailure(error: unknown): string {
   return String(cause);
 }
 
-interface FeedChannel {
-  version: string;
-  sha256: string;
-  size: number;
-  url: string;
-}
-
-interface FeedPlugin {
-  channels: Partial<Record<"stable" | "beta", FeedChannel>>;
-  releases?: { url: string; sha256: string | null };
-  documents?: Record<string, string>;
-}
-
-interface Feed {
-  serial: number;
-  issued_at: string;
-  expires: string;
-  keys: { id: string; public_key: string; role: string }[];
-  manifest?: { url: string; sha256: string };
-  plugins: Record<string, FeedPlugin>;
-}
-
-interface Manifest {
-  format: string;
-  files: Record<string, string>;
-}
-
-interface ReleasesDocument {
-  api_base: string;
-  main_file: string;
-  version_constant: string;
-  updater_path?: string | null;
-  platform: string;
-  releases: {
-    version: string;
-    packaged: boolean;
-    file: string | null;
-    sha256: string | null;
-    md5: string | null;
-    size: number | null;
-  }[];
-}
-
+/**
+ * The documents are read with the contract's types, but their bytes are untrusted until
+ * checked: every field is still tested before it is relied on (isRecord, typeof).
+ */
 export interface VerifyOptions {
   trusted: PublicKey[];
   now: Date;
@@ -232,7 +214,7 @@ export async function verifyFeed(source: FeedSource, options: VerifyOptions): Pr
       continue;
     }
     await checkDocuments(run, slug, entry);
-    const releases = await run.readJson<ReleasesDocument>(`plugins/${slug}/releases.json`);
+    const releases = await run.readJson<ReleasesDocument>(pluginFilePath(slug, RELEASES_FILE));
     if (!releases || !Array.isArray(releases.releases)) continue;
     const zipFacts = await checkPackages(run, slug, releases);
     await checkChannels(run, slug, entry, zipFacts);
@@ -242,65 +224,65 @@ export async function verifyFeed(source: FeedSource, options: VerifyOptions): Pr
 }
 
 /** feed.json must be there (else nothing can be checked) and carry a trusted signature. */
-async function checkFeedSignature(run: Verification): Promise<Feed | null> {
+async function checkFeedSignature(run: Verification): Promise<FeedDocument | null> {
   // Without feed.json there is nothing to check: a wrong folder or address, said in one line.
-  const feedBytes = await run.source.read("feed.json");
-  if (!feedBytes) throw new VerifyError(`no feed.json at ${run.source.label}`);
-  const feedSignature = await run.read("feed.json.sig");
+  const feedBytes = await run.source.read(FEED_PATH);
+  if (!feedBytes) throw new VerifyError(`no ${FEED_PATH} at ${run.source.label}`);
+  const feedSignature = await run.read(FEED_SIGNATURE_PATH);
   const { trusted } = run.options;
   const signer = feedSignature ? findValidSignature(feedBytes, feedSignature.toString("utf8"), trusted) : null;
   run.record(
     "feed signature",
-    "feed.json",
+    FEED_PATH,
     signer !== null,
     !feedSignature
-      ? `feed.json.sig: ${run.whyAbsent("feed.json.sig")}`
+      ? `${FEED_SIGNATURE_PATH}: ${run.whyAbsent(FEED_SIGNATURE_PATH)}`
       : signer
         ? `signed by trusted key ${signer.id}`
         : `no line of feed.json.sig verifies with a trusted key (${trusted.map((k) => k.id).join(", ")})`,
   );
-  const feed = await run.readJson<Feed>("feed.json", feedBytes);
+  const feed = await run.readJson<FeedDocument>(FEED_PATH, feedBytes);
   if (feed !== null && !isRecord(feed)) {
-    run.record("parses", "feed.json", false, "not a JSON object");
+    run.record("parses", FEED_PATH, false, "not a JSON object");
     return null;
   }
   return feed;
 }
 
 /** A replayed older feed has a lower serial than the last one seen. */
-function checkFeedSerial(run: Verification, feed: Feed): void {
+function checkFeedSerial(run: Verification, feed: FeedDocument): void {
   const { minSerial } = run.options;
   const serialOk = Number.isSafeInteger(feed.serial) && feed.serial > 0 && feed.serial >= (minSerial ?? 0);
   run.record(
     "feed serial",
-    "feed.json",
+    FEED_PATH,
     serialOk,
     minSerial !== undefined ? `serial ${feed.serial}, at least ${minSerial} required` : `serial ${feed.serial}`,
   );
 }
 
 /** A frozen feed expires; a feed dated in the future (beyond a little clock skew) is not yet valid. */
-function checkFeedTimes(run: Verification, feed: Feed): void {
+function checkFeedTimes(run: Verification, feed: FeedDocument): void {
   const now = run.options.now.getTime();
   const issued = Date.parse(feed.issued_at);
   const fromTheFuture = Number.isFinite(issued) && issued > now + CLOCK_SKEW_MS;
   run.record(
     "feed issued",
-    "feed.json",
+    FEED_PATH,
     Number.isFinite(issued) && !fromTheFuture,
     `issued ${feed.issued_at}${fromTheFuture ? ` (in the future: after ${new Date(now).toISOString()} and more than ${CLOCK_SKEW_MS / 60_000} minutes of clock skew)` : ""}`,
   );
   const expires = Date.parse(feed.expires);
   run.record(
     "feed expiry",
-    "feed.json",
+    FEED_PATH,
     Number.isFinite(expires) && expires > now,
     `expires ${feed.expires}${Number.isFinite(expires) && expires <= now ? " (expired)" : ""}`,
   );
 }
 
 /** manifest.json must have the SHA-256 the signed feed gives it. */
-async function checkManifest(run: Verification, feed: Feed): Promise<Manifest | null> {
+async function checkManifest(run: Verification, feed: FeedDocument): Promise<ManifestDocument | null> {
   const expected = isRecord(feed.manifest) ? feed.manifest.sha256 : undefined;
   const bytes = await run.read(MANIFEST_PATH);
   const digest = bytes ? sha256Hex(bytes) : null;
@@ -313,10 +295,10 @@ async function checkManifest(run: Verification, feed: Feed): Promise<Manifest | 
       : `sha256 ${digest.slice(0, 16)}…, feed.json says ${expected === undefined ? "nothing (no manifest)" : `${String(expected).slice(0, 16)}…`}`,
   );
   if (!bytes) return null;
-  const manifest = await run.readJson<Manifest>(MANIFEST_PATH, bytes);
+  const manifest = await run.readJson<ManifestDocument>(MANIFEST_PATH, bytes);
   if (!manifest) return null;
-  if (manifest.format !== "feedwright-manifest/1" || !isRecord(manifest.files)) {
-    run.record("parses", MANIFEST_PATH, false, `not a feedwright-manifest/1 document`);
+  if (manifest.format !== MANIFEST_FORMAT || !isRecord(manifest.files)) {
+    run.record("parses", MANIFEST_PATH, false, `not a ${MANIFEST_FORMAT} document`);
     return null;
   }
   return manifest;
@@ -327,7 +309,7 @@ async function checkManifest(run: Verification, feed: Feed): Promise<Manifest | 
  * address, the JSON documents are (the packages are checked against releases.json below, and
  * the pages and _headers are the CDN's to serve as it will).
  */
-async function checkListedFiles(run: Verification, manifest: Manifest): Promise<void> {
+async function checkListedFiles(run: Verification, manifest: ManifestDocument): Promise<void> {
   const everyFile = run.source.list !== undefined;
   for (const [file, expected] of Object.entries(manifest.files)) {
     if (!everyFile && !file.endsWith(".json")) continue;
@@ -345,7 +327,7 @@ async function checkListedFiles(run: Verification, manifest: Manifest): Promise<
 }
 
 /** A folder holds nothing the manifest does not list: an extra file is one no signature covers. */
-async function checkUnlistedFiles(run: Verification, manifest: Manifest): Promise<void> {
+async function checkUnlistedFiles(run: Verification, manifest: ManifestDocument): Promise<void> {
   if (!run.source.list) return;
   const listed = new Set(Object.keys(manifest.files));
   const present = await run.source.list();
@@ -359,18 +341,17 @@ async function checkUnlistedFiles(run: Verification, manifest: Manifest): Promis
 }
 
 /** Each per-plugin JSON document has the SHA-256 the signed feed gives it. */
-async function checkDocuments(run: Verification, slug: string, entry: FeedPlugin): Promise<void> {
-  const folder = `plugins/${slug}`;
-  const documents = isRecord(entry.documents) ? { ...entry.documents } : {};
+async function checkDocuments(run: Verification, slug: string, entry: FeedPluginEntry): Promise<void> {
+  const documents: Record<string, string> = isRecord(entry.documents) ? { ...entry.documents } : {};
   // A feed from before `documents` vouched for releases.json alone.
-  if (!Object.hasOwn(documents, "releases.json") && entry.releases?.sha256) {
-    documents["releases.json"] = entry.releases.sha256;
+  if (!Object.hasOwn(documents, RELEASES_FILE) && entry.releases?.sha256) {
+    documents[RELEASES_FILE] = entry.releases.sha256;
   }
-  if (!Object.hasOwn(documents, "releases.json")) {
-    run.record("feed matches document", `${folder}/releases.json`, false, "feed.json gives no sha256 for it");
+  if (!Object.hasOwn(documents, RELEASES_FILE)) {
+    run.record("feed matches document", pluginFilePath(slug, RELEASES_FILE), false, "feed.json gives no sha256 for it");
   }
   for (const [name, expected] of Object.entries(documents)) {
-    const file = `${folder}/${name}`;
+    const file = pluginFilePath(slug, name);
     const bytes = await run.read(file);
     const digest = bytes ? sha256Hex(bytes) : null;
     run.record(
@@ -390,13 +371,13 @@ async function checkPackages(
   slug: string,
   releases: ReleasesDocument,
 ): Promise<Map<string, { sha256: string; size: number }>> {
-  const folder = `plugins/${slug}`;
   const zipFacts = new Map<string, { sha256: string; size: number }>();
   const packaged = releases.releases.filter(
     (candidate) => isRecord(candidate) && candidate.packaged && typeof candidate.file === "string",
   );
   for (const release of packaged) {
-    const file = `${folder}/${release.file}`;
+    const fileName = String(release.file);
+    const file = pluginFilePath(slug, fileName);
     const zip = await run.read(file);
     if (!zip) {
       run.record("package present", file, false, run.whyAbsent(file));
@@ -423,21 +404,23 @@ async function checkPackages(
       zip.length === release.size,
       `${zip.length} bytes${zip.length === release.size ? "" : `, releases.json says ${release.size}`}`,
     );
-    const checksumFile = (await run.read(`${file}.sha256`))?.toString("utf8");
+    const checksumPath = checksumFileName(file);
+    const checksumFile = (await run.read(checksumPath))?.toString("utf8");
     run.record(
       "checksum file",
-      `${file}.sha256`,
-      checksumFile === `${sha256}  ${release.file}\n`,
-      checksumFile === undefined ? run.whyAbsent(`${file}.sha256`) : checksumFile.trim(),
+      checksumPath,
+      checksumFile === renderChecksumFile(sha256, fileName),
+      checksumFile === undefined ? run.whyAbsent(checksumPath) : checksumFile.trim(),
     );
-    const signature = (await run.read(`${file}.sig`))?.toString("utf8");
+    const signaturePath = signatureFileName(file);
+    const signature = (await run.read(signaturePath))?.toString("utf8");
     const packageSigner = signature ? findValidSignature(zip, signature, run.options.trusted) : null;
     run.record(
       "package signature",
-      `${file}.sig`,
+      signaturePath,
       packageSigner !== null,
       signature === undefined
-        ? run.whyAbsent(`${file}.sig`)
+        ? run.whyAbsent(signaturePath)
         : packageSigner
           ? `signed by trusted key ${packageSigner.id}`
           : "no line verifies with a trusted key",
@@ -459,11 +442,10 @@ async function checkPackages(
 async function checkChannels(
   run: Verification,
   slug: string,
-  entry: FeedPlugin,
+  entry: FeedPluginEntry,
   zipFacts: ReadonlyMap<string, { sha256: string; size: number }>,
 ): Promise<void> {
-  const folder = `plugins/${slug}`;
-  for (const channel of ["stable", "beta"] as const) {
+  for (const channel of CHANNELS) {
     const pinned = isRecord(entry.channels) ? entry.channels[channel] : undefined;
     if (!isRecord(pinned)) continue;
     const built = zipFacts.get(pinned.version);
@@ -474,28 +456,25 @@ async function checkChannels(
       agrees,
       `${pinned.version} ${String(pinned.sha256).slice(0, 16)}… ${pinned.size} bytes${built ? "" : " (no such package)"}`,
     );
-    const suffix = channel === "stable" ? "" : "-beta";
-    const info = await run.readJson<{ version: string; checksum: string; file_size: number }>(
-      `${folder}/info${suffix}.json`,
-    );
+    const infoPath = pluginFilePath(slug, infoFileName(channel));
+    const info = await run.readJson<InfoDocument>(infoPath);
     if (info) {
       const ok = info.version === pinned.version && info.checksum === pinned.sha256 && info.file_size === pinned.size;
       run.record(
         "info matches feed",
-        `${folder}/info${suffix}.json`,
+        infoPath,
         ok,
         `version ${info.version}, checksum ${String(info.checksum).slice(0, 16)}…, ${info.file_size} bytes`,
       );
     }
-    const check = await run.readJson<{ latest_version: string; checksum: string; file_size: number }>(
-      `${folder}/check-update${suffix}.json`,
-    );
+    const checkPath = pluginFilePath(slug, checkUpdateFileName(channel));
+    const check = await run.readJson<CheckUpdateAnswer>(checkPath);
     if (check) {
       const ok =
         check.latest_version === pinned.version && check.checksum === pinned.sha256 && check.file_size === pinned.size;
       run.record(
         "check-update matches feed",
-        `${folder}/check-update${suffix}.json`,
+        checkPath,
         ok,
         `latest ${check.latest_version}, checksum ${String(check.checksum).slice(0, 16)}…`,
       );
@@ -504,10 +483,10 @@ async function checkChannels(
 }
 
 /** <slug>-latest.zip is the same bytes as the latest stable. */
-async function checkLatestPackage(run: Verification, slug: string, entry: FeedPlugin): Promise<void> {
+async function checkLatestPackage(run: Verification, slug: string, entry: FeedPluginEntry): Promise<void> {
   const stable = isRecord(entry.channels) ? entry.channels.stable : undefined;
   if (!stable) return;
-  const file = `plugins/${slug}/${slug}-latest.zip`;
+  const file = pluginFilePath(slug, latestPackageFileName(slug));
   const latest = await run.read(file);
   const sha256 = latest ? sha256Hex(latest) : null;
   run.record(

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ReleasesDocument } from "../scripts/contract/index.ts";
 import { demoRepoTest } from "./support/demo-repo-test.ts";
 import { listFiles, snapshotFiles } from "./support/files.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
@@ -70,9 +71,7 @@ describe("the example feed, built from two fresh clones", () => {
 
   it("records the same SHA-256 in the .sha256 file, releases.json and the release YAML", () => {
     const folder = path.join(first, "dist/plugins", SLUG);
-    const releases = JSON.parse(readFileSync(path.join(folder, "releases.json"), "utf8")) as {
-      releases: { version: string; sha256: string; md5: string; size: number; packaged: boolean }[];
-    };
+    const releases = JSON.parse(readFileSync(path.join(folder, "releases.json"), "utf8")) as ReleasesDocument;
     const packaged = releases.releases.filter((release) => release.packaged);
     expect(packaged.map((release) => release.version)).toEqual(["1.3.0-beta.1", "1.2.0", "1.1.1", "1.1.0", "1.0.0"]);
     for (const release of packaged) {

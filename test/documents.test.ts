@@ -59,7 +59,7 @@ const MIXED = memoryPlan({
 const MIXED_FACTS = factsFor(MIXED);
 
 describe("releases.json", () => {
-  const document = renderReleases(MIXED, MIXED_FACTS) as {
+  const document = renderReleases(MIXED, MIXED_FACTS) as unknown as {
     latest: unknown;
     releases: Record<string, unknown>[];
   } & Record<string, unknown>;
@@ -168,7 +168,7 @@ describe("releases.json", () => {
 
 describe("info.json and info-beta.json", () => {
   it("describe the latest of the channel in the original shape, with checksum and signature", () => {
-    const info = renderInfo(MIXED, "stable", MIXED_FACTS) as Record<string, unknown>;
+    const info = renderInfo(MIXED, "stable", MIXED_FACTS) as unknown as Record<string, unknown>;
     expect(Object.keys(info).slice(0, INFO_FIELDS.length)).toEqual([...INFO_FIELDS]);
     expect(info).toMatchObject({
       name: "Demo Plugin",
@@ -227,7 +227,7 @@ describe("info.json and info-beta.json", () => {
 
 describe("check-update.json", () => {
   it("answers for a site of unknown version in the original shape", () => {
-    const answer = renderCheckUpdate(MIXED, "stable", MIXED_FACTS) as Record<string, unknown>;
+    const answer = renderCheckUpdate(MIXED, "stable", MIXED_FACTS) as unknown as Record<string, unknown>;
     expect(Object.keys(answer).slice(0, CHECK_UPDATE_FIELDS.length)).toEqual([...CHECK_UPDATE_FIELDS]);
     expect(answer).toEqual({
       update_available: true,
@@ -275,7 +275,7 @@ describe("feed.json, manifest.json, _headers and .sha256", () => {
     );
     const facts = new Map(plan.plugins.map((plugin) => [plugin.slug, factsFor(plugin)]));
     const digests = new Map([["demo", { "releases.json": "d".repeat(64), "info.json": "c".repeat(64) }]]);
-    const feed = renderFeed(plan.plugins, facts, publication, digests, "m".repeat(64)) as {
+    const feed = renderFeed(plan.plugins, facts, publication, digests, "m".repeat(64)) as unknown as {
       plugins: Record<string, { channels: Record<string, unknown> } & Record<string, unknown>>;
     } & Record<string, unknown>;
     expect(feed).toMatchObject({
@@ -325,7 +325,7 @@ describe("feed.json, manifest.json, _headers and .sha256", () => {
       { slug: "other", pluginYaml: "site_url: https://elsewhere.example\n", releases: [released("1.0.0")] },
     );
     const facts = new Map(plan.plugins.map((plugin) => [plugin.slug, factsFor(plugin)]));
-    const feed = renderFeed(plan.plugins, facts, publication, new Map(), "m".repeat(64)) as {
+    const feed = renderFeed(plan.plugins, facts, publication, new Map(), "m".repeat(64)) as unknown as {
       manifest: { url: string };
     };
     expect(feed.manifest.url).toBe("manifest.json");

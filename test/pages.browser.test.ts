@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PublishedRelease, ReleasesDocument } from "../scripts/contract/index.ts";
 import { runFeedwright } from "./support/run-cli.ts";
 import { createDemoRepo } from "./support/scratch-repo.ts";
 
@@ -35,13 +36,6 @@ const SLUG = "igny8-wp-bridge";
 const PLUGIN_NAME = "IGNY8 WordPress Bridge";
 const BUILT_VERSIONS = ["1.3.0-beta.1", "1.2.0", "1.1.1", "1.1.0", "1.0.0"];
 const SCREENSHOT = "/tmp/feedwright-plugin-page.png";
-
-interface PublishedRelease {
-  version: string;
-  status: string;
-  file: string | null;
-  sha256: string;
-}
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -173,7 +167,7 @@ changelog: |
   async function publishedReleases(page: Page, base: string): Promise<PublishedRelease[]> {
     const response = await page.request.get(`${base}/plugins/${SLUG}/releases.json`);
     expect(response.status()).toBe(200);
-    return ((await response.json()) as { releases: PublishedRelease[] }).releases;
+    return ((await response.json()) as ReleasesDocument).releases;
   }
 
   it("lists the plugin with its stable and beta versions, and links to its page", async () => {

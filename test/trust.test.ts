@@ -143,9 +143,7 @@ describe("issue 9 item 7: where the feed says manifest.json is", () => {
       definition: { name: slug, platform: "wordpress" },
     }) as unknown as PluginPlan;
   const publication: Publication = { serial: 1, commit: "c", issuedAt: "t", expires: "e", keys: [] };
-  const manifestOf = (plugins: PluginPlan[]) =>
-    (renderFeed(plugins, new Map(), publication, new Map(), "ab") as { manifest: { url: string; sha256: string } })
-      .manifest;
+  const manifestOf = (plugins: PluginPlan[]) => renderFeed(plugins, new Map(), publication, new Map(), "ab").manifest;
 
   it("beside feed.json at the site URL the plugins share", () => {
     expect(manifestOf([plugin("a", "https://u.example"), plugin("b", "https://u.example")])).toEqual({

@@ -13,6 +13,8 @@ import path from "node:path";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuild } from "../scripts/build.ts";
+// The Worker's own reading of versions: the contract's, which the Worker imports.
+import { normaliseVersion } from "../scripts/contract/index.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
@@ -28,7 +30,6 @@ import {
 } from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
 import { readUpdaterVersions, UPDATER_VERSIONS_DIR } from "../scripts/io/updater-versions.ts";
-import { normaliseVersion } from "./support/offer-deciders.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -513,7 +514,7 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
 
 describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
   const sign = (n: number) => (n < 0 ? -1 : n > 0 ? 1 : 0);
-  /** How the Worker orders versions (worker/src/check-update.ts): normalised, then semver. */
+  /** How the Worker orders versions (scripts/contract/offer.ts): normalised, then semver. */
   const workerCompare = (a: string, b: string) => {
     const left = normaliseVersion(a);
     const right = normaliseVersion(b);

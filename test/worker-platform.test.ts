@@ -165,6 +165,18 @@ describe("wrangler configuration", () => {
         expect(bytes.includes(Buffer.from("PRIVATE KEY")), file.name).toBe(false);
         expect(bytes.includes(Buffer.from("test-download-url-key")), file.name).toBe(false);
       }
+      // What went into the bundle, by the source map: the Worker, the contract and their two
+      // packages, never the build (scripts/core, scripts/io, ...) or its dependencies.
+      const map = JSON.parse(readFileSync(path.join(outDir, "index.js.map"), "utf8")) as { sources: string[] };
+      const sources = map.sources.map((source) => path.relative(ROOT, path.resolve(outDir, source)));
+      const origins = new Set(
+        sources.map((source) =>
+          source.startsWith("node_modules/")
+            ? (source.split("/")[1] ?? source)
+            : source.split("/").slice(0, 2).join("/"),
+        ),
+      );
+      expect([...origins].sort()).toEqual(["hono", "scripts/contract", "semver", "worker/src"]);
     } finally {
       rmSync(outDir, { recursive: true, force: true });
     }

@@ -1,23 +1,42 @@
 /**
  * The JSON documents and header rules of the published folder, as pure functions of the
- * plan and the facts of the built packages. Field names follow the original service
- * (seeds, "API Endpoints") plus what the common WordPress update-checker library reads.
+ * plan and the facts of the built packages. Their shapes, paths and URLs are the contract's
+ * (scripts/contract): this file only fills them in.
  */
 import semver from "semver";
+import {
+  CHANNELS,
+  type Channel,
+  type CheckUpdateAnswer,
+  downloadUrl,
+  FEED_FORMAT,
+  type FeedChannelEntry,
+  type FeedDocument,
+  type FeedKey,
+  type InfoDocument,
+  infoFileName,
+  latestPackageFileName,
+  MANIFEST_FORMAT,
+  MANIFEST_PATH,
+  type ManifestDocument,
+  type PackageSignature,
+  type PublishedRelease,
+  pluginFilePath,
+  RELEASES_FILE,
+  type ReleasesDocument,
+  renderCheckUpdateAnswer,
+  signatureFileName,
+  staticUrl,
+  versionedFilePrefix,
+} from "../contract/index.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
-import { type Channel, STATUS_RULES } from "./schema.ts";
+import { STATUS_RULES } from "./schema.ts";
 
 export interface PackageFacts {
   sha256: string;
   md5: string;
   size: number;
-}
-
-/** One line of a package's .sig file, with the id of the key that made it. */
-export interface PackageSignature {
-  key_id: string;
-  signature: string;
 }
 
 /** A built package as the documents see it: its facts and its signatures. */
@@ -33,7 +52,7 @@ export interface Publication {
   /** The commit's time (ISO 8601). */
   issuedAt: string;
   expires: string;
-  keys: { id: string; public_key: string; role: "current" | "next" }[];
+  keys: FeedKey[];
 }
 
 export type PackageFactsByVersion = ReadonlyMap<string, SignedPackageFacts>;
@@ -64,24 +83,8 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function pluginFolder(slug: string): string {
-  return `plugins/${slug}`;
-}
-
-export function staticUrl(plugin: PluginPlan, fileName: string): string {
-  return `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/${fileName}`;
-}
-
-export function downloadUrl(plugin: PluginPlan, version: string): string {
-  return `${plugin.apiBase}/plugins/${plugin.slug}/download/?version=${encodeURIComponent(version)}`;
-}
-
-export function signatureUrl(plugin: PluginPlan, release: ReleasePlan): string {
-  return staticUrl(plugin, `${release.fileName}.sig`);
-}
-
-export function infoUrl(plugin: PluginPlan): string {
-  return `${plugin.apiBase}/plugins/${plugin.slug}/info/`;
+function signatureUrl(plugin: PluginPlan, release: ReleasePlan): string {
+  return staticUrl(plugin.siteUrl, plugin.slug, signatureFileName(release.fileName));
 }
 
 export function requirementsOf(plugin: PluginPlan, release: ReleasePlan) {
@@ -122,7 +125,7 @@ function changelogHtml(plugin: PluginPlan, channel: Channel, latest: ReleasePlan
     .join("");
 }
 
-export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageFactsByVersion): object | null {
+export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageFactsByVersion): InfoDocument | null {
   const release = releaseOf(plugin, plugin.latest[channel]);
   if (!release) return null;
   const { definition } = plugin;
@@ -136,11 +139,10 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
     homepage: definition.homepage,
     description: definition.description,
     changelog: release.definition.changelog,
-    download_url: downloadUrl(plugin, release.version),
+    download_url: downloadUrl(plugin.apiBase, plugin.slug, release.version),
     file_size: packageFacts.size,
     requires_php: requirements.requires_php,
     tested_wp: requirements.tested_wp,
-    // Not in the original info shape: lets a site (and `feedwright verify`) check the package.
     checksum: packageFacts.sha256,
     signature_url: signatureUrl(plugin, release),
     sections: {
@@ -158,36 +160,32 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
 }
 
 /**
- * The static answer for "what is the latest?": the original check-update shape for a site
- * whose version is unknown (current_version null). The Worker answers per site.
+ * The static answer for "what is the latest?": the check-update answer for a site whose
+ * version is unknown (current_version null), offered the channel's latest. The Worker answers
+ * per site, through the same renderCheckUpdateAnswer.
  */
-export function renderCheckUpdate(plugin: PluginPlan, channel: Channel, facts: PackageFactsByVersion): object | null {
+export function renderCheckUpdate(
+  plugin: PluginPlan,
+  channel: Channel,
+  facts: PackageFactsByVersion,
+): CheckUpdateAnswer | null {
   const release = releaseOf(plugin, plugin.latest[channel]);
   if (!release) return null;
-  const packageFacts = factsOf(facts, release);
-  const requirements = requirementsOf(plugin, release);
-  const forced = release.definition.force_update;
-  return {
-    update_available: true,
-    current_version: null,
-    latest_version: release.version,
-    latest_version_code: release.versionCode,
-    download_url: downloadUrl(plugin, release.version),
-    changelog: release.definition.changelog,
-    info_url: infoUrl(plugin),
-    force_update: forced,
-    checksum: packageFacts.sha256,
-    file_size: packageFacts.size,
-    requires_php: requirements.requires_php,
-    tested_wp: requirements.tested_wp,
-    autoupdate: autoupdateOf(release),
+  factsOf(facts, release); // a channel's latest is always packaged
+  const latest = publishedRelease(plugin, release, facts);
+  return renderCheckUpdateAnswer({
+    slug: plugin.slug,
+    apiBase: plugin.apiBase,
+    siteUrl: plugin.siteUrl,
     channel,
-    signature_url: signatureUrl(plugin, release),
-  };
+    currentVersion: null,
+    offer: { offered: latest, forced: latest.force_update, deprecation: null },
+    latest,
+  });
 }
 
 /** Every built release (drafts stay private), newest first: what the Worker and pages read. */
-export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion): object {
+export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion): ReleasesDocument {
   return {
     slug: plugin.slug,
     api_base: plugin.apiBase,
@@ -200,33 +198,36 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
     releases: plugin.releases
       .filter((release) => release.built)
       .reverse()
-      .map((release) => {
-        const packageFacts = facts.get(release.version);
-        const requirements = requirementsOf(plugin, release);
-        return {
-          version: release.version,
-          version_code: release.versionCode,
-          status: release.status,
-          channel: release.channel,
-          offered: STATUS_RULES[release.status].offered,
-          packaged: release.packaged,
-          file: release.packaged ? release.fileName : null,
-          url: release.packaged ? staticUrl(plugin, release.fileName) : null,
-          sha256: packageFacts?.sha256 ?? release.definition.sha256 ?? null,
-          md5: packageFacts?.md5 ?? null,
-          size: packageFacts?.size ?? null,
-          signatures: packageFacts?.signatures ?? [],
-          released_at: release.definition.released_at ?? null,
-          ...requirements,
-          force_update: release.definition.force_update,
-          autoupdate: autoupdateOf(release),
-          rollout: release.definition.rollout ?? 100,
-          changelog: release.definition.changelog,
-          upgrade_notice: release.definition.upgrade_notice ?? "",
-          deprecation_reason: release.status === "deprecated" ? (release.definition.deprecation_reason ?? "") : null,
-          skip_reason: release.skipReason,
-        };
-      }),
+      .map((release) => publishedRelease(plugin, release, facts)),
+  };
+}
+
+/** One release as releases.json lists it. */
+function publishedRelease(plugin: PluginPlan, release: ReleasePlan, facts: PackageFactsByVersion): PublishedRelease {
+  const packageFacts = facts.get(release.version);
+  const requirements = requirementsOf(plugin, release);
+  return {
+    version: release.version,
+    version_code: release.versionCode,
+    status: release.status,
+    channel: release.channel,
+    offered: STATUS_RULES[release.status].offered,
+    packaged: release.packaged,
+    file: release.packaged ? release.fileName : null,
+    url: release.packaged ? staticUrl(plugin.siteUrl, plugin.slug, release.fileName) : null,
+    sha256: packageFacts?.sha256 ?? release.definition.sha256 ?? null,
+    md5: packageFacts?.md5 ?? null,
+    size: packageFacts?.size ?? null,
+    signatures: packageFacts?.signatures ?? [],
+    released_at: release.definition.released_at ?? null,
+    ...requirements,
+    force_update: release.definition.force_update,
+    autoupdate: autoupdateOf(release),
+    rollout: release.definition.rollout ?? 100,
+    changelog: release.definition.changelog,
+    upgrade_notice: release.definition.upgrade_notice ?? "",
+    deprecation_reason: release.status === "deprecated" ? (release.definition.deprecation_reason ?? "") : null,
+    skip_reason: release.skipReason,
   };
 }
 
@@ -251,10 +252,10 @@ export function renderFeed(
   documentDigests: ReadonlyMap<string, DocumentDigests>,
   /** SHA-256 of manifest.json's exact bytes: the feed vouches for every other published file through it. */
   manifestDigest: string,
-): object {
+): FeedDocument {
   const entries = plugins.map((plugin) => {
-    const channels: Record<string, object> = {};
-    for (const channel of ["stable", "beta"] as const) {
+    const channels: Partial<Record<Channel, FeedChannelEntry>> = {};
+    for (const channel of CHANNELS) {
       const release = releaseOf(plugin, plugin.latest[channel]);
       if (!release) continue;
       const packageFacts = factsOf(facts.get(plugin.slug) ?? new Map(), release);
@@ -263,17 +264,17 @@ export function renderFeed(
         version_code: release.versionCode,
         sha256: packageFacts.sha256,
         size: packageFacts.size,
-        url: staticUrl(plugin, release.fileName),
+        url: staticUrl(plugin.siteUrl, plugin.slug, release.fileName),
         signature_url: signatureUrl(plugin, release),
         force_update: release.definition.force_update,
         autoupdate: autoupdateOf(release),
-        info: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/${channel === "stable" ? "info.json" : "info-beta.json"}`,
+        info: staticUrl(plugin.siteUrl, plugin.slug, infoFileName(channel)),
       };
     }
     const documents = documentDigests.get(plugin.slug) ?? {};
     const releases = {
-      url: `${plugin.siteUrl}/${pluginFolder(plugin.slug)}/releases.json`,
-      sha256: documents["releases.json"] ?? null,
+      url: staticUrl(plugin.siteUrl, plugin.slug, RELEASES_FILE),
+      sha256: documents[RELEASES_FILE] ?? null,
     };
     return [
       plugin.slug,
@@ -281,7 +282,7 @@ export function renderFeed(
     ] as const;
   });
   return {
-    format: "feedwright-feed/1",
+    format: FEED_FORMAT,
     serial: publication.serial,
     issued_at: publication.issuedAt,
     expires: publication.expires,
@@ -292,20 +293,12 @@ export function renderFeed(
   };
 }
 
-export const MANIFEST_PATH = "manifest.json";
-
-/**
- * The published files the manifest cannot list: the signed feed (which vouches for the
- * manifest by its SHA-256), the feed's signature, and the manifest itself.
- */
-export const FILES_OUTSIDE_MANIFEST: readonly string[] = ["feed.json", "feed.json.sig", MANIFEST_PATH];
-
 /**
  * manifest.json: the SHA-256 of every other published file, by its path in the folder. The
  * signed feed carries the manifest's own SHA-256, so one signature covers every byte published.
  */
-export function renderManifest(digests: Iterable<readonly [path: string, sha256: string]>): object {
-  return { format: "feedwright-manifest/1", files: Object.fromEntries(digests) };
+export function renderManifest(digests: Iterable<readonly [path: string, sha256: string]>): ManifestDocument {
+  return { format: MANIFEST_FORMAT, files: Object.fromEntries(digests) };
 }
 
 /**
@@ -337,11 +330,11 @@ export function renderHeaders(plugins: PluginPlan[]): string {
   ];
   for (const plugin of plugins) {
     lines.push(
-      `/${pluginFolder(plugin.slug)}/${plugin.slug}-v*`,
+      `/${pluginFilePath(plugin.slug, `${versionedFilePrefix(plugin.slug)}*`)}`,
       "  Cache-Control: public, max-age=31536000, immutable",
     );
     lines.push(
-      `/${pluginFolder(plugin.slug)}/${plugin.slug}-latest.zip`,
+      `/${pluginFilePath(plugin.slug, latestPackageFileName(plugin.slug))}`,
       "  Cache-Control: public, max-age=300, must-revalidate",
     );
   }

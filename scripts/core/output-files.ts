@@ -3,13 +3,24 @@
  * the signed packages and the publication. scripts/io/write-output.ts writes them.
  */
 
-import { sha256Hex } from "./digest.ts";
 import {
+  CHANNELS,
+  checksumFileName,
+  checkUpdateFileName,
+  FEED_PATH,
+  FEED_SIGNATURE_PATH,
   FILES_OUTSIDE_MANIFEST,
+  infoFileName,
+  latestPackageFileName,
   MANIFEST_PATH,
   type PackageSignature,
+  pluginFilePath,
+  RELEASES_FILE,
+  signatureFileName,
+} from "../contract/index.ts";
+import { sha256Hex } from "./digest.ts";
+import {
   type Publication,
-  pluginFolder,
   renderChecksumFile,
   renderCheckUpdate,
   renderFeed,
@@ -82,33 +93,39 @@ export function renderOutputFiles(
   const files: OutputFile[] = [];
   const documentDigests = new Map<string, Record<string, string>>();
   for (const plugin of plan.plugins) {
-    const folder = pluginFolder(plugin.slug);
     const pluginFacts = facts.get(plugin.slug) ?? new Map<string, SignedPackageFacts>();
     for (const built of packages.filter((candidate) => candidate.slug === plugin.slug)) {
       const signatureFile = built.signatures.map((line) => `${line.signature}\n`).join("");
-      const names = [built.fileName, ...(built.version === plugin.latest.stable ? [`${plugin.slug}-latest.zip`] : [])];
+      const names = [
+        built.fileName,
+        ...(built.version === plugin.latest.stable ? [latestPackageFileName(plugin.slug)] : []),
+      ];
       for (const name of names) {
-        files.push({ path: `${folder}/${name}`, content: built.bytes });
-        files.push({ path: `${folder}/${name}.sig`, content: signatureFile });
+        files.push({ path: pluginFilePath(plugin.slug, name), content: built.bytes });
+        files.push({ path: pluginFilePath(plugin.slug, signatureFileName(name)), content: signatureFile });
       }
       files.push({
-        path: `${folder}/${built.fileName}.sha256`,
+        path: pluginFilePath(plugin.slug, checksumFileName(built.fileName)),
         content: renderChecksumFile(built.facts.sha256, built.fileName),
       });
     }
     const documents: [string, object | null][] = [
-      ["info.json", renderInfo(plugin, "stable", pluginFacts)],
-      ["info-beta.json", renderInfo(plugin, "beta", pluginFacts)],
-      ["check-update.json", renderCheckUpdate(plugin, "stable", pluginFacts)],
-      ["check-update-beta.json", renderCheckUpdate(plugin, "beta", pluginFacts)],
-      ["releases.json", renderReleases(plugin, pluginFacts)],
+      ...CHANNELS.map((channel): [string, object | null] => [
+        infoFileName(channel),
+        renderInfo(plugin, channel, pluginFacts),
+      ]),
+      ...CHANNELS.map((channel): [string, object | null] => [
+        checkUpdateFileName(channel),
+        renderCheckUpdate(plugin, channel, pluginFacts),
+      ]),
+      [RELEASES_FILE, renderReleases(plugin, pluginFacts)],
     ];
     const digests: Record<string, string> = {};
     for (const [name, document] of documents) {
       if (!document) continue;
       const content = toJsonText(document);
       digests[name] = sha256Hex(content);
-      files.push({ path: `${folder}/${name}`, content });
+      files.push({ path: pluginFilePath(plugin.slug, name), content });
     }
     documentDigests.set(plugin.slug, digests);
   }
@@ -120,8 +137,8 @@ export function renderOutputFiles(
     toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
   );
   files.push({ path: MANIFEST_PATH, content: manifest });
-  files.push({ path: "feed.json", content: feed });
-  files.push({ path: "feed.json.sig", content: renderSignatureFile(feed, keys) });
+  files.push({ path: FEED_PATH, content: feed });
+  files.push({ path: FEED_SIGNATURE_PATH, content: renderSignatureFile(feed, keys) });
   return files.sort((a, b) => compareText(a.path, b.path));
 }
 

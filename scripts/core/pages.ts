@@ -4,6 +4,7 @@
  * is inserted raw.
  */
 import Handlebars from "handlebars";
+import { latestPackageFileName, pluginFilePath } from "../contract/index.ts";
 import { type PackageFactsByVersion, requirementsOf } from "./documents.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan } from "./plan.ts";
@@ -57,7 +58,7 @@ export function renderPages(
         };
       });
     pages.push({
-      path: `plugins/${plugin.slug}/index.html`,
+      path: pluginFilePath(plugin.slug, "index.html"),
       content: pluginPage({
         name: plugin.definition.name,
         slug: plugin.slug,
@@ -66,7 +67,7 @@ export function renderPages(
         author: plugin.definition.author,
         stable: plugin.latest.stable ?? "none",
         beta: plugin.latest.beta ?? "none",
-        latestZip: plugin.latest.stable ? `${plugin.slug}-latest.zip` : null,
+        latestZip: plugin.latest.stable ? latestPackageFileName(plugin.slug) : null,
         releases,
       }),
     });

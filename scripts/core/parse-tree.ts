@@ -3,16 +3,10 @@
  * and release definitions out, with every problem in the tree (not just the first).
  */
 import semver from "semver";
+import { SLUG_PATTERN } from "../contract/index.ts";
 import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
 import { type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
-import {
-  type PluginDefinition,
-  pluginSchema,
-  type ReleaseDefinition,
-  releaseSchema,
-  SLUG_PATTERN,
-  STATUS_RULES,
-} from "./schema.ts";
+import { type PluginDefinition, pluginSchema, type ReleaseDefinition, releaseSchema, STATUS_RULES } from "./schema.ts";
 
 export interface InputFile {
   /** Relative to the repository root, with forward slashes: releases/<slug>/<name>.yaml */

@@ -4,8 +4,9 @@
  * Pure: no I/O, no clock. `feedwright build --json` prints it.
  */
 import semver from "semver";
+import { type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
 import type { Plugin, Release } from "./parse-tree.ts";
-import type { Channel, PluginDefinition, ReleaseDefinition, Status } from "./schema.ts";
+import type { PluginDefinition, ReleaseDefinition } from "./schema.ts";
 import { STATUS_RULES } from "./schema.ts";
 
 export interface ReleasePlan {
@@ -69,9 +70,7 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
 function isOfferedOn(channel: Channel): (release: Release) => boolean {
   return (release) => {
     const rules = STATUS_RULES[release.definition.status];
-    if (!rules.offered || !rules.channel) return false;
-    // The beta channel sees stable releases too: a beta site gets the newest of both.
-    return channel === "beta" || rules.channel === "stable";
+    return rules.offered && rules.channel !== null && channelSees(channel, rules.channel);
   };
 }
 
@@ -114,7 +113,7 @@ function planRelease(slug: string, release: Release, packaging: Packaging | unde
     built: rules.built,
     packaged: packaging?.packaged ?? false,
     skipReason: packaging?.skipReason ?? null,
-    fileName: `${slug}-v${release.version}.zip`,
+    fileName: packageFileName(slug, release.version),
     file: release.file,
     source: release.definition.source ? { kind: "git", revision: release.definition.source } : { kind: "working-tree" },
     definition: release.definition,

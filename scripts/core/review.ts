@@ -4,6 +4,8 @@
  * where each field is written (for the messages), are passed in by scripts/check.ts.
  */
 import semver from "semver";
+import { CHANNELS, type Channel, decideOffer, type OfferDecision, ROLLOUT } from "../contract/index.ts";
+import { renderReleases } from "./documents.ts";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import { type Finding, type LocateField, START_OF_FILE } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
@@ -55,7 +57,7 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     if (!releaseOf(after, old.version))
       plugin.lines.push(`${old.version} is removed (reverted): no site is offered it`);
   }
-  for (const channel of ["stable", "beta"] as const) reviewLatest(plugin, channel);
+  for (const channel of CHANNELS) reviewLatest(plugin, channel);
   const warning = noGoodStableWarning(before, after);
   if (warning) review.warnings.push(warning);
   if (plugin.lines.length > 0) review.preview.push({ slug: after.slug, lines: plugin.lines });
@@ -76,7 +78,12 @@ function checkForcedUpdateChangelog(plugin: PluginReview, release: ReleasePlan):
 function reviewAddedRelease(plugin: PluginReview, release: ReleasePlan): void {
   checkForcedUpdateChangelog(plugin, release);
   const latest = plugin.after.latest.stable;
-  if (release.channel === "stable" && latest && semver.lt(release.version, latest)) {
+  if (
+    release.channel === "stable" &&
+    latest &&
+    semver.lt(release.version, latest) &&
+    !offerReaching(plugin.after, release)
+  ) {
     plugin.violation(
       release,
       "version",
@@ -139,7 +146,7 @@ function reviewStatusChange(plugin: PluginReview, old: ReleasePlan, release: Rel
  * The latest of a channel changed: say so, and refuse a latest stable that goes down unless
  * the old one was deprecated or its release reverted (WordPress never downgrades a site).
  */
-function reviewLatest(plugin: PluginReview, channel: "stable" | "beta"): void {
+function reviewLatest(plugin: PluginReview, channel: Channel): void {
   const { before, after } = plugin;
   const was = before?.latest[channel] ?? null;
   const now = after.latest[channel];
@@ -169,16 +176,53 @@ function noGoodStableWarning(before: PluginPlan | null, after: PluginPlan): Find
   };
 }
 
+/**
+ * The Worker's offer decision for a site this release can reach, or null when it reaches
+ * none: asked of decideOffer for a site on each published version below it (the nearest
+ * first, or none), on either channel, meeting exactly its PHP and WordPress requirements, at
+ * both ends of any rollout. A release below the latest stable still reaches the sites the
+ * newer ones leave out (by requirements or rollout).
+ */
+function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision | null {
+  const { releases } = renderReleases(plugin, new Map());
+  const published = releases.find((candidate) => candidate.version === release.version);
+  if (!published) return null;
+  const below = releases
+    .map((candidate) => candidate.version)
+    .filter((version) => semver.lt(version, release.version))
+    .concat("0.0.0");
+  for (const channel of CHANNELS) {
+    for (const currentVersion of below) {
+      for (const bucket of [0, ROLLOUT.buckets - 1]) {
+        const decision = decideOffer(
+          { releases },
+          {
+            currentVersion,
+            channel,
+            phpVersion: published.requires_php,
+            wpVersion: published.requires_wp,
+            bucketFor: () => bucket,
+          },
+        );
+        if (decision.offered?.version === release.version) return decision;
+      }
+    }
+  }
+  return null;
+}
+
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
   const { definition } = release;
   if (release.status === "deprecated") return `${release.version} is added as deprecated: never offered`;
+  // How sites are offered it is the Worker's decision for a site it reaches.
+  const offer = offerReaching(plugin, release);
+  if (!offer) return `${release.version} (${release.status}): no site is offered it: a newer release supersedes it`;
   const audience = release.channel === "beta" ? "sites on the beta channel" : "sites";
   const below = `${audience} below ${release.version}`;
-  const how =
-    definition.force_update || release.status === "update_ready"
-      ? definition.force_update
-        ? "will be offered it as a forced security update"
-        : "will be offered it automatically"
+  const how = offer.forced
+    ? "will be offered it as a forced security update"
+    : offer.offered?.autoupdate
+      ? "will be offered it automatically"
       : "will be offered it as a manual update";
   const rollout = definition.rollout && definition.rollout < 100 ? ` (to ${definition.rollout}% of them)` : "";
   const php =

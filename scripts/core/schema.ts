@@ -4,15 +4,20 @@
  * come from these definitions.
  */
 import { z } from "zod";
+import {
+  CHANNELS,
+  type Channel,
+  PLATFORMS,
+  SLUG_MAX_LENGTH,
+  SLUG_PATTERN,
+  STATUSES,
+  type Status,
+} from "../contract/index.ts";
 
-export const STATUSES = ["draft", "testing", "staged", "released", "update_ready", "deprecated"] as const;
-export type Status = (typeof STATUSES)[number];
-
-export const PLATFORMS = ["wordpress", "geeklog", "custom", "shopify"] as const;
-export const CHANNELS = ["stable", "beta"] as const;
-export type Channel = (typeof CHANNELS)[number];
-
-/** What each status means for the build; SPEC section 1's table. */
+/**
+ * What each status means for the build: whether it is packaged, which channel's sites are
+ * offered it, and whether it needs a release date.
+ */
 export const STATUS_RULES: Record<
   Status,
   { built: boolean; channel: Channel | null; offered: boolean; needsReleaseDate: boolean }
@@ -35,7 +40,6 @@ export const STATUS_ORDER: Record<Status, number> = {
   deprecated: 5,
 };
 
-export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]*$/;
 const requirementVersion = z
   .string()
   .regex(/^\d+(\.\d+){0,2}$/, { message: 'expected a version like "7.4" or "6.5.2"' });
@@ -152,7 +156,7 @@ export const pluginSchema = z
       .regex(SLUG_PATTERN, {
         message: "expected lower-case letters, digits and dashes, starting with a letter or digit",
       })
-      .max(64)
+      .max(SLUG_MAX_LENGTH)
       .describe("Immutable identifier; names the folder inside the ZIP and every URL."),
     platform: z.enum(PLATFORMS).describe("wordpress, geeklog or custom (shopify is treated as custom)."),
     description: z
@@ -182,7 +186,10 @@ export const pluginSchema = z
       .describe(
         "Where the built folder is published, without a trailing slash, query or fragment; defaults to the origin of api_base.",
       ),
-    channels: z.array(z.enum(CHANNELS)).min(1).default(["stable", "beta"]),
+    channels: z
+      .array(z.enum(CHANNELS))
+      .min(1)
+      .default([...CHANNELS]),
     private: z.boolean().default(false).describe("Downloads need a signed URL."),
     banners: z.strictObject({ low: httpsUrl.optional(), high: httpsUrl.optional() }).optional(),
     icons: z

@@ -5,10 +5,12 @@
  * filled in unless the test gives it. Lines come in this order: version, status, released_at,
  * source, changelog, then the test's other fields.
  */
+
+import type { Status } from "../../scripts/contract/index.ts";
 import { type ParsedTree, parseReleaseTree } from "../../scripts/core/parse-tree.ts";
 import { type BuildPlan, compilePlan, type PluginPlan } from "../../scripts/core/plan.ts";
 import { formatProblem, type LocateField } from "../../scripts/core/problems.ts";
-import { STATUS_RULES, type Status } from "../../scripts/core/schema.ts";
+import { STATUS_RULES } from "../../scripts/core/schema.ts";
 import { DEMO_PLUGIN_YAML, releaseYaml } from "./demo-plugin.ts";
 
 /** A release's YAML fields; `null` leaves out a field that would otherwise be filled in. */

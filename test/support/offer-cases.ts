@@ -11,7 +11,7 @@
  * falls out of `retain`.
  */
 import { createHash } from "node:crypto";
-import type { Status } from "../../scripts/core/schema.ts";
+import type { Status } from "../../scripts/contract/index.ts";
 
 /** The plugin every case is about: its slug is part of every rollout bucket. */
 export const OFFER_SLUG = "demo";
@@ -83,8 +83,8 @@ export function siteOf(offerCase: OfferCase): OfferSite {
 /**
  * Where a site falls for a release's rollout, written here apart from both implementations:
  * the first four bytes, big endian, of SHA-256("<slug>\n<version>\nsite:<site id>"), mod 100.
- * (worker/src/check-update.ts rolloutBucket with the site key "site:<id>" from
- * worker/src/index.ts; rollout_bucket() in site/updater/feedwright-updater.php.hbs.)
+ * (scripts/contract/rollout.ts rolloutBucket with rolloutSiteKey({ siteId }); the rollout
+ * bucket in each updater version under site/updater/.)
  * A site is in when its bucket is below the rollout percentage.
  */
 export function rolloutBucket(slug: string, version: string, siteId: string): number {

@@ -1,15 +1,23 @@
 /**
  * The three implementations of "what is this site offered" behind one small adapter each, so
  * test/offer-cases.test.ts does not care where they live:
- * - the Worker's offer decision (worker/src/check-update.ts decideUpdate and rolloutBucket,
- *   plus the two lines of worker/src/index.ts that turn its decision into autoupdate and
- *   current_deprecated), called directly;
- * - the PHP updater's offer() and rollout_bucket(), rendered and run in one `php` process;
+ * - the Worker's offer decision: the contract's decideOffer, rolloutBucketsFor and
+ *   renderCheckUpdateAnswer, which worker/src/index.ts checkUpdate calls in this order;
+ * - the PHP updater's offer and rollout bucket, rendered and run in one `php` process;
  * - the plan's latest per channel (scripts/core/plan.ts).
  * And the pipeline that turns a case's releases into the releases.json the first two read.
  */
 
 import semver from "semver";
+import {
+  decideOffer,
+  normaliseVersion,
+  type ReleasesDocument,
+  renderCheckUpdateAnswer,
+  rolloutBucket,
+  rolloutBucketsFor,
+  rolloutSiteKey,
+} from "../../scripts/contract/index.ts";
 import { renderReleases, type SignedPackageFacts } from "../../scripts/core/documents.ts";
 import type { PluginPlan } from "../../scripts/core/plan.ts";
 import type { UpdaterVersion } from "../../scripts/core/updater.ts";
@@ -17,49 +25,7 @@ import { memoryPlan } from "./memory-tree.ts";
 import { OFFER_SLUG, type OfferAnswer, type OfferCase, type OfferSite, siteOf } from "./offer-cases.ts";
 import { NEWEST_UPDATER, runUpdaterPhp } from "./updater-php.ts";
 
-// The Worker's module, by a path tsc does not follow: its modules need the Workers types, which
-// this (Node) project's tsconfig does not load. The one place in test/ (outside test/worker)
-// that names where the offer decision and the Worker's version reading live.
-const WORKER_OFFER_MODULE: string = "../../worker/src/check-update.ts";
-
-/** A releases.json entry, the fields the offer reads. */
-export interface PublishedRelease {
-  version: string;
-  status: string;
-  channel: "stable" | "beta" | null;
-  offered: boolean;
-  packaged: boolean;
-  file: string | null;
-  requires_php: string;
-  requires_wp: string;
-  force_update: boolean;
-  autoupdate: boolean;
-  rollout: number;
-  deprecation_reason: string | null;
-}
-
-export interface PublishedPlugin {
-  slug: string;
-  latest: { stable: string | null; beta: string | null };
-  releases: PublishedRelease[];
-}
-
-interface WorkerOffer {
-  decideUpdate(
-    plugin: PublishedPlugin,
-    query: {
-      currentVersion: string;
-      channel: "stable" | "beta";
-      phpVersion: string | null;
-      wpVersion: string | null;
-      bucketFor(release: PublishedRelease): Promise<number>;
-    },
-  ): Promise<{ offered: PublishedRelease | null; current: PublishedRelease | null; forced: boolean }>;
-  rolloutBucket(slug: string, version: string, siteKey: string): Promise<number>;
-  normaliseVersion(text: string): string | null;
-}
-
-const worker = (await import(WORKER_OFFER_MODULE)) as WorkerOffer;
+export { normaliseVersion };
 
 /** A valid public key for plugin.yaml: the updater is rendered, never asked to verify anything. */
 const PINNED_KEY = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
@@ -80,7 +46,7 @@ export function planOf(offerCase: OfferCase): PluginPlan {
 }
 
 /** releases.json as the build writes it for the plan, with made-up package facts. */
-export function publishedOf(plugin: PluginPlan): PublishedPlugin {
+export function publishedOf(plugin: PluginPlan): ReleasesDocument {
   const facts = new Map<string, SignedPackageFacts>(
     plugin.releases
       .filter((release) => release.packaged)
@@ -89,41 +55,45 @@ export function publishedOf(plugin: PluginPlan): PublishedPlugin {
         { sha256: "0".repeat(64), md5: "0".repeat(32), size: 1, signatures: [{ key_id: "k", signature: "s" }] },
       ]),
   );
-  return renderReleases(plugin, facts) as PublishedPlugin;
+  return renderReleases(plugin, facts);
 }
 
 /** The Worker's answer to a check-update from this site (worker/src/index.ts checkUpdate). */
-export async function decideWithWorker(plugin: PublishedPlugin, site: OfferSite): Promise<OfferAnswer> {
-  const currentVersion = worker.normaliseVersion(site.version);
+export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
+  const currentVersion = normaliseVersion(site.version);
   if (!currentVersion) throw new Error(`the Worker refuses current_version ${site.version}`);
-  const decision = await worker.decideUpdate(plugin, {
+  const offer = decideOffer(plugin, {
     currentVersion,
     channel: site.channel,
     phpVersion: site.php,
     wpVersion: site.wp,
-    bucketFor: (release) => worker.rolloutBucket(plugin.slug, release.version, `site:${site.id}`),
+    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, rolloutSiteKey({ siteId: site.id })),
+  });
+  const answer = renderCheckUpdateAnswer({
+    slug: plugin.slug,
+    apiBase: "https://api.example.test/api",
+    siteUrl: "https://example.test",
+    channel: site.channel,
+    currentVersion: site.version,
+    offer,
+    latest: null,
   });
   return {
-    offer: decision.offered?.version ?? null,
-    forced: decision.forced,
-    autoupdate: decision.offered !== null && (decision.forced || decision.offered.autoupdate),
-    currentDeprecated: decision.current?.status === "deprecated",
+    offer: offer.offered?.version ?? null,
+    forced: answer.force_update,
+    autoupdate: answer.autoupdate,
+    currentDeprecated: answer.current_deprecated === true,
   };
-}
-
-/** How the Worker reads a version a site sends ("6.7" is 6.7.0, "v1.2.0" is 1.2.0); null when it is none. */
-export function normaliseVersion(text: string): string | null {
-  return worker.normaliseVersion(text);
 }
 
 /** The Worker's rollout bucket for a site that sends its id. */
 export function workerBucket(slug: string, version: string, siteId: string): Promise<number> {
-  return worker.rolloutBucket(slug, version, `site:${siteId}`);
+  return rolloutBucket(slug, version, rolloutSiteKey({ siteId }));
 }
 
 export interface PhpOfferInput {
   plugin: PluginPlan;
-  releases: PublishedPlugin;
+  releases: ReleasesDocument;
   site: OfferSite;
   /** Versions whose rollout_bucket() to report. */
   buckets: string[];
@@ -299,7 +269,7 @@ export function decideWithPhp(
  */
 export function decideWithPlan(plugin: PluginPlan, site: OfferSite): Pick<OfferAnswer, "offer"> {
   const latest = plugin.latest[site.channel];
-  const installed = worker.normaliseVersion(site.version);
+  const installed = normaliseVersion(site.version);
   if (!installed) throw new Error(`not a version: ${site.version}`);
   return { offer: latest !== null && semver.gt(latest, installed) ? latest : null };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rolloutBucket } from "../../worker/src/check-update.ts";
+import { type ApiErrorCode, rolloutBucket } from "../../scripts/contract/index.ts";
 import { CHECK_UPDATE_FIELDS } from "../support/original-shapes.ts";
 import { call, expectJsonError, postJson } from "./helpers.ts";
 
@@ -109,7 +109,7 @@ describe("check-update", () => {
     expect(await form.json()).toEqual(expected);
   });
 
-  it.each([
+  it.each<[string, string, number, ApiErrorCode]>([
     ["no current_version", "/api/plugins/demo/check-update/", 400, "invalid_field"],
     [
       "a current_version that is not a version",
@@ -161,7 +161,7 @@ describe("info", () => {
     expect(await beta.json()).toMatchObject({ version: "2.0.0-beta.1" });
   });
 
-  it.each([
+  it.each<[string, string, string, number, ApiErrorCode]>([
     ["an unknown plugin", "/api/plugins/nope/info/", "GET", 404, "unknown_plugin"],
     ["POST", "/api/plugins/demo/info/", "POST", 405, "method_not_allowed"],
     ["an unknown action", "/api/plugins/demo/nope/", "GET", 404, "not_found"],

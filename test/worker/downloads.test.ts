@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { signDownload } from "../../worker/src/auth.ts";
+import { type ApiErrorCode, signDownload } from "../../scripts/contract/index.ts";
 import { call, expectJsonError, issueApiKey } from "./helpers.ts";
 
 async function assetText(path: string): Promise<string> {
@@ -61,7 +61,7 @@ describe("download", () => {
     expect(after.by_version["1.2.0"]).toBe((before.by_version["1.2.0"] ?? 0) + 1);
   });
 
-  it.each([
+  it.each<[string, string, number, ApiErrorCode]>([
     ["a draft", "/api/plugins/demo/download/?version=2.1.0", 404, "no_release"],
     ["a version that does not exist", "/api/plugins/demo/download/?version=7.0.0", 404, "no_release"],
     ["a version that is not one", "/api/plugins/demo/download/?version=latest!", 400, "invalid_version"],

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { apiKeyStorageKey, sha256Hex } from "../../worker/src/auth.ts";
+import { type ApiErrorBody, type ApiErrorCode, apiKeyEntry } from "../../scripts/contract/index.ts";
 
 export const ORIGIN = "https://feed.example";
 let address = 0;
@@ -23,18 +23,16 @@ export function postJson(pathAndQuery: string, body: unknown, headers: Record<st
 /** Store an API key the way `feedwright sites add` does. */
 export async function issueApiKey(siteId: string, slug = "demo"): Promise<string> {
   const apiKey = `test-key-${siteId}-${crypto.randomUUID()}`;
-  const record = { sha256: await sha256Hex(apiKey), site_id: siteId, slug, created_at: "2026-01-01T00:00:00.000Z" };
-  await env.INSTALLATIONS.put(await apiKeyStorageKey(apiKey), JSON.stringify(record), {
-    metadata: { site_id: siteId, slug, created_at: record.created_at },
-  });
+  const entry = await apiKeyEntry(apiKey, { site_id: siteId, slug, created_at: "2026-01-01T00:00:00.000Z" });
+  await env.INSTALLATIONS.put(entry.key, JSON.stringify(entry.record), { metadata: entry.metadata });
   return apiKey;
 }
 
-export async function expectJsonError(response: Response, status: number, code: string): Promise<void> {
+export async function expectJsonError(response: Response, status: number, code: ApiErrorCode): Promise<void> {
   const { expect } = await import("vitest");
   expect(response.status).toBe(status);
   expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
-  const body = (await response.json()) as { error: { code: string; message: string } };
+  const body = (await response.json()) as ApiErrorBody;
   expect(body.error.code).toBe(code);
   expect(body.error.message).toEqual(expect.any(String));
 }

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ApiErrorCode } from "../../scripts/contract/index.ts";
 import type { InstallationMetadata } from "../../worker/src/installations.ts";
 import { call, expectJsonError, issueApiKey, postJson } from "./helpers.ts";
 
@@ -41,7 +42,7 @@ describe("register and health-check", () => {
     expect((await installation("site-unchanged")).metadata?.h).toBe("error");
   });
 
-  it.each([
+  it.each<[string, Record<string, string>, number, ApiErrorCode]>([
     ["no Authorization header", {}, 401, "unauthorized"],
     ["an unknown key", { authorization: "Api-Key not-a-real-key-123" }, 401, "unauthorized"],
     ["another scheme", { authorization: "Bearer whatever-token" }, 401, "unauthorized"],
@@ -58,7 +59,7 @@ describe("register and health-check", () => {
     expect((await installation("someone-else")).metadata).toBeNull();
   });
 
-  it.each([
+  it.each<[string, Record<string, unknown>, number, ApiErrorCode]>([
     ["no site_id", { version: "1.0.0" }, 400, "invalid_field"],
     ["a site_id of the wrong type", { site_id: { id: 1 }, version: "1.0.0" }, 400, "invalid_field"],
     ["a version that is not one", { site_id: "typed", version: "one point oh" }, 400, "invalid_field"],

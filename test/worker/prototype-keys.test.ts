@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
+import type { ApiErrorCode } from "../../scripts/contract/index.ts";
 import { PROTOTYPE_NAMES } from "../support/prototype-names.ts";
 import { call, expectJsonError, issueApiKey, postJson } from "./helpers.ts";
 
 /** A 4xx in the JSON error shape; HEAD answers carry the status only. */
-async function expectRefused(response: Response, method: string, status: number, code: string) {
+async function expectRefused(response: Response, method: string, status: number, code: ApiErrorCode) {
   if (method === "HEAD") {
     expect(response.status).toBe(status);
     expect(await response.text()).toBe("");

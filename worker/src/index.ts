@@ -4,13 +4,39 @@
  * and for package downloads, which are counted and, for private plugins, need a signed URL.
  */
 import { Hono } from "hono";
-import { authenticateSite, checkSignedDownload, requireAdmin, signDownload } from "./auth.ts";
+import {
+  API_ACTIONS,
+  API_PATH,
+  type ApiAction,
+  apiUrl,
+  CHANNELS,
+  type Channel,
+  decideOffer,
+  downloadUrl,
+  FEED_PATH,
+  type FeedDocument,
+  infoFileName,
+  isSlug,
+  latestPackageFileName,
+  normaliseVersion,
+  type PublishedRelease,
+  pluginFilePath,
+  REPORTED_VERSION_PATTERN,
+  type ReleasesDocument,
+  renderCheckUpdateAnswer,
+  rolloutBucketsFor,
+  rolloutSiteKey,
+  SITE_ID_MAX_LENGTH,
+  SITE_ID_PATTERN,
+  signDownload,
+  signedDownloadQuery,
+} from "../../scripts/contract/index.ts";
+import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
-import { decideUpdate, normaliseVersion, rolloutBucket } from "./check-update.ts";
 import { type DownloadCounter, downloadKind } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
-import { type Health, healthOf, recordInstallation, SITE_ID_PATTERN, VERSION_PATTERN } from "./installations.ts";
-import { findRelease, loadPlugin, type PublishedPlugin, type PublishedRelease, SLUG_PATTERN } from "./releases.ts";
+import { type Health, healthOf, recordInstallation } from "./installations.ts";
+import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
 import { computeStats, statsKey } from "./stats.ts";
 
 export { DownloadCounter } from "./downloads.ts";
@@ -44,15 +70,17 @@ type Handler = (context: Context) => Promise<Response>;
  * named `constructor`, `toString` or `__proto__` is just an unknown path, never a member of
  * Object.prototype found in a route table (which answered 500 here before).
  */
-const ACTIONS: readonly { action: string; methods: readonly string[]; handle: Handler }[] = [
-  { action: "check-update", methods: ["GET", "POST"], handle: checkUpdate },
-  { action: "info", methods: ["GET", "HEAD"], handle: info },
-  { action: "download", methods: ["GET", "HEAD"], handle: download },
-  { action: "download-url", methods: ["GET"], handle: downloadUrl },
-  { action: "register", methods: ["POST"], handle: register },
-  { action: "health-check", methods: ["POST"], handle: healthCheck },
-  { action: "stats", methods: ["GET"], handle: stats },
-];
+const HANDLERS: Record<ApiAction, { methods: readonly string[]; handle: Handler }> = {
+  "check-update": { methods: ["GET", "POST"], handle: checkUpdate },
+  info: { methods: ["GET", "HEAD"], handle: info },
+  download: { methods: ["GET", "HEAD"], handle: download },
+  "download-url": { methods: ["GET"], handle: issueDownloadUrl },
+  register: { methods: ["POST"], handle: register },
+  "health-check": { methods: ["POST"], handle: healthCheck },
+  stats: { methods: ["GET"], handle: stats },
+};
+// In the contract's order; the Record makes a missing or unknown action a type error.
+const ACTIONS = API_ACTIONS.map((action) => ({ action, ...HANDLERS[action] }));
 
 type App = { Bindings: Env };
 type HonoContext = import("hono").Context<App>;
@@ -87,15 +115,15 @@ app.all("/plugins/:slug/:file{[^/]+\\.zip}", async (c) => {
 });
 
 for (const { action, methods, handle } of ACTIONS) {
-  app.all(`/api/plugins/:slug/${action}`, async (c) => {
+  app.all(`${API_PATH}/plugins/:slug/${action}`, async (c) => {
     requireMethod(c, action, methods);
     const slug = c.req.param("slug");
-    if (!SLUG_PATTERN.test(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
+    if (!isSlug(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
     return handle(contextOf(c, slug));
   });
 }
 
-app.all("/api/plugins/:slug/:action", (c) => {
+app.all(`${API_PATH}/plugins/:slug/:action`, (c) => {
   const action = c.req.param("action");
   throw notFound(
     `no action "${action.slice(0, 80)}": expected one of ${ACTIONS.map((each) => each.action).join(", ")}`,
@@ -130,9 +158,13 @@ async function limitRate(limiter: RateLimit, key: string): Promise<void> {
   if (!success) throw new ApiError(429, "rate_limited", "too many requests; retry later", { "retry-after": "60" });
 }
 
-function apiUrl(context: Context, action: string, query = ""): string {
-  return `${context.url.origin}/api/plugins/${context.slug}/${action}/${query}`;
+/** This Worker's own API base: answers point back at the address the site asked. */
+function apiBaseOf(context: Context): string {
+  return `${context.url.origin}${API_PATH}`;
 }
+
+/** A channel field: one of the contract's channels, nothing else. */
+const CHANNEL_PATTERN = new RegExp(`^(${CHANNELS.join("|")})$`);
 
 async function checkUpdate(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
@@ -145,53 +177,46 @@ async function checkUpdate(context: Context): Promise<Response> {
   const currentVersion = normaliseVersion(currentText);
   if (!currentVersion)
     throw badRequest(`current_version: "${currentText.slice(0, 40)}" is not a version`, "invalid_version");
-  const channel = stringField(fields, "channel", { required: false, pattern: /^(stable|beta)$/ }) ?? "stable";
-  const siteId = stringField(fields, "site_id", { required: false, pattern: SITE_ID_PATTERN, max: 128 });
-  const phpVersion = stringField(fields, "php_version", { required: false, pattern: VERSION_PATTERN });
-  const wpVersion = stringField(fields, "wp_version", { required: false, pattern: VERSION_PATTERN });
+  const channel = (stringField(fields, "channel", { required: false, pattern: CHANNEL_PATTERN }) ??
+    "stable") as Channel;
+  const siteId = stringField(fields, "site_id", { required: false, pattern: SITE_ID_PATTERN, max: SITE_ID_MAX_LENGTH });
+  const phpVersion = stringField(fields, "php_version", { required: false, pattern: REPORTED_VERSION_PATTERN });
+  const wpVersion = stringField(fields, "wp_version", { required: false, pattern: REPORTED_VERSION_PATTERN });
   // Sites that do not send an id are placed by their address, which is stable enough for a rollout.
-  const siteKey = siteId ? `site:${siteId}` : `ip:${context.request.headers.get("cf-connecting-ip") ?? "unknown"}`;
-  const decision = await decideUpdate(plugin, {
+  const siteKey = rolloutSiteKey(
+    siteId ? { siteId } : { address: context.request.headers.get("cf-connecting-ip") ?? "unknown" },
+  );
+  const offer = decideOffer(plugin, {
     currentVersion,
-    channel: channel as "stable" | "beta",
+    channel,
     phpVersion,
     wpVersion,
-    bucketFor: (release) => rolloutBucket(plugin.slug, release.version, siteKey),
+    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, siteKey),
   });
-  const latest = channel === "beta" ? plugin.latest.beta : plugin.latest.stable;
-  const described = decision.offered ?? findRelease(plugin, latest ?? "");
-  const signedQuery = plugin.private && described ? await signedDownloadQuery(context, plugin, described) : null;
-  return jsonResponse({
-    update_available: decision.offered !== null,
-    current_version: currentText,
-    latest_version: described?.version ?? null,
-    latest_version_code: described?.version_code ?? null,
-    download_url: described
-      ? apiUrl(context, "download", signedQuery ?? `?version=${encodeURIComponent(described.version)}`)
-      : null,
-    changelog: described?.changelog ?? "",
-    info_url: apiUrl(context, "info"),
-    force_update: decision.forced,
-    checksum: described?.sha256 ?? null,
-    file_size: described?.size ?? null,
-    requires_php: described?.requires_php ?? null,
-    tested_wp: described?.tested_wp ?? null,
-    autoupdate: decision.offered !== null && (decision.forced || decision.offered.autoupdate),
-    channel,
-    signature_url: described?.file ? `${context.url.origin}/plugins/${plugin.slug}/${described.file}.sig` : null,
-    ...(decision.current?.status === "deprecated"
-      ? { current_deprecated: true, deprecation_reason: decision.current.deprecation_reason ?? "" }
-      : {}),
-  });
+  const latest = findRelease(plugin, plugin.latest[channel] ?? "");
+  const described = offer.offered ?? latest;
+  const signedQuery = plugin.private && described ? await signedDownloadQueryFor(context, plugin, described) : null;
+  return jsonResponse(
+    renderCheckUpdateAnswer({
+      slug: plugin.slug,
+      apiBase: apiBaseOf(context),
+      siteUrl: context.url.origin,
+      channel,
+      currentVersion: currentText,
+      offer,
+      latest,
+      signedQuery,
+    }),
+  );
 }
 
 /**
  * A private plugin's download URL is signed only for a site that proves who it is; anyone
  * else gets the plain URL, which answers 401.
  */
-async function signedDownloadQuery(
+async function signedDownloadQueryFor(
   context: Context,
-  plugin: PublishedPlugin,
+  plugin: ReleasesDocument,
   release: PublishedRelease,
 ): Promise<string | null> {
   if (!context.env.DOWNLOAD_URL_KEY || !context.request.headers.has("authorization")) return null;
@@ -201,20 +226,20 @@ async function signedDownloadQuery(
 
 const SIGNED_URL_SECONDS = 3600;
 
-async function signedQuery(context: Context, plugin: PublishedPlugin, release: PublishedRelease): Promise<string> {
+async function signedQuery(context: Context, plugin: ReleasesDocument, release: PublishedRelease): Promise<string> {
   const key = context.env.DOWNLOAD_URL_KEY;
   if (!key)
     throw new ApiError(403, "forbidden", "private downloads are disabled: the DOWNLOAD_URL_KEY secret is not set");
   const expires = Math.floor(context.now.getTime() / 1000) + SIGNED_URL_SECONDS;
   const signature = await signDownload(key, plugin.slug, release.version, expires);
-  return `?version=${encodeURIComponent(release.version)}&expires=${expires}&signature=${signature}`;
+  return signedDownloadQuery(release.version, expires, signature);
 }
 
 /**
  * A download URL for one release, for the site asking with its API key: signed and expiring
  * for a private plugin (what the updater inside the plugin fetches before it downloads).
  */
-async function downloadUrl(context: Context): Promise<Response> {
+async function issueDownloadUrl(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
   const requested = context.url.searchParams.get("version") ?? "";
@@ -225,22 +250,20 @@ async function downloadUrl(context: Context): Promise<Response> {
   if (!plugin.private) {
     return jsonResponse({
       version,
-      url: apiUrl(context, "download", `?version=${encodeURIComponent(version)}`),
+      url: downloadUrl(apiBaseOf(context), plugin.slug, version),
       expires: null,
     });
   }
   const query = await signedQuery(context, plugin, release);
   const expires = Number(new URLSearchParams(query).get("expires"));
-  return jsonResponse({ version, url: apiUrl(context, "download", query), expires });
+  return jsonResponse({ version, url: apiUrl(apiBaseOf(context), plugin.slug, "download", query), expires });
 }
 
 async function info(context: Context): Promise<Response> {
   await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
-  const beta = context.url.searchParams.get("channel") === "beta";
-  const document = await context.env.ASSETS.fetch(
-    new Request(`https://assets.invalid/plugins/${context.slug}/${beta ? "info-beta.json" : "info.json"}`),
-  );
-  if (!document.ok) throw notFound(`no ${beta ? "beta" : "stable"} release of "${context.slug}"`, "no_release");
+  const channel: Channel = context.url.searchParams.get("channel") === "beta" ? "beta" : "stable";
+  const document = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(context.slug, infoFileName(channel))));
+  if (!document.ok) throw notFound(`no ${channel} release of "${context.slug}"`, "no_release");
   return new Response(context.request.method === "HEAD" ? null : document.body, {
     headers: { "content-type": "application/json; charset=utf-8", "cache-control": "public, max-age=60" },
   });
@@ -264,14 +287,14 @@ async function download(context: Context): Promise<Response> {
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   const release =
-    fileName === `${plugin.slug}-latest.zip`
+    fileName === latestPackageFileName(plugin.slug)
       ? findRelease(plugin, plugin.latest.stable ?? "")
       : (plugin.releases.find((candidate) => candidate.file === fileName) ?? null);
   if (!release) throw notFound(`no package ${fileName}`, "no_release");
   return servePackage(context, plugin, release);
 }
 
-async function servePackage(context: Context, plugin: PublishedPlugin, release: PublishedRelease): Promise<Response> {
+async function servePackage(context: Context, plugin: ReleasesDocument, release: PublishedRelease): Promise<Response> {
   if (!release.packaged || !release.file) {
     throw new ApiError(404, "not_retained", `${release.version} is no longer kept for download`);
   }
@@ -284,9 +307,7 @@ async function servePackage(context: Context, plugin: PublishedPlugin, release: 
       Math.floor(context.now.getTime() / 1000),
     );
   }
-  const asset = await context.env.ASSETS.fetch(
-    new Request(`https://assets.invalid/plugins/${plugin.slug}/${release.file}`),
-  );
+  const asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
   if (!asset.ok || !asset.body)
     throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
   if (context.request.method === "GET") {
@@ -319,11 +340,12 @@ async function siteReport(context: Context, required: { status: boolean }) {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   const key = await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
   const body = await readBody(context.request);
-  const siteId = stringField(body, "site_id", { required: true, pattern: SITE_ID_PATTERN, max: 128 }) ?? "";
+  const siteId =
+    stringField(body, "site_id", { required: true, pattern: SITE_ID_PATTERN, max: SITE_ID_MAX_LENGTH }) ?? "";
   if (siteId !== key.site_id)
     throw new ApiError(403, "forbidden", `this API key belongs to another site than "${siteId}"`);
   await limitRate(context.env.RATE_LIMIT_SITE, `site:${plugin.slug}:${siteId}`);
-  const versionText = stringField(body, "version", { required: true, pattern: VERSION_PATTERN }) ?? "";
+  const versionText = stringField(body, "version", { required: true, pattern: REPORTED_VERSION_PATTERN }) ?? "";
   const version = normaliseVersion(versionText);
   if (!version) throw badRequest(`version: "${versionText}" is not a version`, "invalid_version");
   const status = stringField(body, "status", { required: required.status, max: 32 });
@@ -333,8 +355,8 @@ async function siteReport(context: Context, required: { status: boolean }) {
     siteId,
     version,
     status,
-    wpVersion: stringField(body, "wp_version", { required: false, pattern: VERSION_PATTERN }),
-    phpVersion: stringField(body, "php_version", { required: false, pattern: VERSION_PATTERN }),
+    wpVersion: stringField(body, "wp_version", { required: false, pattern: REPORTED_VERSION_PATTERN }),
+    phpVersion: stringField(body, "php_version", { required: false, pattern: REPORTED_VERSION_PATTERN }),
   };
 }
 
@@ -392,9 +414,9 @@ async function stats(context: Context): Promise<Response> {
 }
 
 async function refreshAllStats(env: Env, now: Date): Promise<void> {
-  const feed = await env.ASSETS.fetch(new Request("https://assets.invalid/feed.json"));
+  const feed = await env.ASSETS.fetch(assetRequest(FEED_PATH));
   if (!feed.ok) return;
-  const { plugins } = (await feed.json()) as { plugins: Record<string, unknown> };
+  const { plugins } = (await feed.json()) as FeedDocument;
   for (const slug of Object.keys(plugins)) {
     const fresh = await computeStats(env.INSTALLATIONS, env.DOWNLOAD_COUNTER, slug, now);
     await env.INSTALLATIONS.put(statsKey(slug), JSON.stringify(fresh));

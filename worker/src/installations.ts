@@ -5,9 +5,8 @@
  * own API key, so no key is written by two sites.
  */
 import semver from "semver";
-import { normaliseVersion } from "./check-update.ts";
+import { normaliseVersion, type ReleasesDocument } from "../../scripts/contract/index.ts";
 import { ApiError } from "./errors.ts";
-import type { PublishedPlugin } from "./releases.ts";
 
 export type Health = "healthy" | "outdated" | "error";
 
@@ -26,14 +25,16 @@ export interface InstallationMetadata {
   x: number;
 }
 
-export const SITE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const VERSION_PATTERN = /^v?\d{1,9}(\.\d{1,9}){0,2}(-[0-9A-Za-z.-]{1,40})?$/;
-
-export function installationKey(slug: string, siteId: string): string {
-  return `site:${slug}:${siteId}`;
+/** Where a plugin's installations are listed: one key per site below this prefix. */
+export function installationPrefix(slug: string): string {
+  return `site:${slug}:`;
 }
 
-export function healthOf(plugin: PublishedPlugin, version: string, reported: string | null): Health {
+export function installationKey(slug: string, siteId: string): string {
+  return `${installationPrefix(slug)}${siteId}`;
+}
+
+export function healthOf(plugin: ReleasesDocument, version: string, reported: string | null): Health {
   if (reported && /^(error|failed|failing|broken)$/i.test(reported)) return "error";
   const latest = plugin.latest.stable;
   const current = normaliseVersion(version);

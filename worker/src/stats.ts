@@ -4,7 +4,7 @@
  * which /stats/ serves.
  */
 import type { DownloadCounter, DownloadRow } from "./downloads.ts";
-import type { InstallationMetadata } from "./installations.ts";
+import { type InstallationMetadata, installationPrefix } from "./installations.ts";
 
 export interface PluginStats {
   slug: string;
@@ -60,7 +60,7 @@ export async function computeStats(
   let cursor: string | undefined;
   do {
     const page: KVNamespaceListResult<InstallationMetadata> = await kv.list<InstallationMetadata>({
-      prefix: `site:${slug}:`,
+      prefix: installationPrefix(slug),
       ...(cursor ? { cursor } : {}),
     });
     for (const key of page.keys) {

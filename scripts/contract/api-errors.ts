@@ -1,0 +1,28 @@
+/**
+ * The Worker's API errors, as a client sees them: `{"error": {"code", "message"}}` with an
+ * HTTP status. A code is one of these, so a misspelt code fails type-checking.
+ */
+export const API_ERROR_CODES = [
+  "bad_request",
+  "invalid_field",
+  "invalid_version",
+  "malformed_json",
+  "unauthorized",
+  "signature_required",
+  "forbidden",
+  "signature_expired",
+  "signature_invalid",
+  "not_found",
+  "unknown_plugin",
+  "no_release",
+  "not_retained",
+  "method_not_allowed",
+  "payload_too_large",
+  "rate_limited",
+  "internal",
+] as const;
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+export interface ApiErrorBody {
+  error: { code: ApiErrorCode; message: string };
+}

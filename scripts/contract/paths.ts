@@ -1,0 +1,90 @@
+/**
+ * Where everything is published, and the addresses that point at it: the folder the build
+ * writes (served as static files) and the Worker's API in front of it.
+ */
+import type { Channel } from "./enums.ts";
+
+/** The signed index of the whole feed, its signature, and the list of every other file's SHA-256. */
+export const FEED_PATH = "feed.json";
+export const FEED_SIGNATURE_PATH = "feed.json.sig";
+export const MANIFEST_PATH = "manifest.json";
+
+/**
+ * The published files the manifest cannot list: the signed feed (which vouches for the
+ * manifest by its SHA-256), the feed's signature, and the manifest itself.
+ */
+export const FILES_OUTSIDE_MANIFEST: readonly string[] = [FEED_PATH, FEED_SIGNATURE_PATH, MANIFEST_PATH];
+
+export const RELEASES_FILE = "releases.json";
+
+export function pluginFolder(slug: string): string {
+  return `plugins/${slug}`;
+}
+
+/** A file of a plugin's folder, by its path in the published folder. */
+export function pluginFilePath(slug: string, fileName: string): string {
+  return `${pluginFolder(slug)}/${fileName}`;
+}
+
+/** A file of a plugin's folder at the address the folder is served from (no trailing slash). */
+export function staticUrl(siteUrl: string, slug: string, fileName: string): string {
+  return `${siteUrl}/${pluginFilePath(slug, fileName)}`;
+}
+
+export function infoFileName(channel: Channel): string {
+  return channel === "stable" ? "info.json" : "info-beta.json";
+}
+
+export function checkUpdateFileName(channel: Channel): string {
+  return channel === "stable" ? "check-update.json" : "check-update-beta.json";
+}
+
+/** What every versioned file of a plugin starts with: `<slug>-v1.2.0.zip`, `.sig`, `.sha256`. */
+export function versionedFilePrefix(slug: string): string {
+  return `${slug}-v`;
+}
+
+export function packageFileName(slug: string, version: string): string {
+  return `${versionedFilePrefix(slug)}${version}.zip`;
+}
+
+/** The latest stable package under a name that never changes. */
+export function latestPackageFileName(slug: string): string {
+  return `${slug}-latest.zip`;
+}
+
+export function signatureFileName(fileName: string): string {
+  return `${fileName}.sig`;
+}
+
+export function checksumFileName(fileName: string): string {
+  return `${fileName}.sha256`;
+}
+
+/** The API's path below the Worker's origin: api_base is `<origin>/api`. */
+export const API_PATH = "/api";
+
+/** The actions under `<api_base>/plugins/<slug>/`. */
+export const API_ACTIONS = [
+  "check-update",
+  "info",
+  "download",
+  "download-url",
+  "register",
+  "health-check",
+  "stats",
+] as const;
+export type ApiAction = (typeof API_ACTIONS)[number];
+
+/** An action's URL for a plugin; `query` starts with "?" when given. */
+export function apiUrl(apiBase: string, slug: string, action: ApiAction, query = ""): string {
+  return `${apiBase}/plugins/${slug}/${action}/${query}`;
+}
+
+export function downloadUrl(apiBase: string, slug: string, version: string): string {
+  return apiUrl(apiBase, slug, "download", `?version=${encodeURIComponent(version)}`);
+}
+
+export function infoUrl(apiBase: string, slug: string): string {
+  return apiUrl(apiBase, slug, "info");
+}

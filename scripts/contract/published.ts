@@ -1,0 +1,216 @@
+/**
+ * The JSON documents the build publishes and the Worker answers with, field by field. The
+ * build writes them (scripts/core/documents.ts), `feedwright verify` and the Worker read them,
+ * and the PHP updater reads releases.json, info.json and feed.json. The field names of
+ * info.json and check-update follow the original service's API plus what the common WordPress
+ * update-checker library reads; key order is the order written here.
+ */
+import type { Channel, Platform, Status } from "./enums.ts";
+import { apiUrl, downloadUrl, signatureFileName, staticUrl } from "./paths.ts";
+
+export const FEED_FORMAT = "feedwright-feed/1";
+export const MANIFEST_FORMAT = "feedwright-manifest/1";
+
+/** One line of a package's .sig file, with the id of the key that made it. */
+export interface PackageSignature {
+  key_id: string;
+  signature: string;
+}
+
+/** One release in releases.json. */
+export interface PublishedRelease {
+  version: string;
+  version_code: number;
+  status: Status;
+  /** The channel whose sites may be offered it; null when it is offered to none (deprecated). */
+  channel: Channel | null;
+  offered: boolean;
+  /** A package is published for it (built and within retention). */
+  packaged: boolean;
+  file: string | null;
+  url: string | null;
+  sha256: string | null;
+  md5: string | null;
+  size: number | null;
+  signatures: PackageSignature[];
+  released_at: string | null;
+  requires_php: string;
+  requires_wp: string;
+  tested_wp: string;
+  force_update: boolean;
+  autoupdate: boolean;
+  /** Percent of sites offered it (100: all). */
+  rollout: number;
+  /** Markdown. */
+  changelog: string;
+  upgrade_notice: string;
+  /** Told to sites still on it; null unless deprecated. */
+  deprecation_reason: string | null;
+  skip_reason: string | null;
+}
+
+/** plugins/<slug>/releases.json: every built release, newest first. */
+export interface ReleasesDocument {
+  slug: string;
+  api_base: string;
+  main_file: string;
+  version_constant: string;
+  updater_path: string | null;
+  platform: Platform;
+  private: boolean;
+  latest: Record<Channel, string | null>;
+  releases: PublishedRelease[];
+}
+
+/** plugins/<slug>/info.json (and info-beta.json): the details dialog of the channel's latest. */
+export interface InfoDocument {
+  name: string;
+  slug: string;
+  version: string;
+  author: string;
+  homepage: string;
+  description: string;
+  changelog: string;
+  download_url: string;
+  file_size: number;
+  requires_php: string;
+  tested_wp: string;
+  /** Not in the original info shape: lets a site (and `feedwright verify`) check the package. */
+  checksum: string;
+  signature_url: string;
+  sections: { description: string; changelog: string };
+  requires: string;
+  tested: string;
+  last_updated: string | null;
+  author_homepage: string;
+  upgrade_notice: string;
+  banners?: { low?: string; high?: string };
+  icons?: { "1x"?: string; "2x"?: string; svg?: string };
+}
+
+/**
+ * The check-update answer: per site from the Worker, and for a site whose version is unknown
+ * (current_version null) as plugins/<slug>/check-update(-beta).json.
+ */
+export interface CheckUpdateAnswer {
+  update_available: boolean;
+  current_version: string | null;
+  latest_version: string | null;
+  latest_version_code: number | null;
+  download_url: string | null;
+  changelog: string;
+  info_url: string;
+  force_update: boolean;
+  checksum: string | null;
+  file_size: number | null;
+  requires_php: string | null;
+  tested_wp: string | null;
+  autoupdate: boolean;
+  channel: Channel;
+  signature_url: string | null;
+  /** Only for a site on a deprecated release. */
+  current_deprecated?: true;
+  deprecation_reason?: string;
+}
+
+/** A channel's latest in feed.json, with what pins its package. */
+export interface FeedChannelEntry {
+  version: string;
+  version_code: number;
+  sha256: string;
+  size: number;
+  url: string;
+  signature_url: string;
+  force_update: boolean;
+  autoupdate: boolean;
+  /** The channel's info document. */
+  info: string;
+}
+
+export interface FeedPluginEntry {
+  name: string;
+  platform: Platform;
+  channels: Partial<Record<Channel, FeedChannelEntry>>;
+  releases: { url: string; sha256: string | null };
+  /** SHA-256 of each per-plugin JSON document, by file name (info.json, releases.json, ...). */
+  documents: Record<string, string>;
+}
+
+export interface FeedKey {
+  id: string;
+  /** base64 of the raw 32-byte Ed25519 public key. */
+  public_key: string;
+  role: "current" | "next";
+}
+
+/** feed.json: the signed index of the whole feed. */
+export interface FeedDocument {
+  format: typeof FEED_FORMAT;
+  /** Strictly greater at every publish. */
+  serial: number;
+  issued_at: string;
+  expires: string;
+  commit: string;
+  keys: FeedKey[];
+  /** manifest.json's address and the SHA-256 of its exact bytes. */
+  manifest: { url: string; sha256: string };
+  plugins: Record<string, FeedPluginEntry>;
+}
+
+/** manifest.json: the SHA-256 of every other published file, by its path in the folder. */
+export interface ManifestDocument {
+  format: typeof MANIFEST_FORMAT;
+  files: Record<string, string>;
+}
+
+/** What was decided for a site (see decideOffer), or for a site whose version is unknown. */
+export interface CheckUpdateOffer {
+  offered: PublishedRelease | null;
+  /** A security release lies between the site's version and the offer. */
+  forced: boolean;
+  /** The site's own release is deprecated: why. */
+  deprecation: { reason: string } | null;
+}
+
+/**
+ * The check-update answer, built one way for the Worker and for the static documents: the
+ * offered release described, or the channel's latest when nothing is offered.
+ */
+export function renderCheckUpdateAnswer(input: {
+  slug: string;
+  /** The API's base (api_base, or the Worker's own `<origin>/api`). */
+  apiBase: string;
+  /** Where the plugin's folder is served (no trailing slash). */
+  siteUrl: string;
+  channel: Channel;
+  currentVersion: string | null;
+  offer: CheckUpdateOffer;
+  latest: PublishedRelease | null;
+  /** A signed download URL's query (signedDownloadQuery), for a private plugin. */
+  signedQuery?: string | null;
+}): CheckUpdateAnswer {
+  const { offer, slug } = input;
+  const described = offer.offered ?? input.latest;
+  return {
+    update_available: offer.offered !== null,
+    current_version: input.currentVersion,
+    latest_version: described?.version ?? null,
+    latest_version_code: described?.version_code ?? null,
+    download_url: !described
+      ? null
+      : input.signedQuery
+        ? apiUrl(input.apiBase, slug, "download", input.signedQuery)
+        : downloadUrl(input.apiBase, slug, described.version),
+    changelog: described?.changelog ?? "",
+    info_url: apiUrl(input.apiBase, slug, "info"),
+    force_update: offer.forced,
+    checksum: described?.sha256 ?? null,
+    file_size: described?.size ?? null,
+    requires_php: described?.requires_php ?? null,
+    tested_wp: described?.tested_wp ?? null,
+    autoupdate: offer.offered !== null && (offer.forced || offer.offered.autoupdate),
+    channel: input.channel,
+    signature_url: described?.file ? staticUrl(input.siteUrl, slug, signatureFileName(described.file)) : null,
+    ...(offer.deprecation ? { current_deprecated: true as const, deprecation_reason: offer.deprecation.reason } : {}),
+  };
+}

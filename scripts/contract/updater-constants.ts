@@ -1,0 +1,31 @@
+/**
+ * What the PHP updater (site/updater/) needs of the contract, as plain strings and numbers a
+ * template renderer can write into PHP: the updater computes the same bucket, reads the same
+ * files and checks the same site ids as the build and the Worker, so it is given them from
+ * here rather than keeping its own copies.
+ */
+
+import { FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder, RELEASES_FILE } from "./paths.ts";
+import { API_KEY_SCHEME, SITE_ID_PATTERN } from "./patterns.ts";
+import { FEED_FORMAT } from "./published.ts";
+import { ROLLOUT } from "./rollout.ts";
+
+export function updaterConstants(slug: string) {
+  return {
+    feedFormat: FEED_FORMAT,
+    feedPath: FEED_PATH,
+    feedSignaturePath: FEED_SIGNATURE_PATH,
+    /** The plugin's folder below the feed URL, no trailing slash. */
+    pluginFolder: pluginFolder(slug),
+    releasesFile: RELEASES_FILE,
+    infoFileStable: infoFileName("stable"),
+    infoFileBeta: infoFileName("beta"),
+    /** For preg_match: the delimiters and the D modifier are the template's. */
+    siteIdPattern: SITE_ID_PATTERN.source,
+    apiKeyScheme: API_KEY_SCHEME,
+    rolloutBuckets: ROLLOUT.buckets,
+    rolloutDigestBytes: ROLLOUT.digestBytes,
+    rolloutSeparator: ROLLOUT.separator,
+    rolloutSiteKeyPrefix: ROLLOUT.siteKeyPrefix,
+  } as const;
+}

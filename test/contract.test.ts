@@ -1,0 +1,372 @@
+/**
+ * The contract's pure functions, directly and fast. Each expected value is computed here
+ * another way (node:crypto, written-out strings), not by the function under test.
+ */
+import { createHash, createHmac } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  ANY_SLUG,
+  API_ERROR_CODES,
+  API_KEY_PATTERN,
+  apiKeyEntry,
+  apiKeyStorageKey,
+  apiUrl,
+  bucketOfDigest,
+  type Channel,
+  channelSees,
+  checkUpdateFileName,
+  decideOffer,
+  downloadSignatureMessage,
+  downloadUrl,
+  FILES_OUTSIDE_MANIFEST,
+  infoFileName,
+  infoUrl,
+  inRollout,
+  isSlug,
+  latestPackageFileName,
+  normaliseVersion,
+  type PublishedRelease,
+  packageFileName,
+  pluginFilePath,
+  pluginFolder,
+  REPORTED_VERSION_PATTERN,
+  renderCheckUpdateAnswer,
+  rolloutBucket,
+  rolloutBucketMessage,
+  rolloutBucketsFor,
+  rolloutSiteKey,
+  SITE_ID_PATTERN,
+  type SiteFacts,
+  signDownload,
+  signedDownloadQuery,
+  signedDownloadUrl,
+  staticUrl,
+  versionedFilePrefix,
+} from "../scripts/contract/index.ts";
+import { signDownloadUrl } from "../scripts/signed-url.ts";
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+/** The bucket as the PHP updater and the fixture feed compute it: first 4 bytes, big-endian, mod 100. */
+function independentBucket(slug: string, version: string, siteKey: string): number {
+  return sha256(`${slug}\n${version}\n${siteKey}`).readUInt32BE(0) % 100;
+}
+
+describe("the rollout bucket", () => {
+  const cases = [
+    ["demo", "1.3.0", "site:site-0"],
+    ["demo", "1.3.0", "site:site-1"],
+    ["igny8-wp-bridge", "1.2.0", "site:wp-outside-7"],
+    ["igny8-wp-bridge", "2.0.0-beta.1", "ip:203.0.113.9"],
+    ["x", "0.0.1", "site:"],
+  ] as const;
+
+  it.each(cases)("%s %s %s: SHA-256 of slug, version and site key, first 4 bytes mod 100", async (slug, v, key) => {
+    expect(await rolloutBucket(slug, v, key)).toBe(independentBucket(slug, v, key));
+  });
+
+  it("spreads sites over every bucket", async () => {
+    const buckets = new Set<number>();
+    for (let index = 0; index < 2000; index++) buckets.add(await rolloutBucket("demo", "1.0.0", `site:${index}`));
+    expect(buckets.size).toBe(100);
+    expect(Math.min(...buckets)).toBe(0);
+    expect(Math.max(...buckets)).toBe(99);
+  });
+
+  it("keys a site by its id, else by its address", () => {
+    expect(rolloutSiteKey({ siteId: "abc" })).toBe("site:abc");
+    expect(rolloutSiteKey({ address: "203.0.113.9" })).toBe("ip:203.0.113.9");
+    expect(rolloutBucketMessage("demo", "1.3.0", "site:abc")).toBe("demo\n1.3.0\nsite:abc");
+  });
+
+  it("reads the digest big-endian, larger than 2^31 included", () => {
+    expect(bucketOfDigest(new Uint8Array([0, 0, 0, 7, 255]))).toBe(7);
+    expect(bucketOfDigest(new Uint8Array([0xff, 0xff, 0xff, 0xff]))).toBe(4294967295 % 100);
+    expect(bucketOfDigest(new Uint8Array([0x80, 0, 0, 1]))).toBe((2 ** 31 + 1) % 100);
+  });
+
+  it("offers a partial rollout to the buckets below its percentage", () => {
+    expect([inRollout(30, 29), inRollout(30, 30), inRollout(100, 99), inRollout(1, 0), inRollout(1, 1)]).toEqual([
+      true,
+      false,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe("the download URL signature", () => {
+  it("signs slug, version and expiry, one per line, with HMAC-SHA-256", async () => {
+    expect(downloadSignatureMessage("secret", "1.0.0", 1767225600)).toBe("secret\n1.0.0\n1767225600");
+    const expected = createHmac("sha256", "k3y").update("secret\n1.0.0\n1767225600").digest("hex");
+    expect(await signDownload("k3y", "secret", "1.0.0", 1767225600)).toBe(expected);
+  });
+
+  it("gives `feedwright sign-url` (node's HMAC) the URL the Worker signs itself (WebCrypto)", async () => {
+    const input = { slug: "secret", version: "1.0.0+build.5", expires: 1767225600, key: "test-download-url-key" };
+    const fromCli = signDownloadUrl({ ...input, base: "https://updates.example.com/" });
+    const fromContract = await signedDownloadUrl({ ...input, apiBase: "https://updates.example.com/api" });
+    expect(fromCli).toBe(fromContract);
+    const signature = createHmac("sha256", input.key).update("secret\n1.0.0+build.5\n1767225600").digest("hex");
+    expect(fromCli).toBe(
+      `https://updates.example.com/api/plugins/secret/download/?version=1.0.0%2Bbuild.5&expires=1767225600&signature=${signature}`,
+    );
+    expect(signedDownloadQuery("1.0.0", 5, "ab")).toBe("?version=1.0.0&expires=5&signature=ab");
+  });
+});
+
+describe("the API-key storage rule", () => {
+  it("stores a key under the first 16 hex digits of its SHA-256, never the key", async () => {
+    const key = "fw_example-key-123";
+    const hex = createHash("sha256").update(key).digest("hex");
+    expect(await apiKeyStorageKey(key)).toBe(`apikey:${hex.slice(0, 16)}`);
+    const entry = await apiKeyEntry(key, { site_id: "site-1", slug: ANY_SLUG, created_at: "2026-01-01T00:00:00Z" });
+    expect(entry).toEqual({
+      key: `apikey:${hex.slice(0, 16)}`,
+      record: { sha256: hex, site_id: "site-1", slug: "*", created_at: "2026-01-01T00:00:00Z" },
+      metadata: { site_id: "site-1", slug: "*", created_at: "2026-01-01T00:00:00Z" },
+    });
+    expect(Object.keys(entry.record)).toEqual(["sha256", "site_id", "slug", "created_at"]);
+    expect(JSON.stringify(entry)).not.toContain(key);
+  });
+});
+
+describe("paths and URLs", () => {
+  it("names every published file of a plugin", () => {
+    expect(pluginFolder("demo")).toBe("plugins/demo");
+    expect(pluginFilePath("demo", "releases.json")).toBe("plugins/demo/releases.json");
+    expect(packageFileName("demo", "1.2.0-beta.1")).toBe("demo-v1.2.0-beta.1.zip");
+    expect(versionedFilePrefix("demo")).toBe("demo-v");
+    expect(latestPackageFileName("demo")).toBe("demo-latest.zip");
+    expect(infoFileName("stable")).toBe("info.json");
+    expect(infoFileName("beta")).toBe("info-beta.json");
+    expect(checkUpdateFileName("stable")).toBe("check-update.json");
+    expect(checkUpdateFileName("beta")).toBe("check-update-beta.json");
+    expect(FILES_OUTSIDE_MANIFEST).toEqual(["feed.json", "feed.json.sig", "manifest.json"]);
+  });
+
+  it("builds static and API URLs with the trailing slash the original API has", () => {
+    expect(staticUrl("https://feed.example/sub", "demo", "demo-v1.0.0.zip")).toBe(
+      "https://feed.example/sub/plugins/demo/demo-v1.0.0.zip",
+    );
+    expect(apiUrl("https://feed.example/api", "demo", "check-update")).toBe(
+      "https://feed.example/api/plugins/demo/check-update/",
+    );
+    expect(downloadUrl("https://feed.example/api", "demo", "1.0.0+b")).toBe(
+      "https://feed.example/api/plugins/demo/download/?version=1.0.0%2Bb",
+    );
+    expect(infoUrl("https://feed.example/api", "demo")).toBe("https://feed.example/api/plugins/demo/info/");
+  });
+});
+
+describe("patterns", () => {
+  it.each([
+    ["demo", true],
+    ["0-day", true],
+    ["a".repeat(64), true],
+    ["a".repeat(65), false],
+    ["-demo", false],
+    ["Demo", false],
+    ["de_mo", false],
+    ["", false],
+    ["../etc", false],
+  ])("slug %j: %s", (slug, ok) => {
+    expect(isSlug(slug)).toBe(ok);
+  });
+
+  it("site ids, API keys and reported versions", () => {
+    expect(["a", "site.example.com:8080", "x".repeat(128)].map((id) => SITE_ID_PATTERN.test(id))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(["", "a/b", "a b", "x".repeat(129)].map((id) => SITE_ID_PATTERN.test(id))).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(["12345678", "x".repeat(256)].map((key) => API_KEY_PATTERN.test(key))).toEqual([true, true]);
+    expect(["1234567", "x".repeat(257), "with space"].map((key) => API_KEY_PATTERN.test(key))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(["6.7", "v1.2.3", "8.3.0-rc.1", "1.2.3.4", "one"].map((v) => REPORTED_VERSION_PATTERN.test(v))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
+  });
+
+  it("API error codes are unique snake_case words", () => {
+    expect(new Set(API_ERROR_CODES).size).toBe(API_ERROR_CODES.length);
+    for (const code of API_ERROR_CODES) expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+  });
+});
+
+describe("versions and channels", () => {
+  it.each([
+    ["6.7", "6.7.0"],
+    ["v1.2", "1.2.0"],
+    ["1.2.0-beta.1", "1.2.0-beta.1"],
+    ["1.2.0+build", "1.2.0"],
+    [" 2 ", "2.0.0"],
+    ["latest", null],
+    ["1.2.3.4", null],
+  ])("normaliseVersion(%j) is %j", (text, expected) => {
+    expect(normaliseVersion(text)).toBe(expected);
+  });
+
+  it("the beta channel sees stable releases; the stable channel only stable ones", () => {
+    const sees = (site: Channel, release: Channel) => channelSees(site, release);
+    expect([sees("stable", "stable"), sees("stable", "beta"), sees("beta", "stable"), sees("beta", "beta")]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+});
+
+function release(version: string, fields: Partial<PublishedRelease> = {}): PublishedRelease {
+  return {
+    version,
+    version_code: 0,
+    status: "released",
+    channel: "stable",
+    offered: true,
+    packaged: true,
+    file: `demo-v${version}.zip`,
+    url: null,
+    sha256: `sha-${version}`,
+    md5: null,
+    size: 100,
+    signatures: [],
+    released_at: null,
+    requires_php: "7.4",
+    requires_wp: "6.0",
+    tested_wp: "6.7",
+    force_update: false,
+    autoupdate: false,
+    rollout: 100,
+    changelog: `Changes in ${version}.`,
+    upgrade_notice: "",
+    deprecation_reason: null,
+    skip_reason: null,
+    ...fields,
+  };
+}
+
+describe("the offer decision", () => {
+  const releases = [
+    release("2.0.0-beta.1", { status: "testing", channel: "beta" }),
+    release("1.3.0", { status: "update_ready", autoupdate: true, rollout: 30 }),
+    release("1.2.0", { force_update: true, autoupdate: true }),
+    release("1.1.0"),
+    release("1.0.0", { status: "deprecated", channel: null, offered: false, deprecation_reason: "Broke sites." }),
+  ];
+  const site = (fields: Partial<SiteFacts>): SiteFacts => ({
+    currentVersion: "1.1.0",
+    channel: "stable",
+    phpVersion: null,
+    wpVersion: null,
+    bucketFor: () => 50,
+    ...fields,
+  });
+  const offered = (fields: Partial<SiteFacts>) => decideOffer({ releases }, site(fields)).offered?.version;
+
+  it("offers the newest release the site's channel, requirements and rollout allow", () => {
+    expect(offered({})).toBe("1.2.0");
+    expect(offered({ bucketFor: () => 29 })).toBe("1.3.0");
+    expect(offered({ channel: "beta" })).toBe("2.0.0-beta.1");
+    expect(offered({ phpVersion: "7.3" })).toBeUndefined();
+    expect(offered({ currentVersion: "1.3.0" })).toBeUndefined();
+    expect(offered({ currentVersion: "9.0.0", channel: "beta" })).toBeUndefined();
+  });
+
+  it("forces the update when a security release lies between the site and the offer", () => {
+    expect(decideOffer({ releases }, site({})).forced).toBe(true);
+    expect(decideOffer({ releases }, site({ currentVersion: "1.2.0", bucketFor: () => 0 })).forced).toBe(false);
+  });
+
+  it("tells a site on a deprecated release why", () => {
+    const decision = decideOffer({ releases }, site({ currentVersion: "1.0" }));
+    expect(decision.current?.version).toBe("1.0.0");
+    expect(decision.deprecation).toEqual({ reason: "Broke sites." });
+  });
+
+  it("hashes each partially rolled-out release's bucket ahead, for bucketFor", async () => {
+    const bucketFor = await rolloutBucketsFor("demo", releases, "site:abc");
+    expect(bucketFor(releases[1] as PublishedRelease)).toBe(independentBucket("demo", "1.3.0", "site:abc"));
+    expect(bucketFor(releases[2] as PublishedRelease)).toBe(0);
+  });
+
+  it("asks for the bucket only for a partial rollout", () => {
+    const asked: string[] = [];
+    const bucketFor = (asking: PublishedRelease) => {
+      asked.push(asking.version);
+      return 99;
+    };
+    decideOffer({ releases }, site({ bucketFor }));
+    expect(asked).toEqual(["1.3.0"]);
+  });
+
+  it("answers check-update from the decision, signed query and deprecation included", () => {
+    const decision = decideOffer({ releases }, site({ currentVersion: "1.0.0" }));
+    const answer = renderCheckUpdateAnswer({
+      slug: "demo",
+      apiBase: "https://feed.example/api",
+      siteUrl: "https://feed.example",
+      channel: "stable",
+      currentVersion: "1.0.0",
+      offer: decision,
+      latest: releases[1] ?? null,
+      signedQuery: "?version=1.2.0&expires=9&signature=ab",
+    });
+    expect(answer).toEqual({
+      update_available: true,
+      current_version: "1.0.0",
+      latest_version: "1.2.0",
+      latest_version_code: 0,
+      download_url: "https://feed.example/api/plugins/demo/download/?version=1.2.0&expires=9&signature=ab",
+      changelog: "Changes in 1.2.0.",
+      info_url: "https://feed.example/api/plugins/demo/info/",
+      force_update: true,
+      checksum: "sha-1.2.0",
+      file_size: 100,
+      requires_php: "7.4",
+      tested_wp: "6.7",
+      autoupdate: true,
+      channel: "stable",
+      signature_url: "https://feed.example/plugins/demo/demo-v1.2.0.zip.sig",
+      current_deprecated: true,
+      deprecation_reason: "Broke sites.",
+    });
+  });
+});
+
+describe("the contract module", () => {
+  const folder = path.resolve(import.meta.dirname, "..", "scripts", "contract");
+  const files = readdirSync(folder).filter((name) => name.endsWith(".ts"));
+
+  it("is runtime-neutral: no Node module, no Buffer or process, no package but semver", () => {
+    expect(files.length).toBeGreaterThan(5);
+    const findings: string[] = [];
+    for (const name of files) {
+      const code = readFileSync(path.join(folder, name), "utf8").replace(/^\s*(\/\/|\*|\/\*\*).*$/gm, "");
+      for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*)["']([^"']+)["']/g)) {
+        const specifier = match[1] ?? "";
+        if (!specifier.startsWith("./") && specifier !== "semver") findings.push(`${name} imports ${specifier}`);
+      }
+      if (/\bBuffer\b/.test(code)) findings.push(`${name} uses Buffer`);
+      if (/\bprocess\s*\./.test(code)) findings.push(`${name} reads process`);
+    }
+    expect(findings).toEqual([]);
+  });
+});

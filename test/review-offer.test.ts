@@ -1,0 +1,84 @@
+/**
+ * The check's rule "a new stable release below the latest stable reaches no site" asks the
+ * Worker's own offer decision (decideOffer), in memory: no repository, no build.
+ */
+import { describe, expect, it } from "vitest";
+import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
+import { type BuildPlan, compilePlan } from "../scripts/core/plan.ts";
+import { reviewChange } from "../scripts/core/review.ts";
+import { DEMO_PLUGIN_YAML } from "./support/scratch-repo.ts";
+
+const SOURCE = "0".repeat(40);
+
+function releaseYaml(version: string, extra = ""): string {
+  return `version: "${version}"\nstatus: released\nreleased_at: "2026-01-01T00:00:00Z"\nsource: "${SOURCE}"\nchangelog: Changes.\n${extra}`;
+}
+
+function planOf(releases: Record<string, string>): BuildPlan {
+  const files = [
+    { path: "releases/demo/plugin.yaml", text: DEMO_PLUGIN_YAML },
+    ...Object.entries(releases).map(([version, text]) => ({ path: `releases/demo/${version}.yaml`, text })),
+  ];
+  const parsed = parseReleaseTree({ pluginDirs: ["releases/demo"], files });
+  expect(parsed.problems).toEqual([]);
+  return compilePlan(parsed.plugins);
+}
+
+const locate = () => ({ line: 1, col: 1 });
+const base = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0") });
+
+describe("a new stable release below the latest stable", () => {
+  it("is refused when every site it could reach is offered the latest instead", () => {
+    const head = planOf({
+      "1.0.0": releaseYaml("1.0.0"),
+      "1.0.5": releaseYaml("1.0.5"),
+      "1.1.0": releaseYaml("1.1.0"),
+    });
+    expect(reviewChange(base, head, locate).violations.map((v) => v.message)).toEqual([
+      "version: 1.0.5 is lower than the latest stable 1.1.0: no site would be offered it (WordPress never downgrades); release a version above 1.1.0",
+    ]);
+  });
+
+  it("is allowed when the latest needs a newer PHP: sites on older PHP are offered it", () => {
+    const base83 = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0", 'requires_php: "8.3"\n') });
+    const head = planOf({
+      "1.0.0": releaseYaml("1.0.0"),
+      "1.0.5": releaseYaml("1.0.5"),
+      "1.1.0": releaseYaml("1.1.0", 'requires_php: "8.3"\n'),
+    });
+    expect(reviewChange(base83, head, locate).violations).toEqual([]);
+  });
+
+  it("is allowed when the latest is rolled out to part of the sites: the others are offered it", () => {
+    const partial = releaseYaml("1.1.0", "rollout: 40\n");
+    const head = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.0.5": releaseYaml("1.0.5"), "1.1.0": partial });
+    expect(reviewChange(planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": partial }), head, locate).violations).toEqual(
+      [],
+    );
+  });
+});
+
+describe("the preview of a new release", () => {
+  const preview = (head: BuildPlan) => reviewChange(base, head, locate).preview.flatMap((plugin) => plugin.lines);
+  const withNew = (version: string, text: string) =>
+    planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0"), [version]: text });
+
+  it("says how sites are offered it, as the offer decision answers", () => {
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0")))[0]).toBe(
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a manual update",
+    );
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0").replace("released", "update_ready")))[0]).toBe(
+      "1.2.0 (update_ready): sites below 1.2.0 will be offered it automatically",
+    );
+    expect(preview(withNew("1.2.0", releaseYaml("1.2.0", "force_update: true\n")))[0]).toBe(
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a forced security update",
+    );
+  });
+
+  it("says no site is offered a beta that the latest stable supersedes", () => {
+    const beta = `version: "1.0.1-beta.1"\nstatus: testing\nsource: "${SOURCE}"\nchangelog: Changes.\n`;
+    expect(preview(withNew("1.0.1-beta.1", beta))[0]).toBe(
+      "1.0.1-beta.1 (testing): no site is offered it: a newer release supersedes it",
+    );
+  });
+});
