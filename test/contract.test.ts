@@ -45,7 +45,7 @@ import {
   staticUrl,
   versionedFilePrefix,
 } from "../scripts/contract/index.ts";
-import { signDownloadUrl } from "../scripts/signed-url.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
 
@@ -105,15 +105,25 @@ describe("the download URL signature", () => {
     expect(await signDownload("k3y", "secret", "1.0.0", 1767225600)).toBe(expected);
   });
 
-  it("gives `feedwright sign-url` (node's HMAC) the URL the Worker signs itself (WebCrypto)", async () => {
-    const input = { slug: "secret", version: "1.0.0+build.5", expires: 1767225600, key: "test-download-url-key" };
-    const fromCli = signDownloadUrl({ ...input, base: "https://updates.example.com/" });
-    const fromContract = await signedDownloadUrl({ ...input, apiBase: "https://updates.example.com/api" });
-    expect(fromCli).toBe(fromContract);
-    const signature = createHmac("sha256", input.key).update("secret\n1.0.0+build.5\n1767225600").digest("hex");
-    expect(fromCli).toBe(
-      `https://updates.example.com/api/plugins/secret/download/?version=1.0.0%2Bbuild.5&expires=1767225600&signature=${signature}`,
+  it("gives `feedwright sign-url` the URL the Worker checks: HMAC over slug, version and expiry", async () => {
+    const env = { ...process.env, DOWNLOAD_URL_KEY: "test-download-url-key" };
+    const args = ["sign-url", "secret", "--version", "1.0.0+build.5", "--base", "https://updates.example.com/"];
+    const before = Math.floor(Date.now() / 1000);
+    const result = await runFeedwright([...args, "--ttl", "600"], { cwd: process.cwd(), env });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const url = new URL(result.stdout.trim());
+    const expires = Number(url.searchParams.get("expires"));
+    expect(expires - before).toBeGreaterThanOrEqual(600);
+    expect(expires - before).toBeLessThanOrEqual(602);
+    const signature = createHmac("sha256", env.DOWNLOAD_URL_KEY)
+      .update(`secret\n1.0.0+build.5\n${expires}`)
+      .digest("hex");
+    expect(result.stdout).toBe(
+      `https://updates.example.com/api/plugins/secret/download/?version=1.0.0%2Bbuild.5&expires=${expires}&signature=${signature}\n`,
     );
+    const input = { slug: "secret", version: "1.0.0+build.5", expires, key: env.DOWNLOAD_URL_KEY };
+    expect(await signedDownloadUrl({ ...input, apiBase: "https://updates.example.com/api" })).toBe(url.href);
     expect(signedDownloadQuery("1.0.0", 5, "ab")).toBe("?version=1.0.0&expires=5&signature=ab");
   });
 });
