@@ -14,7 +14,7 @@ import semver from "semver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runBuild } from "../scripts/build.ts";
 // The Worker's own reading of versions: the contract's, which the Worker imports.
-import { normaliseVersion } from "../scripts/contract/index.ts";
+import { normaliseVersion, updaterConstants } from "../scripts/contract/index.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { compilePlan } from "../scripts/core/plan.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
@@ -30,6 +30,7 @@ import {
 } from "../scripts/core/updater.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
 import { readUpdaterVersions, UPDATER_VERSIONS_DIR } from "../scripts/io/updater-versions.ts";
+import { memoryPlan } from "./support/memory-tree.ts";
 import {
   createDemoRepo,
   DEMO_PLUGIN_YAML,
@@ -482,20 +483,37 @@ describe("issue 9 item 5: values rendered into the updater cannot become PHP cod
 });
 
 describe("issue 9 item 7: the updater reads only documents the signed feed vouches for", () => {
+  const V2 = UPDATER_VERSIONS.find((updater) => updater.version === 2) ?? NEWEST;
+  /** How each version names the files it reads: its own literals, or (version 3 on) the contract's constants. */
+  const LITERAL_NAMES = (owner: string, channel: string) => ({
+    feed: "'/feed.json'",
+    signature: "'/feed.json.sig'",
+    releases: `'/plugins/' . ${owner}::SLUG . '/releases.json'`,
+    folder: `'/plugins/' . ${owner}::SLUG . '/'`,
+    info: `$name     = 'beta' === ${channel} ? 'info-beta.json' : 'info.json';`,
+  });
+  const CONTRACT_NAMES = {
+    feed: "'/' . Config::FEED_PATH",
+    signature: "'/' . Config::FEED_SIGNATURE_PATH",
+    releases: "'/' . Config::PLUGIN_FOLDER . '/' . Config::RELEASES_FILE",
+    folder: "'/' . Config::PLUGIN_FOLDER . '/'",
+    info: "$name     = 'beta' === $this->settings->channel() ? Config::INFO_FILE_BETA : Config::INFO_FILE_STABLE;",
+  };
   it.each([
-    ["the newest", NEWEST, "Config", "$this->settings->channel()"],
-    ["version 1", FIRST, "self", "$this->channel()"],
+    ["the newest", NEWEST, CONTRACT_NAMES],
+    ["version 2", V2, LITERAL_NAMES("Config", "$this->settings->channel()")],
+    ["version 1", FIRST, LITERAL_NAMES("self", "$this->channel()")],
   ] as const)(
     "fetches feed.json and its .sig, releases.json and info(-beta).json (each checked against the feed), and no check-update*.json (%s)",
-    (_label, updater, owner, channel) => {
+    (_label, updater, names) => {
       // Every file of the version, in order: the feed's class reads before the installer's.
       const text = sourceText(updater);
       const reads = [...text.matchAll(/->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
       expect(reads).toEqual([
-        "$base . '/feed.json'",
-        "$base . '/feed.json.sig'",
-        `$base . '/plugins/' . ${owner}::SLUG . '/releases.json'`,
-        `$base . '/plugins/' . ${owner}::SLUG . '/' . $name`,
+        `$base . ${names.feed}`,
+        `$base . ${names.signature}`,
+        `$base . ${names.releases}`,
+        `$base . ${names.folder} . $name`,
         // Only for a package the verified releases.json does not list.
         "$signature_url",
       ]);
@@ -505,7 +523,7 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
         "wp_remote_get(",
         "wp_safe_remote_get(",
       ]);
-      expect(text).toContain(`$name     = 'beta' === ${channel} ? 'info-beta.json' : 'info.json';`);
+      expect(text).toContain(names.info);
       expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
       expect(text).not.toContain("check-update");
     },
@@ -741,6 +759,100 @@ describe("issue 10 item 6: a released package keeps the updater version it was b
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+/**
+ * Every updater version that has been on main at a stop, by the digest of its files: a
+ * released package records its version and must rebuild byte for byte, so a shipped version
+ * never changes; a change to the updater is a new folder site/updater/<N+1>/. Only the newest
+ * version may be missing here, while it is being written; it is added when it lands.
+ */
+const SHIPPED_UPDATER_DIGESTS: Record<number, string> = {
+  1: "c616c4bd65047b218408735b65c47e7c6223e27e9579258051d1969d56c0b53d",
+  2: "61a7f30e221098dfa34628735b4f0f44b95786c4b61088fc092674fc27e2caea",
+};
+
+function updaterDigest(updater: UpdaterVersion): string {
+  const digest = createHash("sha256");
+  for (const file of updater.files)
+    digest.update(`${file.path}\n${createHash("sha256").update(file.text).digest("hex")}\n`);
+  return digest.digest("hex");
+}
+
+describe("issue 10 item 6: shipped updater versions never change", () => {
+  it("keeps every shipped version's files exactly as shipped", () => {
+    for (const [version, digest] of Object.entries(SHIPPED_UPDATER_DIGESTS)) {
+      const updater = UPDATER_VERSIONS.find((each) => each.version === Number(version));
+      expect(updater, `site/updater/${version}/ is gone: releases built with it cannot be rebuilt`).toBeDefined();
+      expect(updaterDigest(updater as UpdaterVersion), `site/updater/${version}/ changed: ship a new version`).toBe(
+        digest,
+      );
+    }
+  });
+
+  it("leaves at most the newest version open", () => {
+    const open = UPDATER_VERSIONS.filter((updater) => !(updater.version in SHIPPED_UPDATER_DIGESTS));
+    expect(open.map((updater) => updater.version).filter((version) => version !== NEWEST.version)).toEqual([]);
+  });
+});
+
+describe("issue 10 item 1: the updater takes the contract's constants from scripts/contract", () => {
+  const plugin = memoryPlan({
+    slug: "demo",
+    pluginYaml: `updater_path: ${UPDATER_PATH}\npublic_keys:\n  - "${KEY.publicKey}"\n`,
+    releases: [{ version: "1.0.0", status: "released" }],
+  });
+
+  it("renders updaterConstants() into Config, with the values the build and the Worker use", () => {
+    const constants = updaterConstants("demo");
+    const names: Record<keyof typeof constants, string> = {
+      feedFormat: "FEED_FORMAT",
+      feedPath: "FEED_PATH",
+      feedSignaturePath: "FEED_SIGNATURE_PATH",
+      pluginFolder: "PLUGIN_FOLDER",
+      releasesFile: "RELEASES_FILE",
+      infoFileStable: "INFO_FILE_STABLE",
+      infoFileBeta: "INFO_FILE_BETA",
+      siteIdPattern: "SITE_ID_PATTERN",
+      apiKeyScheme: "API_KEY_SCHEME",
+      rolloutBuckets: "ROLLOUT_BUCKETS",
+      rolloutDigestBytes: "ROLLOUT_DIGEST_BYTES",
+      rolloutSeparator: "ROLLOUT_SEPARATOR",
+      rolloutSiteKeyPrefix: "ROLLOUT_SITE_KEY_PREFIX",
+    };
+    const rendered = runUpdaterPhp<Record<string, string | number>>(plugin, {
+      script: `$out = array(); foreach ( $input as $name ) { $out[ $name ] = constant( $class . '\\Config::' . $name ); } echo json_encode( $out );`,
+      input: Object.values(names),
+    });
+    expect(rendered).toEqual(
+      Object.fromEntries(Object.entries(names).map(([key, name]) => [name, constants[key as keyof typeof constants]])),
+    );
+  });
+
+  it("writes none of the contract's strings as a literal in its classes (they read Config)", () => {
+    const constants = updaterConstants("demo");
+    const contractStrings = [
+      constants.feedFormat,
+      constants.feedPath,
+      constants.releasesFile,
+      constants.infoFileStable,
+      constants.infoFileBeta,
+      constants.apiKeyScheme,
+      constants.rolloutSiteKeyPrefix,
+      "plugins/",
+      "A-Za-z0-9._:-",
+    ];
+    const found: string[] = [];
+    for (const file of NEWEST.files.filter((each) => each.path.endsWith(".php"))) {
+      const source = path.join(UPDATER_VERSIONS_DIR, String(NEWEST.version), file.path);
+      for (const [name, text] of phpTokens(source)) {
+        // A message to a person ("feed.json has expired") may name a file; a path or a value may not.
+        if (name !== "T_CONSTANT_ENCAPSED_STRING" || text.includes(" ")) continue;
+        for (const literal of contractStrings) if (text.includes(literal)) found.push(`${file.path}: ${text}`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 });
 

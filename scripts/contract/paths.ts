@@ -78,7 +78,7 @@ export type ApiAction = (typeof API_ACTIONS)[number];
 
 /** An action's URL for a plugin; `query` starts with "?" when given. */
 export function apiUrl(apiBase: string, slug: string, action: ApiAction, query = ""): string {
-  return `${apiBase}/plugins/${slug}/${action}/${query}`;
+  return `${apiBase}/${pluginFolder(slug)}/${action}/${query}`;
 }
 
 export function downloadUrl(apiBase: string, slug: string, version: string): string {

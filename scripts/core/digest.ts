@@ -1,4 +1,8 @@
-/** Hex digests of exact bytes (or UTF-8 text): the one place feedwright hashes for a checksum or an id. */
+/**
+ * Hex digests of exact bytes (or UTF-8 text): the one place the build hashes for a checksum or
+ * an id. Synchronous, for packages of megabytes; the contract hashes with WebCrypto
+ * (scripts/contract/hex.ts) because the Worker has nothing else, and WebCrypto is asynchronous.
+ */
 import { createHash } from "node:crypto";
 
 export function sha256Hex(bytes: string | Uint8Array): string {

@@ -7,6 +7,7 @@
  * would then change bytes (its recorded sha256 catches it).
  */
 import Handlebars from "handlebars";
+import { updaterConstants } from "../contract/index.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import type { PublicKey } from "./signing.ts";
 
@@ -54,9 +55,18 @@ export function phpIdentifier(value: string): string {
   return value;
 }
 
+/** A PHP integer literal: refused (not encoded) when it is anything but a whole number. */
+export function phpInteger(value: string): string {
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(value)) {
+    throw new Error(`updater template: ${JSON.stringify(value)} is not a whole number`);
+  }
+  return value;
+}
+
 /** The only ways a value may enter the updater: one helper per PHP context. */
 const CONTEXT_HELPERS: Record<string, (value: string) => string> = {
   php: phpString,
+  int: phpInteger,
   comment: phpComment,
   identifier: phpIdentifier,
 };
@@ -253,6 +263,8 @@ export function renderUpdater(plugin: PluginPlan, updater: UpdaterVersion): Rend
     publicKeys: definition.public_keys ?? [],
     siteIdOption: definition.updater_credentials?.site_id_option ?? "",
     apiKeyOption: definition.updater_credentials?.api_key_option ?? "",
+    // What the feed, the Worker and the updater agree on (used from updater version 3 on).
+    contract: updaterConstants(plugin.slug),
   });
   return {
     version: updater.version,

@@ -3,7 +3,7 @@
  * in a cache so a rebuild with nothing changed zips nothing. The cache is not trusted: see
  * readCacheEntry for what an entry must prove before its bytes are published.
  */
-import { createHash, createPublicKey, sign, verify } from "node:crypto";
+import { createPublicKey, sign, verify } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -221,10 +221,7 @@ async function buildPackage(
       updaterVersion: updater?.version ?? null,
       files: [
         ...files.map((file) => [file.path, file.id]),
-        ...(updater?.files ?? []).map((file) => [
-          file.path,
-          `rendered ${createHash("sha256").update(file.content).digest("hex")}`,
-        ]),
+        ...(updater?.files ?? []).map((file) => [file.path, `rendered ${sha256Hex(file.content)}`]),
       ],
     }),
     { algorithm: "sha256" },

@@ -1,0 +1,377 @@
+<?php
+/**
+ * feedwright updater: the signed feed, fetched and verified.
+ *
+ * @package feedwright
+ */
+
+namespace Feedwright_Updater_Source;
+
+if ( ! defined( 'ABSPATH' ) ) {
+	exit;
+}
+
+/**
+ * Reads the feed and believes only what it can verify: feed.json against the trusted keys
+ * (Ed25519 over SHA-384, WordPress core's signature format), no older serial than the last
+ * accepted and not past its expiry, and releases.json and info(-beta).json against the
+ * SHA-256 the feed gives for each. Keeps the last good answer when a check fails, and backs
+ * off before trying again.
+ */
+final class Feed {
+
+	/** First wait after a failed check, in seconds; doubled on every further failure. */
+	const MIN_RETRY = 900;
+	const MAX_RETRY = 86400;
+	const TIMEOUT   = 10;
+
+	/**
+	 * The updater's settings.
+	 *
+	 * @var Settings
+	 */
+	private $settings;
+
+	/**
+	 * Where the state is kept.
+	 *
+	 * @var State_Store
+	 */
+	private $store;
+
+	/**
+	 * The feed was fetched (or deliberately not) during this request.
+	 *
+	 * @var bool
+	 */
+	private $checked_this_request = false;
+
+	/**
+	 * Starts with the settings it reads and the store it keeps what it learned in.
+	 *
+	 * @param Settings    $settings The updater's settings.
+	 * @param State_Store $store    Where the state is kept.
+	 */
+	public function __construct( Settings $settings, State_Store $store ) {
+		$this->settings = $settings;
+		$this->store    = $store;
+	}
+
+	/**
+	 * Fetches and verifies the feed; keeps what it learned, or, when anything is wrong,
+	 * keeps the last good answer and waits longer before the next try.
+	 *
+	 * @return true|\WP_Error
+	 */
+	public function refresh() {
+		$this->checked_this_request = true;
+		$state                      = $this->store->get();
+		$now                        = time();
+		$fresh                      = $this->fetch_verified_feed( $state, $now );
+		if ( is_wp_error( $fresh ) ) {
+			$delay                  = (int) min( self::MAX_RETRY, max( self::MIN_RETRY, 2 * (int) $state['retry_delay'] ) );
+			$state['retry_delay']   = $delay;
+			$state['next_retry_at'] = $now + $delay;
+			$state['failures']      = (int) $state['failures'] + 1;
+			$state['last_error']    = $fresh->get_error_message();
+			$state['last_error_at'] = $now;
+			$this->store->save( $state );
+			return $fresh;
+		}
+		$fresh = array_merge( $fresh, $this->fetch_info( $fresh['feed_url'], $fresh['documents'], $state ) );
+		$this->store->save(
+			array_merge(
+				$state,
+				$fresh,
+				array(
+					'checked_at'    => $now,
+					'retry_delay'   => 0,
+					'next_retry_at' => 0,
+					'failures'      => 0,
+					'last_error'    => '',
+				)
+			)
+		);
+		return true;
+	}
+
+	/**
+	 * Checks the feed only when WordPress is checking for updates (it has just stamped the
+	 * transient), at most once per request, and not while backing off after a failure.
+	 *
+	 * @param mixed $transient The update_plugins value being saved.
+	 * @return void
+	 */
+	public function maybe_refresh( $transient ) {
+		if ( $this->checked_this_request ) {
+			return;
+		}
+		$stamp = is_object( $transient ) && isset( $transient->last_checked ) ? (int) $transient->last_checked : 0;
+		if ( $stamp < time() - 60 ) {
+			return;
+		}
+		$state = $this->store->get();
+		if ( (int) $state['next_retry_at'] > time() ) {
+			$this->checked_this_request = true;
+			return;
+		}
+		$this->refresh();
+	}
+
+	/**
+	 * Fetches feed.json, its signature and releases.json, and checks each.
+	 *
+	 * @param array $state The current state.
+	 * @param int   $now   Unix time.
+	 * @return array|\WP_Error The verified facts to keep.
+	 */
+	private function fetch_verified_feed( array $state, $now ) {
+		$base = $this->settings->feed_url();
+		$feed = $this->http_get( $base . '/' . Config::FEED_PATH );
+		if ( is_wp_error( $feed ) ) {
+			return $feed;
+		}
+		$signature = $this->http_get( $base . '/' . Config::FEED_SIGNATURE_PATH );
+		if ( is_wp_error( $signature ) ) {
+			return $signature;
+		}
+		if ( ! $this->verify_signature( hash( 'sha384', $feed, true ), $signature ) ) {
+			return new \WP_Error( Config::PREFIX . '_feed_signature', 'feed.json is not signed by a key this plugin trusts.' );
+		}
+		$data = json_decode( $feed, true );
+		if ( ! is_array( $data ) || ! isset( $data['format'] ) || Config::FEED_FORMAT !== $data['format'] ) {
+			return new \WP_Error( Config::PREFIX . '_feed_format', 'feed.json is not a feedwright feed.' );
+		}
+		$serial = isset( $data['serial'] ) && is_int( $data['serial'] ) ? $data['serial'] : -1;
+		if ( $serial < (int) $state['serial'] ) {
+			return new \WP_Error(
+				Config::PREFIX . '_feed_replayed',
+				sprintf( 'feed.json has serial %d, older than the %d already seen: refusing a replayed feed.', $serial, (int) $state['serial'] )
+			);
+		}
+		$expires = isset( $data['expires'] ) ? strtotime( (string) $data['expires'] ) : false;
+		if ( false === $expires || $expires <= $now ) {
+			return new \WP_Error( Config::PREFIX . '_feed_expired', 'feed.json has expired: the feed is no longer being published.' );
+		}
+		$entry = isset( $data['plugins'][ Config::SLUG ] ) && is_array( $data['plugins'][ Config::SLUG ] ) ? $data['plugins'][ Config::SLUG ] : null;
+		if ( null === $entry || empty( $entry['releases']['sha256'] ) ) {
+			return new \WP_Error( Config::PREFIX . '_feed_plugin', 'feed.json does not list ' . Config::SLUG . '.' );
+		}
+		// The SHA-256 of each per-plugin document the feed vouches for, by file name.
+		$documents = array();
+		foreach ( isset( $entry['documents'] ) && is_array( $entry['documents'] ) ? $entry['documents'] : array() as $name => $digest ) {
+			if ( is_string( $name ) && is_string( $digest ) && preg_match( '/^[0-9a-f]{64}$/D', $digest ) ) {
+				$documents[ $name ] = $digest;
+			}
+		}
+		$releases_text = $this->http_get( $base . '/' . Config::PLUGIN_FOLDER . '/' . Config::RELEASES_FILE );
+		if ( is_wp_error( $releases_text ) ) {
+			return $releases_text;
+		}
+		$releases_digest = hash( 'sha256', $releases_text );
+		if ( ! hash_equals( (string) $entry['releases']['sha256'], $releases_digest ) || ( isset( $documents[ Config::RELEASES_FILE ] ) && ! hash_equals( $documents[ Config::RELEASES_FILE ], $releases_digest ) ) ) {
+			return new \WP_Error( Config::PREFIX . '_releases_checksum', 'releases.json does not match the SHA-256 the signed feed gives for it.' );
+		}
+		$releases = json_decode( $releases_text, true );
+		if ( ! is_array( $releases ) || ! isset( $releases['slug'], $releases['releases'] ) || Config::SLUG !== $releases['slug'] || ! is_array( $releases['releases'] ) ) {
+			return new \WP_Error( Config::PREFIX . '_releases_format', 'releases.json is not the release list of ' . Config::SLUG . '.' );
+		}
+		// Keys the verified feed announces (current, and next while rotating): trusted from now
+		// on, as long as later feeds, each signed by a trusted key, keep announcing them.
+		$announced = array();
+		foreach ( isset( $data['keys'] ) && is_array( $data['keys'] ) ? $data['keys'] : array() as $announcement ) {
+			$key = is_array( $announcement ) && isset( $announcement['public_key'] ) ? (string) $announcement['public_key'] : '';
+			$raw = base64_decode( $key, true );
+			if ( false !== $raw && 32 === strlen( $raw ) ) {
+				$announced[] = $key;
+			}
+		}
+		$kept = array();
+		foreach ( $releases['releases'] as $release ) {
+			if ( is_array( $release ) && isset( $release['version'] ) && is_string( $release['version'] ) ) {
+				$kept[] = $this->keep_release( $release );
+			}
+		}
+		return array(
+			'serial'         => $serial,
+			'expires'        => $expires,
+			'feed_url'       => $base,
+			'releases'       => $kept,
+			'announced_keys' => $announced,
+			'private'        => ! empty( $releases['private'] ),
+			'documents'      => $documents,
+		);
+	}
+
+	/**
+	 * The fields of a release entry the updater uses.
+	 *
+	 * @param array $release An entry of releases.json.
+	 * @return array
+	 */
+	private function keep_release( array $release ) {
+		$text = function ( $key, $fallback = '' ) use ( $release ) {
+			return isset( $release[ $key ] ) && is_scalar( $release[ $key ] ) ? (string) $release[ $key ] : $fallback;
+		};
+		// The package's signatures, as the signed feed lists them: what a package of this
+		// release is checked against, whichever URL it is downloaded from.
+		$signatures = array();
+		foreach ( isset( $release['signatures'] ) && is_array( $release['signatures'] ) ? $release['signatures'] : array() as $entry ) {
+			if ( is_array( $entry ) && isset( $entry['signature'] ) && is_string( $entry['signature'] ) ) {
+				$signatures[] = $entry['signature'];
+			}
+		}
+		return array(
+			'version'        => $text( 'version' ),
+			'status'         => $text( 'status' ),
+			'channel'        => $text( 'channel' ),
+			'offered'        => ! empty( $release['offered'] ),
+			'packaged'       => ! empty( $release['packaged'] ),
+			'file'           => $text( 'file' ),
+			'sha256'         => strtolower( $text( 'sha256' ) ),
+			'size'           => isset( $release['size'] ) ? (int) $release['size'] : 0,
+			'released_at'    => $text( 'released_at' ),
+			'requires_php'   => $text( 'requires_php' ),
+			'requires_wp'    => $text( 'requires_wp' ),
+			'tested_wp'      => $text( 'tested_wp' ),
+			'force_update'   => ! empty( $release['force_update'] ),
+			'autoupdate'     => ! empty( $release['autoupdate'] ),
+			'rollout'        => isset( $release['rollout'] ) ? (int) $release['rollout'] : Config::ROLLOUT_BUCKETS,
+			'changelog'      => $text( 'changelog' ),
+			'upgrade_notice' => $text( 'upgrade_notice' ),
+			'reason'         => $text( 'deprecation_reason' ),
+			'signatures'     => $signatures,
+		);
+	}
+
+	/**
+	 * What the details dialog shows (names, description, changelog, images) from the
+	 * channel's info document, only when its bytes are the ones the signed feed gives the
+	 * SHA-256 of. Display only: versions, requirements and packages always come from the
+	 * verified releases.json.
+	 *
+	 * @param string $base      Feed URL.
+	 * @param array  $documents SHA-256 of each document, by file name, from the verified feed.
+	 * @param array  $state     The current state (the info kept last time).
+	 * @return array{info: array, info_sha256: string, info_error: string}
+	 */
+	private function fetch_info( $base, array $documents, array $state ) {
+		$name     = 'beta' === $this->settings->channel() ? Config::INFO_FILE_BETA : Config::INFO_FILE_STABLE;
+		$expected = isset( $documents[ $name ] ) ? $documents[ $name ] : '';
+		$refused  = function ( $why ) {
+			return array(
+				'info'        => array(),
+				'info_sha256' => '',
+				'info_error'  => $why . ' The details show only what the signed release list says.',
+			);
+		};
+		if ( '' === $expected ) {
+			return $refused( sprintf( 'The signed feed does not vouch for %s.', $name ) );
+		}
+		$text = $this->http_get( $base . '/' . Config::PLUGIN_FOLDER . '/' . $name );
+		if ( is_wp_error( $text ) ) {
+			// Kept only while the feed still vouches for the very document kept.
+			return $expected === $state['info_sha256'] ? array(
+				'info'        => $state['info'],
+				'info_sha256' => $state['info_sha256'],
+				'info_error'  => '',
+			) : $refused( $text->get_error_message() . '.' );
+		}
+		if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {
+			return $refused( sprintf( '%s does not match the SHA-256 the signed feed gives for it, so it is not shown.', $name ) );
+		}
+		$info = json_decode( $text, true );
+		if ( ! is_array( $info ) ) {
+			return $refused( sprintf( '%s is not a JSON object.', $name ) );
+		}
+		$kept = array();
+		foreach ( array( 'name', 'author', 'author_homepage', 'homepage' ) as $key ) {
+			if ( isset( $info[ $key ] ) && is_string( $info[ $key ] ) ) {
+				$kept[ $key ] = $info[ $key ];
+			}
+		}
+		foreach ( array( 'sections', 'banners', 'icons' ) as $key ) {
+			if ( isset( $info[ $key ] ) && is_array( $info[ $key ] ) ) {
+				$kept[ $key ] = array_map( 'strval', array_filter( $info[ $key ], 'is_string' ) );
+			}
+		}
+		return array(
+			'info'        => $kept,
+			'info_sha256' => $expected,
+			'info_error'  => '',
+		);
+	}
+
+	/**
+	 * Reads a document of the feed (or a package's .sig).
+	 *
+	 * @param string $url URL to read.
+	 * @return string|\WP_Error The body of a 200 answer.
+	 */
+	public function http_get( $url ) {
+		$response = wp_remote_get(
+			$url,
+			array(
+				'timeout'     => self::TIMEOUT,
+				'redirection' => 3,
+				'headers'     => array( 'Accept' => 'application/json, text/plain;q=0.9, */*;q=0.1' ),
+			)
+		);
+		if ( is_wp_error( $response ) ) {
+			return new \WP_Error( Config::PREFIX . '_http', sprintf( 'Could not read %s: %s', $url, $response->get_error_message() ) );
+		}
+		$code = (int) wp_remote_retrieve_response_code( $response );
+		if ( 200 !== $code ) {
+			return new \WP_Error( Config::PREFIX . '_http', sprintf( 'Could not read %s: HTTP %d.', $url, $code ) );
+		}
+		return (string) wp_remote_retrieve_body( $response );
+	}
+
+	/**
+	 * The keys signatures may be made with: the pinned ones, and those the last accepted
+	 * feed announced. Only a feed signed by a trusted key can announce one.
+	 *
+	 * @return string[] Base64 raw 32-byte Ed25519 public keys.
+	 */
+	public function trusted_keys() {
+		$state = $this->store->get();
+		$keys  = Config::PUBLIC_KEYS;
+		foreach ( (array) $state['announced_keys'] as $key ) {
+			if ( is_string( $key ) ) {
+				$keys[] = $key;
+			}
+		}
+		return array_values( array_unique( $keys ) );
+	}
+
+	/**
+	 * Does any line of a .sig verify against any trusted key? The signature is Ed25519 over
+	 * the raw SHA-384 digest, as in WordPress core's verify_file_signature().
+	 *
+	 * @param string $digest    Raw 48-byte SHA-384 digest of the signed bytes.
+	 * @param string $signature The .sig file: base64 signatures, one per line.
+	 * @return bool
+	 */
+	public function verify_signature( $digest, $signature ) {
+		if ( ! function_exists( 'sodium_crypto_sign_verify_detached' ) ) {
+			return false;
+		}
+		foreach ( preg_split( '/\r\n|\r|\n/', (string) $signature ) as $line ) {
+			$raw = base64_decode( trim( $line ), true );
+			if ( false === $raw || 64 !== strlen( $raw ) ) {
+				continue;
+			}
+			foreach ( $this->trusted_keys() as $key ) {
+				$public = base64_decode( $key, true );
+				try {
+					if ( false !== $public && 32 === strlen( $public ) && sodium_crypto_sign_verify_detached( $raw, $digest, $public ) ) {
+						return true;
+					}
+				} catch ( \Throwable $error ) {
+					continue;
+				}
+			}
+		}
+		return false;
+	}
+}
