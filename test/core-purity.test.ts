@@ -8,6 +8,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const CORE = path.resolve(import.meta.dirname, "..", "scripts", "core");
+const CONTRACT = path.resolve(import.meta.dirname, "..", "scripts", "contract");
 
 /** Modules the core may not import: the disk, subprocesses, the process, timers, the network. */
 const FORBIDDEN_MODULES =
@@ -64,5 +65,44 @@ describe("the pure core", () => {
       "imports ../io/source-reader.ts (outside the core)",
     ]);
     expect(found('const at = new Date("2026-01-01T00:00:00Z"); // new Date() in a comment')).toEqual([]);
+  });
+});
+
+/**
+ * What a contract file reaches outside itself: the contract runs in the Worker too, so it may
+ * import only its own files and semver, and use no Node global (WebCrypto and TextEncoder only).
+ */
+function findContractLeaks(file: string, text: string): Finding[] {
+  const findings: Finding[] = [];
+  text.split("\n").forEach((line, index) => {
+    const at = { file, line: index + 1 };
+    const code = line.replace(/\/\/.*$/, "");
+    for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)) {
+      const specifier = match[1] ?? "";
+      if (!/^\.\/[a-z-]+\.ts$/.test(specifier) && specifier !== "semver")
+        findings.push({ ...at, what: `imports ${specifier}` });
+    }
+    if (/\b(Buffer|process|require|__dirname)\b/.test(code.replace(/^\s*\*.*$/, "")))
+      findings.push({ ...at, what: "uses a Node global" });
+  });
+  return findings;
+}
+
+describe("the contract (scripts/contract)", () => {
+  it("imports only itself and semver, and no Node global: the Worker bundles it", () => {
+    const files = readdirSync(CONTRACT).filter((name) => name.endsWith(".ts"));
+    expect(files.length).toBeGreaterThan(8);
+    const findings = files.flatMap((name) =>
+      findContractLeaks(`scripts/contract/${name}`, readFileSync(path.join(CONTRACT, name), "utf8")),
+    );
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.what}`)).toEqual([]);
+  });
+
+  it("the check catches a Node import, a build import and a Node global", () => {
+    const found = (text: string) => findContractLeaks("x.ts", text).map((finding) => finding.what);
+    expect(found('import { createHash } from "node:crypto";')).toEqual(["imports node:crypto"]);
+    expect(found('import { STATUS_RULES } from "../core/schema.ts";')).toEqual(["imports ../core/schema.ts"]);
+    expect(found('const bytes = Buffer.from("x");')).toEqual(["uses a Node global"]);
+    expect(found('import { ROLLOUT } from "./rollout.ts";')).toEqual([]);
   });
 });
