@@ -1,4 +1,8 @@
-/** The original service's JSON shapes (seeds, "API Endpoints"): fields in their order. */
+/**
+ * The JSON shapes sites running the original service's plugin read (README, "The Worker: the
+ * original API"): fields in their order. Written here apart from scripts/contract/published.ts
+ * on purpose, so the tests hold the contract to what those sites expect rather than to itself.
+ */
 export const CHECK_UPDATE_FIELDS = [
   "update_available",
   "current_version",
