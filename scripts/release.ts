@@ -95,49 +95,11 @@ export async function promoteRelease(input: {
   }
   const target = input.status as Status;
   const file = releaseFile(repoRoot, slug, version);
-  const bytes = await readFile(file).catch(() => {
-    throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
-  });
-  // The same checks as the build (UTF-8, size, tags, ...) before anything is rewritten: a
-  // lenient decode would turn a bad byte into U+FFFD and write it back.
-  const checked = parseYaml(path.relative(repoRoot, file), bytes);
-  if (checked.problems.length > 0) throw new InputError(checked.problems);
-  const document = parseDocument(new TextDecoder().decode(bytes));
-  // Checked before STATUS_ORDER[current]: a status such as "constructor" or "__proto__" would
-  // otherwise find a member of Object.prototype there and skip the forward-only rule.
-  const currentText = String(document.get("status"));
-  if (!(STATUSES as readonly string[]).includes(currentText)) {
-    throw new ReleaseError(
-      `${path.relative(repoRoot, file)}: status "${currentText}" is not a status: expected one of ${STATUSES.join(", ")}`,
-    );
-  }
-  const current = currentText as Status;
-  if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
-  if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
-    throw new ReleaseError(
-      `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,
-    );
-  }
-  const changelog = String(document.get("changelog") ?? "");
-  if (STATUS_RULES[target].offered && (changelog.trim() === "" || changelog.includes(CHANGELOG_PLACEHOLDER))) {
-    throw new ReleaseError(
-      `write the changelog in ${path.relative(repoRoot, file)} before offering ${version} to sites`,
-    );
-  }
+  const { bytes, document, current } = await readReleaseToPromote(repoRoot, file, slug, version);
+  checkPromotion({ repoRoot, file, slug, version, document }, current, target);
   const done: string[] = [];
-  const git = new GitRepository(repoRoot);
-  if (STATUS_RULES[target].built && !document.get("source")) {
-    const folder = `source/${slug}`;
-    if (await git.isDirty(folder)) {
-      throw new ReleaseError(
-        `${folder}/ has uncommitted changes: commit the source of ${version} first, so the release can pin it`,
-      );
-    }
-    const head = await git.headCommit();
-    if (!head) throw new ReleaseError("this repository has no commit to pin");
-    document.set("source", head);
-    done.push(`pinned the source to ${head.slice(0, 12)} (HEAD)`);
-  }
+  if (STATUS_RULES[target].built && !document.get("source"))
+    done.push(await pinSourceToHead(repoRoot, slug, version, document));
   document.set("status", target);
   if (STATUS_RULES[target].needsReleaseDate && !document.get("released_at")) {
     const stamp = input.now.toISOString().replace(/\.\d{3}Z$/, "Z");
@@ -147,14 +109,7 @@ export async function promoteRelease(input: {
   await writeFile(file, document.toString());
   try {
     if (STATUS_RULES[target].built && !document.get("sha256")) {
-      // The updater version goes in first, so the package whose sha256 is recorded is built with it.
-      const updaterVersion = await pinUpdaterVersion(repoRoot, slug, document);
-      if (updaterVersion !== null) await writeFile(file, document.toString());
-      const sha256 = await packageChecksum(repoRoot, slug, version, input.keys);
-      document.set("sha256", sha256);
-      await writeFile(file, document.toString());
-      done.push(`recorded the package's sha256 ${sha256.slice(0, 16)}…`);
-      if (updaterVersion !== null) done.push(`recorded updater_version ${updaterVersion} (the updater it carries)`);
+      done.push(...(await recordPackage(repoRoot, file, slug, version, document, input.keys)));
     } else {
       await loadPlan({ repoRoot }, { checkSources: true });
     }
@@ -165,16 +120,102 @@ export async function promoteRelease(input: {
   return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];
 }
 
+type ReleaseDocument = ReturnType<typeof parseDocument>;
+
+/** The release file's bytes (to put back on failure), its YAML document, and its status, checked. */
+async function readReleaseToPromote(
+  repoRoot: string,
+  file: string,
+  slug: string,
+  version: string,
+): Promise<{ bytes: Buffer; document: ReleaseDocument; current: Status }> {
+  const bytes = await readFile(file).catch(() => {
+    throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
+  });
+  // The same checks as the build (UTF-8, size, tags, ...) before anything is rewritten: a
+  // lenient decode would turn a bad byte into U+FFFD and write it back.
+  const checked = parseYaml(path.relative(repoRoot, file), bytes);
+  if (checked.problems.length > 0) throw new InputError(checked.problems);
+  const document = parseDocument(new TextDecoder().decode(bytes));
+  // Checked before STATUS_ORDER[current]: a status such as "constructor" or "__proto__" would
+  // otherwise find a member of Object.prototype there and skip the forward-only rule.
+  const current = String(document.get("status"));
+  if (!(STATUSES as readonly string[]).includes(current)) {
+    throw new ReleaseError(
+      `${path.relative(repoRoot, file)}: status "${current}" is not a status: expected one of ${STATUSES.join(", ")}`,
+    );
+  }
+  return { bytes, document, current: current as Status };
+}
+
+/** A status only moves forward (or to deprecated), and nothing is offered to sites without a changelog. */
+function checkPromotion(
+  release: { repoRoot: string; file: string; slug: string; version: string; document: ReleaseDocument },
+  current: Status,
+  target: Status,
+): void {
+  const { slug, version } = release;
+  if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
+  if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
+    throw new ReleaseError(
+      `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,
+    );
+  }
+  const changelog = String(release.document.get("changelog") ?? "");
+  if (STATUS_RULES[target].offered && (changelog.trim() === "" || changelog.includes(CHANGELOG_PLACEHOLDER))) {
+    throw new ReleaseError(
+      `write the changelog in ${path.relative(release.repoRoot, release.file)} before offering ${version} to sites`,
+    );
+  }
+}
+
+/** Pins the release's source to HEAD, refusing uncommitted source: a built release is built from a commit. */
+async function pinSourceToHead(
+  repoRoot: string,
+  slug: string,
+  version: string,
+  document: ReleaseDocument,
+): Promise<string> {
+  const git = new GitRepository(repoRoot);
+  const folder = `source/${slug}`;
+  if (await git.isDirty(folder)) {
+    throw new ReleaseError(
+      `${folder}/ has uncommitted changes: commit the source of ${version} first, so the release can pin it`,
+    );
+  }
+  const head = await git.headCommit();
+  if (!head) throw new ReleaseError("this repository has no commit to pin");
+  document.set("source", head);
+  return `pinned the source to ${head.slice(0, 12)} (HEAD)`;
+}
+
+/** Records the package's sha256, and the updater version it carries, by building it. */
+async function recordPackage(
+  repoRoot: string,
+  file: string,
+  slug: string,
+  version: string,
+  document: ReleaseDocument,
+  keys: SigningKey[],
+): Promise<string[]> {
+  // The updater version goes in first, so the package whose sha256 is recorded is built with it.
+  const updaterVersion = await pinUpdaterVersion(repoRoot, slug, document);
+  if (updaterVersion !== null) await writeFile(file, document.toString());
+  const sha256 = await packageChecksum(repoRoot, slug, version, keys);
+  document.set("sha256", sha256);
+  await writeFile(file, document.toString());
+  return [
+    `recorded the package's sha256 ${sha256.slice(0, 16)}…`,
+    ...(updaterVersion !== null ? [`recorded updater_version ${updaterVersion} (the updater it carries)`] : []),
+  ];
+}
+
 /**
  * Records in the release the updater version its package is built with (the newest this
  * feedwright ships) when the plugin has an updater and the release names none yet: with the
  * sha256, it keeps the package's bytes when feedwright's updater changes later.
  */
-async function pinUpdaterVersion(
-  repoRoot: string,
-  slug: string,
-  document: ReturnType<typeof parseDocument>,
-): Promise<number | null> {
+async function pinUpdaterVersion(repoRoot: string, slug: string, document: ReleaseDocument): Promise<number | null> {
   if (document.get("updater_version") !== undefined) return null;
   const pluginYaml = parseDocument(await readFile(path.join(repoRoot, "releases", slug, "plugin.yaml"), "utf8"));
   if (!pluginYaml.get("updater_path")) return null;

@@ -18,7 +18,7 @@ import {
   writeDeterministicZip,
 } from "../core/packaging.ts";
 import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
-import { type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
+import { compareText, type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
 import type { SigningKey } from "../core/signing.ts";
 import { type RenderedUpdater, renderUpdater, selectUpdaterVersion, type UpdaterVersion } from "../core/updater.ts";
 import {
@@ -174,6 +174,12 @@ async function readSnapshot(
   return snapshot;
 }
 
+/**
+ * One release's package: its source snapshot (minus excluded files and the updater's paths),
+ * the main file stamped and checked, the rendered updater, zipped deterministically; reused
+ * from the signed cache when an entry for exactly these inputs exists. Null, with the problem
+ * reported, when the release cannot be packaged (or `mode` asks only to check the source).
+ */
 async function buildPackage(
   plugin: PluginPlan,
   release: ReleasePlan,
@@ -186,13 +192,7 @@ async function buildPackage(
   const updater = chooseUpdater(plugin, release, readUpdaters, report);
   if (updater === false) return null;
   const snapshot = await readSnapshot(plugin, release, context);
-  const isExcluded = createExcludeMatcher(definition.exclude);
-  // The rendered updater takes the place of any source file at one of its paths.
-  const updaterPaths = new Set(updater?.files.map((file) => file.path));
-  const files = snapshot.files
-    .filter((file) => !isExcluded(file.path) && !updaterPaths.has(file.path))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
-  const stampsVersion = definition.platform === "wordpress";
+  const files = selectPackagedFiles(plugin, snapshot, updater);
   if (!files.some((file) => file.path === definition.main_file)) {
     report(
       "source",
@@ -202,36 +202,8 @@ async function buildPackage(
   }
   if (mode === "source") return null;
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
-  const key = await hash(
-    JSON.stringify({
-      packager: PACKAGER_REVISION,
-      // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
-      zlib: process.versions.zlib,
-      slug: plugin.slug,
-      version: release.version,
-      platform: definition.platform,
-      mainFile: definition.main_file,
-      versionConstant: definition.version_constant,
-      // Not in the bytes, but checked in them: a new api_base must be checked again.
-      apiBase: definition.api_base,
-      date: date.toISOString(),
-      // Entries are signed by the build's key (see readCacheEntry): each key has its own.
-      signer: context.cacheSigner?.id ?? null,
-      // The updater version, and the content of every file rendered from it.
-      updaterVersion: updater?.version ?? null,
-      files: [
-        ...files.map((file) => [file.path, file.id]),
-        ...(updater?.files ?? []).map((file) => [file.path, `rendered ${sha256Hex(file.content)}`]),
-      ],
-    }),
-    { algorithm: "sha256" },
-  );
-  const base = {
-    slug: plugin.slug,
-    version: release.version,
-    fileName: release.fileName,
-    sourceLabel: snapshot.label,
-  };
+  const key = await packageCacheKey(plugin, release, context, { files, updater, date });
+  const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
   const entry =
     context.cacheDir && context.cacheSigner && mode === "package"
       ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
@@ -245,25 +217,9 @@ async function buildPackage(
         `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
       );
   }
-
   const contents = await snapshot.read(files);
-  const mainBytes = contents.get(definition.main_file) ?? Buffer.alloc(0);
-  let packagedMain = mainBytes;
-  if (stampsVersion) {
-    const stamped = stampVersionInBytes(mainBytes, release.version, definition.version_constant);
-    for (const problem of stamped.problems)
-      report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
-    if (stamped.problems.length > 0) return null;
-    packagedMain = stamped.bytes;
-    const checks = checkPackagedMainFile(packagedMain, {
-      version: release.version,
-      versionConstant: definition.version_constant,
-      apiBase: definition.api_base,
-      updaterPath: updater?.path ?? null,
-    });
-    for (const problem of checks) report("source", `source: packaged ${definition.main_file} ${problem}`);
-    if (checks.length > 0) return null;
-  }
+  const packagedMain = preparePackagedMainFile(plugin, release, snapshot, contents, updater, report);
+  if (!packagedMain) return null;
   const entries = files.map((file) => ({
     path: file.path,
     content: file.path === definition.main_file ? packagedMain : (contents.get(file.path) ?? Buffer.alloc(0)),
@@ -280,6 +236,87 @@ async function buildPackage(
     );
   }
   return { ...base, bytes: zip, facts, reused: false };
+}
+
+/** The snapshot's files that go into the package, by path: not excluded, and not where the rendered updater goes. */
+function selectPackagedFiles(
+  plugin: PluginPlan,
+  snapshot: SourceSnapshot,
+  updater: RenderedUpdater | null,
+): SourceSnapshot["files"] {
+  const isExcluded = createExcludeMatcher(plugin.definition.exclude);
+  // The rendered updater takes the place of any source file at one of its paths.
+  const updaterPaths = new Set(updater?.files.map((file) => file.path));
+  return snapshot.files
+    .filter((file) => !isExcluded(file.path) && !updaterPaths.has(file.path))
+    .sort((a, b) => compareText(a.path, b.path));
+}
+
+/**
+ * The cache key: every input the package's bytes depend on (and api_base, which is checked in
+ * them), so an entry is reused only for exactly the same package.
+ */
+function packageCacheKey(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  context: PackagingContext,
+  inputs: { files: SourceSnapshot["files"]; updater: RenderedUpdater | null; date: Date },
+): Promise<string> {
+  const { definition } = plugin;
+  return hash(
+    JSON.stringify({
+      packager: PACKAGER_REVISION,
+      // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
+      zlib: process.versions.zlib,
+      slug: plugin.slug,
+      version: release.version,
+      platform: definition.platform,
+      mainFile: definition.main_file,
+      versionConstant: definition.version_constant,
+      // Not in the bytes, but checked in them: a new api_base must be checked again.
+      apiBase: definition.api_base,
+      date: inputs.date.toISOString(),
+      // Entries are signed by the build's key (see readCacheEntry): each key has its own.
+      signer: context.cacheSigner?.id ?? null,
+      // The updater version, and the content of every file rendered from it.
+      updaterVersion: inputs.updater?.version ?? null,
+      files: [
+        ...inputs.files.map((file) => [file.path, file.id]),
+        ...(inputs.updater?.files ?? []).map((file) => [file.path, `rendered ${sha256Hex(file.content)}`]),
+      ],
+    }),
+    { algorithm: "sha256" },
+  );
+}
+
+/**
+ * The main file as packaged: for WordPress, the release's version stamped into its header (and
+ * constant) and then checked (version, api_base, the updater required); other platforms as
+ * they are. Null, with the problems reported at the release's source, when it cannot be.
+ */
+function preparePackagedMainFile(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  snapshot: SourceSnapshot,
+  contents: Map<string, Buffer>,
+  updater: RenderedUpdater | null,
+  report: (field: string, message: string) => void,
+): Buffer | null {
+  const { definition } = plugin;
+  const mainBytes = contents.get(definition.main_file) ?? Buffer.alloc(0);
+  if (definition.platform !== "wordpress") return mainBytes;
+  const stamped = stampVersionInBytes(mainBytes, release.version, definition.version_constant);
+  for (const problem of stamped.problems)
+    report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
+  if (stamped.problems.length > 0) return null;
+  const checks = checkPackagedMainFile(stamped.bytes, {
+    version: release.version,
+    versionConstant: definition.version_constant,
+    apiBase: definition.api_base,
+    updaterPath: updater?.path ?? null,
+  });
+  for (const problem of checks) report("source", `source: packaged ${definition.main_file} ${problem}`);
+  return checks.length > 0 ? null : stamped.bytes;
 }
 
 /**
