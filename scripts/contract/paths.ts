@@ -17,7 +17,8 @@ export const FILES_OUTSIDE_MANIFEST: readonly string[] = [FEED_PATH, FEED_SIGNAT
 
 export const RELEASES_FILE = "releases.json";
 
-export function pluginFolder(slug: string): string {
+/** Typed as its literal, so the Worker's routes built from it (`plugins/:slug`) keep hono's typed params. */
+export function pluginFolder<Slug extends string>(slug: Slug): `plugins/${Slug}` {
   return `plugins/${slug}`;
 }
 

@@ -21,6 +21,7 @@ import {
   normaliseVersion,
   type PublishedRelease,
   pluginFilePath,
+  pluginFolder,
   REPORTED_VERSION_PATTERN,
   type ReleasesDocument,
   renderCheckUpdateAnswer,
@@ -108,14 +109,17 @@ app.use(async (c, next) => {
   await next();
 });
 
+/** The plugin's folder as a route: `plugins/:slug`, from the contract's pluginFolder. */
+const PLUGIN_ROUTE = pluginFolder(":slug");
+
 /** /plugins/<slug>/<file>.zip, requested directly: the same counting and the same rules. */
-app.all("/plugins/:slug/:file{[^/]+\\.zip}", async (c) => {
+app.all(`/${PLUGIN_ROUTE}/:file{[^/]+\\.zip}`, async (c) => {
   requireMethod(c, "packages", ["GET", "HEAD"]);
   return servePackageFile(contextOf(c, c.req.param("slug")), c.req.param("file"));
 });
 
 for (const { action, methods, handle } of ACTIONS) {
-  app.all(`${API_PATH}/plugins/:slug/${action}`, async (c) => {
+  app.all(`${API_PATH}/${PLUGIN_ROUTE}/${action}`, async (c) => {
     requireMethod(c, action, methods);
     const slug = c.req.param("slug");
     if (!isSlug(slug)) throw notFound(`no plugin "${slug.slice(0, 80)}"`, "unknown_plugin");
@@ -123,7 +127,7 @@ for (const { action, methods, handle } of ACTIONS) {
   });
 }
 
-app.all(`${API_PATH}/plugins/:slug/:action`, (c) => {
+app.all(`${API_PATH}/${PLUGIN_ROUTE}/:action`, (c) => {
   const action = c.req.param("action");
   throw notFound(
     `no action "${action.slice(0, 80)}": expected one of ${ACTIONS.map((each) => each.action).join(", ")}`,
