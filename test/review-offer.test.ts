@@ -82,3 +82,58 @@ describe("the preview of a new release", () => {
     );
   });
 });
+
+describe("issue 11 item 4: check uses the offer decision for mixed requirements, new plugins and rollout", () => {
+  const messages = (before: BuildPlan, after: BuildPlan) =>
+    reviewChange(before, after, locate).violations.map((violation) => violation.message);
+  const preview = (before: BuildPlan, after: BuildPlan) =>
+    reviewChange(before, after, locate).preview.flatMap((plugin) => plugin.lines);
+
+  it("allows 1.1.1 for PHP 8 beside a released 1.3.0 that needs PHP 9", () => {
+    const php9 = releaseYaml("1.3.0", 'requires_php: "9.0"\n');
+    const before = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.3.0": php9 });
+    const after = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.1": releaseYaml("1.1.1"), "1.3.0": php9 });
+    expect(messages(before, after)).toEqual([]);
+  });
+
+  it("allows a first pull request that adds several releases of a new plugin", () => {
+    const after = planOf({
+      "1.0.0": releaseYaml("1.0.0"),
+      "1.1.0": releaseYaml("1.1.0"),
+      "1.2.0": releaseYaml("1.2.0"),
+    });
+    expect(messages({ plugins: [] }, after)).toEqual([]);
+    expect(preview({ plugins: [] }, after)).toContain(
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a manual update",
+    );
+  });
+
+  it("still refuses a new release below the latest stable the base already had", () => {
+    const before = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0") });
+    const after = planOf({
+      "1.0.0": releaseYaml("1.0.0"),
+      "1.0.9": releaseYaml("1.0.9"),
+      "1.1.0": releaseYaml("1.1.0"),
+    });
+    expect(messages(before, after)).toHaveLength(1);
+  });
+
+  it("previews a rollout change by how many sites lose or gain the offer", () => {
+    const full = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0") });
+    const partial = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0", "rollout: 40\n") });
+    expect(preview(full, partial)).toEqual([
+      "1.1.0: rollout default → 40: offered to 40 of every 100 sites below it (was 100): 60 no longer are",
+    ]);
+    expect(preview(partial, full)).toEqual([
+      "1.1.0: rollout 40 → default: offered to 100 of every 100 sites below it (was 40)",
+    ]);
+  });
+
+  it("previews a requirement change the same way", () => {
+    const before = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0") });
+    const after = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0", "force_update: true\n") });
+    expect(preview(before, after)).toEqual([
+      "1.1.0: force_update false → true: still offered to 100 of every 100 sites below it",
+    ]);
+  });
+});

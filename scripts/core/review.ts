@@ -74,10 +74,14 @@ function checkForcedUpdateChangelog(plugin: PluginReview, release: ReleasePlan):
   }
 }
 
-/** A release the base does not have: it must sit above the latest stable, or no site is offered it. */
+/**
+ * A release the base does not have: below the base's latest stable it must still reach some
+ * site, or it was meant to be a new version. Below a latest that this change adds too (a new
+ * plugin's history, several releases at once) it is history, kept for rolling back.
+ */
 function reviewAddedRelease(plugin: PluginReview, release: ReleasePlan): void {
   checkForcedUpdateChangelog(plugin, release);
-  const latest = plugin.after.latest.stable;
+  const latest = plugin.before?.latest.stable ?? null;
   if (
     release.channel === "stable" &&
     latest &&
@@ -98,6 +102,7 @@ function reviewChangedRelease(plugin: PluginReview, old: ReleasePlan, release: R
   checkForcedUpdateChangelog(plugin, release);
   if (old.built && release.built) checkPackageUnchanged(plugin, old, release);
   if (old.status !== release.status) reviewStatusChange(plugin, old, release);
+  else reviewOfferChange(plugin, old, release);
   if (old.packaged && !release.packaged && release.built) {
     plugin.lines.push(`${release.version} leaves retention: it stays listed but is no longer downloadable`);
   }
@@ -209,6 +214,55 @@ function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision 
     }
   }
   return null;
+}
+
+/** What decides who is offered a release, besides its status, as the preview names it. */
+const OFFER_FIELDS = ["rollout", "requires_php", "requires_wp", "force_update"] as const;
+
+/**
+ * A release whose status stays but whose rollout, requirements or forcing changed: say what
+ * changed and, by the offer decision, how many of every 100 sites right below it are offered
+ * it before and after (a site meeting the release's requirements, at every rollout bucket).
+ */
+function reviewOfferChange(plugin: PluginReview, old: ReleasePlan, release: ReleasePlan): void {
+  if (!release.channel) return;
+  const changed = OFFER_FIELDS.filter((field) => old.definition[field] !== release.definition[field]);
+  if (changed.length === 0) return;
+  const what = changed
+    .map((field) => `${field} ${old.definition[field] ?? "default"} → ${release.definition[field] ?? "default"}`)
+    .join(", ");
+  const was = sitesOffered(plugin.before, old);
+  const now = sitesOffered(plugin.after, release);
+  const reach =
+    was === now
+      ? `still offered to ${now} of every 100 sites below it`
+      : `offered to ${now} of every 100 sites below it (was ${was})${now < was ? `: ${was - now} no longer are` : ""}`;
+  plugin.lines.push(`${release.version}: ${what}: ${reach}`);
+}
+
+/** Of 100 sites just below the release (one per rollout bucket) meeting its requirements, how many are offered it. */
+function sitesOffered(plugin: PluginPlan | null, release: ReleasePlan): number {
+  if (!plugin || !release.channel) return 0;
+  const { releases } = renderReleases(plugin, new Map());
+  const published = releases.find((candidate) => candidate.version === release.version);
+  if (!published) return 0;
+  const below = releases.map((candidate) => candidate.version).filter((version) => semver.lt(version, release.version));
+  const currentVersion = below.sort(semver.rcompare)[0] ?? "0.0.0";
+  let offered = 0;
+  for (let bucket = 0; bucket < ROLLOUT.buckets; bucket++) {
+    const decision = decideOffer(
+      { releases },
+      {
+        currentVersion,
+        channel: release.channel,
+        phpVersion: published.requires_php,
+        wpVersion: published.requires_wp,
+        bucketFor: () => bucket,
+      },
+    );
+    if (decision.offered?.version === release.version) offered += 1;
+  }
+  return offered;
 }
 
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
