@@ -9,6 +9,7 @@ import { Command, CommanderError } from "commander";
 import { addBuildCommand } from "./commands/build.ts";
 import { addCheckCommand } from "./commands/check.ts";
 import type { CommandContext, Io } from "./commands/context.ts";
+import { addInitCommand } from "./commands/init.ts";
 import { addKeysCommand } from "./commands/keys.ts";
 import { addPromoteCommand } from "./commands/promote.ts";
 import { addReleaseCommand } from "./commands/release.ts";
@@ -25,6 +26,7 @@ export { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./core/errors.ts
 
 /** In the order `feedwright --help` lists them. */
 const COMMANDS = [
+  addInitCommand,
   addBuildCommand,
   addValidateCommand,
   addVerifyCommand,
@@ -43,7 +45,20 @@ const defaultIo: Io = {
   stderr: (text) => process.stderr.write(text),
   cwd: process.cwd(),
   env: process.env,
+  ...(process.stdin.isTTY && process.stderr.isTTY ? { ask: askAtTerminal } : {}),
 };
+
+/** One question on stderr (stdout stays for output), the answer from stdin; Enter takes the fallback. */
+async function askAtTerminal(question: string, fallback: string): Promise<string> {
+  const { createInterface } = await import("node:readline/promises");
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = (await prompt.question(fallback ? `${question} [${fallback}]: ` : `${question}: `)).trim();
+    return answer === "" ? fallback : answer;
+  } finally {
+    prompt.close();
+  }
+}
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {
   let exitCode = EXIT_OK;

@@ -7,6 +7,8 @@ export interface Io {
   cwd: string;
   /** Defaults to process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Asks the person at the terminal; absent when there is none (CI, a pipe), so commands never wait. */
+  ask?: (question: string, fallback: string) => Promise<string>;
 }
 
 export interface CommandContext {
