@@ -20,15 +20,23 @@ interface Finding {
   what: string;
 }
 
+/** Each line of a source without its `//` comment, with the modules it imports. */
+function scanLines(text: string): { line: number; code: string; imports: string[] }[] {
+  return text.split("\n").map((line, index) => {
+    const code = line.replace(/\/\/.*$/, "");
+    const imports = [...code.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)].map(
+      (match) => match[1] ?? "",
+    );
+    return { line: index + 1, code, imports };
+  });
+}
+
 /** Every way a core source reaches outside itself, with its line. */
 function findImpurities(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
-  const lines = text.split("\n");
-  lines.forEach((line, index) => {
-    const at = { file, line: index + 1 };
-    const code = line.replace(/\/\/.*$/, "");
-    for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)) {
-      const specifier = match[1] ?? "";
+  for (const { line, code, imports } of scanLines(text)) {
+    const at = { file, line };
+    for (const specifier of imports) {
       if (FORBIDDEN_MODULES.test(specifier)) findings.push({ ...at, what: `imports ${specifier}` });
       if (/^\.\.\/(io|commands|dev)\//.test(specifier) || /^\.\.\/[^/]+\.ts$/.test(specifier))
         findings.push({ ...at, what: `imports ${specifier} (outside the core)` });
@@ -39,7 +47,7 @@ function findImpurities(file: string, text: string): Finding[] {
     if (/\bperformance\.now\s*\(/.test(code)) findings.push({ ...at, what: "reads the clock (performance.now)" });
     if (/\bimport\.meta\.(dirname|filename|url)\b/.test(code))
       findings.push({ ...at, what: "finds files on disk (import.meta)" });
-  });
+  }
   return findings;
 }
 
@@ -74,17 +82,15 @@ describe("the pure core", () => {
  */
 function findContractLeaks(file: string, text: string): Finding[] {
   const findings: Finding[] = [];
-  text.split("\n").forEach((line, index) => {
-    const at = { file, line: index + 1 };
-    const code = line.replace(/\/\/.*$/, "");
-    for (const match of code.matchAll(/(?:from\s+|import\s*\(\s*|require\s*\(\s*)["']([^"']+)["']/g)) {
-      const specifier = match[1] ?? "";
+  for (const { line, code, imports } of scanLines(text)) {
+    const at = { file, line };
+    for (const specifier of imports) {
       if (!/^\.\/[a-z-]+\.ts$/.test(specifier) && specifier !== "semver")
         findings.push({ ...at, what: `imports ${specifier}` });
     }
     if (/\b(Buffer|process|require|__dirname)\b/.test(code.replace(/^\s*\*.*$/, "")))
       findings.push({ ...at, what: "uses a Node global" });
-  });
+  }
   return findings;
 }
 
