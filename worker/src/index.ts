@@ -8,6 +8,7 @@ import {
   API_ACTIONS,
   API_PATH,
   type ApiAction,
+  apiBaseFor,
   apiUrl,
   CHANNELS,
   type Channel,
@@ -160,7 +161,7 @@ async function limitRate(limiter: RateLimit, key: string): Promise<void> {
 
 /** This Worker's own API base: answers point back at the address the site asked. */
 function apiBaseOf(context: Context): string {
-  return `${context.url.origin}${API_PATH}`;
+  return apiBaseFor(context.url.origin);
 }
 
 /** A channel field: one of the contract's channels, nothing else. */
