@@ -24,7 +24,7 @@ import {
 } from "../scripts/contract/index.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/io/wrangler.ts";
 import { runFeedwright } from "./support/run-cli.ts";
-import { type ScratchRepo, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
+import { type ScratchRepo, TEST_ENV, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 import { buildFixtureRepository } from "./worker/fixture-feed.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -177,6 +177,25 @@ describe("routing between the static folder and the Worker", () => {
       }
     }
     expect(bases.filter(isApiBase)).toEqual(["https://feed.example/api"]);
+  });
+
+  it("issue 11 item 9: feedwright verify <url> checks every package without counting a download", async () => {
+    const { url } = await server.listen();
+    const downloads = async (slug: string) => {
+      const response = await server.fetch(`/api/plugins/${slug}/stats/?refresh=1`, {
+        headers: { authorization: "Bearer test-admin-token" },
+      });
+      return ((await response.json()) as { downloads: { total: number } }).downloads.total;
+    };
+    const before = await downloads("demo");
+    const result = await runFeedwright(["verify", url.href], { cwd: fixtureRepo.root, env: TEST_ENV });
+    const checkedPackages = [...result.stdout.matchAll(/^PASS {2}package sha256 +(plugins\/demo\/\S+\.zip):/gm)];
+    expect(checkedPackages.length, result.stdout).toBeGreaterThan(3);
+    expect(result.stdout).toMatch(/^PASS {2}latest package +plugins\/demo\/demo-latest\.zip:/m);
+    expect(await downloads("demo")).toBe(before);
+    // A plain download of one of those packages is still counted.
+    await (await server.fetch("/plugins/demo/demo-v1.1.0.zip")).arrayBuffer();
+    expect(await downloads("demo")).toBe(before + 1);
   });
 
   it("serves versioned packages through the Worker, still cached as immutable", async () => {

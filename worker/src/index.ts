@@ -34,7 +34,7 @@ import {
 } from "../../scripts/contract/index.ts";
 import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
-import { type DownloadCounter, downloadKind } from "./downloads.ts";
+import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { type Health, healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
@@ -311,7 +311,7 @@ async function servePackage(context: Context, plugin: ReleasesDocument, release:
   const asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
   if (!asset.ok || !asset.body)
     throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
-  if (context.request.method === "GET") {
+  if (isCountedDownload(context.request)) {
     const counter = context.env.DOWNLOAD_COUNTER.get(context.env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
     await counter.record(
       release.version,
