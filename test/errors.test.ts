@@ -11,6 +11,7 @@ import {
   EXIT_INPUT,
   EXIT_INTERNAL,
   EXIT_USAGE,
+  ExpiredFeedError,
   FeedwrightError,
   InputError,
   KeyFormatError,
@@ -42,6 +43,7 @@ describe("the error classes", () => {
     ["OutputTargetError", new OutputTargetError("dist", "it is the home folder"), EXIT_USAGE],
     ["OutputBusyError", new OutputBusyError("x"), EXIT_INPUT],
     ["VerifyError", new VerifyError("x"), EXIT_INPUT],
+    ["ExpiredFeedError", new ExpiredFeedError("x"), EXIT_INPUT],
   ] as const)("%s exits %i", (name, error, code) => {
     expect(error).toBeInstanceOf(FeedwrightError);
     expect(error.name).toBe(name);

@@ -82,5 +82,8 @@ export class OutputTargetError extends FeedwrightError {
 /** Another live build is writing the same output and did not finish in time. */
 export class OutputBusyError extends FeedwrightError {}
 
+/** The signed feed a build would publish has already expired: every site would refuse it. */
+export class ExpiredFeedError extends FeedwrightError {}
+
 /** Nothing can be checked (no feed.json, or its address does not answer). */
 export class VerifyError extends FeedwrightError {}
