@@ -290,6 +290,13 @@ describe("a feed that would already have expired", () => {
       expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(before);
       expect(listFiles(repo.root).filter((file) => /^dist[.-]/.test(file))).toEqual([]);
 
+      const json = await repo.feedwright("build", "--out", "dist", "--json");
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({
+        ok: false,
+        error: { message: expect.stringContaining("already expired"), exit_code: 1, problems: [] },
+      });
+
       // A longer expiry (or a newer commit) publishes it.
       const longer = await repo.feedwright("build", "--out", "dist", "--quiet", "--expires-in-days", "60");
       expect(longer.code, longer.stderr).toBe(0);

@@ -7,7 +7,7 @@ import { type BuildReport, defaultCacheDir, MAX_EXPIRES_AFTER_DAYS, runBuild } f
 import { pinnedKeyWarnings } from "../core/updater.ts";
 import { type ResolvedKeys, resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
 import { checkOutputTarget, type ProtectedFolder } from "../io/write-output.ts";
-import { type CommandContext, environmentOf, type Io, parseWholeNumber } from "./context.ts";
+import { type CommandContext, environmentOf, type Io, parseWholeNumber, reportingJsonErrors } from "./context.ts";
 
 /** feedwright's own folder (its site/ templates live there). */
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -41,7 +41,7 @@ Examples:
   $ feedwright build --out /tmp/feed      write somewhere else
   $ feedwright build --json | jq .plan    inspect what would be offered to whom`,
     )
-    .action((options: BuildCommandOptions) => build(options, io));
+    .action((options: BuildCommandOptions) => reportingJsonErrors(options.json, io, () => build(options, io)));
 }
 
 async function build(options: BuildCommandOptions, io: Io): Promise<void> {
