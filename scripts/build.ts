@@ -37,6 +37,11 @@ export interface BuildOptions extends ProjectPaths {
   expiresAfterDays?: number;
   /** The time a feed that expires by then is refused at (default: now). */
   now?: Date;
+  /**
+   * A publishing build (`--require-key`): a feed that has already expired is refused, not
+   * written. Any other build writes it with a warning (a local build of an old clone).
+   */
+  publishing?: boolean;
   onProgress?(event: {
     slug: string;
     version: string;
@@ -112,10 +117,20 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   // Before anything is packaged: a feed every site would refuse is never published, and a
   // publish job re-run on an old commit learns it at once.
   const early = git && (await git.headCommit()) ? await readPublication(git, options.keys, expiresAfterDays) : null;
-  if (early) refuseExpiredFeed(early, expiresAfterDays, options.now ?? new Date());
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const expired = early ? describeExpiredFeed(early, expiresAfterDays, options.now ?? new Date()) : null;
+  if (expired && options.publishing) {
+    throw new ExpiredFeedError(
+      `refusing to publish a feed that has already expired: ${expired}. Build a newer commit (git commit --allow-empty moves the time forward) or give a longer --expires-in-days; nothing was written`,
+    );
+  }
+  if (expired) warn(`this feed has already expired: ${expired}; a publishing build (--require-key) refuses it`);
   const total = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.filter((r) => r.packaged).length, 0);
   let done = 0;
-  const warnings: string[] = [];
   const { packages, problems } = await buildPackages(plan.plugins, {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
@@ -127,10 +142,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
       done += 1;
       options.onProgress?.({ ...event, done, total });
     },
-    onWarning: (message) => {
-      warnings.push(message);
-      options.onWarning?.(message);
-    },
+    onWarning: warn,
   });
   if (problems.length > 0) {
     throw new InputError(problems.map(problemOf));
@@ -189,15 +201,13 @@ async function readPublication(git: GitRepository, keys: SigningKey[], expiresAf
 /**
  * A feed past its `expires` is refused by every site (the updater, `feedwright verify`), so
  * publishing one replaces a working feed with one nobody accepts. Its expiry follows from the
- * commit's time, so the fix is a newer commit or a longer expiry.
+ * commit's time, so the fix is a newer commit or a longer expiry. Null while it is valid.
  */
-function refuseExpiredFeed(publication: Publication, expiresAfterDays: number, now: Date): void {
-  if (Date.parse(publication.expires) > now.getTime()) return;
-  throw new ExpiredFeedError(
-    `refusing to publish a feed that has already expired: it expires ${expiresAfterDays} day(s) after the time of commit ` +
-      `${publication.commit.slice(0, 12)} (${publication.issuedAt}), at ${publication.expires}, and it is now ${now.toISOString()}; ` +
-      `every site would refuse it. Build a newer commit (git commit --allow-empty moves the time forward) ` +
-      `or give a longer --expires-in-days; nothing was written`,
+function describeExpiredFeed(publication: Publication, expiresAfterDays: number, now: Date): string | null {
+  if (Date.parse(publication.expires) > now.getTime()) return null;
+  return (
+    `it expires ${expiresAfterDays} day(s) after the time of commit ${publication.commit.slice(0, 12)} ` +
+    `(${publication.issuedAt}), at ${publication.expires}, and it is now ${now.toISOString()}; every site would refuse it`
   );
 }
 

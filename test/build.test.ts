@@ -272,13 +272,13 @@ describe("a feed that would already have expired", () => {
   }
 
   demoRepoTest(
-    "issue 11 item 9: a build whose feed would already have expired refuses to publish: exit 1, why, the output as it was",
+    "issue 11 item 9: a publishing build whose feed would already have expired refuses it: exit 1, why, the output as it was",
     async ({ repo }) => {
-      expect((await repo.feedwright("build", "--out", "dist", "--quiet")).code).toBe(0);
+      expect((await repo.feedwright("build", "--out", "dist", "--quiet", "--require-key")).code).toBe(0);
       const before = snapshotFiles(path.join(repo.root, "dist"));
       const head = commitDaysAgo(repo, 31);
 
-      const result = await repo.feedwright("build", "--out", "dist");
+      const result = await repo.feedwright("build", "--out", "dist", "--require-key");
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
         new RegExp(
@@ -290,7 +290,7 @@ describe("a feed that would already have expired", () => {
       expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(before);
       expect(listFiles(repo.root).filter((file) => /^dist[.-]/.test(file))).toEqual([]);
 
-      const json = await repo.feedwright("build", "--out", "dist", "--json");
+      const json = await repo.feedwright("build", "--out", "dist", "--require-key", "--json");
       expect(json.code).toBe(1);
       expect(JSON.parse(json.stdout)).toEqual({
         ok: false,
@@ -298,7 +298,9 @@ describe("a feed that would already have expired", () => {
       });
 
       // A longer expiry (or a newer commit) publishes it.
-      const longer = await repo.feedwright("build", "--out", "dist", "--quiet", "--expires-in-days", "60");
+      const longer = await repo.feedwright(
+        ...["build", "--out", "dist", "--quiet", "--require-key", "--expires-in-days", "60"],
+      );
       expect(longer.code, longer.stderr).toBe(0);
       const feed = JSON.parse(readFileSync(path.join(repo.root, "dist/feed.json"), "utf8"));
       expect(Date.parse(feed.expires)).toBeGreaterThan(Date.now());
@@ -307,9 +309,24 @@ describe("a feed that would already have expired", () => {
 
   demoRepoTest("issue 11 item 9: a feed that is still valid, however briefly, is published", async ({ repo }) => {
     commitDaysAgo(repo, 29);
-    const result = await repo.feedwright("build", "--out", "dist", "--quiet");
+    const result = await repo.feedwright("build", "--out", "dist", "--quiet", "--require-key");
     expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("expired");
   });
+
+  demoRepoTest(
+    "issue 11 item 9: a build that does not publish (no --require-key: a local build of an old clone) writes it with a warning",
+    async ({ repo }) => {
+      commitDaysAgo(repo, 31);
+      const result = await repo.feedwright("build", "--out", "dist", "--quiet");
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(
+        /^warning: this feed has already expired: it expires 30 day\(s\) after .*; every site would refuse it; a publishing build \(--require-key\) refuses it$/m,
+      );
+      const feed = JSON.parse(readFileSync(path.join(repo.root, "dist/feed.json"), "utf8"));
+      expect(Date.parse(feed.expires)).toBeLessThan(Date.now());
+    },
+  );
 });
 
 function execFileSyncStatus(command: string, args: string[]): { status: number; stderr: string } {

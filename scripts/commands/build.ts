@@ -30,7 +30,10 @@ export function addBuildCommand(program: Command, { io }: CommandContext): void 
     .option("--out <dir>", "where to write the published folder (replaced as a whole)", "dist")
     .option("--cache <dir>", "package cache (default: <root>/.feedwright/cache/packages)")
     .option("--expires-in-days <days>", "how long the signed feed stays valid after its commit (1 to 3650)", "30")
-    .option("--require-key", `fail unless $${SIGNING_KEY_ENV} is set (for publishing)`)
+    .option(
+      "--require-key",
+      `publishing: fail unless $${SIGNING_KEY_ENV} is set, and refuse a feed that has already expired`,
+    )
     .option("--json", "print the compiled plan and what was built as JSON on stdout")
     .option("--quiet", "no progress lines on stderr")
     .addHelpText(
@@ -69,6 +72,7 @@ async function build(options: BuildCommandOptions, io: Io): Promise<void> {
     outDir,
     keys: signing.keys,
     expiresAfterDays,
+    publishing: options.requireKey ?? false,
     ...(cacheDir ? { cacheDir } : {}),
     onProgress: (event) => {
       if (!options.quiet && event.state === "packaged") {
