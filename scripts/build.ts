@@ -8,7 +8,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Publication } from "./core/documents.ts";
-import { InputError } from "./core/errors.ts";
+import { ExpiredFeedError, InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan } from "./core/plan.ts";
@@ -35,6 +35,13 @@ export interface BuildOptions extends ProjectPaths {
   keys: SigningKey[];
   /** How long the signed feed stays valid after its commit's time. */
   expiresAfterDays?: number;
+  /** The time a feed that expires by then is refused at (default: now). */
+  now?: Date;
+  /**
+   * A publishing build (`--require-key`): a feed that has already expired is refused, not
+   * written. Any other build writes it with a warning (a local build of an old clone).
+   */
+  publishing?: boolean;
   onProgress?(event: {
     slug: string;
     version: string;
@@ -106,9 +113,24 @@ export async function loadPlan(
 
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const { plan, locate, git } = await loadPlan(options, { checkSources: false });
+  const expiresAfterDays = options.expiresAfterDays ?? 30;
+  // Before anything is packaged: a feed every site would refuse is never published, and a
+  // publish job re-run on an old commit learns it at once.
+  const early = git && (await git.headCommit()) ? await readPublication(git, options.keys, expiresAfterDays) : null;
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+    options.onWarning?.(message);
+  };
+  const expired = early ? describeExpiredFeed(early, expiresAfterDays, options.now ?? new Date()) : null;
+  if (expired && options.publishing) {
+    throw new ExpiredFeedError(
+      `refusing to publish a feed that has already expired: ${expired}. Build a newer commit (git commit --allow-empty moves the time forward) or give a longer --expires-in-days; nothing was written`,
+    );
+  }
+  if (expired) warn(`this feed has already expired: ${expired}; a publishing build (--require-key) refuses it`);
   const total = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.filter((r) => r.packaged).length, 0);
   let done = 0;
-  const warnings: string[] = [];
   const { packages, problems } = await buildPackages(plan.plugins, {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
@@ -120,10 +142,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
       done += 1;
       options.onProgress?.({ ...event, done, total });
     },
-    onWarning: (message) => {
-      warnings.push(message);
-      options.onWarning?.(message);
-    },
+    onWarning: warn,
   });
   if (problems.length > 0) {
     throw new InputError(problems.map(problemOf));
@@ -132,7 +151,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     throw new InputError([
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
     ]);
-  const publication = await readPublication(git, options.keys, options.expiresAfterDays ?? 30);
+  const publication = early ?? (await readPublication(git, options.keys, expiresAfterDays));
   const signed = signPackages(plan, packages, options.keys, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
   const files = renderOutputFiles(plan, signed, templates, publication, options.keys);
@@ -177,6 +196,19 @@ async function readPublication(git: GitRepository, keys: SigningKey[], expiresAf
     expires: new Date(issuedAt.getTime() + expiresAfterDays * 86_400_000).toISOString(),
     keys: keys.map((key, index) => ({ id: key.id, public_key: key.publicKey, role: index === 0 ? "current" : "next" })),
   };
+}
+
+/**
+ * A feed past its `expires` is refused by every site (the updater, `feedwright verify`), so
+ * publishing one replaces a working feed with one nobody accepts. Its expiry follows from the
+ * commit's time, so the fix is a newer commit or a longer expiry. Null while it is valid.
+ */
+function describeExpiredFeed(publication: Publication, expiresAfterDays: number, now: Date): string | null {
+  if (Date.parse(publication.expires) > now.getTime()) return null;
+  return (
+    `it expires ${expiresAfterDays} day(s) after the time of commit ${publication.commit.slice(0, 12)} ` +
+    `(${publication.issuedAt}), at ${publication.expires}, and it is now ${now.toISOString()}; every site would refuse it`
+  );
 }
 
 /**

@@ -5,6 +5,7 @@
  * message and the stack are printed so it can be reported). The codes and the error classes
  * live in scripts/core/errors.ts.
  */
+import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { addBuildCommand } from "./commands/build.ts";
 import { addCheckCommand } from "./commands/check.ts";
@@ -40,6 +41,11 @@ const COMMANDS = [
   addKeysCommand,
 ];
 
+/** feedwright's version, as its package.json says: what `feedwright --version` prints. */
+export const FEEDWRIGHT_VERSION: string = JSON.parse(
+  readFileSync(new URL("../package.json", import.meta.url), "utf8"),
+).version;
+
 const defaultIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -64,6 +70,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
   let exitCode = EXIT_OK;
   const program = new Command("feedwright")
     .description("Compile release YAML and plugin source into a static WordPress plugin update feed.")
+    .version(FEEDWRIGHT_VERSION, "-V, --version", "print feedwright's version")
+    // Only before the command: `sign-url <slug> --version 1.2.0` is sign-url's own option.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showHelpAfterError("(run with --help for usage)");

@@ -29,6 +29,7 @@ import {
   RELEASES_FILE,
   type ReleasesDocument,
   signatureFileName,
+  VERIFY_REQUEST_HEADER,
 } from "./contract/index.ts";
 import { md5Hex, sha256Hex } from "./core/digest.ts";
 import { renderChecksumFile } from "./core/documents.ts";
@@ -95,7 +96,12 @@ export function urlSource(baseUrl: string): FeedSource {
       if (!url.href.startsWith(base)) throw new VerifyError(`refusing to fetch ${relativePath}: it is outside ${base}`);
       let response: Response;
       try {
-        response = await fetch(url, { redirect: "follow", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+        response = await fetch(url, {
+          redirect: "follow",
+          signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+          // Reading a package to check it is not a download: the Worker does not count it.
+          headers: { [VERIFY_REQUEST_HEADER]: "1" },
+        });
       } catch (error) {
         throw new VerifyError(`could not fetch ${url}: ${describeFetchFailure(error)}`);
       }

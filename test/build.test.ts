@@ -260,6 +260,75 @@ describe("building a scratch repository", () => {
   });
 });
 
+describe("a feed that would already have expired", () => {
+  /** An empty commit whose time is `days` before now, as a publish job re-run on an old commit sees HEAD. */
+  function commitDaysAgo(repo: ScratchRepo, days: number): string {
+    const date = new Date(Date.now() - days * 86_400_000).toISOString();
+    execFileSync("git", ["commit", "-q", "--allow-empty", "-m", "an old commit"], {
+      cwd: repo.root,
+      env: { ...process.env, GIT_COMMITTER_DATE: date, GIT_AUTHOR_DATE: date },
+    });
+    return repo.git("rev-parse", "HEAD");
+  }
+
+  demoRepoTest(
+    "issue 11 item 9: a publishing build whose feed would already have expired refuses it: exit 1, why, the output as it was",
+    async ({ repo }) => {
+      expect((await repo.feedwright("build", "--out", "dist", "--quiet", "--require-key")).code).toBe(0);
+      const before = snapshotFiles(path.join(repo.root, "dist"));
+      const head = commitDaysAgo(repo, 31);
+
+      const result = await repo.feedwright("build", "--out", "dist", "--require-key");
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^error: refusing to publish a feed that has already expired: it expires 30 day\\(s\\) after the time of commit ${head.slice(0, 12)} \\(.+\\), at .+, and it is now .+; every site would refuse it\\. Build a newer commit .+ or give a longer --expires-in-days; nothing was written\n$`,
+        ),
+      );
+      expect(result.stdout).toBe("");
+      // Refused before anything was packaged or written: no progress line, the output as it was.
+      expect(snapshotFiles(path.join(repo.root, "dist"))).toEqual(before);
+      expect(listFiles(repo.root).filter((file) => /^dist[.-]/.test(file))).toEqual([]);
+
+      const json = await repo.feedwright("build", "--out", "dist", "--require-key", "--json");
+      expect(json.code).toBe(1);
+      expect(JSON.parse(json.stdout)).toEqual({
+        ok: false,
+        error: { message: expect.stringContaining("already expired"), exit_code: 1, problems: [] },
+      });
+
+      // A longer expiry (or a newer commit) publishes it.
+      const longer = await repo.feedwright(
+        ...["build", "--out", "dist", "--quiet", "--require-key", "--expires-in-days", "60"],
+      );
+      expect(longer.code, longer.stderr).toBe(0);
+      const feed = JSON.parse(readFileSync(path.join(repo.root, "dist/feed.json"), "utf8"));
+      expect(Date.parse(feed.expires)).toBeGreaterThan(Date.now());
+    },
+  );
+
+  demoRepoTest("issue 11 item 9: a feed that is still valid, however briefly, is published", async ({ repo }) => {
+    commitDaysAgo(repo, 29);
+    const result = await repo.feedwright("build", "--out", "dist", "--quiet", "--require-key");
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).not.toContain("expired");
+  });
+
+  demoRepoTest(
+    "issue 11 item 9: a build that does not publish (no --require-key: a local build of an old clone) writes it with a warning",
+    async ({ repo }) => {
+      commitDaysAgo(repo, 31);
+      const result = await repo.feedwright("build", "--out", "dist", "--quiet");
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(
+        /^warning: this feed has already expired: it expires 30 day\(s\) after .*; every site would refuse it; a publishing build \(--require-key\) refuses it$/m,
+      );
+      const feed = JSON.parse(readFileSync(path.join(repo.root, "dist/feed.json"), "utf8"));
+      expect(Date.parse(feed.expires)).toBeLessThan(Date.now());
+    },
+  );
+});
+
 function execFileSyncStatus(command: string, args: string[]): { status: number; stderr: string } {
   try {
     execFileSync(command, args, { stdio: "pipe", encoding: "utf8" });

@@ -3,9 +3,10 @@
  * another way (node:crypto, written-out strings), not by the function under test.
  */
 import { createHash, createHmac } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import {
   ANY_SLUG,
   API_ERROR_CODES,
@@ -45,6 +46,7 @@ import {
   staticUrl,
   versionedFilePrefix,
 } from "../scripts/contract/index.ts";
+import { DEMO_PLUGIN_YAML } from "./support/demo-plugin.ts";
 import { runFeedwright } from "./support/run-cli.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest();
@@ -106,10 +108,22 @@ describe("the download URL signature", () => {
   });
 
   it("gives `feedwright sign-url` the URL the Worker checks: HMAC over slug, version and expiry", async () => {
+    // sign-url signs only a release its tree packages: a private plugin with a beta 1.0.0+build.5.
+    const root = mkdtempSync(path.join(tmpdir(), "feedwright-sign-url-"));
+    onTestFinished(() => rmSync(root, { recursive: true, force: true }));
+    mkdirSync(path.join(root, "releases", "secret"), { recursive: true });
+    writeFileSync(
+      path.join(root, "releases", "secret", "plugin.yaml"),
+      `${DEMO_PLUGIN_YAML.replace("slug: demo", "slug: secret")}private: true\n`,
+    );
+    writeFileSync(
+      path.join(root, "releases", "secret", "1.0.0+build.5.yaml"),
+      'version: "1.0.0+build.5"\nstatus: testing\nchangelog: A beta.\n',
+    );
     const env = { ...process.env, DOWNLOAD_URL_KEY: "test-download-url-key" };
     const args = ["sign-url", "secret", "--version", "1.0.0+build.5", "--base", "https://updates.example.com/"];
     const before = Math.floor(Date.now() / 1000);
-    const result = await runFeedwright([...args, "--ttl", "600"], { cwd: process.cwd(), env });
+    const result = await runFeedwright([...args, "--ttl", "600"], { cwd: root, env });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const url = new URL(result.stdout.trim());

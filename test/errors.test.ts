@@ -10,7 +10,9 @@ import { main } from "../scripts/cli.ts";
 import {
   EXIT_INPUT,
   EXIT_INTERNAL,
+  EXIT_OK,
   EXIT_USAGE,
+  ExpiredFeedError,
   FeedwrightError,
   InputError,
   KeyFormatError,
@@ -18,6 +20,7 @@ import {
   OutputBusyError,
   OutputTargetError,
   ReleaseError,
+  SitesImportError,
   SourceError,
   UnsafeKeyError,
   UnsafePathError,
@@ -42,6 +45,8 @@ describe("the error classes", () => {
     ["OutputTargetError", new OutputTargetError("dist", "it is the home folder"), EXIT_USAGE],
     ["OutputBusyError", new OutputBusyError("x"), EXIT_INPUT],
     ["VerifyError", new VerifyError("x"), EXIT_INPUT],
+    ["ExpiredFeedError", new ExpiredFeedError("x"), EXIT_INPUT],
+    ["SitesImportError", new SitesImportError("sites.json", ["x"]), EXIT_INPUT],
   ] as const)("%s exits %i", (name, error, code) => {
     expect(error).toBeInstanceOf(FeedwrightError);
     expect(error.name).toBe(name);
@@ -64,6 +69,20 @@ describe("the error classes", () => {
       "2 problems in the input; nothing was written",
     ]);
     expect(new ReleaseError("no plugin").report()).toEqual(["error: no plugin"]);
+  });
+
+  it("issue 11 item 10: the README's exit status table is the one scripts/core/errors.ts defines", () => {
+    const readme = readFileSync(path.join(SCRIPTS, "..", "README.md"), "utf8");
+    const table = readme.slice(readme.indexOf("| status | means"));
+    const rows = table.slice(0, table.indexOf("\n\n"));
+    const statuses = [...rows.matchAll(/^\| (\d+) +\| (\S+ \S+)/gm)].map((match) => [Number(match[1]), match[2]]);
+    expect(statuses).toEqual([
+      [EXIT_OK, "done (a"],
+      [EXIT_INPUT, "bad input:"],
+      [EXIT_USAGE, "bad usage:"],
+      [EXIT_INTERNAL, "an internal"],
+    ]);
+    expect(new SitesImportError("sites.json", ["x"]).exitCode).toBe(EXIT_INPUT);
   });
 
   it("are all declared in scripts/core/errors.ts", () => {
@@ -90,12 +109,9 @@ describe("the command line's one catch", () => {
 
   it("prints an unexpected error as an internal error with its stack, and exits 70", async () => {
     // A fault feedwright does not expect: writing to stdout fails.
-    const result = await runWith(
-      () => {
-        throw new TypeError("stdout went away");
-      },
-      ...["keys", "generate"],
-    );
+    const result = await runWith(() => {
+      throw new TypeError("stdout went away");
+    }, "--version");
     expect(result.code).toBe(EXIT_INTERNAL);
     expect(EXIT_INTERNAL).toBe(70);
     expect(result.stderr).toMatch(

@@ -110,7 +110,7 @@ describe("issue 11 item 3: feedwright init", () => {
         "acme-notes",
         ...FLAGS.map((flag) => flag.replace("https://updates.example.com/api", "https://updates.example.com")),
       ],
-      /api-base: expected the Worker's API, its origin followed by \/api/,
+      /api-base: expected the Worker's API URL ending in \/api, such as https:\/\/updates.example.com\/api/,
     ],
     [
       ["acme-notes", "--yes", "--author", "A", "--homepage", "https://example.com"],

@@ -203,8 +203,9 @@ describe("signing keys", () => {
     const repo = createDemoRepo();
     try {
       const generated = await repo.feedwright("keys", "generate");
-      const key = parseSigningKey(generated.stdout);
-      expect(generated.stderr).toContain(`public key ${key.publicKey} (key id ${key.id})`);
+      const key = parseSigningKey(repo.read(".feedwright/keys/signing-key"));
+      expect(generated.stdout).toBe(`${key.publicKey}\n`);
+      expect(generated.stderr).toContain(`key id ${key.id}`);
       expect(Buffer.from(key.publicKey, "base64")).toHaveLength(32);
     } finally {
       repo.cleanup();

@@ -991,6 +991,28 @@ const cases: Case[] = [
       ),
     ],
   },
+  // --- api_base names the Worker's API (issue 11 item 2) -------------------------------------------
+  ...(
+    [
+      ["an origin without /api (every URL built from it 404s)", "http://127.0.0.1:8841", "http://127.0.0.1:8841/api"],
+      ["another path", "https://updates.example.com/v1/wp-updates", "https://updates.example.com/api"],
+      ["/api below a path", "https://updates.example.com/feeds/api", "https://updates.example.com/api"],
+      ["a path below /api", "https://updates.example.com/api/v2", "https://updates.example.com/api"],
+    ] as const
+  ).map(
+    ([what, value, suggested]): Case => ({
+      name: `issue 11 item 2: api_base is ${what}`,
+      mutate: setField("plugin.yaml", "api_base", value),
+      expected: [
+        at(
+          "demo/plugin.yaml",
+          12,
+          11,
+          `api_base: expected the Worker's API URL ending in /api, such as ${suggested} (the Worker answers at <origin>/api/plugins/<slug>/<action>/ and nowhere else), found "${value}"`,
+        ),
+      ],
+    }),
+  ),
   {
     name: "issue 9 item 5: site_url closing a PHP string ('.phpinfo().')",
     mutate: setField("plugin.yaml", "site_url", "https://updates.example.com/'.phpinfo().'"),

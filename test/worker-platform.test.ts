@@ -3,16 +3,29 @@
  * through wrangler's test harness, the bindings of every environment, and the deploy bundle.
  */
 import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "jsonc-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness } from "wrangler";
+import {
+  apiUrl,
+  CHANNELS,
+  checkUpdateFileName,
+  FEED_PATH,
+  type FeedDocument,
+  infoFileName,
+  isApiBase,
+  pluginFilePath,
+  RELEASES_FILE,
+  type ReleasesDocument,
+} from "../scripts/contract/index.ts";
 import { WRANGLER_CONFIG, wranglerCommand } from "../scripts/io/wrangler.ts";
 import { runFeedwright } from "./support/run-cli.ts";
-import { TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
-import { buildFixtureFeed } from "./worker/fixture-feed.ts";
+import { type ScratchRepo, TEST_ENV, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
+import { buildFixtureRepository } from "./worker/fixture-feed.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const readJsonc = (file: string) => parse(readFileSync(path.join(ROOT, file), "utf8"));
@@ -20,11 +33,16 @@ const production = readJsonc("worker/wrangler.jsonc");
 const testConfig = readJsonc("test/worker/wrangler.test.jsonc");
 
 let feedDir: string;
+/** The releases repository the fixture feed was built from (sign-url reads its release tree). */
+let fixtureRepo: ScratchRepo;
 beforeAll(async () => {
   feedDir = mkdtempSync(path.join(tmpdir(), "feedwright-platform-"));
-  await buildFixtureFeed(feedDir);
+  fixtureRepo = await buildFixtureRepository(feedDir);
 });
-afterAll(() => rmSync(feedDir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(feedDir, { recursive: true, force: true });
+  fixtureRepo.cleanup();
+});
 
 describe("routing between the static folder and the Worker", () => {
   let server: ReturnType<typeof createTestHarness>;
@@ -84,7 +102,7 @@ describe("routing between the static folder and the Worker", () => {
   it("accepts a private download URL signed by `feedwright sign-url`", async () => {
     const { code, stdout: url } = await runFeedwright(
       ["sign-url", "secret", "--version", "1.0.0", "--base", "http://feed.example", "--ttl", "60"],
-      { cwd: ROOT, env: { DOWNLOAD_URL_KEY: "test-download-url-key" } },
+      { cwd: fixtureRepo.root, env: { DOWNLOAD_URL_KEY: "test-download-url-key" } },
     );
     expect(code).toBe(0);
     const signed = new URL(url.trim());
@@ -97,6 +115,89 @@ describe("routing between the static folder and the Worker", () => {
     await tampered.arrayBuffer();
   });
 
+  it("issue 11 item 2: every URL the build writes into its JSON documents is served, by the Worker or the static folder", async () => {
+    const feed = JSON.parse(readFileSync(path.join(feedDir, FEED_PATH), "utf8")) as FeedDocument;
+    const checked: string[] = [];
+    for (const slug of Object.keys(feed.plugins)) {
+      const releases = JSON.parse(
+        readFileSync(path.join(feedDir, pluginFilePath(slug, RELEASES_FILE)), "utf8"),
+      ) as ReleasesDocument;
+      // Only the feed's own addresses (the fixture has no site_url: the folder is served at the
+      // origin of api_base); homepage, banners and icons point elsewhere.
+      // releases.json's api_base field is the base itself, not an address to fetch.
+      const ours = (url: string) =>
+        url.startsWith(`${new URL(releases.api_base).origin}/`) && url !== releases.api_base;
+      const documents = [
+        RELEASES_FILE,
+        ...CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)]),
+      ];
+      for (const name of documents) {
+        const document = JSON.parse(readFileSync(path.join(feedDir, pluginFilePath(slug, name)), "utf8"));
+        for (const url of new Set(urlsIn(document).filter(ours))) {
+          const response = await server.fetch(url);
+          const bytes = new Uint8Array(await response.arrayBuffer());
+          const isPackage = /\/download\/|\.zip$/.test(url);
+          // run_worker_first: /api/* and packages; everything else is a static file.
+          const byWorker = url.startsWith(`${releases.api_base}/`) || url.endsWith(".zip");
+          expect(response.headers.get("x-served-by"), url).toBe(byWorker ? "feedwright-worker" : null);
+          if (releases.private && isPackage) {
+            // The route exists; a private package needs a signed URL (tested above).
+            expect(response.status, url).toBe(401);
+          } else {
+            expect(response.status, `${url} in ${pluginFilePath(slug, name)}`).toBe(200);
+          }
+          if (isPackage && response.status === 200) {
+            const sha256 = createHash("sha256").update(bytes).digest("hex");
+            expect(releases.releases.map((release) => release.sha256)).toContain(sha256);
+          }
+          checked.push(url);
+        }
+      }
+    }
+    // Download, info and signature URLs of both plugins were among them.
+    expect(checked.filter((url) => url.includes("/api/plugins/demo/download/")).length).toBeGreaterThan(1);
+    expect(checked).toContain("https://api.example.com/api/plugins/demo/info/");
+    expect(checked.some((url) => url.endsWith(".zip.sig"))).toBe(true);
+    expect(checked.some((url) => url.startsWith("https://api.example.com/api/plugins/secret/"))).toBe(true);
+  });
+
+  it("issue 11 item 2: the Worker routes the URLs of exactly the api_base values validate accepts", async () => {
+    const bases = [
+      "https://feed.example/api",
+      "https://feed.example",
+      "https://feed.example/v1/api",
+      "https://feed.example/api/v2",
+      "https://feed.example/wp-updates",
+    ];
+    for (const base of bases) {
+      for (const action of ["info", "check-update"] as const) {
+        const response = await server.fetch(apiUrl(base, "demo", action, "?current_version=1.0.0"));
+        const body = (await response.json()) as { error?: { message: string } };
+        expect(response.status === 200, `${base}: ${action} ${JSON.stringify(body)}`).toBe(isApiBase(base));
+      }
+    }
+    expect(bases.filter(isApiBase)).toEqual(["https://feed.example/api"]);
+  });
+
+  it("issue 11 item 9: feedwright verify <url> checks every package without counting a download", async () => {
+    const { url } = await server.listen();
+    const downloads = async (slug: string) => {
+      const response = await server.fetch(`/api/plugins/${slug}/stats/?refresh=1`, {
+        headers: { authorization: "Bearer test-admin-token" },
+      });
+      return ((await response.json()) as { downloads: { total: number } }).downloads.total;
+    };
+    const before = await downloads("demo");
+    const result = await runFeedwright(["verify", url.href], { cwd: fixtureRepo.root, env: TEST_ENV });
+    const checkedPackages = [...result.stdout.matchAll(/^PASS {2}package sha256 +(plugins\/demo\/\S+\.zip):/gm)];
+    expect(checkedPackages.length, result.stdout).toBeGreaterThan(3);
+    expect(result.stdout).toMatch(/^PASS {2}latest package +plugins\/demo\/demo-latest\.zip:/m);
+    expect(await downloads("demo")).toBe(before);
+    // A plain download of one of those packages is still counted.
+    await (await server.fetch("/plugins/demo/demo-v1.1.0.zip")).arrayBuffer();
+    expect(await downloads("demo")).toBe(before + 1);
+  });
+
   it("serves versioned packages through the Worker, still cached as immutable", async () => {
     const response = await server.fetch("/plugins/demo/demo-v1.1.0.zip");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
@@ -104,6 +205,14 @@ describe("routing between the static folder and the Worker", () => {
     await response.arrayBuffer();
   });
 });
+
+/** Every string in a JSON value that is an http(s) URL. */
+function urlsIn(value: unknown): string[] {
+  if (typeof value === "string") return /^https?:\/\//.test(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(urlsIn);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(urlsIn);
+  return [];
+}
 
 describe("wrangler configuration", () => {
   const bindingNames = (config: Record<string, unknown>) => ({

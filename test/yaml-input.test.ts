@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { isApiBase } from "../scripts/contract/index.ts";
 import { parseReleaseTree } from "../scripts/core/parse-tree.ts";
 import { firstInvalidUtf8Byte, parseYaml } from "../scripts/core/parse-yaml.ts";
 import { pluginSchema, TEXT_LIMITS } from "../scripts/core/schema.ts";
@@ -79,9 +81,8 @@ describe("YAML input that is accepted", () => {
       api_base: "https://api.example.com/api",
     };
     const good: Record<string, unknown>[] = [
-      { api_base: "https://api.example.com" },
       { api_base: "http://127.0.0.1:8787/api" },
-      { api_base: "https://updates.example.com/v1/wp-updates" },
+      { api_base: "https://updates.example.com:8443/api" },
       { api_base: "https://xn--bcher-kva.example/api" },
       { site_url: "https://updates.example.com" },
       { site_url: "https://cdn.example.com/feeds/demo" },
@@ -95,6 +96,39 @@ describe("YAML input that is accepted", () => {
     for (const change of good) {
       const result = pluginSchema.safeParse({ ...base, ...change });
       expect(result.error?.issues, JSON.stringify(change)).toBeUndefined();
+    }
+  });
+
+  it("issue 11 item 2: editors' JSON Schema and validate agree on which api_base is the Worker's API", () => {
+    const pattern = new RegExp(
+      (
+        JSON.parse(readFileSync(path.join(ROOT, "releases/plugin.schema.json"), "utf8")) as {
+          properties: { api_base: { pattern: string } };
+        }
+      ).properties.api_base.pattern,
+    );
+    const values = [
+      "https://api.example.com/api",
+      "http://127.0.0.1:8787/api",
+      "https://updates.example.com:8443/api",
+      "http://127.0.0.1:8841",
+      "https://api.example.com",
+      "https://updates.example.com/v1/wp-updates",
+      "https://updates.example.com/feeds/api",
+      "https://updates.example.com/api/v2",
+      "https://updates.example.com/apis",
+    ];
+    const demoPlugin = parse(DEMO_PLUGIN_YAML) as Record<string, unknown>;
+    const accepted = values.filter((value) => isApiBase(value));
+    expect(accepted).toEqual([
+      "https://api.example.com/api",
+      "http://127.0.0.1:8787/api",
+      "https://updates.example.com:8443/api",
+    ]);
+    for (const value of values) {
+      expect(pattern.test(value), value).toBe(accepted.includes(value));
+      const parsed = pluginSchema.safeParse({ ...demoPlugin, api_base: value });
+      expect(parsed.success, value).toBe(accepted.includes(value));
     }
   });
 

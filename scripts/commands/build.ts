@@ -7,7 +7,7 @@ import { type BuildReport, defaultCacheDir, MAX_EXPIRES_AFTER_DAYS, runBuild } f
 import { pinnedKeyWarnings } from "../core/updater.ts";
 import { type ResolvedKeys, resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
 import { checkOutputTarget, type ProtectedFolder } from "../io/write-output.ts";
-import { type CommandContext, environmentOf, type Io, parseWholeNumber } from "./context.ts";
+import { type CommandContext, environmentOf, type Io, parseWholeNumber, reportingJsonErrors } from "./context.ts";
 
 /** feedwright's own folder (its site/ templates live there). */
 const FEEDWRIGHT_ROOT = path.resolve(import.meta.dirname, "../..");
@@ -30,7 +30,10 @@ export function addBuildCommand(program: Command, { io }: CommandContext): void 
     .option("--out <dir>", "where to write the published folder (replaced as a whole)", "dist")
     .option("--cache <dir>", "package cache (default: <root>/.feedwright/cache/packages)")
     .option("--expires-in-days <days>", "how long the signed feed stays valid after its commit (1 to 3650)", "30")
-    .option("--require-key", `fail unless $${SIGNING_KEY_ENV} is set (for publishing)`)
+    .option(
+      "--require-key",
+      `publishing: fail unless $${SIGNING_KEY_ENV} is set, and refuse a feed that has already expired`,
+    )
     .option("--json", "print the compiled plan and what was built as JSON on stdout")
     .option("--quiet", "no progress lines on stderr")
     .addHelpText(
@@ -41,7 +44,7 @@ Examples:
   $ feedwright build --out /tmp/feed      write somewhere else
   $ feedwright build --json | jq .plan    inspect what would be offered to whom`,
     )
-    .action((options: BuildCommandOptions) => build(options, io));
+    .action((options: BuildCommandOptions) => reportingJsonErrors(options.json, io, () => build(options, io)));
 }
 
 async function build(options: BuildCommandOptions, io: Io): Promise<void> {
@@ -69,6 +72,7 @@ async function build(options: BuildCommandOptions, io: Io): Promise<void> {
     outDir,
     keys: signing.keys,
     expiresAfterDays,
+    publishing: options.requireKey ?? false,
     ...(cacheDir ? { cacheDir } : {}),
     onProgress: (event) => {
       if (!options.quiet && event.state === "packaged") {

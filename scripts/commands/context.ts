@@ -1,5 +1,6 @@
 /** What every command module shares: output, the exit status, and option parsing. */
-import { UsageError } from "../core/errors.ts";
+import type { Command } from "commander";
+import { FeedwrightError, InputError, UsageError } from "../core/errors.ts";
 
 export interface Io {
   stdout(text: string): void;
@@ -38,4 +39,44 @@ export function parseWholeNumber(
   const bounds =
     range.max === Number.MAX_SAFE_INTEGER ? `of at least ${range.min}` : `from ${range.min} to ${range.max}`;
   throw new UsageError(`${option}: expected ${what} ${bounds}, found "${text}"`);
+}
+
+/** `--root`, which every command takes: the releases repository (holds releases/ and source/). */
+export function withRootOption(
+  command: Command,
+  what = "the releases repository (holds releases/ and source/)",
+): Command {
+  return command.option("--root <dir>", what, ".");
+}
+
+/** `--json` output: one JSON document on stdout. */
+export function printJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * What a `--json` command prints on stdout when feedwright reports an error (the stderr lines
+ * and the exit status stay as without --json): `{"ok": false, "error": {"message",
+ * "exit_code", "problems"}}`, `problems` being every file:line:col problem of bad input.
+ */
+export function jsonOfError(error: FeedwrightError): {
+  ok: false;
+  error: {
+    message: string;
+    exit_code: number;
+    problems: { file: string; line: number; col: number; message: string }[];
+  };
+} {
+  const problems = error instanceof InputError ? error.problems : [];
+  return { ok: false, error: { message: error.message, exit_code: error.exitCode, problems } };
+}
+
+/** Run a command's work; with --json, an error feedwright reports is also one JSON document on stdout. */
+export async function reportingJsonErrors(json: boolean | undefined, io: Io, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (json && error instanceof FeedwrightError) printJson(io, jsonOfError(error));
+    throw error;
+  }
 }

@@ -2,23 +2,43 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { parseSigningKey } from "../core/signing.ts";
-import { generateSeed, resolveSigningKeys, SIGNING_KEY_ENV } from "../io/keys.ts";
-import { type CommandContext, environmentOf } from "./context.ts";
+import { generatedKeyPath, generateSeed, resolveSigningKeys, SIGNING_KEY_ENV, writeNewPrivateKey } from "../io/keys.ts";
+import { type CommandContext, environmentOf, withRootOption } from "./context.ts";
 
 export function addKeysCommand(program: Command, { io }: CommandContext): void {
   const keys = program.command("keys").description("Create signing keys and show the public key a plugin pins.");
-  keys
-    .command("generate")
-    .description(`Print a new private signing key for $${SIGNING_KEY_ENV} (stdout) and its public key (stderr).`)
+  withRootOption(
+    keys
+      .command("generate")
+      .description(
+        "Write a new private signing key to a file only you can read (mode 0600) and print its public key on stdout.",
+      )
+      .option(
+        "--out <file>",
+        "where to write the private key (default: <root>/.feedwright/keys/signing-key, git-ignored)",
+      ),
+    "the releases repository (the default --out is in its .feedwright/keys/)",
+  )
     .addHelpText(
       "after",
-      "\nExample:\n  $ feedwright keys generate > signing-key.txt   then store it as a CI secret and delete the file",
+      `
+Examples:
+  $ feedwright keys generate                       public key on stdout: plugin.yaml's public_keys
+  $ gh secret set ${SIGNING_KEY_ENV} < .feedwright/keys/signing-key && rm .feedwright/keys/signing-key`,
     )
-    .action(() => {
+    .action(async (options: { root: string; out?: string }) => {
+      const repoRoot = path.resolve(io.cwd, options.root);
+      const file = options.out ? path.resolve(io.cwd, options.out) : generatedKeyPath(repoRoot);
       const seed = generateSeed();
       const key = parseSigningKey(seed);
-      io.stdout(`${seed}\n`);
-      io.stderr(`public key ${key.publicKey} (key id ${key.id}): keep the private key secret; never commit it\n`);
+      await writeNewPrivateKey(file, seed, path.dirname(generatedKeyPath(repoRoot)));
+      // stdout carries the public key alone, so $(feedwright keys generate) is exactly it.
+      io.stdout(`${key.publicKey}\n`);
+      io.stderr(
+        `wrote a new private signing key (key id ${key.id}) to ${path.relative(io.cwd, file) || file}, mode 0600\n` +
+          `  store it as the CI secret $${SIGNING_KEY_ENV}, then delete the file; never commit it\n` +
+          "  its public key (stdout) goes into plugin.yaml's public_keys and the FEEDWRIGHT_PUBLIC_KEY variable\n",
+      );
     });
   keys
     .command("public")

@@ -2,12 +2,13 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
-import { EXIT_INPUT, UsageError } from "../core/errors.ts";
+import { EXIT_INPUT, SitesImportError, UsageError } from "../core/errors.ts";
 import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
-import type { CommandContext, Io } from "./context.ts";
+import { type CommandContext, type Io, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
 /** Which KV namespace a sites command works on. */
 interface KvOptions {
+  root: string;
   remote?: boolean;
   env?: string;
   persistTo?: string;
@@ -24,17 +25,23 @@ export function addSitesCommand(program: Command, context: CommandContext): void
 }
 
 function withKvOptions(command: Command): Command {
-  return command
-    .option("--remote", "the deployed KV namespace (default: local, what npm run dev uses)")
-    .option("--env <name>", "wrangler environment for --remote (staging, production)")
-    .option("--persist-to <dir>", "local KV state folder (default .wrangler/state)");
+  return withRootOption(
+    command
+      .option("--remote", "the deployed KV namespace (default: local, what npm run dev uses)")
+      .option("--env <name>", "wrangler environment for --remote (staging, production)")
+      .option("--persist-to <dir>", "local KV state folder (default <root>/.wrangler/state, as npm run dev)"),
+    "the releases repository (its .wrangler/state holds the local KV)",
+  );
 }
 
+/** Local KV lives where `npm run dev` keeps it: .wrangler/state in the repository (--root). */
 function kvTargetOf(options: KvOptions, io: Io) {
   return {
     remote: options.remote ?? false,
     ...(options.env ? { env: options.env } : {}),
-    ...(options.persistTo ? { persistTo: path.resolve(io.cwd, options.persistTo) } : {}),
+    persistTo: options.persistTo
+      ? path.resolve(io.cwd, options.persistTo)
+      : path.join(path.resolve(io.cwd, options.root), ".wrangler", "state"),
   };
 }
 
@@ -96,8 +103,9 @@ function addSitesImport(sites: Command, { io }: CommandContext): void {
   )
     .addHelpText("after", "\nExample:\n  $ feedwright sites import old-sites.json --remote --env production")
     .action(async (file: string, options: KvOptions) => {
-      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch(() => {
-        throw new UsageError(`cannot read ${file}`);
+      // The file is input: what is wrong with it is exit 1, as for any bad input.
+      const text = await readFile(path.resolve(io.cwd, file), "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new SitesImportError(file, [`cannot be read (${error.code ?? error.message})`]);
       });
       const count = await importSites(kvTargetOf(options, io), parseSitesToImport(text, file), new Date());
       io.stderr(`imported ${count} site key(s); only their hashes are stored\n`);
@@ -106,27 +114,54 @@ function addSitesImport(sites: Command, { io }: CommandContext): void {
 
 function addSitesList(sites: Command, { io }: CommandContext): void {
   withKvOptions(sites.command("list").description("List the sites that have API keys (never the keys)."))
-    .addHelpText("after", "\nExample:\n  $ feedwright sites list --remote --env production")
-    .action(async (options: KvOptions) => {
-      for (const key of await listSites(kvTargetOf(options, io))) {
-        io.stdout(`${key.metadata.site_id}\t${key.metadata.slug}\t${key.metadata.created_at}\t${key.name}\n`);
-      }
-    });
+    .option(
+      "--json",
+      'print the list as JSON on stdout ({"ok", "sites": [{"site_id", "slug", "created_at", "storage_key"}]})',
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ feedwright sites list --remote --env production\n  $ feedwright sites list --json | jq -r '.sites[].site_id'",
+    )
+    .action((options: KvOptions & { json?: boolean }) =>
+      reportingJsonErrors(options.json, io, async () => {
+        const sites = await listSites(kvTargetOf(options, io));
+        if (options.json) {
+          printJson(io, {
+            ok: true,
+            sites: sites.map((key) => ({
+              site_id: key.metadata.site_id,
+              slug: key.metadata.slug,
+              created_at: key.metadata.created_at,
+              storage_key: key.name,
+            })),
+          });
+          return;
+        }
+        for (const key of sites) {
+          io.stdout(`${key.metadata.site_id}\t${key.metadata.slug}\t${key.metadata.created_at}\t${key.name}\n`);
+        }
+      }),
+    );
 }
 
+/** Every entry checked before anything is stored; every bad one named. */
 function parseSitesToImport(text: string, file: string): SiteToImport[] {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`${file}: not JSON (${(error as Error).message})`);
+    throw new SitesImportError(file, [`not JSON (${(error as Error).message})`]);
   }
-  if (!Array.isArray(value)) throw new UsageError(`${file}: expected a JSON list of {"site_id", "api_key", "slug"}`);
-  return value.map((entry, index) => {
+  if (!Array.isArray(value))
+    throw new SitesImportError(file, ['expected a JSON list of {"site_id", "api_key", "slug"}']);
+  const bad: string[] = [];
+  const sites = value.map((entry, index) => {
     const { site_id, api_key, slug } = (entry ?? {}) as Record<string, unknown>;
     const siteId = typeof site_id === "number" ? String(site_id) : site_id;
     const problems = siteEntryProblems({ siteId, slug, apiKey: api_key ?? null });
-    if (problems.length > 0) throw new UsageError(`${file}: entry ${index}: ${problems.join("; ")}`);
+    if (problems.length > 0) bad.push(`entry ${index}: ${problems.join("; ")}`);
     return { site_id: siteId as string, api_key: api_key as string, slug: slug as string };
   });
+  if (bad.length > 0) throw new SitesImportError(file, bad);
+  return sites;
 }

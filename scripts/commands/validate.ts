@@ -2,17 +2,39 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { loadPlan } from "../build.ts";
-import type { CommandContext } from "./context.ts";
+import { type CommandContext, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
 export function addValidateCommand(program: Command, { io }: CommandContext): void {
-  program
-    .command("validate")
-    .description("Check every YAML file under releases/ and every pinned source; write nothing.")
-    .option("--root <dir>", "the releases repository", ".")
-    .addHelpText("after", "\nExample:\n  $ feedwright validate && git push")
-    .action(async (options: { root: string }) => {
-      const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
-      const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
-      io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
-    });
+  withRootOption(
+    program
+      .command("validate")
+      .description("Check every YAML file under releases/ and every pinned source; write nothing."),
+  )
+    .option("--json", 'print the result as JSON on stdout ({"ok", "plugins"}, or {"ok": false, "error"})')
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ feedwright validate && git push\n  $ feedwright validate --json | jq .error.problems",
+    )
+    .action((options: { root: string; json?: boolean }) =>
+      reportingJsonErrors(options.json, io, async () => {
+        const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
+        const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
+        if (options.json) {
+          printJson(io, {
+            ok: true,
+            plugins: plan.plugins.map((plugin) => ({
+              slug: plugin.slug,
+              releases: plugin.releases.map((release) => ({
+                version: release.version,
+                status: release.status,
+                channel: release.channel,
+                packaged: release.packaged,
+                skip_reason: release.skipReason,
+              })),
+            })),
+          });
+        }
+        io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
+      }),
+    );
 }

@@ -5,13 +5,21 @@ import { EXIT_INPUT, KeyFormatError, UsageError } from "../core/errors.ts";
 import { type PublicKey, parsePublicKey } from "../core/signing.ts";
 import { resolveSigningKeys } from "../io/keys.ts";
 import { folderSource, formatRows, urlSource, verifyFeed } from "../verify.ts";
-import { type CommandContext, environmentOf, type Io, parseWholeNumber } from "./context.ts";
+import {
+  type CommandContext,
+  environmentOf,
+  type Io,
+  parseWholeNumber,
+  printJson,
+  reportingJsonErrors,
+} from "./context.ts";
 
 interface VerifyCommandOptions {
   publicKey?: string[];
   minSerial?: string;
   now?: string;
   root: string;
+  json?: boolean;
 }
 
 export function addVerifyCommand(program: Command, context: CommandContext): void {
@@ -23,14 +31,18 @@ export function addVerifyCommand(program: Command, context: CommandContext): voi
     .option("--min-serial <n>", "refuse a feed whose serial is lower (a replayed older feed)")
     .option("--now <time>", "judge expiry and issue time at this ISO 8601 time instead of now")
     .option("--root <dir>", "the releases repository (to find the signing key)", ".")
+    .option("--json", 'print the checks as JSON on stdout ({"ok", "target", "passed", "failed", "checks"})')
     .addHelpText(
       "after",
       `
 Examples:
   $ feedwright verify dist
-  $ feedwright verify https://updates.example.com --public-key "$(feedwright keys public)"`,
+  $ feedwright verify https://updates.example.com --public-key "$(feedwright keys public)"
+  $ feedwright verify dist --json | jq '.checks[] | select(.ok | not)'`,
     )
-    .action((target: string, options: VerifyCommandOptions) => verify(target, options, context));
+    .action((target: string, options: VerifyCommandOptions) =>
+      reportingJsonErrors(options.json, context.io, () => verify(target, options, context)),
+    );
 }
 
 /** Nothing checkable at all (no feed.json, an address that does not answer) is a VerifyError: one line, exit 1. */
@@ -44,8 +56,12 @@ async function verify(target: string, options: VerifyCommandOptions, { io, fail 
       : parseWholeNumber("--min-serial", options.minSerial, { min: 0, max: Number.MAX_SAFE_INTEGER });
   const source = /^https?:\/\//.test(target) ? urlSource(target) : folderSource(path.resolve(io.cwd, target));
   const rows = await verifyFeed(source, { trusted, now, ...(minSerial !== undefined ? { minSerial } : {}) });
-  io.stdout(`${formatRows(rows)}\n`);
   const failed = rows.filter((row) => !row.ok).length;
+  if (options.json) {
+    printJson(io, { ok: failed === 0, target: source.label, passed: rows.length - failed, failed, checks: rows });
+  } else {
+    io.stdout(`${formatRows(rows)}\n`);
+  }
   io.stderr(`${source.label}: ${rows.length - failed} checks passed, ${failed} failed\n`);
   if (failed > 0) fail(EXIT_INPUT);
 }

@@ -15,3 +15,4 @@ export * from "./patterns.ts";
 export * from "./published.ts";
 export * from "./rollout.ts";
 export * from "./updater-constants.ts";
+export * from "./verify-request.ts";

@@ -65,6 +65,37 @@ export function checksumFileName(fileName: string): string {
 /** The API's path below the Worker's origin: api_base is `<origin>/api`. */
 export const API_PATH = "/api";
 
+/** The api_base of a Worker answering at `origin` (scheme, host and port, no path). */
+export function apiBaseFor(origin: string): string {
+  return `${origin}${API_PATH}`;
+}
+
+/**
+ * What is wrong with `value` as an api_base, or null when it names the Worker's API. The
+ * Worker routes API_PATH at the root of its origin (worker/src/index.ts registers
+ * `${API_PATH}/plugins/:slug/<action>`), so every URL apiUrl() builds from anything but
+ * `<origin>/api` answers 404: an origin alone, another path, a path below /api.
+ */
+export function apiBaseProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "expected an http(s) URL";
+  }
+  if (url.pathname === API_PATH && value === apiBaseFor(url.origin)) return null;
+  const example = url.protocol === "http:" || url.protocol === "https:" ? apiBaseFor(url.origin) : null;
+  return (
+    `expected the Worker's API URL ending in ${API_PATH}, such as ${example ?? apiBaseFor("https://updates.example.com")} ` +
+    `(the Worker answers at <origin>${API_PATH}/plugins/<slug>/<action>/ and nowhere else)`
+  );
+}
+
+/** Whether `value` is an api_base the Worker serves (see apiBaseProblem). */
+export function isApiBase(value: string): boolean {
+  return apiBaseProblem(value) === null;
+}
+
 /** The actions under `<api_base>/plugins/<slug>/`. */
 export const API_ACTIONS = [
   "check-update",

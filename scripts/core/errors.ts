@@ -60,10 +60,31 @@ export class UnsafeKeyError extends MissingKeyError {}
 /** Text that is not a key of the expected form (base64 of a 32-byte Ed25519 seed or public key). */
 export class KeyFormatError extends FeedwrightError {}
 
+/** A `sites import` file that cannot be read, is not a JSON list, or holds bad entries; nothing was stored. */
+export class SitesImportError extends FeedwrightError {
+  readonly file: string;
+  /** What is wrong, one text per bad entry (or one for the whole file). */
+  readonly entries: string[];
+  constructor(file: string, entries: string[]) {
+    super(`${file}: ${entries.length === 1 ? entries[0] : `${entries.length} bad entries`}; nothing was stored`);
+    this.file = file;
+    this.entries = entries;
+  }
+
+  /** Every bad entry on a line of its own, so all of them are fixed in one go. */
+  override report(): string[] {
+    if (this.entries.length === 1) return [`error: ${this.message}`];
+    return [...this.entries.map((entry) => `error: ${this.file}: ${entry}`), `error: ${this.message}`];
+  }
+}
+
 /** wrangler, which stores the sites' API keys in KV, failed. */
 export class WranglerError extends FeedwrightError {}
 
-/** A release command (release, promote, rollforward) refused; nothing was written. */
+/**
+ * A release command (release, promote, rollforward) refused, nothing written; or a plugin or
+ * release a command names (sign-url) that the release tree does not have or package.
+ */
 export class ReleaseError extends FeedwrightError {}
 
 /** A plugin's source cannot be read (a commit not in the clone, a symlink out of the folder). */
@@ -81,6 +102,9 @@ export class OutputTargetError extends FeedwrightError {
 
 /** Another live build is writing the same output and did not finish in time. */
 export class OutputBusyError extends FeedwrightError {}
+
+/** The signed feed a build would publish has already expired: every site would refuse it. */
+export class ExpiredFeedError extends FeedwrightError {}
 
 /** Nothing can be checked (no feed.json, or its address does not answer). */
 export class VerifyError extends FeedwrightError {}

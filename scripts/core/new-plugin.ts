@@ -4,7 +4,7 @@
  * version header, the version constant, api_base and the `require` of the updater the build
  * writes into every package. scripts/init.ts checks the answers and writes the files.
  */
-import { API_PATH, isSlug } from "../contract/index.ts";
+import { apiBaseProblem, isSlug } from "../contract/index.ts";
 
 export interface NewPluginAnswers {
   slug: string;
@@ -57,10 +57,8 @@ export function newPluginProblems(answers: NewPluginAnswers): string[] {
   }
   if (!/^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(answers.homepage))
     problems.push(`homepage: expected an https URL, found "${answers.homepage}"`);
-  if (!/^https?:\/\/[^\s/?#]+$/.test(answers.apiBase.slice(0, -API_PATH.length)) || !answers.apiBase.endsWith(API_PATH))
-    problems.push(
-      `api-base: expected the Worker's API, its origin followed by ${API_PATH} (such as https://updates.example.com${API_PATH}), found "${answers.apiBase}"`,
-    );
+  const apiBase = apiBaseProblem(answers.apiBase);
+  if (apiBase) problems.push(`api-base: ${apiBase}, found "${answers.apiBase}"`);
   for (const [field, value] of [
     ["requires-php", answers.requiresPhp],
     ["requires-wp", answers.requiresWp],

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import {
+  API_PATH,
+  apiBaseProblem,
   CHANNELS,
   type Channel,
   PLATFORMS,
@@ -81,12 +83,12 @@ const LINK_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/?#@&=+,;-]|%[0-9A-Fa-f
  * characters that mean the same everywhere they are copied to (HTML, JSON, PHP). `base` also
  * refuses a query, a fragment and a trailing slash, since paths are appended to it.
  */
-function httpUrl(kind: "base" | "link") {
-  const characters = kind === "base" ? BASE_URL_CHARACTERS : LINK_URL_CHARACTERS;
+function httpUrl(kind: "base" | "api" | "link") {
+  const characters = kind === "link" ? LINK_URL_CHARACTERS : BASE_URL_CHARACTERS;
   const allowed =
-    kind === "base"
-      ? "letters, digits and - . _ ~ : / (and %XX escapes)"
-      : "letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes)";
+    kind === "link"
+      ? "letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes)"
+      : "letters, digits and - . _ ~ : / (and %XX escapes)";
   return z
     .string()
     .superRefine((value, context) => {
@@ -104,7 +106,7 @@ function httpUrl(kind: "base" | "link") {
       }
       if (url.protocol !== "http:" && url.protocol !== "https:") return refuse("expected an http(s) URL");
       if (url.username || url.password) return refuse("expected a URL without a user name or password");
-      if (kind === "base") {
+      if (kind !== "link") {
         if (value.includes("?")) return refuse("expected no query (?...): paths are appended to this URL");
         if (value.includes("#")) return refuse("expected no fragment (#...): paths are appended to this URL");
         if (value.endsWith("/")) {
@@ -115,7 +117,7 @@ function httpUrl(kind: "base" | "link") {
       }
       if (!characters.test(value)) {
         // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
-        const escaped = kind === "base" ? url.href.replace(/\/$/, "") : url.href;
+        const escaped = kind === "link" ? url.href : url.href.replace(/\/$/, "");
         const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
         return refuse(`expected only ${allowed} in this URL${fix}`);
       }
@@ -123,11 +125,20 @@ function httpUrl(kind: "base" | "link") {
       if (url.href !== value && !bareOrigin) {
         return refuse(`expected the URL as a browser reads it (${JSON.stringify(url.href)})`);
       }
+      // The contract's rule, the one the Worker's routes follow: api_base is <origin>/api.
+      const apiProblem = kind === "api" ? apiBaseProblem(value) : null;
+      if (apiProblem) return refuse(apiProblem);
     })
-    .meta({ format: "uri", maxLength: TEXT_LIMITS.url, pattern: characters.source });
+    .meta({
+      format: "uri",
+      maxLength: TEXT_LIMITS.url,
+      // For editors: the same characters, and for api_base an origin followed by /api.
+      pattern: kind === "api" ? `^(?=${characters.source.slice(1, -1)}$)https?://[^/]+${API_PATH}$` : characters.source,
+    });
 }
 const httpsUrl = httpUrl("link");
 const baseUrl = httpUrl("base");
+const apiBaseUrl = httpUrl("api");
 const relativePath = z
   .string()
   .regex(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, { message: "expected a relative path like my-plugin.php" })
@@ -178,8 +189,8 @@ export const pluginSchema = z
       .default([])
       .describe("Globs added to the default list of dev files."),
     retain: z.number().int().min(0).max(100).default(3).describe("How many superseded releases stay downloadable."),
-    api_base: baseUrl.describe(
-      "Production API base, without a trailing slash, query or fragment; must appear in the packaged main file.",
+    api_base: apiBaseUrl.describe(
+      `The Worker's API URL: its origin followed by ${API_PATH} (e.g. https://updates.example.com${API_PATH}), without a trailing slash; must appear in the packaged main file.`,
     ),
     site_url: baseUrl
       .optional()

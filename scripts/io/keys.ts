@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import { KeyFormatError, MissingKeyError, UnsafeKeyError } from "../core/errors.ts";
+import { FeedwrightError, KeyFormatError, MissingKeyError, UnsafeKeyError } from "../core/errors.ts";
 import { parseSigningKey, type SigningKey, signingKeyFromSeed } from "../core/signing.ts";
 
 export const SIGNING_KEY_ENV = "FEEDWRIGHT_SIGNING_KEY";
@@ -32,6 +32,55 @@ export function devKeyPath(repoRoot: string): string {
 
 export function generateSeed(): string {
   return randomBytes(32).toString("base64");
+}
+
+/** Where `feedwright keys generate` writes a new key by default: beside the development key, git-ignored. */
+export function generatedKeyPath(repoRoot: string): string {
+  return path.join(repoRoot, ".feedwright", "keys", "signing-key");
+}
+
+/**
+ * Write a new private key to `file` (mode 0600), never over an existing file, and never where
+ * git would pick it up: in feedwright's key folder (which carries its own `.gitignore`), or
+ * at a path git ignores or that is outside any work tree.
+ */
+export async function writeNewPrivateKey(file: string, seed: string, keyFolder: string): Promise<void> {
+  const folder = path.dirname(file);
+  if (path.resolve(folder) === path.resolve(keyFolder)) {
+    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await ignoreKeyFolder(folder);
+  } else {
+    await mkdir(folder, { recursive: true });
+    await refuseUnignoredPath(file);
+  }
+  await writeFile(file, `${seed}\n`, { mode: 0o600, flag: "wx" }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "EEXIST") {
+      throw new FeedwrightError(
+        `${file} already exists: feedwright never writes a key over a file (store that key, then delete it, or name another file with --out)`,
+      );
+    }
+    throw error;
+  });
+  await checkDevKeyIsPrivate(file);
+}
+
+/** A key file inside a git work tree must be one git ignores: else `git add -A` commits it. */
+async function refuseUnignoredPath(file: string): Promise<void> {
+  const folder = path.dirname(file);
+  const inWorkTree = await run("git", ["rev-parse", "--is-inside-work-tree"], { cwd: folder }).then(
+    ({ stdout }) => stdout.trim() === "true",
+    () => false,
+  );
+  if (!inWorkTree) return;
+  const ignored = await run("git", ["check-ignore", "-q", "--", path.basename(file)], { cwd: folder }).then(
+    () => true,
+    () => false,
+  );
+  if (!ignored) {
+    throw new UnsafeKeyError(
+      `${file} is inside a git work tree and not ignored, so the private key could be committed: write it outside the repository or leave out --out (the default folder is git-ignored)`,
+    );
+  }
 }
 
 export async function resolveSigningKeys(options: {

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { type ApiErrorCode, signDownload } from "../../scripts/contract/index.ts";
+import { type ApiErrorCode, signDownload, VERIFY_REQUEST_HEADER } from "../../scripts/contract/index.ts";
 import { call, expectJsonError, issueApiKey } from "./helpers.ts";
 
 async function assetText(path: string): Promise<string> {
@@ -59,6 +59,30 @@ describe("download", () => {
     expect(after.by_kind.auto_update).toBe((before.by_kind.auto_update ?? 0) + 1);
     expect(after.by_version["1.1.0"]).toBe((before.by_version["1.1.0"] ?? 0) + 1);
     expect(after.by_version["1.2.0"]).toBe((before.by_version["1.2.0"] ?? 0) + 1);
+  });
+
+  it("issue 11 item 9: serves a package to feedwright verify (its header) without counting it", async () => {
+    const verifying = { headers: { [VERIFY_REQUEST_HEADER]: "1" } };
+    const before = await downloadStats();
+    for (const path of [
+      "/plugins/demo/demo-v1.2.0.zip",
+      "/api/plugins/demo/download/?version=1.1.0",
+      "/api/plugins/demo/download/",
+    ]) {
+      const response = await call(path, verifying);
+      expect(response.status, path).toBe(200);
+      expect((await response.arrayBuffer()).byteLength, path).toBeGreaterThan(100);
+    }
+    expect(await downloadStats()).toEqual(before);
+    // The same request without the header is a download.
+    await (await call("/plugins/demo/demo-v1.2.0.zip")).arrayBuffer();
+    expect((await downloadStats()).total).toBe(before.total + 1);
+  });
+
+  it("issue 11 item 9: the verify header skips nothing but the count: a private package still needs its signed URL", async () => {
+    const verifying = { headers: { [VERIFY_REQUEST_HEADER]: "1" } };
+    await expectJsonError(await call("/plugins/secret/secret-v1.0.0.zip", verifying), 401, "signature_required");
+    await expectJsonError(await call("/api/plugins/secret/download/", verifying), 401, "signature_required");
   });
 
   it.each<[string, string, number, ApiErrorCode]>([

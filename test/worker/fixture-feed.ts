@@ -5,11 +5,25 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { createScratchRepo, DEMO_PLUGIN_YAML, demoMainFile, releaseYaml } from "../support/scratch-repo.ts";
+import {
+  createScratchRepo,
+  DEMO_PLUGIN_YAML,
+  demoMainFile,
+  releaseYaml,
+  type ScratchRepo,
+} from "../support/scratch-repo.ts";
 
 export const FIXTURE_FEED_DIR = path.resolve(import.meta.dirname, ".feed");
 
 export async function buildFixtureFeed(outDir = FIXTURE_FEED_DIR): Promise<void> {
+  (await buildFixtureRepository(outDir)).cleanup();
+}
+
+/**
+ * The same, keeping the releases repository it was built from (commands such as sign-url read
+ * its release tree); the caller removes it with cleanup().
+ */
+export async function buildFixtureRepository(outDir: string): Promise<ScratchRepo> {
   const repo = createScratchRepo();
   try {
     const pins: Record<string, string> = {};
@@ -66,7 +80,9 @@ export async function buildFixtureFeed(outDir = FIXTURE_FEED_DIR): Promise<void>
     rmSync(outDir, { recursive: true, force: true });
     const result = await repo.feedwright("build", "--out", outDir, "--quiet");
     if (result.code !== 0) throw new Error(`fixture feed did not build:\n${result.stderr}`);
-  } finally {
+    return repo;
+  } catch (error) {
     repo.cleanup();
+    throw error;
   }
 }

@@ -3,6 +3,7 @@
  * atomic; a KV key could lose concurrent increments.
  */
 import { DurableObject } from "cloudflare:workers";
+import { VERIFY_REQUEST_HEADER } from "../../scripts/contract/index.ts";
 
 export type DownloadKind = "manual" | "auto_update";
 
@@ -45,4 +46,13 @@ export function downloadKind(request: Request, url: URL): DownloadKind {
   const declared = url.searchParams.get("type");
   if (declared === "auto_update" || declared === "manual") return declared;
   return /^WordPress\//.test(request.headers.get("user-agent") ?? "") ? "auto_update" : "manual";
+}
+
+/**
+ * Whether serving a package to this request is a download to count: a GET (a HEAD fetches
+ * nothing) that is not `feedwright verify` checking the published packages (it says so with
+ * the contract's VERIFY_REQUEST_HEADER; sending it gains nothing but not being counted).
+ */
+export function isCountedDownload(request: Request): boolean {
+  return request.method === "GET" && !request.headers.has(VERIFY_REQUEST_HEADER);
 }

@@ -8,6 +8,7 @@ import {
   API_ACTIONS,
   API_PATH,
   type ApiAction,
+  apiBaseFor,
   apiUrl,
   CHANNELS,
   type Channel,
@@ -34,7 +35,7 @@ import {
 } from "../../scripts/contract/index.ts";
 import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
-import { type DownloadCounter, downloadKind } from "./downloads.ts";
+import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { type Health, healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
@@ -164,7 +165,7 @@ async function limitRate(limiter: RateLimit, key: string): Promise<void> {
 
 /** This Worker's own API base: answers point back at the address the site asked. */
 function apiBaseOf(context: Context): string {
-  return `${context.url.origin}${API_PATH}`;
+  return apiBaseFor(context.url.origin);
 }
 
 /** A channel field: one of the contract's channels, nothing else. */
@@ -314,7 +315,7 @@ async function servePackage(context: Context, plugin: ReleasesDocument, release:
   const asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
   if (!asset.ok || !asset.body)
     throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
-  if (context.request.method === "GET") {
+  if (isCountedDownload(context.request)) {
     const counter = context.env.DOWNLOAD_COUNTER.get(context.env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
     await counter.record(
       release.version,
