@@ -195,7 +195,9 @@ export function renderCheckUpdate(
 export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion): ReleasesDocument {
   return {
     slug: plugin.slug,
-    api_base: plugin.apiBase,
+    // What the packages carry (and `feedwright verify` finds in each main file), also when the
+    // documents' URLs point elsewhere (servedFrom, for `npm run dev`).
+    api_base: plugin.definition.api_base,
     main_file: plugin.definition.main_file,
     version_constant: plugin.definition.version_constant,
     updater_path: plugin.definition.updater_path ?? null,
