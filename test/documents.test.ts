@@ -234,7 +234,9 @@ describe("info.json and info-beta.json", () => {
       };
       expect(Object.values(info.changelog_entries).join("")).toBe(info.sections.changelog);
       expect(Object.keys(info.changelog_entries)).toEqual(
-        channel === "stable" ? ["1.3.0", "1.2.0", "1.1.0", "1.0.0"] : ["1.4.0-beta.1", "1.3.0", "1.2.0", "1.1.0", "1.0.0"],
+        channel === "stable"
+          ? ["1.3.0", "1.2.0", "1.1.0", "1.0.0"]
+          : ["1.4.0-beta.1", "1.3.0", "1.2.0", "1.1.0", "1.0.0"],
       );
       expect(info.changelog_entries["1.2.0"]).toBe("<h4>1.2.0 (withdrawn)</h4>\n<p>Changes in 1.2.0.</p>\n");
     }
