@@ -11,7 +11,7 @@ import type { Publication } from "./core/documents.ts";
 import { ExpiredFeedError, InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
 import { parseReleaseTree } from "./core/parse-tree.ts";
-import { type BuildPlan, compilePlan } from "./core/plan.ts";
+import { type BuildPlan, compilePlan, servedFrom } from "./core/plan.ts";
 import { type LocateField, type Problem, problemAt, problemOf, START_OF_FILE } from "./core/problems.ts";
 import { type SigningKey, signFile } from "./core/signing.ts";
 import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
@@ -51,6 +51,12 @@ export interface BuildOptions extends ProjectPaths {
   }): void;
   /** Told as they happen; also listed in the report. */
   onWarning?(message: string): void;
+  /**
+   * Development only (`npm run dev`): the origin the folder is served from, which every URL
+   * in the JSON documents and pages then points at instead of api_base and site_url. The
+   * packages are the same bytes either way.
+   */
+  documentOrigin?: string;
 }
 
 export interface BuildReport {
@@ -154,7 +160,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const publication = early ?? (await readPublication(git, options.keys, expiresAfterDays));
   const signed = signPackages(plan, packages, options.keys, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
-  const files = renderOutputFiles(plan, signed, templates, publication, options.keys);
+  const documented = options.documentOrigin ? servedFrom(plan, options.documentOrigin) : plan;
+  const files = renderOutputFiles(documented, signed, templates, publication, options.keys);
   await writeOutputFolder(options.outDir, files);
   return {
     plan,

@@ -182,6 +182,27 @@ describe("the original service's verification commands, pointed at npm run dev",
   });
 });
 
+describe("issue 11 item 5: npm run dev serves documents whose URLs lead back to it", () => {
+  it("info.json, check-update.json, the Worker's /info/ and releases.json point at the dev server, not api_base", async () => {
+    const json = async (file: string) => (await fetch(`${base}/${file}`)).json() as Promise<Record<string, unknown>>;
+    const download = `${base}/api/plugins/${SLUG}/download/?version=1.2.0`;
+    expect(await json(`plugins/${SLUG}/info.json`)).toMatchObject({ download_url: download });
+    expect(await json(`api/plugins/${SLUG}/info/`)).toMatchObject({ download_url: download });
+    expect(await json(`plugins/${SLUG}/check-update.json`)).toMatchObject({
+      download_url: download,
+      info_url: `${base}/api/plugins/${SLUG}/info/`,
+    });
+    const releases = (await json(`plugins/${SLUG}/releases.json`)) as { releases: { url: string | null }[] };
+    expect(releases.releases.map((release) => release.url).filter(Boolean)).toEqual(
+      expect.arrayContaining([`${base}/plugins/${SLUG}/${SLUG}-v1.2.0.zip`]),
+    );
+    // The URL it hands out answers, here.
+    const answer = await fetch(download);
+    expect(answer.status).toBe(200);
+    await answer.arrayBuffer();
+  });
+});
+
 /** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev/dev-server.ts, wrangler, workerd. */
 function processTree(pid: number): { pid: number; cmdline: string }[] {
   const parents = new Map<number, number[]>();

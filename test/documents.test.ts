@@ -210,6 +210,38 @@ describe("info.json and info-beta.json", () => {
     ).toBe(true);
   });
 
+  it("issue 11 item 8: carry autoupdate, as the update-checker library reads it: true for update_ready and security releases", () => {
+    const autoupdate = (releases: ReleaseFields[]) => {
+      const plan = memoryPlan({ releases });
+      return (renderInfo(plan, "stable", factsFor(plan)) as { autoupdate: unknown }).autoupdate;
+    };
+    expect(autoupdate([released("1.0.0")])).toBe(false);
+    expect(autoupdate([released("1.0.0"), { version: "1.1.0", status: "update_ready" }])).toBe(true);
+    expect(autoupdate([released("1.0.0", { force_update: true })])).toBe(true);
+    // The same value releases.json and check-update.json give the channel's latest.
+    const info = renderInfo(MIXED, "stable", MIXED_FACTS) as { autoupdate: boolean };
+    const latest = renderReleases(MIXED, MIXED_FACTS).releases.find((release) => release.version === "1.3.0");
+    expect(info.autoupdate).toBe(true);
+    expect(latest?.autoupdate).toBe(true);
+    expect(renderCheckUpdate(MIXED, "stable", MIXED_FACTS)?.autoupdate).toBe(true);
+  });
+
+  it("issue 11 item 8: list each release's changelog entry by version, the same HTML as sections.changelog", () => {
+    for (const channel of ["stable", "beta"] as const) {
+      const info = renderInfo(MIXED, channel, MIXED_FACTS) as {
+        changelog_entries: Record<string, string>;
+        sections: { changelog: string };
+      };
+      expect(Object.values(info.changelog_entries).join("")).toBe(info.sections.changelog);
+      expect(Object.keys(info.changelog_entries)).toEqual(
+        channel === "stable"
+          ? ["1.3.0", "1.2.0", "1.1.0", "1.0.0"]
+          : ["1.4.0-beta.1", "1.3.0", "1.2.0", "1.1.0", "1.0.0"],
+      );
+      expect(info.changelog_entries["1.2.0"]).toBe("<h4>1.2.0 (withdrawn)</h4>\n<p>Changes in 1.2.0.</p>\n");
+    }
+  });
+
   it("carry banners and icons when plugin.yaml has them, and are null with nothing on the channel", () => {
     const plan = memoryPlan({
       pluginYaml: "banners:\n  low: https://example.com/b.png\nicons:\n  svg: https://example.com/i.svg\n",

@@ -820,6 +820,7 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       rolloutDigestBytes: "ROLLOUT_DIGEST_BYTES",
       rolloutSeparator: "ROLLOUT_SEPARATOR",
       rolloutSiteKeyPrefix: "ROLLOUT_SITE_KEY_PREFIX",
+      apiPath: "API_PATH",
     };
     const rendered = runUpdaterPhp<Record<string, string | number>>(plugin, {
       script: `$out = array(); foreach ( $input as $name ) { $out[ $name ] = constant( $class . '\\Config::' . $name ); } echo json_encode( $out );`,
@@ -840,6 +841,7 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       constants.infoFileBeta,
       constants.apiKeyScheme,
       constants.rolloutSiteKeyPrefix,
+      constants.apiPath,
       "plugins/",
       "A-Za-z0-9._:-",
     ];
@@ -1013,4 +1015,137 @@ final class A {
       ].sort(),
     );
   });
+});
+
+describe("issue 11 item 5: wp-config.php constants point a site at another feed, never at other keys", () => {
+  const plugin = memoryPlan({
+    slug: "demo",
+    pluginYaml: `updater_path: ${UPDATER_PATH}\npublic_keys:\n  - "${KEY.publicKey}"\n`,
+    releases: [{ version: "1.0.0", status: "released" }],
+  });
+  /** Just enough of WordPress for Settings: no filter changes anything. */
+  const STUBS = `
+function apply_filters( $hook, $value ) { return $value; }
+function untrailingslashit( $text ) { return rtrim( $text, '/\\\\' ); }
+function wp_parse_url( $url, $component = -1 ) { return parse_url( $url, $component ); }
+`;
+  interface Addresses {
+    constants: { feed: string; api: string };
+    feed: string;
+    api: string;
+    problem: string;
+    feedSource: string;
+    apiSource: string;
+    keys: string[];
+  }
+  const addresses = (defines: Record<string, unknown>) =>
+    runUpdaterPhp<Addresses>(plugin, {
+      prelude: `${STUBS}${Object.entries(defines)
+        .map(([name, value]) => `define( ${JSON.stringify(name)}, ${JSON.stringify(value)} );`)
+        .join("\n")}`,
+      script: `
+$settings = $class . '\\Settings';
+$config   = $class . '\\Config';
+$s = new $settings();
+echo json_encode( array(
+	'constants'  => array( 'feed' => $settings::override_constant( 'FEED_URL' ), 'api' => $settings::override_constant( 'API_BASE' ) ),
+	'feed'       => $s->feed_url(),
+	'api'        => $s->api_base(),
+	'problem'    => $s->override_problem(),
+	'feedSource' => $s->source_of( 'FEED_URL' ),
+	'apiSource'  => $s->source_of( 'API_BASE' ),
+	'keys'       => $config::PUBLIC_KEYS,
+) );`,
+      input: null,
+    });
+
+  it("names the constants after the plugin's option prefix, and without them reads plugin.yaml's addresses", () => {
+    const plain = addresses({});
+    expect(plain.constants).toEqual({ feed: "FEEDWRIGHT_DEMO_FEED_URL", api: "FEEDWRIGHT_DEMO_API_BASE" });
+    expect(plain).toMatchObject({
+      feed: "https://api.example.com",
+      api: "https://api.example.com/api",
+      problem: "",
+      feedSource: "the plugin",
+      apiSource: "the plugin",
+    });
+  });
+
+  it("FEED_URL moves the feed and, unless API_BASE says otherwise, the API to its origin", () => {
+    expect(addresses({ FEEDWRIGHT_DEMO_FEED_URL: "http://127.0.0.1:8787/" })).toMatchObject({
+      feed: "http://127.0.0.1:8787",
+      api: "http://127.0.0.1:8787/api",
+      problem: "",
+      feedSource: "FEEDWRIGHT_DEMO_FEED_URL in wp-config.php",
+      apiSource: "beside FEEDWRIGHT_DEMO_FEED_URL in wp-config.php",
+    });
+    expect(
+      addresses({
+        FEEDWRIGHT_DEMO_FEED_URL: "https://staging-cdn.example.com/feed",
+        FEEDWRIGHT_DEMO_API_BASE: "https://staging-api.example.com/api",
+      }),
+    ).toMatchObject({
+      feed: "https://staging-cdn.example.com/feed",
+      api: "https://staging-api.example.com/api",
+      apiSource: "FEEDWRIGHT_DEMO_API_BASE in wp-config.php",
+    });
+  });
+
+  it("refuses to check at all with a constant that is not an http(s) URL, and says which", () => {
+    for (const bad of ["127.0.0.1:8787", "ftp://example.com", "https://example.com/?a=1", 8787]) {
+      const result = addresses({ FEEDWRIGHT_DEMO_FEED_URL: bad });
+      expect(result.problem, String(bad)).toBe(
+        "FEEDWRIGHT_DEMO_FEED_URL in wp-config.php is not an http(s) URL such as https://updates.example.com.",
+      );
+      expect(result.feed).toBe("https://api.example.com");
+    }
+    expect(addresses({ FEEDWRIGHT_DEMO_API_BASE: "nope" }).problem).toContain("FEEDWRIGHT_DEMO_API_BASE");
+  });
+
+  it("changes where, never whom: the trusted keys are the pinned ones whatever is defined", () => {
+    const keys = addresses({ FEEDWRIGHT_DEMO_FEED_URL: "http://127.0.0.1:8787" }).keys;
+    expect(keys).toEqual([KEY.publicKey]);
+    const source = sourceText(NEWEST);
+    // The only keys a signature is checked against: Config's, and those a trusted feed announced.
+    expect(source.match(/[=(,]\s*Config::PUBLIC_KEYS/g)).toHaveLength(1);
+    expect(source).not.toMatch(/apply_filters\([^)]*key/i);
+  });
+});
+
+describe("issue 11 item 8: 'tested up to' compared by major.minor, as the update-checker library does", () => {
+  const plugin = memoryPlan({
+    slug: "demo",
+    pluginYaml: `updater_path: ${UPDATER_PATH}\npublic_keys:\n  - "${KEY.publicKey}"\n`,
+    releases: [{ version: "1.0.0", status: "released" }],
+  });
+  /** tested_wp, this site's WordPress (then core updates on offer), what is written, whether core's dialog warns. */
+  const CASES: [tested: string, wordpress: string[], expected: string, warns: boolean][] = [
+    ["6.1", ["6.1.9"], "6.1.9", false],
+    ["6.1", ["6.1"], "6.1.0", false],
+    ["6.1", ["6.1.9", "6.1.10"], "6.1.10", false],
+    ["6.1", ["6.2.1"], "6.1", true],
+    ["6.7", ["6.1.9"], "6.7", false],
+    ["6.7", ["6.1.9", "6.7.1"], "6.7.1", false],
+    ["6.1", ["6.0.3", "6.1.2"], "6.1.2", false],
+    ["6.7.1", ["6.7.2"], "6.7.1", true],
+    ["", ["6.1.9"], "", false],
+  ];
+
+  it.each(CASES)(
+    "tested %s on WordPress %j is written %s (the dialog warns: %s)",
+    (tested, wordpress, expected, warns) => {
+      const result = runUpdaterPhp<{ tested: string; warns: boolean; warnsBefore: boolean }>(plugin, {
+        script: `
+$tested = call_user_func( array( $class . '\\Versions', 'tested_up_to' ), $input['tested'], $input['wordpress'] );
+// wp-admin/includes/plugin-install.php: the dialog warns unless the site's version <= tested.
+$warns  = function ( $value ) use ( $input ) {
+	return '' !== $value && ! version_compare( $input['wordpress'][0], $value, '<=' );
+};
+echo json_encode( array( 'tested' => $tested, 'warns' => $warns( $tested ), 'warnsBefore' => $warns( $input['tested'] ) ) );`,
+        input: { tested, wordpress },
+      });
+      expect(result).toMatchObject({ tested: expected, warns });
+      if (tested === "6.1" && wordpress[0] === "6.1.9") expect(result.warnsBefore).toBe(true);
+    },
+  );
 });

@@ -84,6 +84,17 @@ export interface InfoDocument {
   last_updated: string | null;
   author_homepage: string;
   upgrade_notice: string;
+  /**
+   * The channel's latest installs itself (update_ready or a security release): the
+   * update-checker library copies this into WordPress's update entry, whose core auto-updates it.
+   */
+  autoupdate: boolean;
+  /**
+   * Each release's entry of `sections.changelog` (the same HTML, its heading included), by
+   * version, newest first: the updater inside the plugin shows only the releases a site will
+   * get, between the version it has and the one it is offered.
+   */
+  changelog_entries: Record<string, string>;
   banners?: { low?: string; high?: string };
   icons?: { "1x"?: string; "2x"?: string; svg?: string };
 }

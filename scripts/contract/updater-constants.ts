@@ -5,7 +5,7 @@
  * here rather than keeping its own copies.
  */
 
-import { FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder, RELEASES_FILE } from "./paths.ts";
+import { API_PATH, FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder, RELEASES_FILE } from "./paths.ts";
 import { API_KEY_SCHEME, SITE_ID_PATTERN } from "./patterns.ts";
 import { FEED_FORMAT } from "./published.ts";
 import { ROLLOUT } from "./rollout.ts";
@@ -27,5 +27,7 @@ export function updaterConstants(slug: string) {
     rolloutDigestBytes: ROLLOUT.digestBytes,
     rolloutSeparator: ROLLOUT.separator,
     rolloutSiteKeyPrefix: ROLLOUT.siteKeyPrefix,
+    /** The API's path below an origin: a feed URL set in wp-config.php puts the API at its origin + this. */
+    apiPath: API_PATH,
   } as const;
 }

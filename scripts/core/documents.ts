@@ -109,20 +109,24 @@ function autoupdateOf(release: ReleasePlan): boolean {
   return release.status === "update_ready" || release.definition.force_update;
 }
 
-/** The changelog a site is shown: every release of the channel up to the latest, newest first. */
-function changelogHtml(plugin: PluginPlan, channel: Channel, latest: ReleasePlan): string {
+/**
+ * The changelog a site is shown, entry by entry: every release of the channel up to the
+ * latest, newest first, by version.
+ */
+function changelogEntries(plugin: PluginPlan, channel: Channel, latest: ReleasePlan): Record<string, string> {
   const shown = (release: ReleasePlan) =>
     release.channel === "stable" ||
     release.status === "deprecated" ||
     (channel === "beta" && release.channel === "beta");
-  return plugin.releases
-    .filter((release) => release.built && shown(release) && semver.lte(release.version, latest.version))
-    .reverse()
-    .map((release) => {
-      const label = release.status === "deprecated" ? `${release.version} (withdrawn)` : release.version;
-      return `<h4>${label}</h4>\n${renderMarkdown(release.definition.changelog)}`;
-    })
-    .join("");
+  return Object.fromEntries(
+    plugin.releases
+      .filter((release) => release.built && shown(release) && semver.lte(release.version, latest.version))
+      .reverse()
+      .map((release) => {
+        const label = release.status === "deprecated" ? `${release.version} (withdrawn)` : release.version;
+        return [release.version, `<h4>${label}</h4>\n${renderMarkdown(release.definition.changelog)}`];
+      }),
+  );
 }
 
 export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageFactsByVersion): InfoDocument | null {
@@ -131,6 +135,7 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
   const { definition } = plugin;
   const requirements = requirementsOf(plugin, release);
   const packageFacts = factsOf(facts, release);
+  const entries = changelogEntries(plugin, channel, release);
   return {
     name: definition.name,
     slug: plugin.slug,
@@ -147,13 +152,15 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
     signature_url: signatureUrl(plugin, release),
     sections: {
       description: renderMarkdown(definition.description),
-      changelog: changelogHtml(plugin, channel, release),
+      changelog: Object.values(entries).join(""),
     },
     requires: requirements.requires_wp,
     tested: requirements.tested_wp,
     last_updated: release.definition.released_at ?? null,
     author_homepage: definition.author_homepage ?? definition.homepage,
     upgrade_notice: release.definition.upgrade_notice ?? "",
+    autoupdate: autoupdateOf(release),
+    changelog_entries: entries,
     ...(definition.banners ? { banners: definition.banners } : {}),
     ...(definition.icons ? { icons: definition.icons } : {}),
   };
@@ -188,7 +195,9 @@ export function renderCheckUpdate(
 export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion): ReleasesDocument {
   return {
     slug: plugin.slug,
-    api_base: plugin.apiBase,
+    // What the packages carry (and `feedwright verify` finds in each main file), also when the
+    // documents' URLs point elsewhere (servedFrom, for `npm run dev`).
+    api_base: plugin.definition.api_base,
     main_file: plugin.definition.main_file,
     version_constant: plugin.definition.version_constant,
     updater_path: plugin.definition.updater_path ?? null,

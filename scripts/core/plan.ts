@@ -4,7 +4,7 @@
  * Pure: no I/O, no clock. `feedwright build --json` prints it.
  */
 import semver from "semver";
-import { type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
+import { API_PATH, type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
 import type { Plugin, Release } from "./parse-tree.ts";
 import type { PluginDefinition, ReleaseDefinition } from "./schema.ts";
 import { STATUS_RULES } from "./schema.ts";
@@ -64,6 +64,20 @@ function compilePluginPlan(plugin: Plugin): PluginPlan {
     apiBase,
     releases: releases.reverse(),
     latest: { stable: latestStable?.version ?? null, beta: latestBeta?.version ?? null },
+  };
+}
+
+/**
+ * The plan as the JSON documents and pages see it when the folder is served from another
+ * origin than plugin.yaml names (`npm run dev`): every URL they write (download_url, info_url,
+ * the feed's and releases.json's package URLs) points at `origin`. Only for rendering those:
+ * packages are built from the plan itself, so their bytes, and the api_base inside them, stay
+ * what plugin.yaml says.
+ */
+export function servedFrom(plan: BuildPlan, origin: string): BuildPlan {
+  const siteUrl = new URL(origin).origin;
+  return {
+    plugins: plan.plugins.map((plugin) => ({ ...plugin, siteUrl, apiBase: `${siteUrl}${API_PATH}` })),
   };
 }
 

@@ -3,7 +3,7 @@
  * the Worker for /api/* and packages — on 127.0.0.1 with wrangler's local runtime, local KV
  * and Durable Object state, and nothing sent off the machine.
  *
- *   npm run dev [-- --port 8787] [--out dist] [--persist-to .wrangler/state] [--no-build]
+ *   npm run dev [-- --port 8787] [--out dist] [--persist-to .wrangler/state] [--no-build] [--origin url]
  *
  * Secrets never go on a command line (npm echoes it, `ps` shows it to every user): ADMIN_TOKEN
  * and DOWNLOAD_URL_KEY come from the environment or from worker/.dev.vars (git-ignored), the
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     out: { type: "string", default: "dist" },
     "persist-to": { type: "string", default: ".wrangler/state" },
     "no-build": { type: "boolean", default: false },
+    // Where the built documents' URLs point (default: this server, http://127.0.0.1:<port>).
+    origin: { type: "string" },
     // Refused below, with the way to pass them instead.
     "admin-token": { type: "string" },
     "download-url-key": { type: "string" },
@@ -88,7 +90,9 @@ function writeSecretsFile(): { args: string[]; remove(): void } {
 
 const outDir = path.resolve(ROOT, values.out);
 if (!values["no-build"]) {
-  const code = await runToEnd([path.join(ROOT, "scripts/bin/feedwright.js"), "build", "--out", outDir]);
+  // `feedwright build`, then the documents pointed at this server (scripts/dev/dev-build.ts).
+  const origin = values.origin ?? `http://127.0.0.1:${values.port}`;
+  const code = await runToEnd([path.join(ROOT, "scripts/dev/dev-build.ts"), "--out", outDir, "--origin", origin]);
   if (code !== 0) process.exit(code);
 }
 const secrets = writeSecretsFile();

@@ -24,6 +24,8 @@ export const SCRATCH_UPDATE_HOST = "updates.example.invalid";
 /** The scratch release only part of the sites get. */
 export const ROLLOUT_VERSION = "2.0.0";
 export const ROLLOUT_PERCENT = 50;
+/** Its tested_wp: major.minor, as plugin.yaml writes it, of the WordPress the tests run (6.1.x). */
+export const ROLLOUT_TESTED_WP = "6.1";
 /** Why the scratch plugin's 1.0.0 was withdrawn (deprecated): sites on it are told. */
 export const WITHDRAWN_REASON = "It could delete the wrong posts; update to 2.0.0.";
 /** The scratch release no PHP of this machine can run. */
@@ -196,7 +198,7 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
       .concat("private: true\n"),
   );
   release("1.0.0", `status: deprecated\ndeprecation_reason: "${WITHDRAWN_REASON}"\n`);
-  release(ROLLOUT_VERSION, `status: released\nrollout: ${ROLLOUT_PERCENT}\n`);
+  release(ROLLOUT_VERSION, `status: released\nrollout: ${ROLLOUT_PERCENT}\ntested_wp: "${ROLLOUT_TESTED_WP}"\n`);
   release(PHP_INCOMPATIBLE_VERSION, 'status: released\nrequires_php: "99.0"\n');
   git("add", "-A");
   git("commit", "-q", "-m", "test feed: test key, scratch releases");

@@ -20,6 +20,7 @@ import {
   PRIVATE_OLD_UPDATER_VERSION,
   PRIVATE_SLUG,
   ROLLOUT_PERCENT,
+  ROLLOUT_TESTED_WP,
   ROLLOUT_VERSION,
   rolloutBucket,
   SCRATCH_SLUG,
@@ -29,7 +30,7 @@ import {
   UNLISTED_PACKAGE,
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
-import { ensurePackages, startWordPress, type WordPressSite } from "./harness.ts";
+import { ensurePackages, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
 /** Installed in a folder of its own choosing: an update must keep it there. */
@@ -274,6 +275,9 @@ describe("the updater in a real WordPress", () => {
     php(`update_option( 'fwtest_package_url', ${JSON.stringify(url)} ); return true;`);
   const workerDownloadUrl = (base: string, version: string) =>
     `${base}/api/plugins/${BRIDGE_SLUG}/download/?version=${version}`;
+  /** A wp-admin page as the logged-in administrator sees it. */
+  const adminPage = async (page: string) =>
+    (await fetch(`${site.url}/wp-admin/${page}`, { headers: { cookie: await site.adminCookie() } })).text();
   type PluginInfo = Record<string, unknown> & { sections: Record<string, string> };
   const pluginInfo = () =>
     php<PluginInfo>(`return plugins_api( 'plugin_information', array( 'slug' => '${BRIDGE_SLUG}' ) );`);
@@ -360,6 +364,102 @@ describe("the updater in a real WordPress", () => {
     const html = await page.text();
     expect(html).toContain("There is a new version of IGNY8 WordPress Bridge available.");
     expect(html).toContain("View version 1.2.0 details");
+  });
+
+  it("issue 11 item 5: FEEDWRIGHT_IGNY8_WP_BRIDGE_FEED_URL in wp-config.php points the site at another feed, trusted only if a pinned key signed it", async () => {
+    const config = path.join(site.root, "wp-config.php");
+    const original = readFileSync(config, "utf8");
+    const settings = "require_once ABSPATH . 'wp-settings.php';";
+    expect(original).toContain(settings);
+    const defineFeed = (url: string) =>
+      writeFileSync(
+        config,
+        original.replace(settings, `define( 'FEEDWRIGHT_IGNY8_WP_BRIDGE_FEED_URL', '${url}' );\n${settings}`),
+      );
+    const foreign = await serveFolder(feed.badFeeds.otherKey);
+    try {
+      // No test filter: the addresses the package carries (production, which this site cannot reach).
+      await php("update_option( 'fwtest_feed_url', '' ); update_option( 'fwtest_api_base', '' ); return true;");
+      await patchState();
+      expect((await check()).state.last_error).toContain("Could not read https://api.igny8.com/feed.json");
+      // The constant: the same package now reads the feed (and the API) served by npm run dev.
+      defineFeed(server.url);
+      await patchState();
+      const local = await check();
+      expect(local.state).toMatchObject({ last_error: "", failures: 0 });
+      expect(local.response[BRIDGE]).toMatchObject({
+        new_version: "1.2.0",
+        package: `${server.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`,
+      });
+      const registered = await php<unknown>(
+        "return \\Feedwright_Updater_Igny8_Wp_Bridge\\Updater::instance()->reporter()->register_site();",
+      );
+      expect(registered).toBe(true);
+      // php -S caches compiled files (opcache, revalidated every 2 s): wait for it to read wp-config.php again.
+      const feedRow = `${server.url}/feed.json (from FEEDWRIGHT_IGNY8_WP_BRIDGE_FEED_URL in wp-config.php)`;
+      const page = await waitFor("the web server to read the new wp-config.php", async () => {
+        const html = await adminPage(`options-general.php?page=${BRIDGE_PREFIX}`);
+        return html.includes(feedRow) ? html : null;
+      });
+      expect(page).toContain(`${server.url}/api (from beside FEEDWRIGHT_IGNY8_WP_BRIDGE_FEED_URL in wp-config.php)`);
+      // Where, never whom: a feed at the constant's address signed by a key the plugin does not pin is refused.
+      defineFeed(foreign.url);
+      await patchState();
+      const refused = await check();
+      expect(foreign.requests).toContain("/feed.json");
+      expect(refused.state.last_error).toContain("not signed by a key this plugin trusts");
+      expect(refused.response[BRIDGE]?.package).toBe(`${foreign.url}/plugins/${BRIDGE_SLUG}/${BRIDGE_SLUG}-v1.2.0.zip`);
+    } finally {
+      writeFileSync(config, original);
+      await useFeed(server.url);
+      await foreign.close();
+      await patchState();
+    }
+    expect((await check()).state.last_error).toBe("");
+    // The web server too is back on the plain wp-config.php before the next test.
+    await waitFor("the web server to read wp-config.php again", async () =>
+      (await adminPage(`options-general.php?page=${BRIDGE_PREFIX}`)).includes("in wp-config.php)") ? null : true,
+    );
+  });
+
+  it("issue 11 item 6: after a refused feed, the Plugins screen and the settings page say 'could not check: <why>'", async () => {
+    const mirror = await serveFolder(feed.badFeeds.expired);
+    try {
+      await useFeed(mirror.url);
+      await patchState();
+      const refused = await check();
+      expect(refused.state.last_error).toContain("feed.json has expired");
+      // The last good offer stands, and the refusal is said beside it.
+      expect(refused.response[BRIDGE]).toMatchObject({ new_version: "1.2.0" });
+      const plugins = await adminPage("plugins.php");
+      expect(plugins).toContain(
+        "IGNY8 WordPress Bridge could not check: feed.json has expired: the feed is no longer being published.",
+      );
+      expect(plugins).toMatch(/<a href="[^"]*update-core\.php\?force-check=1">Check again<\/a>/);
+      const settings = await adminPage(`options-general.php?page=${BRIDGE_PREFIX}`);
+      expect(settings).toMatch(
+        /Status<\/th><td>could not check: feed\.json has expired[^<]*Next try [0-9-]+ [0-9:]+ UTC/,
+      );
+    } finally {
+      await useFeed(server.url);
+      await mirror.close();
+    }
+  });
+
+  it("issue 11 item 6: Dashboard > Updates > Check again reads the feed at once, past the back-off", async () => {
+    // The feed is good again, but the refused check above set a back-off: core's checks wait.
+    const waiting = await check();
+    expect(waiting.state.failures).toBe(1);
+    expect(waiting.state.next_retry_at).toBeGreaterThan(Date.now() / 1000 + 600);
+    expect(waiting.state.last_error).toContain("has expired");
+    const before = waiting.state.checked_at;
+    const page = await adminPage("update-core.php?force-check=1");
+    const after = await php<CheckResult["state"]>(`return get_option( '${BRIDGE_PREFIX}_state' );`);
+    expect(after).toMatchObject({ failures: 0, last_error: "", next_retry_at: 0 });
+    expect(after.checked_at).toBeGreaterThan(before);
+    expect(page).toContain("IGNY8 WordPress Bridge");
+    expect(page).toContain("Update to 1.2.0.");
+    expect(await adminPage("plugins.php")).not.toContain("could not check");
   });
 
   it("issue 9 item 10: offers a site on 1.2.0-pre.1 the release 1.2.0 (SemVer order, where version_compare would not)", async () => {
@@ -534,6 +634,29 @@ describe("the updater in a real WordPress", () => {
     expect(after.response[BRIDGE]).toBeUndefined();
     // Current: a no_update entry, so the Plugins screen shows the auto-update toggle.
     expect(after.no_update[BRIDGE]).toMatchObject({ slug: BRIDGE_SLUG, new_version: "1.2.0" });
+  });
+
+  it("issue 11 item 7: reports the new version right after the upgrade, and again on the next admin page after any other change of version", async () => {
+    // The upgrade above registered from within the upgrade: no health check has run since.
+    const keys = await listInstallations(stateDir, `site:${BRIDGE_SLUG}:`);
+    expect(keys.map((key) => [key.name, key.metadata?.v, key.metadata?.h])).toEqual([
+      [`site:${BRIDGE_SLUG}:${SITE_ID}`, "1.2.0", "healthy"],
+    ]);
+    type Reports = { version: string; register: { ok: boolean; at: number; version: string } };
+    const reports = await php<Reports>(`return get_option( '${BRIDGE_PREFIX}_reports' );`);
+    expect(reports).toMatchObject({ version: "1.2.0", register: { ok: true, version: "1.2.0" } });
+    // As an older updater leaves it (no version reported): the next admin page registers.
+    await php(`
+		$reports = get_option( '${BRIDGE_PREFIX}_reports' );
+		unset( $reports['version'] );
+		$reports['register']['at'] = 0;
+		update_option( '${BRIDGE_PREFIX}_reports', $reports, false );
+		return true;
+	`);
+    await adminPage("index.php");
+    const again = await php<Reports>(`return get_option( '${BRIDGE_PREFIX}_reports' );`);
+    expect(again).toMatchObject({ version: "1.2.0", register: { ok: true, version: "1.2.0" } });
+    expect(again.register.at).toBeGreaterThan(0);
   });
 
   it("reports health daily through WP-Cron; the Worker records it and counted the download", async () => {
@@ -726,6 +849,42 @@ describe("the updater in a real WordPress", () => {
       const result = await check();
       expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION, slug: SCRATCH_SLUG });
       expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
+    });
+
+    it("issue 11 item 6: the settings page shows the channel and where this site falls in the rollout", async () => {
+      for (const id of [inside, outside]) {
+        await useSiteId(id);
+        const bucket = rolloutBucket(SCRATCH_SLUG, ROLLOUT_VERSION, id);
+        const html = await adminPage(`options-general.php?page=${SCRATCH_PREFIX}`);
+        expect(html).toContain("Channel</th><td>stable</td>");
+        expect(html).toContain(`Rollout site id</th><td>${id}</td>`);
+        // 3.0.0 needs a PHP this site does not have: 2.0.0 is the newest for it.
+        expect(html).toContain(
+          `Rollout</th><td>${ROLLOUT_VERSION} goes to ${ROLLOUT_PERCENT}% of sites, those in buckets 0-${ROLLOUT_PERCENT - 1}; this site is in bucket ${bucket}: ${
+            id === inside ? "inside the rollout" : `outside, until the rollout reaches ${bucket + 1}%`
+          }</td>`,
+        );
+      }
+    });
+
+    it("issue 11 item 8: the details dialog says tested with this WordPress (6.1 is 6.1.x) and lists only the changelog of releases this site will get", async () => {
+      await useSiteId(inside);
+      const wordpress = await php<string>("return get_bloginfo( 'version' );");
+      expect(wordpress).toMatch(new RegExp(`^${ROLLOUT_TESTED_WP.replace(".", "\\.")}\\.\\d+$`));
+      const result = await check();
+      expect(result.response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION, tested: wordpress });
+      const info = await php<PluginInfo>(
+        `return plugins_api( 'plugin_information', array( 'slug' => '${SCRATCH_SLUG}' ) );`,
+      );
+      expect(info).toMatchObject({ version: ROLLOUT_VERSION, tested: wordpress });
+      const dialog = await adminPage(
+        `plugin-install.php?tab=plugin-information&plugin=${SCRATCH_SLUG}&section=changelog`,
+      );
+      expect(dialog).toContain(`Scratch ${ROLLOUT_VERSION}.`);
+      expect(dialog).not.toContain("has not been tested");
+      // Not 3.0.0 (its PHP is not this site's), not 1.0.0 (installed, and withdrawn).
+      expect(dialog).not.toContain(`Scratch ${PHP_INCOMPATIBLE_VERSION}.`);
+      expect(dialog).not.toContain("Scratch 1.0.0.");
     });
 
     it("issue 9 item 10: offers a site on 2.0.0-pre.1 the release 2.0.0 through the Update URI route too", async () => {

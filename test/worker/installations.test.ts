@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ApiErrorCode } from "../../scripts/contract/index.ts";
+import { type ApiErrorCode, rolloutBucket, rolloutSiteKey } from "../../scripts/contract/index.ts";
 import type { InstallationMetadata } from "../../worker/src/installations.ts";
 import { call, expectJsonError, issueApiKey, postJson } from "./helpers.ts";
 
@@ -100,5 +100,84 @@ describe("register and health-check", () => {
     }
     expect(statuses.filter((status) => status === 200)).toHaveLength(20);
     expect(statuses.slice(20)).toEqual([429, 429]);
+  });
+});
+
+describe("issue 11 item 7: a site is outdated only when it would be offered an update", () => {
+  /** A site id inside (or outside) 1.3.0's 30% rollout of the demo plugin. */
+  async function rolloutId(inside: boolean, label: string): Promise<string> {
+    for (let n = 0; n < 1000; n++) {
+      const id = `rollout-${label}-${n}`;
+      if ((await rolloutBucket("demo", "1.3.0", rolloutSiteKey({ siteId: id }))) < 30 === inside) return id;
+    }
+    throw new Error("no site id found");
+  }
+  const judged = async (siteId: string, body: Record<string, unknown>) => {
+    const key = await issueApiKey(siteId);
+    const response = await register(key, { site_id: siteId, ...body });
+    expect(response.status).toBe(201);
+    const answer = (await response.json()) as { health: string };
+    expect((await installation(siteId)).metadata?.h).toBe(answer.health);
+    return answer.health;
+  };
+
+  it("counts a site on the newest release its PHP can run as healthy, one whose PHP can run a newer as outdated", async () => {
+    // 1.4.0, the latest stable, needs PHP 8.3.
+    expect(await judged("php-82", { version: "1.3.0", php_version: "8.2.10", wp_version: "6.7" })).toBe("healthy");
+    expect(await judged("php-83", { version: "1.3.0", php_version: "8.3.0", wp_version: "6.7" })).toBe("outdated");
+    // A site that does not say its PHP is held back by nothing, as check-update decides.
+    expect(await judged("php-unknown", { version: "1.3.0" })).toBe("outdated");
+  });
+
+  it("judges by the site's rollout id and channel, as check-update would offer", async () => {
+    const outside = await rolloutId(false, "out");
+    const inside = await rolloutId(true, "in");
+    // On 1.2.0 with PHP 8.2: only 1.3.0 (30% rollout) is newer and runnable.
+    const onTwelve = { version: "1.2.0", php_version: "8.2.0" };
+    expect(await judged("site-outside", { ...onTwelve, rollout_id: outside })).toBe("healthy");
+    expect(await judged("site-inside", { ...onTwelve, rollout_id: inside })).toBe("outdated");
+    // Without a rollout id the site id places it.
+    expect(await judged(outside, onTwelve)).toBe("healthy");
+    // The beta channel sees 2.0.0-beta.1 above the latest stable.
+    const onLatest = { version: "1.4.0", php_version: "8.3.1" };
+    expect(await judged("stable-site", { ...onLatest, channel: "stable" })).toBe("healthy");
+    expect(await judged("beta-site", { ...onLatest, channel: "beta" })).toBe("outdated");
+    expect((await installation("beta-site")).metadata).toMatchObject({ c: "beta", ro: null });
+    expect((await installation("site-inside")).metadata).toMatchObject({ c: "stable", ro: inside });
+  });
+
+  it("refuses a channel that is not one", async () => {
+    const key = await issueApiKey("odd-channel");
+    await expectJsonError(
+      await register(key, { site_id: "odd-channel", version: "1.0.0", channel: "nightly" }),
+      400,
+      "invalid_field",
+    );
+  });
+
+  it("stats judge every site again against the releases published now", async () => {
+    // A record written when 1.1.0 was the newest, still saying healthy: outdated now.
+    const stale: InstallationMetadata = {
+      v: "1.1.0",
+      wp: "6.7",
+      php: "8.2",
+      h: "healthy",
+      r: "2026-01-01",
+      s: "2026-01-01",
+      x: 0,
+    };
+    await env.INSTALLATIONS.put("site:demo:stale-record", "", { metadata: stale });
+    const response = await call("/api/plugins/demo/stats/?refresh=1", {
+      headers: { authorization: "Bearer test-admin-token" },
+    });
+    const stats = (await response.json()) as { health: Record<string, number> };
+    // Every other record was judged when it reported, against these same releases.
+    const expected: Record<string, number> = { healthy: 0, outdated: 0, error: 0 };
+    for (const entry of (await env.INSTALLATIONS.list<InstallationMetadata>({ prefix: "site:demo:" })).keys) {
+      const health = entry.name === "site:demo:stale-record" ? "outdated" : (entry.metadata?.h ?? "unknown");
+      expected[health] = (expected[health] ?? 0) + 1;
+    }
+    expect(expected.healthy).toBeGreaterThanOrEqual(3);
+    expect(stats.health).toEqual(expected);
   });
 });

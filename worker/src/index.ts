@@ -37,7 +37,7 @@ import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
-import { type Health, healthOf, recordInstallation } from "./installations.ts";
+import { healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
 import { computeStats, statsKey } from "./stats.ts";
 
@@ -362,6 +362,9 @@ async function siteReport(context: Context, required: { status: boolean }) {
     status,
     wpVersion: stringField(body, "wp_version", { required: false, pattern: REPORTED_VERSION_PATTERN }),
     phpVersion: stringField(body, "php_version", { required: false, pattern: REPORTED_VERSION_PATTERN }),
+    // What decides the site's offer, so its health is judged by it (feedwright's updater from version 3).
+    channel: (stringField(body, "channel", { required: false, pattern: CHANNEL_PATTERN }) ?? null) as Channel | null,
+    rolloutId: stringField(body, "rollout_id", { required: false, pattern: SITE_ID_PATTERN, max: SITE_ID_MAX_LENGTH }),
   };
 }
 
@@ -370,14 +373,16 @@ function ttlSeconds(env: Env): number {
   return Math.max(1, Number.isFinite(days) ? days : 30) * 86_400;
 }
 
-async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, health: Health) {
+async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, reported: string | null) {
   return recordInstallation(context.env.INSTALLATIONS, {
     slug: report.plugin.slug,
     siteId: report.siteId,
     version: report.version,
     wpVersion: report.wpVersion,
     phpVersion: report.phpVersion,
-    health,
+    channel: report.channel,
+    rolloutId: report.rolloutId,
+    judge: (figures) => healthOf(report.plugin, figures, reported),
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
@@ -385,21 +390,19 @@ async function saveReport(context: Context, report: Awaited<ReturnType<typeof si
 
 async function register(context: Context): Promise<Response> {
   const report = await siteReport(context, { status: false });
-  const health = healthOf(report.plugin, report.version, null);
-  const { written } = await saveReport(context, report, health);
+  const { written, metadata } = await saveReport(context, report, null);
   return jsonResponse(
-    { registered: true, site_id: report.siteId, version: report.version, health, updated: written },
+    { registered: true, site_id: report.siteId, version: report.version, health: metadata.h, updated: written },
     201,
   );
 }
 
 async function healthCheck(context: Context): Promise<Response> {
   const report = await siteReport(context, { status: true });
-  const health = healthOf(report.plugin, report.version, report.status);
-  const { written } = await saveReport(context, report, health);
+  const { written, metadata } = await saveReport(context, report, report.status);
   return jsonResponse({
     site_id: report.siteId,
-    health,
+    health: metadata.h,
     latest_version: report.plugin.latest.stable,
     updated: written,
   });
@@ -407,13 +410,13 @@ async function healthCheck(context: Context): Promise<Response> {
 
 async function stats(context: Context): Promise<Response> {
   requireAdmin(context.request, context.env.ADMIN_TOKEN);
-  await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   const stored =
     context.url.searchParams.get("refresh") === "1"
       ? null
       : await context.env.INSTALLATIONS.get(statsKey(context.slug), "json");
   if (stored) return jsonResponse(stored);
-  const fresh = await computeStats(context.env.INSTALLATIONS, context.env.DOWNLOAD_COUNTER, context.slug, context.now);
+  const fresh = await computeStats(context.env.INSTALLATIONS, context.env.DOWNLOAD_COUNTER, plugin, context.now);
   await context.env.INSTALLATIONS.put(statsKey(context.slug), JSON.stringify(fresh));
   return jsonResponse(fresh);
 }
@@ -423,7 +426,9 @@ async function refreshAllStats(env: Env, now: Date): Promise<void> {
   if (!feed.ok) return;
   const { plugins } = (await feed.json()) as FeedDocument;
   for (const slug of Object.keys(plugins)) {
-    const fresh = await computeStats(env.INSTALLATIONS, env.DOWNLOAD_COUNTER, slug, now);
+    const plugin = await loadPlugin(env.ASSETS, slug, now.getTime()).catch(() => null);
+    if (!plugin) continue;
+    const fresh = await computeStats(env.INSTALLATIONS, env.DOWNLOAD_COUNTER, plugin, now);
     await env.INSTALLATIONS.put(statsKey(slug), JSON.stringify(fresh));
   }
 }

@@ -4,8 +4,14 @@
  * push forward, and no write when nothing changed. A key is only ever written with the site's
  * own API key, so no key is written by two sites.
  */
-import semver from "semver";
-import { normaliseVersion, type ReleasesDocument } from "../../scripts/contract/index.ts";
+import {
+  type Channel,
+  decideOffer,
+  normaliseVersion,
+  type ReleasesDocument,
+  rolloutBucketsFor,
+  rolloutSiteKey,
+} from "../../scripts/contract/index.ts";
 import { ApiError } from "./errors.ts";
 
 export type Health = "healthy" | "outdated" | "error";
@@ -18,6 +24,10 @@ export interface InstallationMetadata {
   wp: string | null;
   php: string | null;
   h: Health;
+  /** The channel the site follows (absent in records made before sites said it: stable). */
+  c?: Channel;
+  /** The id that places the site in rollouts, when it is not the site id (the key's last part). */
+  ro?: string | null;
   /** day first registered, day last seen (YYYY-MM-DD) */
   r: string;
   s: string;
@@ -34,12 +44,55 @@ export function installationKey(slug: string, siteId: string): string {
   return `${installationPrefix(slug)}${siteId}`;
 }
 
-export function healthOf(plugin: ReleasesDocument, version: string, reported: string | null): Health {
-  if (reported && /^(error|failed|failing|broken)$/i.test(reported)) return "error";
-  const latest = plugin.latest.stable;
-  const current = normaliseVersion(version);
-  if (latest && current && semver.lt(current, latest)) return "outdated";
-  return "healthy";
+/** What a site said about itself that decides its health. */
+export interface SiteFigures {
+  siteId: string;
+  version: string;
+  wpVersion: string | null;
+  phpVersion: string | null;
+  channel: Channel;
+  /** The id its rollouts are decided by, when it is not siteId. */
+  rolloutId: string | null;
+}
+
+/** A status a site reports for itself that means it is broken, whatever its version. */
+export function reportsError(reported: string | null): boolean {
+  return reported !== null && /^(error|failed|failing|broken)$/i.test(reported);
+}
+
+/**
+ * "outdated" when the site would be offered an update now: judged by the offer decision the
+ * check-update answer makes (channel, rollout, PHP and WordPress), so a site on the newest
+ * release its PHP can run, or outside a release's rollout, is "healthy".
+ */
+export async function healthOf(plugin: ReleasesDocument, site: SiteFigures, reported: string | null): Promise<Health> {
+  if (reportsError(reported)) return "error";
+  const currentVersion = normaliseVersion(site.version);
+  if (!currentVersion) return "healthy";
+  const offer = decideOffer(plugin, {
+    currentVersion,
+    channel: site.channel,
+    phpVersion: site.phpVersion,
+    wpVersion: site.wpVersion,
+    bucketFor: await rolloutBucketsFor(
+      plugin.slug,
+      plugin.releases,
+      rolloutSiteKey({ siteId: site.rolloutId ?? site.siteId }),
+    ),
+  });
+  return offer.offered ? "outdated" : "healthy";
+}
+
+/** A stored installation's figures, for healthOf. */
+export function figuresOf(siteId: string, metadata: InstallationMetadata): SiteFigures {
+  return {
+    siteId,
+    version: metadata.v,
+    wpVersion: metadata.wp,
+    phpVersion: metadata.php,
+    channel: metadata.c ?? "stable",
+    rolloutId: metadata.ro ?? null,
+  };
 }
 
 export interface RecordInput {
@@ -48,7 +101,11 @@ export interface RecordInput {
   version: string;
   wpVersion: string | null;
   phpVersion: string | null;
-  health: Health;
+  /** What the site said; null when it did not say (kept from the stored record, else stable). */
+  channel: Channel | null;
+  rolloutId: string | null;
+  /** The health of the site as recorded (its reported figures merged with the stored ones). */
+  judge(figures: SiteFigures): Promise<Health>;
   now: Date;
   ttlSeconds: number;
 }
@@ -67,11 +124,21 @@ export async function recordInstallation(
   const nowSeconds = Math.floor(input.now.getTime() / 1000);
   const today = input.now.toISOString().slice(0, 10);
   const previous = existing.metadata;
+  const figures: SiteFigures = {
+    siteId: input.siteId,
+    version: input.version,
+    wpVersion: input.wpVersion ?? previous?.wp ?? null,
+    phpVersion: input.phpVersion ?? previous?.php ?? null,
+    channel: input.channel ?? previous?.c ?? "stable",
+    rolloutId: input.rolloutId ?? previous?.ro ?? null,
+  };
   const metadata: InstallationMetadata = {
-    v: input.version,
-    wp: input.wpVersion ?? previous?.wp ?? null,
-    php: input.phpVersion ?? previous?.php ?? null,
-    h: input.health,
+    v: figures.version,
+    wp: figures.wpVersion,
+    php: figures.phpVersion,
+    h: await input.judge(figures),
+    c: figures.channel,
+    ro: figures.rolloutId === input.siteId ? null : figures.rolloutId,
     r: previous?.r ?? today,
     s: today,
     x: nowSeconds + input.ttlSeconds,
@@ -82,6 +149,8 @@ export async function recordInstallation(
     previous.wp === metadata.wp &&
     previous.php === metadata.php &&
     previous.h === metadata.h &&
+    (previous.c ?? "stable") === metadata.c &&
+    (previous.ro ?? null) === metadata.ro &&
     previous.x - nowSeconds > input.ttlSeconds / 2;
   if (unchanged) return { written: false, metadata: previous };
   try {

@@ -3,8 +3,9 @@
  * downloads from the Durable Object. Computed on a schedule into one KV record per plugin,
  * which /stats/ serves.
  */
+import type { ReleasesDocument } from "../../scripts/contract/index.ts";
 import type { DownloadCounter, DownloadRow } from "./downloads.ts";
-import { type InstallationMetadata, installationPrefix } from "./installations.ts";
+import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
 
 export interface PluginStats {
   slug: string;
@@ -46,12 +47,19 @@ class Tally {
   }
 }
 
+/**
+ * `health` is judged again here against the releases published now (a site reported healthy
+ * yesterday is outdated once a release it can take appears); a site that reported an error
+ * stays counted as one until it reports again.
+ */
 export async function computeStats(
   kv: KVNamespace,
   counters: DurableObjectNamespace<DownloadCounter>,
-  slug: string,
+  plugin: ReleasesDocument,
   now: Date,
 ): Promise<PluginStats> {
+  const { slug } = plugin;
+  const prefix = installationPrefix(slug);
   let installations = 0;
   const versions = new Tally();
   const health = new Tally(["healthy", "outdated", "error"]);
@@ -60,7 +68,7 @@ export async function computeStats(
   let cursor: string | undefined;
   do {
     const page: KVNamespaceListResult<InstallationMetadata> = await kv.list<InstallationMetadata>({
-      prefix: installationPrefix(slug),
+      prefix,
       ...(cursor ? { cursor } : {}),
     });
     for (const key of page.keys) {
@@ -68,7 +76,12 @@ export async function computeStats(
       if (!figures) continue;
       installations += 1;
       versions.bump(figures.v);
-      health.bump(figures.h);
+      // What depends on the releases is judged again; anything else ("error") is as stored.
+      health.bump(
+        figures.h === "healthy" || figures.h === "outdated"
+          ? await healthOf(plugin, figuresOf(key.name.slice(prefix.length), figures), null)
+          : figures.h,
+      );
       wpVersions.bump(figures.wp);
       phpVersions.bump(figures.php);
     }

@@ -96,8 +96,18 @@ final class Feed {
 	}
 
 	/**
+	 * Was the feed read (or deliberately not) during this request?
+	 *
+	 * @return bool
+	 */
+	public function checked_this_request() {
+		return $this->checked_this_request;
+	}
+
+	/**
 	 * Checks the feed only when WordPress is checking for updates (it has just stamped the
-	 * transient), at most once per request, and not while backing off after a failure.
+	 * transient), at most once per request, and not while backing off after a failure (see
+	 * Updater::check_again() for the administrator's way past the back-off).
 	 *
 	 * @param mixed $transient The update_plugins value being saved.
 	 * @return void
@@ -126,6 +136,10 @@ final class Feed {
 	 * @return array|\WP_Error The verified facts to keep.
 	 */
 	private function fetch_verified_feed( array $state, $now ) {
+		$problem = $this->settings->override_problem();
+		if ( '' !== $problem ) {
+			return new \WP_Error( Config::PREFIX . '_override', $problem );
+		}
 		$base = $this->settings->feed_url();
 		$feed = $this->http_get( $base . '/' . Config::FEED_PATH );
 		if ( is_wp_error( $feed ) ) {
@@ -290,7 +304,7 @@ final class Feed {
 				$kept[ $key ] = $info[ $key ];
 			}
 		}
-		foreach ( array( 'sections', 'banners', 'icons' ) as $key ) {
+		foreach ( array( 'sections', 'banners', 'icons', 'changelog_entries' ) as $key ) {
 			if ( isset( $info[ $key ] ) && is_array( $info[ $key ] ) ) {
 				$kept[ $key ] = array_map( 'strval', array_filter( $info[ $key ], 'is_string' ) );
 			}

@@ -81,6 +81,16 @@ final class Plugin {
 	}
 
 	/**
+	 * Reads the header again next time: after an update, the file holds another version than
+	 * this request started with.
+	 *
+	 * @return void
+	 */
+	public function forget_headers() {
+		$this->headers = null;
+	}
+
+	/**
 	 * The installed version, from the plugin header.
 	 *
 	 * @return string
@@ -97,6 +107,23 @@ final class Plugin {
 	 */
 	public function wp_version() {
 		return (string) get_bloginfo( 'version' );
+	}
+
+	/**
+	 * This site's WordPress version and those of the core updates on offer, for "tested up to"
+	 * (Versions::tested_up_to()).
+	 *
+	 * @return string[]
+	 */
+	public function wp_versions_in_view() {
+		$versions = array( $this->wp_version() );
+		$updates  = function_exists( 'get_core_updates' ) ? get_core_updates() : array();
+		foreach ( is_array( $updates ) ? $updates : array() as $update ) {
+			if ( is_object( $update ) && isset( $update->current ) && is_string( $update->current ) ) {
+				$versions[] = $update->current;
+			}
+		}
+		return $versions;
 	}
 
 	/**

@@ -85,6 +85,70 @@ final class Settings_Page {
 	}
 
 	/**
+	 * Why the last check failed, or '' when it did not: "could not check: <why>", with when
+	 * the updater tries again by itself.
+	 *
+	 * @return string
+	 */
+	public function check_problem() {
+		$state = $this->store->get();
+		if ( '' === $state['last_error'] ) {
+			return '';
+		}
+		$message = 'could not check: ' . $state['last_error'];
+		if ( (int) $state['next_retry_at'] > time() ) {
+			$message .= ' Next try ' . gmdate( 'Y-m-d H:i', (int) $state['next_retry_at'] ) . ' UTC, or now with Dashboard > Updates > Check again.';
+		}
+		return $message;
+	}
+
+	/**
+	 * On the Plugins screen, under this plugin: the last check failed, why, and the way to
+	 * check again; so a refused feed is never taken for "no update".
+	 *
+	 * @return void
+	 */
+	public function show_check_problem() {
+		global $wp_list_table;
+		$problem = $this->check_problem();
+		if ( '' === $problem || ! current_user_can( 'update_plugins' ) ) {
+			return;
+		}
+		$columns = is_object( $wp_list_table ) && method_exists( $wp_list_table, 'get_column_count' ) ? (int) $wp_list_table->get_column_count() : 4;
+		printf(
+			'<tr class="plugin-update-tr active"><td colspan="%d" class="plugin-update colspanchange"><div class="update-message notice inline notice-warning notice-alt"><p>%s <a href="%s">Check again</a></p></div></td></tr>',
+			(int) $columns,
+			esc_html( sprintf( '%s %s', $this->plugin->headers()['Name'], $problem ) ),
+			esc_url( self_admin_url( 'update-core.php?force-check=1' ) )
+		);
+	}
+
+	/**
+	 * Where this site falls for the rollout of its channel's newest release (0 to 99; a
+	 * release at R% goes to the sites below R).
+	 *
+	 * @return string
+	 */
+	public function rollout_status() {
+		$latest = $this->updater->channel_latest();
+		if ( null === $latest ) {
+			return 'no release on this channel yet';
+		}
+		$bucket = Offer::rollout_bucket( Config::SLUG, $latest['version'], $this->settings->site_id() );
+		if ( (int) $latest['rollout'] >= Config::ROLLOUT_BUCKETS ) {
+			return sprintf( '%s goes to every site (this site is in bucket %d of 0-%d)', $latest['version'], $bucket, Config::ROLLOUT_BUCKETS - 1 );
+		}
+		return sprintf(
+			'%s goes to %d%% of sites, those in buckets 0-%d; this site is in bucket %d: %s',
+			$latest['version'],
+			(int) $latest['rollout'],
+			(int) $latest['rollout'] - 1,
+			$bucket,
+			$bucket < (int) $latest['rollout'] ? 'inside the rollout' : sprintf( 'outside, until the rollout reaches %d%%', $bucket + 1 )
+		);
+	}
+
+	/**
 	 * The settings this page saves: the channel, and the API key unless the plugin keeps its own.
 	 *
 	 * @return void
@@ -147,13 +211,25 @@ final class Settings_Page {
 		$credentials = $this->settings->credentials();
 		$reports     = get_option( Config::PREFIX . '_reports', array() );
 		$offer       = $this->updater->offer();
-		$rows        = array(
+		$problem     = $this->check_problem();
+		if ( '' !== $problem ) {
+			$status = $problem;
+		} elseif ( (int) $state['checked_at'] <= 0 ) {
+			$status = 'not checked yet';
+		} else {
+			$status = null !== $offer ? sprintf( 'update to %s available', $offer['version'] ) : 'up to date';
+		}
+		$rows = array(
+			'Status'                 => $status,
 			'Installed version'      => $this->plugin->installed_version(),
 			'Offered update'         => null !== $offer ? $offer['version'] : 'none',
-			'Feed'                   => $this->settings->feed_url() . '/' . Config::FEED_PATH,
+			'Channel'                => 'beta' === $this->settings->channel() ? 'beta (stable releases and test versions)' : 'stable',
+			'Rollout'                => $this->rollout_status(),
+			'Rollout site id'        => $this->settings->site_id(),
+			'Feed'                   => $this->settings->feed_url() . '/' . Config::FEED_PATH . ' (from ' . $this->settings->source_of( 'FEED_URL' ) . ')',
+			'API'                    => $this->settings->api_base() . ' (from ' . $this->settings->source_of( 'API_BASE' ) . ')',
 			'Last good check'        => (int) $state['checked_at'] > 0 ? gmdate( 'Y-m-d H:i', (int) $state['checked_at'] ) . ' UTC, serial ' . (int) $state['serial'] : 'never',
 			'Details document'       => '' !== $state['info_error'] ? $state['info_error'] : 'verified against the signed feed',
-			'Last problem'           => '' !== $state['last_error'] ? $state['last_error'] . ' (next try ' . gmdate( 'Y-m-d H:i', (int) $state['next_retry_at'] ) . ' UTC)' : 'none',
 			'Site id (for API keys)' => $credentials['site_id'],
 		);
 		foreach ( array( 'register', 'health-check' ) as $action ) {

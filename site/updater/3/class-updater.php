@@ -132,7 +132,14 @@ final class Updater {
 		add_filter( 'upgrader_source_selection', array( $this->installer, 'filter_source_selection' ), 10, 4 );
 		add_action( Config::PREFIX . '_daily', array( $this->reporter, 'report_health' ) );
 		add_action( 'init', array( $this->reporter, 'ensure_schedule' ) );
+		add_action( 'init', array( $this->reporter, 'report_new_version' ), 20 );
+		add_action( 'upgrader_process_complete', array( $this->reporter, 'report_update' ), 10, 2 );
+		add_action( 'update_option_' . Settings::api_key_option(), array( $this->reporter, 'register_with_new_key' ), 10, 0 );
+		add_action( 'add_option_' . Settings::api_key_option(), array( $this->reporter, 'register_with_new_key' ), 10, 0 );
+		// Before core's own wp_update_plugins() on that screen (priority 10).
+		add_action( 'load-update-core.php', array( $this, 'check_again' ), 9 );
 		add_action( 'admin_menu', array( $this->settings_page, 'add_settings_page' ) );
+		add_action( 'after_plugin_row_' . $this->plugin->basename(), array( $this->settings_page, 'show_check_problem' ), 10, 0 );
 		add_action( 'after_plugin_row_' . $this->plugin->basename(), array( $this->settings_page, 'show_withdrawn_notice' ), 10, 0 );
 		add_action( 'admin_init', array( $this->settings_page, 'register_settings' ) );
 		add_action( 'update_option_' . Config::PREFIX . '_channel', array( $this, 'forget_offer' ) );
@@ -187,6 +194,49 @@ final class Updater {
 	}
 
 	/**
+	 * The newest release for this site, rollout aside: offered on its channel and runnable on
+	 * its PHP and WordPress. What the settings page places the site against for the rollout.
+	 *
+	 * @return array|null A kept release entry.
+	 */
+	public function channel_latest() {
+		$beta   = 'beta' === $this->settings->channel();
+		$latest = null;
+		foreach ( (array) $this->store->get()['releases'] as $release ) {
+			if ( empty( $release['offered'] ) || ( 'stable' !== $release['channel'] && ! ( $beta && 'beta' === $release['channel'] ) ) ) {
+				continue;
+			}
+			if ( ! Versions::meets( $this->plugin->php_version(), $release['requires_php'] ) || ! Versions::meets( $this->plugin->wp_version(), $release['requires_wp'] ) ) {
+				continue;
+			}
+			if ( null === $latest || 1 === Versions::compare( $release['version'], $latest['version'] ) ) {
+				$latest = $release;
+			}
+		}
+		return $latest;
+	}
+
+	/**
+	 * Dashboard > Updates > "Check again" (update-core.php?force-check=1): the feed is read now,
+	 * past the back-off a failed check set, and WordPress's update list takes the answer, even
+	 * when core itself checked less than a minute ago and does not check again.
+	 *
+	 * @return void
+	 */
+	public function check_again() {
+		// phpcs has no nonce rule here, and core's own link carries none: reading a signed feed is harmless.
+		if ( empty( $_GET['force-check'] ) || ! current_user_can( 'update_plugins' ) || $this->feed->checked_this_request() ) {
+			return;
+		}
+		$this->feed->refresh();
+		$transient = get_site_transient( 'update_plugins' );
+		if ( is_object( $transient ) ) {
+			// Runs filter_update_transient(), which puts this plugin's fresh answer in.
+			set_site_transient( 'update_plugins', $transient );
+		}
+	}
+
+	/**
 	 * A release's package, where the feed has it.
 	 *
 	 * @param array $release A kept release entry.
@@ -232,7 +282,7 @@ final class Updater {
 			'icons'         => isset( $info['icons'] ) ? $info['icons'] : array(),
 			'banners'       => isset( $info['banners'] ) ? $info['banners'] : array(),
 			'banners_rtl'   => array(),
-			'tested'        => null !== $shown ? $shown['tested_wp'] : '',
+			'tested'        => null !== $shown ? Versions::tested_up_to( $shown['tested_wp'], $this->plugin->wp_versions_in_view() ) : '',
 			'requires_php'  => null !== $shown ? $shown['requires_php'] : '',
 			'requires'      => null !== $shown ? $shown['requires_wp'] : '',
 			'compatibility' => new \stdClass(),
@@ -270,9 +320,12 @@ final class Updater {
 		unset( $transient->response[ $basename ], $transient->no_update[ $basename ] );
 		if ( null !== $offer ) {
 			$transient->response[ $basename ] = (object) $this->update_item( $offer );
-		} else {
+		} elseif ( (int) $this->store->get()['checked_at'] > 0 ) {
+			// Current as of the last good check (a failed one since is shown under the plugin's
+			// row, see Settings_Page::show_check_problem()).
 			$transient->no_update[ $basename ] = (object) $this->update_item( null );
 		}
+		// Never checked successfully: neither, WordPress is not told the plugin is current.
 		return $transient;
 	}
 
@@ -346,7 +399,10 @@ final class Updater {
 		if ( '' !== $state['info_error'] ) {
 			$sections['description'] = '<p><strong>Details not shown.</strong> ' . esc_html( $state['info_error'] ) . '</p>';
 		}
-		if ( empty( $sections['changelog'] ) && null !== $release ) {
+		$changelog = $this->changelog_for_site( $offer, $info );
+		if ( '' !== $changelog ) {
+			$sections['changelog'] = $changelog;
+		} elseif ( empty( $sections['changelog'] ) && null !== $release ) {
 			$sections['changelog'] = '<h4>' . esc_html( $release['version'] ) . '</h4>' . wpautop( esc_html( $release['changelog'] ) );
 		}
 		if ( null !== $release && '' !== $release['upgrade_notice'] ) {
@@ -362,7 +418,7 @@ final class Updater {
 			'homepage'      => $homepage,
 			'requires'      => null !== $release ? $release['requires_wp'] : '',
 			'requires_php'  => null !== $release ? $release['requires_php'] : '',
-			'tested'        => null !== $release ? $release['tested_wp'] : '',
+			'tested'        => null !== $release ? Versions::tested_up_to( $release['tested_wp'], $this->plugin->wp_versions_in_view() ) : '',
 			'last_updated'  => null !== $release ? $release['released_at'] : '',
 			'download_link' => null !== $offer ? $this->package_url( $offer ) : '',
 			'sections'      => $sections,
@@ -370,5 +426,40 @@ final class Updater {
 			'icons'         => isset( $info['icons'] ) ? $info['icons'] : array(),
 			'external'      => true,
 		);
+	}
+
+	/**
+	 * The changelog entries of the releases this update brings: those of the site's channel
+	 * above the installed version, up to the one offered, newest first (no withdrawn release,
+	 * none above the offer that this site cannot take). With nothing offered, the installed
+	 * version's entry. Each entry is the verified info document's HTML when it has one, else
+	 * the verified release list's text, escaped. '' when no release qualifies.
+	 *
+	 * @param array|null $offer The offered release, if any.
+	 * @param array      $info  The verified info document's kept fields.
+	 * @return string HTML.
+	 */
+	private function changelog_for_site( $offer, array $info ) {
+		$installed = $this->plugin->installed_version();
+		$beta      = 'beta' === $this->settings->channel();
+		$entries   = isset( $info['changelog_entries'] ) && is_array( $info['changelog_entries'] ) ? $info['changelog_entries'] : array();
+		$html      = '';
+		foreach ( (array) $this->store->get()['releases'] as $release ) {
+			if ( null === $offer ) {
+				$wanted = 0 === Versions::compare( $release['version'], $installed );
+			} else {
+				$wanted = ! empty( $release['offered'] )
+					&& ( 'stable' === $release['channel'] || ( $beta && 'beta' === $release['channel'] ) )
+					&& 1 === Versions::compare( $release['version'], $installed )
+					&& Versions::compare( $release['version'], $offer['version'] ) <= 0;
+			}
+			if ( ! $wanted ) {
+				continue;
+			}
+			$html .= isset( $entries[ $release['version'] ] ) && is_string( $entries[ $release['version'] ] )
+				? $entries[ $release['version'] ]
+				: '<h4>' . esc_html( $release['version'] ) . '</h4>' . wpautop( esc_html( $release['changelog'] ) );
+		}
+		return $html;
 	}
 }

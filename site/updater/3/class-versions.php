@@ -108,6 +108,31 @@ final class Versions {
 	}
 
 	/**
+	 * "Tested up to" as WordPress should read it. plugin.yaml says major.minor ("6.1"), while
+	 * core compares the whole version ("6.1.9" is above "6.1": "not tested with your version").
+	 * As wordpress.org's API and the update-checker library write it, a major.minor that this
+	 * site's WordPress (or a core update on offer) belongs to gets that version's patch
+	 * ("6.1.9"). Any other is left as written: core already reads "6.7" as above 6.1.9 and below
+	 * 6.8, and the dialog shows it as the vendor wrote it.
+	 *
+	 * @param string   $tested    tested_wp of the release.
+	 * @param string[] $wordpress This site's WordPress version and those of the core updates on offer.
+	 * @return string
+	 */
+	public static function tested_up_to( $tested, array $wordpress ) {
+		if ( ! is_string( $tested ) || ! preg_match( '/^[0-9]+\.[0-9]+$/D', $tested ) ) {
+			return (string) $tested;
+		}
+		$patch = null;
+		foreach ( $wordpress as $version ) {
+			if ( is_string( $version ) && preg_match( '/^([0-9]+\.[0-9]+)(?:\.([0-9]+))?/', $version, $parts ) && $parts[1] === $tested ) {
+				$patch = max( (int) $patch, isset( $parts[2] ) ? (int) $parts[2] : 0 );
+			}
+		}
+		return null === $patch ? $tested : $tested . '.' . $patch;
+	}
+
+	/**
 	 * Does this site's PHP or WordPress meet a release's requirement? As the Worker decides:
 	 * a version that cannot be read (either side) holds nothing back.
 	 *
