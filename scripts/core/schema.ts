@@ -13,6 +13,7 @@ import {
   STATUSES,
   type Status,
 } from "../contract/index.ts";
+import { ASSET_PATH_PATTERN, isAssetPath } from "./plugin-assets.ts";
 
 /**
  * What each status means for the build: whether it is packaged, which channel's sites are
@@ -76,56 +77,86 @@ const BASE_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/-]|%[0-9A-Fa-f]{2})*$`
 const LINK_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/?#@&=+,;-]|%[0-9A-Fa-f]{2})*$`);
 
 /**
- * An http(s) URL written exactly as a browser reads it: `new URL(value).href` gives the same
- * text back (a bare origin may leave out the final "/"), no user name or password, and only
- * characters that mean the same everywhere they are copied to (HTML, JSON, PHP). `base` also
- * refuses a query, a fragment and a trailing slash, since paths are appended to it.
+ * Why `value` is not an http(s) URL written exactly as a browser reads it, or null when it is:
+ * `new URL(value).href` gives the same text back (a bare origin may leave out the final "/"),
+ * no user name or password, and only characters that mean the same everywhere they are
+ * copied to (HTML, JSON, PHP). `base` also refuses a query, a fragment and a trailing slash,
+ * since paths are appended to it.
  */
-function httpUrl(kind: "base" | "link") {
+function checkHttpUrl(value: string, kind: "base" | "link"): string | null {
   const characters = kind === "base" ? BASE_URL_CHARACTERS : LINK_URL_CHARACTERS;
   const allowed =
     kind === "base"
       ? "letters, digits and - . _ ~ : / (and %XX escapes)"
       : "letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes)";
+  if (value.length > TEXT_LIMITS.url) {
+    return `expected at most ${TEXT_LIMITS.url} characters, found a text of ${value.length}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "expected an http(s) URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "expected an http(s) URL";
+  if (url.username || url.password) return "expected a URL without a user name or password";
+  if (kind === "base") {
+    if (value.includes("?")) return "expected no query (?...): paths are appended to this URL";
+    if (value.includes("#")) return "expected no fragment (#...): paths are appended to this URL";
+    if (value.endsWith("/")) {
+      return `expected no trailing slash (${JSON.stringify(value.replace(/\/+$/, ""))}): paths are appended to this URL`;
+    }
+  }
+  if (!characters.test(value)) {
+    // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
+    const escaped = kind === "base" ? url.href.replace(/\/$/, "") : url.href;
+    const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
+    return `expected only ${allowed} in this URL${fix}`;
+  }
+  const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
+  if (url.href !== value && !bareOrigin) {
+    return `expected the URL as a browser reads it (${JSON.stringify(url.href)})`;
+  }
+  return null;
+}
+
+function httpUrl(kind: "base" | "link") {
+  const characters = kind === "base" ? BASE_URL_CHARACTERS : LINK_URL_CHARACTERS;
   return z
     .string()
     .superRefine((value, context) => {
-      const refuse = (message: string) => context.addIssue({ code: "custom", input: value, message });
-      if (value.length > TEXT_LIMITS.url) {
-        refuse(`expected at most ${TEXT_LIMITS.url} characters, found a text of ${value.length}`);
-        return;
-      }
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        refuse("expected an http(s) URL");
-        return;
-      }
-      if (url.protocol !== "http:" && url.protocol !== "https:") return refuse("expected an http(s) URL");
-      if (url.username || url.password) return refuse("expected a URL without a user name or password");
-      if (kind === "base") {
-        if (value.includes("?")) return refuse("expected no query (?...): paths are appended to this URL");
-        if (value.includes("#")) return refuse("expected no fragment (#...): paths are appended to this URL");
-        if (value.endsWith("/")) {
-          return refuse(
-            `expected no trailing slash (${JSON.stringify(value.replace(/\/+$/, ""))}): paths are appended to this URL`,
-          );
-        }
-      }
-      if (!characters.test(value)) {
-        // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
-        const escaped = kind === "base" ? url.href.replace(/\/$/, "") : url.href;
-        const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
-        return refuse(`expected only ${allowed} in this URL${fix}`);
-      }
-      const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
-      if (url.href !== value && !bareOrigin) {
-        return refuse(`expected the URL as a browser reads it (${JSON.stringify(url.href)})`);
-      }
+      const problem = checkHttpUrl(value, kind);
+      if (problem) context.addIssue({ code: "custom", input: value, message: problem });
     })
     .meta({ format: "uri", maxLength: TEXT_LIMITS.url, pattern: characters.source });
 }
+
+/**
+ * An icon or banner: an image in the plugin's own assets/ folder (`assets/icon-256x256.png`),
+ * which the build publishes with the feed and the pages show, or the URL of one elsewhere,
+ * which only info.json carries (the pages load nothing from another origin).
+ */
+const imageReference = z
+  .string()
+  .superRefine((value, context) => {
+    const refuse = (message: string) => context.addIssue({ code: "custom", input: value, message });
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) {
+      if (!isAssetPath(value)) {
+        refuse(
+          "expected an image in the plugin's assets/ folder, like assets/icon-256x256.png (.png, .jpg, .jpeg, .gif, .webp or .svg), or an http(s) URL",
+        );
+      }
+      return;
+    }
+    const problem = checkHttpUrl(value, "link");
+    if (problem) refuse(problem);
+  })
+  .meta({
+    anyOf: [
+      { pattern: ASSET_PATH_PATTERN.source },
+      { format: "uri", maxLength: TEXT_LIMITS.url, pattern: LINK_URL_CHARACTERS.source },
+    ],
+  });
 const httpsUrl = httpUrl("link");
 const baseUrl = httpUrl("base");
 const relativePath = z
@@ -191,10 +222,24 @@ export const pluginSchema = z
       .min(1)
       .default([...CHANNELS]),
     private: z.boolean().default(false).describe("Downloads need a signed URL."),
-    banners: z.strictObject({ low: httpsUrl.optional(), high: httpsUrl.optional() }).optional(),
+    active: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: the plugin stays in git and on its pages, but no site is offered anything and nothing is downloadable.",
+      ),
+    banners: z
+      .strictObject({ low: imageReference.optional(), high: imageReference.optional() })
+      .optional()
+      .describe("Banner images (772x250 and 1544x500): assets/<file> in the plugin's folder, or URLs."),
     icons: z
-      .strictObject({ "1x": httpsUrl.optional(), "2x": httpsUrl.optional(), svg: httpsUrl.optional() })
-      .optional(),
+      .strictObject({
+        "1x": imageReference.optional(),
+        "2x": imageReference.optional(),
+        svg: imageReference.optional(),
+      })
+      .optional()
+      .describe("Icons (128x128, 256x256, SVG): assets/<file> in the plugin's folder, or URLs."),
     updater_path: relativePath
       .refine((path) => path.endsWith(".php"), { message: "expected a PHP file like includes/updater.php" })
       .optional()
