@@ -2,7 +2,7 @@
  * Releasing by pull request and rolling back by git revert, driven through the CLI in a
  * scratch repository, as a vendor would.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { snapshotFiles } from "./support/files.ts";
@@ -177,6 +177,28 @@ describe("check --base, the pull-request gate", () => {
     expect(markdown.stdout).toContain(
       "### What sites will see\n\n**demo**\n\n- 1.2.0 (update_ready): sites below 1.2.0",
     );
+  });
+
+  it("issue 11 item 13: switching a plugin off validates, is previewed, and publishes nothing to download", async () => {
+    repo.write("releases/demo/plugin.yaml", `${repo.read("releases/demo/plugin.yaml")}active: false\n`);
+    repo.commit("Switch demo off");
+    const validate = await repo.feedwright("validate");
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(validate.stderr).toContain(
+      "note: demo is inactive (active: false): nothing of it is offered or downloadable",
+    );
+    const check = await repo.feedwright("check", "--base", base);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toBe("demo:\n  plugin demo becomes inactive: no site is offered anything; downloads stop\n");
+
+    await ok("build", "--out", "dist", "--quiet");
+    const published = readdirSync(path.join(repo.root, "dist/plugins/demo")).sort();
+    expect(published).toEqual(["index.html", "releases.json"]);
+    const releases = JSON.parse(repo.read("dist/plugins/demo/releases.json"));
+    expect(releases.active).toBe(false);
+    expect(releases.releases.map((release: { offered: boolean }) => release.offered)).toEqual([false, false]);
+    const verify = await repo.feedwright("verify", "dist");
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   it.each([

@@ -14,5 +14,8 @@ export function addValidateCommand(program: Command, { io }: CommandContext): vo
       const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
       const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
       io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
+      for (const plugin of plan.plugins.filter((candidate) => !candidate.active)) {
+        io.stderr(`note: ${plugin.slug} is inactive (active: false): nothing of it is offered or downloadable\n`);
+      }
     });
 }
