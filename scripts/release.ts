@@ -13,11 +13,11 @@ import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
 import { pluginFilePath, RELEASES_FILE, type ReleasesDocument, STATUSES, type Status } from "./contract/index.ts";
-import { InputError, ReleaseError } from "./core/errors.ts";
+import { InputError, ReleaseError, UsageError } from "./core/errors.ts";
 import { stampVersionInBytes } from "./core/packaging.ts";
 import { parseYaml } from "./core/parse-yaml.ts";
 import type { PluginPlan } from "./core/plan.ts";
-import { STATUS_ORDER, STATUS_RULES } from "./core/schema.ts";
+import { STATUS_ORDER, STATUS_RULES, TEXT_LIMITS } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./io/source-reader.ts";
 import { readUpdaterVersions } from "./io/updater-versions.ts";
@@ -86,6 +86,8 @@ export async function promoteRelease(input: {
   slug: string;
   version: string;
   status: string;
+  /** deprecation_reason, only with deprecated: what sites still on the release are told. */
+  reason?: string | null;
   now: Date;
   keys: SigningKey[];
 }): Promise<string[]> {
@@ -94,6 +96,7 @@ export async function promoteRelease(input: {
     throw new ReleaseError(`"${input.status}" is not a status: expected one of ${STATUSES.join(", ")}`);
   }
   const target = input.status as Status;
+  const reason = input.reason === undefined || input.reason === null ? null : checkReason(input.reason, target);
   const file = releaseFile(repoRoot, slug, version);
   const bytes = await readFile(file).catch(() => {
     throw new ReleaseError(`no release ${version} of ${slug}: run feedwright release ${slug} ${version} first`);
@@ -112,7 +115,23 @@ export async function promoteRelease(input: {
     );
   }
   const current = currentText as Status;
-  if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
+  const done: string[] = [];
+  if (target === "deprecated") {
+    // Sites still on a withdrawn release are told this text; an empty one tells them nothing.
+    const recorded = document.get("deprecation_reason");
+    if (reason === null && (typeof recorded !== "string" || recorded.trim() === "")) {
+      throw new ReleaseError(
+        `say why ${version} is withdrawn, for the sites still on it: feedwright promote ${slug} ${version} deprecated --reason "<why>"`,
+      );
+    }
+    if (reason !== null && reason !== recorded) {
+      document.set("deprecation_reason", reason);
+      done.push(`deprecation_reason ${JSON.stringify(reason.length > 60 ? `${reason.slice(0, 57)}...` : reason)}`);
+    }
+  }
+  if (target === current && !(current === "deprecated" && done.length > 0)) {
+    throw new ReleaseError(`${slug} ${version} is already ${current}`);
+  }
   if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
     throw new ReleaseError(
       `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,
@@ -124,7 +143,6 @@ export async function promoteRelease(input: {
       `write the changelog in ${path.relative(repoRoot, file)} before offering ${version} to sites`,
     );
   }
-  const done: string[] = [];
   const git = new GitRepository(repoRoot);
   if (STATUS_RULES[target].built && !document.get("source")) {
     const folder = `source/${slug}`;
@@ -162,7 +180,34 @@ export async function promoteRelease(input: {
     await writeFile(file, bytes); // nothing half-written: the bytes as they were
     throw error;
   }
-  return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];
+  const headline = current === target ? `still ${current}` : `${current} → ${target}`;
+  return [`${slug} ${version}: ${headline}`, ...done.map((line) => `  ${line}`)];
+}
+
+/**
+ * The text of `--reason`, checked before anything is written: only with deprecated, not
+ * empty, within the limit the schema puts on deprecation_reason, and no control characters
+ * (a line break is fine).
+ */
+function checkReason(text: string, target: Status): string {
+  if (target !== "deprecated") {
+    throw new UsageError(
+      `--reason: only with deprecated (it is the deprecation_reason sites on a withdrawn release are told), not with ${target}`,
+    );
+  }
+  const reason = text.trim();
+  if (reason === "")
+    throw new UsageError("--reason: expected a text saying why the release is withdrawn, found nothing");
+  if (reason.length > TEXT_LIMITS.notice) {
+    throw new UsageError(`--reason: expected at most ${TEXT_LIMITS.notice} characters, found ${reason.length}`);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.exec(reason);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new UsageError(`--reason: expected text without control characters, found U+${code}`);
+  }
+  return reason;
 }
 
 /**
