@@ -13,11 +13,11 @@ import semver from "semver";
 import { parseDocument } from "yaml";
 import { loadPlan, runBuild } from "./build.ts";
 import { pluginFilePath, RELEASES_FILE, type ReleasesDocument, STATUSES, type Status } from "./contract/index.ts";
-import { InputError, ReleaseError } from "./core/errors.ts";
+import { InputError, ReleaseError, UsageError } from "./core/errors.ts";
 import { stampVersionInBytes } from "./core/packaging.ts";
 import { parseYaml } from "./core/parse-yaml.ts";
 import type { PluginPlan } from "./core/plan.ts";
-import { STATUS_ORDER, STATUS_RULES } from "./core/schema.ts";
+import { STATUS_ORDER, STATUS_RULES, TEXT_LIMITS } from "./core/schema.ts";
 import type { SigningKey } from "./core/signing.ts";
 import { GitRepository } from "./io/source-reader.ts";
 import { readUpdaterVersions } from "./io/updater-versions.ts";
@@ -86,6 +86,8 @@ export async function promoteRelease(input: {
   slug: string;
   version: string;
   status: string;
+  /** deprecation_reason, only with deprecated: what sites still on the release are told. */
+  reason?: string | null;
   now: Date;
   keys: SigningKey[];
 }): Promise<string[]> {
@@ -94,10 +96,13 @@ export async function promoteRelease(input: {
     throw new ReleaseError(`"${input.status}" is not a status: expected one of ${STATUSES.join(", ")}`);
   }
   const target = input.status as Status;
+  const reason = input.reason === undefined || input.reason === null ? null : checkReason(input.reason, target);
   const file = releaseFile(repoRoot, slug, version);
   const { bytes, document, current } = await readReleaseToPromote(repoRoot, file, slug, version);
-  checkPromotion({ repoRoot, file, slug, version, document }, current, target);
   const done: string[] = [];
+  const reasonLine = target === "deprecated" ? applyDeprecationReason(document, reason, slug, version) : null;
+  if (reasonLine) done.push(reasonLine);
+  checkPromotion({ repoRoot, file, slug, version, document, reasonChanged: reasonLine !== null }, current, target);
   if (STATUS_RULES[target].built && !document.get("source"))
     done.push(await pinSourceToHead(repoRoot, slug, version, document));
   document.set("status", target);
@@ -117,10 +122,59 @@ export async function promoteRelease(input: {
     await writeFile(file, bytes); // nothing half-written: the bytes as they were
     throw error;
   }
-  return [`${slug} ${version}: ${current} → ${target}`, ...done.map((line) => `  ${line}`)];
+  const headline = current === target ? `still ${current}` : `${current} → ${target}`;
+  return [`${slug} ${version}: ${headline}`, ...done.map((line) => `  ${line}`)];
+}
+
+/**
+ * The text of `--reason`, checked before anything is written: only with deprecated, not
+ * empty, within the limit the schema puts on deprecation_reason, and no control characters
+ * (a line break is fine).
+ */
+function checkReason(text: string, target: Status): string {
+  if (target !== "deprecated") {
+    throw new UsageError(
+      `--reason: only with deprecated (it is the deprecation_reason sites on a withdrawn release are told), not with ${target}`,
+    );
+  }
+  const reason = text.trim();
+  if (reason === "")
+    throw new UsageError("--reason: expected a text saying why the release is withdrawn, found nothing");
+  if (reason.length > TEXT_LIMITS.notice) {
+    throw new UsageError(`--reason: expected at most ${TEXT_LIMITS.notice} characters, found ${reason.length}`);
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+  const control = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.exec(reason);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new UsageError(`--reason: expected text without control characters, found U+${code}`);
+  }
+  return reason;
 }
 
 type ReleaseDocument = ReturnType<typeof parseDocument>;
+
+/**
+ * Sites still on a withdrawn release are told its deprecation_reason; an empty one tells them
+ * nothing, so deprecating needs one (given, or already in the YAML). Returns the line saying
+ * what was recorded, or null when the YAML's reason stays.
+ */
+function applyDeprecationReason(
+  document: ReleaseDocument,
+  reason: string | null,
+  slug: string,
+  version: string,
+): string | null {
+  const recorded = document.get("deprecation_reason");
+  if (reason === null && (typeof recorded !== "string" || recorded.trim() === "")) {
+    throw new ReleaseError(
+      `say why ${version} is withdrawn, for the sites still on it: feedwright promote ${slug} ${version} deprecated --reason "<why>"`,
+    );
+  }
+  if (reason === null || reason === recorded) return null;
+  document.set("deprecation_reason", reason);
+  return `deprecation_reason ${JSON.stringify(reason.length > 60 ? `${reason.slice(0, 57)}...` : reason)}`;
+}
 
 /** The release file's bytes (to put back on failure), its YAML document, and its status, checked. */
 async function readReleaseToPromote(
@@ -150,12 +204,21 @@ async function readReleaseToPromote(
 
 /** A status only moves forward (or to deprecated), and nothing is offered to sites without a changelog. */
 function checkPromotion(
-  release: { repoRoot: string; file: string; slug: string; version: string; document: ReleaseDocument },
+  release: {
+    repoRoot: string;
+    file: string;
+    slug: string;
+    version: string;
+    document: ReleaseDocument;
+    /** `--reason` gave a deprecated release a new reason: a change, though the status stays. */
+    reasonChanged: boolean;
+  },
   current: Status,
   target: Status,
 ): void {
   const { slug, version } = release;
-  if (target === current) throw new ReleaseError(`${slug} ${version} is already ${current}`);
+  if (target === current && !(current === "deprecated" && release.reasonChanged))
+    throw new ReleaseError(`${slug} ${version} is already ${current}`);
   if (target !== "deprecated" && STATUS_ORDER[target] < STATUS_ORDER[current]) {
     throw new ReleaseError(
       `${slug} ${version} is ${current}: a status only moves forward (or to deprecated), not back to ${target}`,

@@ -73,6 +73,7 @@ describe("releases.json", () => {
       "updater_path",
       "platform",
       "private",
+      "active",
       "latest",
       "releases",
     ]);
@@ -84,6 +85,7 @@ describe("releases.json", () => {
       updater_path: null,
       platform: "wordpress",
       private: false,
+      active: true,
       latest: { stable: "1.3.0", beta: "1.4.0-beta.1" },
     });
   });
@@ -376,6 +378,8 @@ describe("feed.json, manifest.json, _headers and .sha256", () => {
         "/*.sha256",
         "  Content-Type: text/plain; charset=utf-8",
         "/*.sig",
+        "  Content-Type: text/plain; charset=utf-8",
+        "/keys/*",
         "  Content-Type: text/plain; charset=utf-8",
         "/plugins/demo/demo-v*",
         "  Cache-Control: public, max-age=31536000, immutable",

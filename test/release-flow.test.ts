@@ -2,9 +2,10 @@
  * Releasing by pull request and rolling back by git revert, driven through the CLI in a
  * scratch repository, as a vendor would.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { snapshotFiles } from "./support/files.ts";
 import { createScratchRepo, DEMO_PLUGIN_YAML, demoMainFile, type ScratchRepo } from "./support/scratch-repo.ts";
 
@@ -100,8 +101,80 @@ describe("release and promote", () => {
     expect(backwards.stderr).toContain(
       "demo 1.0.0 is released: a status only moves forward (or to deprecated), not back to testing",
     );
-    await ok("promote", "demo", "1.0.0", "deprecated");
+    await ok("promote", "demo", "1.0.0", "deprecated", "--reason", "Superseded by 1.0.1.");
     expect(repo.read("releases/demo/1.0.0.yaml")).toMatch(/^status: deprecated$/m);
+  });
+
+  describe("deprecating with --reason", () => {
+    const REASON = 'Breaks checkout on PHP 8.3: "#12"; 1.1.0 fixes it.';
+
+    beforeEach(async () => {
+      await shipRelease("1.0.0");
+      await shipRelease("1.1.0");
+    });
+
+    it("issue 11 item 13: writes deprecation_reason into the YAML, keeping its comments, and sites are told it", async () => {
+      const file = "releases/demo/1.0.0.yaml";
+      repo.write(file, `# Our first release.\n${repo.read(file)}`);
+      const before = repo.read(file);
+      const printed = await ok("promote", "demo", "1.0.0", "deprecated", "--reason", REASON);
+      expect(printed).toContain("demo 1.0.0: released → deprecated");
+      const after = repo.read(file);
+      expect(after.startsWith("# Our first release.\n# yaml-language-server: $schema=../release.schema.json\n")).toBe(
+        true,
+      );
+      // Only the status changed and the reason was added: every other line as it was.
+      const unchanged = (text: string) =>
+        text.split("\n").filter((line) => !/^(status|deprecation_reason):/.test(line));
+      expect(unchanged(after).filter((line) => line !== "")).toEqual(unchanged(before).filter((line) => line !== ""));
+      expect(parse(after)).toMatchObject({ status: "deprecated", deprecation_reason: REASON });
+
+      repo.commit("Withdraw 1.0.0");
+      await ok("build", "--out", "dist", "--quiet");
+      const releases = JSON.parse(repo.read("dist/plugins/demo/releases.json"));
+      expect(releases.releases.find((release: { version: string }) => release.version === "1.0.0")).toMatchObject({
+        status: "deprecated",
+        offered: false,
+        deprecation_reason: REASON,
+      });
+      const check = await repo.feedwright("check", "--base", "HEAD~1");
+      expect(check.stdout).toContain(
+        `1.0.0 is withdrawn (deprecated): no site is offered it; sites on it are told why: "${REASON}"`,
+      );
+    });
+
+    it("issue 11 item 13: refuses to deprecate without a reason, and --reason with any other status", async () => {
+      const file = "releases/demo/1.0.0.yaml";
+      const before = repo.read(file);
+      const silent = await repo.feedwright("promote", "demo", "1.0.0", "deprecated");
+      expect(silent.code).toBe(1);
+      expect(silent.stderr).toContain(
+        'say why 1.0.0 is withdrawn, for the sites still on it: feedwright promote demo 1.0.0 deprecated --reason "<why>"',
+      );
+      const other = await repo.feedwright("promote", "demo", "1.0.0", "update_ready", "--reason", REASON);
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain("--reason: only with deprecated");
+      for (const [text, message] of [
+        ["   ", "--reason: expected a text saying why the release is withdrawn, found nothing"] as const,
+        ["x".repeat(4097), "--reason: expected at most 4096 characters, found 4097"],
+        ["bell\u0007", "--reason: expected text without control characters, found U+0007"],
+      ]) {
+        const refused = await repo.feedwright("promote", "demo", "1.0.0", "deprecated", "--reason", text);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toContain(message);
+      }
+      expect(repo.read(file)).toBe(before);
+    });
+
+    it("issue 11 item 13: a release already deprecated gets its reason set or changed, and keeps the one it has", async () => {
+      await ok("promote", "demo", "1.0.0", "deprecated", "--reason", "First reason.");
+      const changed = await ok("promote", "demo", "1.0.0", "deprecated", "--reason", REASON);
+      expect(changed).toContain("demo 1.0.0: still deprecated");
+      expect(parse(repo.read("releases/demo/1.0.0.yaml")).deprecation_reason).toBe(REASON);
+      const again = await repo.feedwright("promote", "demo", "1.0.0", "deprecated");
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("demo 1.0.0 is already deprecated");
+    });
   });
 });
 
@@ -177,6 +250,28 @@ describe("check --base, the pull-request gate", () => {
     expect(markdown.stdout).toContain(
       "### What sites will see\n\n**demo**\n\n- 1.2.0 (update_ready): sites below 1.2.0",
     );
+  });
+
+  it("issue 11 item 13: switching a plugin off validates, is previewed, and publishes nothing to download", async () => {
+    repo.write("releases/demo/plugin.yaml", `${repo.read("releases/demo/plugin.yaml")}active: false\n`);
+    repo.commit("Switch demo off");
+    const validate = await repo.feedwright("validate");
+    expect(validate.code, validate.stderr).toBe(0);
+    expect(validate.stderr).toContain(
+      "note: demo is inactive (active: false): nothing of it is offered or downloadable",
+    );
+    const check = await repo.feedwright("check", "--base", base);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toBe("demo:\n  plugin demo becomes inactive: no site is offered anything; downloads stop\n");
+
+    await ok("build", "--out", "dist", "--quiet");
+    const published = readdirSync(path.join(repo.root, "dist/plugins/demo")).sort();
+    expect(published).toEqual(["index.html", "releases.json"]);
+    const releases = JSON.parse(repo.read("dist/plugins/demo/releases.json"));
+    expect(releases.active).toBe(false);
+    expect(releases.releases.map((release: { offered: boolean }) => release.offered)).toEqual([false, false]);
+    const verify = await repo.feedwright("verify", "dist");
+    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
   });
 
   it.each([
@@ -256,7 +351,9 @@ describe("check --base, the pull-request gate", () => {
   });
 
   it("warns when a deprecation would leave no good release", async () => {
-    for (const version of ["1.0.0", "1.1.0"]) await ok("promote", "demo", version, "deprecated");
+    for (const version of ["1.0.0", "1.1.0"]) {
+      await ok("promote", "demo", version, "deprecated", "--reason", "Withdrawn in a test.");
+    }
     repo.commit("withdraw everything");
     const result = await repo.feedwright("check", "--base", base);
     expect(result.code).toBe(0);

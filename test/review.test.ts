@@ -186,6 +186,46 @@ describe("what check previews for sites", () => {
   });
 });
 
+describe("check and an inactive plugin (active: false)", () => {
+  const INACTIVE: MemoryPlugin = { ...BASE, pluginYaml: "active: false\n" };
+
+  it("issue 11 item 13: switching a plugin off is previewed as such, and breaks no rule", () => {
+    expect(review([INACTIVE])).toEqual({
+      violations: [],
+      warnings: [],
+      preview: [{ slug: "demo", lines: ["plugin demo becomes inactive: no site is offered anything; downloads stop"] }],
+    });
+  });
+
+  it("issue 11 item 13: switching it back on, adding one switched off, and releasing while it is off", () => {
+    expect(review([BASE], [INACTIVE]).preview).toEqual([
+      {
+        slug: "demo",
+        lines: [
+          "plugin demo becomes active again: sites are offered its releases and downloads resume",
+          "latest stable: none → 1.1.0",
+        ],
+      },
+    ]);
+    const other: MemoryPlugin = { slug: "other", pluginYaml: "active: false\n", releases: [released("2.0.0")] };
+    expect(review([BASE, other]).preview).toEqual([
+      {
+        slug: "other",
+        lines: [
+          "plugin other is added inactive: no site is offered anything; nothing is downloadable",
+          "2.0.0 (released): not offered while the plugin is inactive",
+        ],
+      },
+    ]);
+    const head = { ...INACTIVE, releases: [...BASE.releases, released("1.0.1")] };
+    expect(review([head], [INACTIVE])).toEqual({
+      violations: [],
+      warnings: [],
+      preview: [{ slug: "demo", lines: ["1.0.1 (released): not offered while the plugin is inactive"] }],
+    });
+  });
+});
+
 describe("formatReview", () => {
   const change = () =>
     review([

@@ -749,7 +749,14 @@ describe("issue 10 item 6: a released package keeps the updater version it was b
   it("feedwright promote records the updater version with the sha256, and the build reproduces both", async () => {
     const repo = createUpdaterRepo();
     try {
-      const result = await repo.feedwright("promote", "demo", "1.1.0", "deprecated");
+      const result = await repo.feedwright(
+        "promote",
+        "demo",
+        "1.1.0",
+        "deprecated",
+        "--reason",
+        "Withdrawn in a test.",
+      );
       expect(result.code).toBe(0);
       expect(result.stderr).toContain(`recorded updater_version ${NEWEST.version}`);
       const yaml = repo.read("releases/demo/1.1.0.yaml");

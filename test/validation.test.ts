@@ -607,6 +607,64 @@ const cases: Case[] = [
     ],
   },
 
+  // --- icons and banners (issue 11 item 12) ------------------------------------------------------
+  {
+    name: "issue 11 item 12: an icon named in plugin.yaml that is not in assets/",
+    mutate: (repo) => repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}icons:\n  svg: assets/icon.svg\n`),
+    expected: [
+      at("demo/plugin.yaml", 14, 8, "icons.svg: releases/demo/assets/icon.svg does not exist (put the image there"),
+    ],
+  },
+  {
+    name: "issue 11 item 12: an icon that is neither an image in assets/ nor a URL",
+    mutate: (repo) => repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}icons:\n  1x: ../icon.png\n`),
+    expected: [
+      at(
+        "demo/plugin.yaml",
+        14,
+        7,
+        "icons.1x: expected an image in the plugin's assets/ folder, like assets/icon-256x256.png",
+      ),
+    ],
+  },
+  {
+    name: "issue 11 item 12: an SVG icon with a script in it",
+    mutate: (repo) => {
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}icons:\n  svg: assets/icon.svg\n`);
+      repo.write(
+        "releases/demo/assets/icon.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n',
+      );
+    },
+    expected: [at("demo/assets/icon.svg", 1, 1, "assets/icon.svg contains a <script> element")],
+  },
+  {
+    name: "issue 11 item 12: an SVG banner that loads an image from elsewhere",
+    mutate: (repo) => {
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}banners:\n  low: assets/banner.svg\n`);
+      repo.write(
+        "releases/demo/assets/banner.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.example/p.png"/></svg>\n',
+      );
+    },
+    expected: [at("demo/assets/banner.svg", 1, 1, "contains a reference to another file or address")],
+  },
+  {
+    name: "issue 11 item 12: a .png icon whose bytes are not a PNG",
+    mutate: (repo) => {
+      repo.write("releases/demo/plugin.yaml", `${DEMO_PLUGIN_YAML}icons:\n  1x: assets/icon-128x128.png\n`);
+      repo.write("releases/demo/assets/icon-128x128.png", "<html>not an image</html>\n");
+    },
+    expected: [at("demo/assets/icon-128x128.png", 1, 1, "assets/icon-128x128.png is not a PNG image")],
+  },
+  {
+    name: "issue 11 item 12: an image in assets/ that plugin.yaml does not name",
+    mutate: (repo) => repo.write("releases/demo/assets/icon.svg", '<svg xmlns="http://www.w3.org/2000/svg"/>\n'),
+    expected: [
+      at("demo/assets/icon.svg", 1, 1, "unused image: name it in plugin.yaml (icons or banners), or remove it"),
+    ],
+  },
+
   // --- the pinned source ------------------------------------------------------------------------
   {
     name: "source: a commit that does not exist in the repository",

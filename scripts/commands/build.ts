@@ -105,8 +105,10 @@ function summarizeBuild(report: BuildReport, outLabel: string, seconds: string):
     `  packaged ${report.packaged.length}: ${report.packaged.map((p) => `${p.slug} ${p.version} (${p.source})`).join(", ") || "none (nothing changed)"}`,
     `  reused from cache ${report.reused.length}: ${report.reused.map((p) => `${p.slug} ${p.version}`).join(", ") || "none"}`,
     ...report.skipped.map((s) => `  skipped ${s.slug} ${s.version}: ${s.reason}`),
-    ...report.plan.plugins.map(
-      (p) => `  ${p.slug}: stable ${p.latest.stable ?? "none"}, beta ${p.latest.beta ?? "none"}`,
+    ...report.plan.plugins.map((p) =>
+      p.active
+        ? `  ${p.slug}: stable ${p.latest.stable ?? "none"}, beta ${p.latest.beta ?? "none"}`
+        : `  ${p.slug}: inactive (active: false): nothing offered or downloadable`,
     ),
   ];
 }

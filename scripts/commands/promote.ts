@@ -12,15 +12,28 @@ export function addPromoteCommand(program: Command, { io }: CommandContext): voi
     .argument("<slug>")
     .argument("<version>")
     .argument("<status>", "testing, staged, released, update_ready or deprecated")
+    .option(
+      "--reason <text>",
+      "with deprecated (and required for it): why the release is withdrawn, told to the sites still on it",
+    )
     .option("--root <dir>", "the releases repository", ".")
     .addHelpText(
       "after",
-      "\nExamples:\n  $ feedwright promote igny8-wp-bridge 1.3.0 released\n  $ feedwright promote igny8-wp-bridge 1.2.0 deprecated",
+      '\nExamples:\n  $ feedwright promote igny8-wp-bridge 1.3.0 released\n  $ feedwright promote igny8-wp-bridge 1.2.0 deprecated --reason "Breaks checkout on PHP 8.3; 1.2.1 fixes it."',
     )
-    .action(async (slug: string, version: string, status: string, options: { root: string }) => {
+    .action(async (slug: string, version: string, status: string, options: { root: string; reason?: string }) => {
       const repoRoot = path.resolve(io.cwd, options.root);
+      const reason = options.reason ?? null;
       const signing = await resolveSigningKeys({ env: environmentOf(io), repoRoot, createDevKey: true });
-      const lines = await promoteRelease({ repoRoot, slug, version, status, now: new Date(), keys: signing.keys });
+      const lines = await promoteRelease({
+        repoRoot,
+        slug,
+        version,
+        status,
+        reason,
+        now: new Date(),
+        keys: signing.keys,
+      });
       for (const line of lines) io.stderr(`${line}\n`);
     });
 }

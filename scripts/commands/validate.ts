@@ -35,6 +35,9 @@ export function addValidateCommand(program: Command, { io }: CommandContext): vo
           });
         }
         io.stderr(`ok: ${plan.plugins.length} plugin(s), ${releases} release(s), no problems\n`);
+        for (const plugin of plan.plugins.filter((candidate) => !candidate.active)) {
+          io.stderr(`note: ${plugin.slug} is inactive (active: false): nothing of it is offered or downloadable\n`);
+        }
       }),
     );
 }

@@ -16,6 +16,7 @@ export const API_ERROR_CODES = [
   "unknown_plugin",
   "no_release",
   "not_retained",
+  "plugin_inactive",
   "method_not_allowed",
   "payload_too_large",
   "rate_limited",

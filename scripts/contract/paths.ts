@@ -17,6 +17,17 @@ export const FILES_OUTSIDE_MANIFEST: readonly string[] = [FEED_PATH, FEED_SIGNAT
 
 export const RELEASES_FILE = "releases.json";
 
+/**
+ * The public keys the feed is signed with, one file each, for people checking a package's
+ * .sig by hand: `keys/<key id>.pub` holds the base64 of the raw 32-byte key and a newline
+ * (what `feedwright keys public` prints and `feedwright verify --public-key` takes).
+ */
+export const KEYS_FOLDER = "keys";
+
+export function publicKeyFilePath(keyId: string): string {
+  return `${KEYS_FOLDER}/${keyId}.pub`;
+}
+
 /** Typed as its literal, so the Worker's routes built from it (`plugins/:slug`) keep hono's typed params. */
 export function pluginFolder<Slug extends string>(slug: Slug): `plugins/${Slug}` {
   return `plugins/${slug}`;

@@ -58,6 +58,12 @@ export interface ReleasesDocument {
   updater_path: string | null;
   platform: Platform;
   private: boolean;
+  /**
+   * false when plugin.yaml says `active: false`: every release is listed with `offered` and
+   * `packaged` false, `latest` is null on both channels, and the Worker downloads nothing.
+   * (A releases.json written before this field existed is of an active plugin.)
+   */
+  active: boolean;
   latest: Record<Channel, string | null>;
   releases: PublishedRelease[];
 }

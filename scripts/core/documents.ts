@@ -15,6 +15,7 @@ import {
   type FeedKey,
   type InfoDocument,
   infoFileName,
+  KEYS_FOLDER,
   latestPackageFileName,
   MANIFEST_FORMAT,
   MANIFEST_PATH,
@@ -31,7 +32,7 @@ import {
 } from "../contract/index.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
-import { STATUS_RULES } from "./schema.ts";
+import { ASSET_CONTENT_SECURITY_POLICY, ASSETS_FOLDER, isAssetPath } from "./plugin-assets.ts";
 
 export interface PackageFacts {
   sha256: string;
@@ -161,9 +162,21 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
     upgrade_notice: release.definition.upgrade_notice ?? "",
     autoupdate: autoupdateOf(release),
     changelog_entries: entries,
-    ...(definition.banners ? { banners: definition.banners } : {}),
-    ...(definition.icons ? { icons: definition.icons } : {}),
+    ...(definition.banners ? { banners: imageUrls(plugin, definition.banners) } : {}),
+    ...(definition.icons ? { icons: imageUrls(plugin, definition.icons) } : {}),
   };
+}
+
+/**
+ * Icons and banners as WordPress loads them in the details dialog: an image of the plugin's
+ * assets/ folder at its published address, a URL as plugin.yaml gives it.
+ */
+function imageUrls<T extends Record<string, string | undefined>>(plugin: PluginPlan, images: T): T {
+  const entries = Object.entries(images).map(([key, value]) => [
+    key,
+    value !== undefined && isAssetPath(value) ? staticUrl(plugin.siteUrl, plugin.slug, value) : value,
+  ]);
+  return Object.fromEntries(entries) as T;
 }
 
 /**
@@ -203,6 +216,7 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
     updater_path: plugin.definition.updater_path ?? null,
     platform: plugin.definition.platform,
     private: plugin.definition.private,
+    active: plugin.active,
     latest: plugin.latest,
     releases: plugin.releases
       .filter((release) => release.built)
@@ -220,7 +234,7 @@ function publishedRelease(plugin: PluginPlan, release: ReleasePlan, facts: Packa
     version_code: release.versionCode,
     status: release.status,
     channel: release.channel,
-    offered: STATUS_RULES[release.status].offered,
+    offered: release.offered,
     packaged: release.packaged,
     file: release.packaged ? release.fileName : null,
     url: release.packaged ? staticUrl(plugin.siteUrl, plugin.slug, release.fileName) : null,
@@ -324,8 +338,8 @@ function manifestUrl(plugins: PluginPlan[]): string {
 /**
  * Cloudflare's _headers: content types for what it cannot guess, and versioned packages
  * (and their checksum and signature files) cached forever, since their bytes never change.
- * Two rules per plugin plus three keeps far below the platform's limit of 100 rules for
- * up to 48 plugins.
+ * Two rules per plugin (three with images) plus four keeps far below the platform's limit of
+ * 100 rules for up to 32 plugins.
  */
 export function renderHeaders(plugins: PluginPlan[]): string {
   const lines = [
@@ -336,12 +350,22 @@ export function renderHeaders(plugins: PluginPlan[]): string {
     "  Content-Type: text/plain; charset=utf-8",
     "/*.sig",
     "  Content-Type: text/plain; charset=utf-8",
+    `/${KEYS_FOLDER}/*`,
+    "  Content-Type: text/plain; charset=utf-8",
   ];
   for (const plugin of plugins) {
     lines.push(
       `/${pluginFilePath(plugin.slug, `${versionedFilePrefix(plugin.slug)}*`)}`,
       "  Cache-Control: public, max-age=31536000, immutable",
     );
+    if (plugin.assets.length > 0) {
+      // The plugin's images, opened on their own, can do nothing but be shown.
+      lines.push(
+        `/${pluginFilePath(plugin.slug, `${ASSETS_FOLDER}/*`)}`,
+        `  Content-Security-Policy: ${ASSET_CONTENT_SECURITY_POLICY}`,
+        "  X-Content-Type-Options: nosniff",
+      );
+    }
     lines.push(
       `/${pluginFilePath(plugin.slug, latestPackageFileName(plugin.slug))}`,
       "  Cache-Control: public, max-age=300, must-revalidate",

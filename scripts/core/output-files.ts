@@ -15,6 +15,7 @@ import {
   MANIFEST_PATH,
   type PackageSignature,
   pluginFilePath,
+  publicKeyFilePath,
   RELEASES_FILE,
   signatureFileName,
 } from "../contract/index.ts";
@@ -128,10 +129,16 @@ export function renderOutputFiles(
       files.push({ path: pluginFilePath(plugin.slug, name), content });
     }
     documentDigests.set(plugin.slug, digests);
+    for (const asset of plugin.assets) {
+      files.push({ path: pluginFilePath(plugin.slug, asset.path), content: Buffer.from(asset.bytes) });
+    }
+  }
+  for (const key of publication.keys) {
+    files.push({ path: publicKeyFilePath(key.id), content: `${key.public_key}\n` });
   }
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(outputMarkerFile());
-  files.push(...renderPages(plan.plugins, facts, templates));
+  files.push(...renderPages(plan.plugins, facts, templates, publication.keys));
   const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
   const feed = Buffer.from(
     toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),

@@ -5,7 +5,8 @@
 import semver from "semver";
 import { SLUG_PATTERN } from "../contract/index.ts";
 import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
-import { type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
+import { ASSETS_FOLDER, checkAssetBytes, isAssetPath } from "./plugin-assets.ts";
+import { compareText, type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
 import { type PluginDefinition, pluginSchema, type ReleaseDefinition, releaseSchema, STATUS_RULES } from "./schema.ts";
 
 export interface InputFile {
@@ -31,11 +32,20 @@ export interface Release {
   locate(path: FieldPath): Position;
 }
 
+/** An image of the plugin's assets/ folder that plugin.yaml names (icons, banners). */
+export interface PluginAsset {
+  /** As plugin.yaml names it and as it is published below plugins/<slug>/: assets/<name>. */
+  path: string;
+  bytes: Uint8Array;
+}
+
 export interface Plugin {
   dir: string;
   file: string;
   slug: string;
   definition: PluginDefinition;
+  /** The images plugin.yaml names, checked, by path. */
+  assets: PluginAsset[];
   /** Oldest first, by semver precedence. */
   releases: Release[];
   locate(path: FieldPath): Position;
@@ -85,13 +95,79 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
     dirName,
     problems,
   );
+  const assetFiles = files.filter((file) => file.path.startsWith(`${dir}/${ASSETS_FOLDER}/`));
   const releases = parseReleaseFiles(
     dir,
-    files.filter((file) => file.path !== pluginFile),
+    files.filter((file) => file.path !== pluginFile && !assetFiles.includes(file)),
     problems,
   );
   if (!plugin) return null;
-  return { dir, file: pluginFile, slug: dirName, definition: plugin.definition, releases, locate: plugin.locate };
+  const assets = checkAssets(dir, pluginFile, plugin, assetFiles, problems);
+  return {
+    dir,
+    file: pluginFile,
+    slug: dirName,
+    definition: plugin.definition,
+    assets,
+    releases,
+    locate: plugin.locate,
+  };
+}
+
+/**
+ * The images plugin.yaml names from the plugin's assets/ folder: each must be there and be
+ * what its name says (checkAssetBytes); a file there that nothing names is a problem too, so
+ * a misspelt name is caught rather than an image silently left out.
+ */
+function checkAssets(
+  dir: string,
+  pluginFile: string,
+  plugin: { definition: PluginDefinition; locate(path: FieldPath): Position },
+  files: InputFile[],
+  problems: Problem[],
+): PluginAsset[] {
+  const named = new Map<string, FieldPath>();
+  const { icons, banners } = plugin.definition;
+  for (const [field, images] of [
+    ["icons", icons],
+    ["banners", banners],
+  ] as const) {
+    for (const [key, value] of Object.entries(images ?? {})) {
+      if (typeof value === "string" && isAssetPath(value) && !named.has(value)) named.set(value, [field, key]);
+    }
+  }
+  const byPath = new Map(files.map((file) => [file.path.slice(dir.length + 1), file]));
+  const assets: PluginAsset[] = [];
+  for (const [assetPath, field] of [...named].sort(([a], [b]) => compareText(a, b))) {
+    const file = byPath.get(assetPath);
+    if (!file) {
+      problems.push(
+        problemAt(
+          pluginFile,
+          plugin.locate(field),
+          `${field.join(".")}: ${dir}/${assetPath} does not exist (put the image there, or name another)`,
+        ),
+      );
+      continue;
+    }
+    const bytes = typeof file.text === "string" ? new TextEncoder().encode(file.text) : file.text;
+    const problem = checkAssetBytes(assetPath, bytes);
+    if (problem) problems.push(problemAt(file.path, START_OF_FILE, `${assetPath} ${problem}`));
+    else assets.push({ path: assetPath, bytes });
+  }
+  for (const [assetPath, file] of byPath) {
+    if (named.has(assetPath)) continue;
+    problems.push(
+      problemAt(
+        file.path,
+        START_OF_FILE,
+        isAssetPath(assetPath)
+          ? "unused image: name it in plugin.yaml (icons or banners), or remove it"
+          : `unexpected file: ${ASSETS_FOLDER}/ holds the images plugin.yaml names (.png, .jpg, .jpeg, .gif, .webp or .svg, no sub-folders)`,
+      ),
+    );
+  }
+  return assets;
 }
 
 /** plugin.yaml, whose slug must be the folder's name. */

@@ -5,7 +5,7 @@
  */
 import semver from "semver";
 import { API_PATH, type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
-import type { Plugin, Release } from "./parse-tree.ts";
+import type { Plugin, PluginAsset, Release } from "./parse-tree.ts";
 import type { PluginDefinition, ReleaseDefinition } from "./schema.ts";
 import { STATUS_RULES } from "./schema.ts";
 
@@ -13,7 +13,12 @@ export interface ReleasePlan {
   version: string;
   versionCode: number;
   status: Status;
-  /** Which channel's sites may be offered it; null for draft and deprecated. */
+  /**
+   * Whether sites may be offered it: its status allows it and the plugin is active. What
+   * releases.json says, and so what the Worker and the updater go by.
+   */
+  offered: boolean;
+  /** Which channel's sites may be offered it; null when it is not offered (draft, deprecated, inactive plugin). */
   channel: Channel | null;
   built: boolean;
   /** A ZIP is written for it (built and within retention). */
@@ -31,6 +36,10 @@ export interface PluginPlan {
   slug: string;
   file: string;
   definition: PluginDefinition;
+  /** false (plugin.yaml `active: false`): nothing is offered, packaged or downloadable. */
+  active: boolean;
+  /** The images plugin.yaml names from its assets/ folder, published below plugins/<slug>/. */
+  assets: PluginAsset[];
   /** Where the published folder is served from (no trailing slash). */
   siteUrl: string;
   /** The Worker's API base (no trailing slash). */
@@ -49,17 +58,23 @@ export function compilePlan(plugins: Plugin[]): BuildPlan {
 
 function compilePluginPlan(plugin: Plugin): PluginPlan {
   const { definition } = plugin;
+  const { active } = definition;
   const newestFirst = [...plugin.releases].reverse();
-  const channels = new Set(definition.channels);
+  // An inactive plugin offers nothing on any channel, and so has no latest.
+  const channels = new Set(active ? definition.channels : []);
   const latestStable = channels.has("stable") ? (newestFirst.find(isOfferedOn("stable")) ?? null) : null;
   const latestBeta = channels.has("beta") ? (newestFirst.find(isOfferedOn("beta")) ?? null) : null;
-  const packaging = decidePackaging(newestFirst, latestStable?.version ?? null, definition.retain);
-  const releases = newestFirst.map((release, index) => planRelease(plugin.slug, release, packaging[index]));
+  const packaging = active
+    ? decidePackaging(newestFirst, latestStable?.version ?? null, definition.retain)
+    : newestFirst.map(inactivePackaging);
+  const releases = newestFirst.map((release, index) => planRelease(plugin.slug, release, packaging[index], active));
   const apiBase = definition.api_base.replace(/\/+$/, "");
   return {
     slug: plugin.slug,
     file: plugin.file,
     definition,
+    active,
+    assets: plugin.assets,
     siteUrl: (definition.site_url ?? new URL(apiBase).origin).replace(/\/+$/, ""),
     apiBase,
     releases: releases.reverse(),
@@ -116,14 +131,26 @@ function decidePackaging(newestFirst: Release[], latestStable: string | null, re
   });
 }
 
-function planRelease(slug: string, release: Release, packaging: Packaging | undefined): ReleasePlan {
+/**
+ * An inactive plugin's releases: none is packaged, so no package, checksum or signature file
+ * is published and nothing can be downloaded, from the static folder or the Worker.
+ */
+function inactivePackaging(release: Release): Packaging {
+  const { status } = release.definition;
+  if (!STATUS_RULES[status].built) return { packaged: false, skipReason: `status ${status} is not built` };
+  return { packaged: false, skipReason: "the plugin is inactive (active: false in plugin.yaml)" };
+}
+
+function planRelease(slug: string, release: Release, packaging: Packaging | undefined, active: boolean): ReleasePlan {
   const { status } = release.definition;
   const rules = STATUS_RULES[status];
+  const offered = rules.offered && active;
   return {
     version: release.version,
     versionCode: release.versionCode,
     status,
-    channel: rules.offered ? rules.channel : null,
+    offered,
+    channel: offered ? rules.channel : null,
     built: rules.built,
     packaged: packaging?.packaged ?? false,
     skipReason: packaging?.skipReason ?? null,

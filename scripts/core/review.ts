@@ -48,6 +48,7 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     violation: (release, field, message) =>
       review.violations.push({ file: release.file, at: locate(after, release, field), message }),
   };
+  reviewActive(plugin);
   for (const release of after.releases) {
     const old = releaseOf(before, release.version);
     if (old) reviewChangedRelease(plugin, old, release);
@@ -57,10 +58,27 @@ function reviewPlugin(before: PluginPlan | null, after: PluginPlan, locate: Loca
     if (!releaseOf(after, old.version))
       plugin.lines.push(`${old.version} is removed (reverted): no site is offered it`);
   }
-  for (const channel of CHANNELS) reviewLatest(plugin, channel);
-  const warning = noGoodStableWarning(before, after);
-  if (warning) review.warnings.push(warning);
+  // An inactive plugin has no latest and no downloads by choice: nothing to say per channel.
+  if (after.active) {
+    for (const channel of CHANNELS) reviewLatest(plugin, channel);
+    const warning = noGoodStableWarning(before, after);
+    if (warning) review.warnings.push(warning);
+  }
   if (plugin.lines.length > 0) review.preview.push({ slug: after.slug, lines: plugin.lines });
+}
+
+/** plugin.yaml's `active` switched (or a plugin added switched off): what that means for sites. */
+function reviewActive(plugin: PluginReview): void {
+  const { before, after } = plugin;
+  if (before?.active !== false && !after.active) {
+    plugin.lines.push(
+      before
+        ? `plugin ${after.slug} becomes inactive: no site is offered anything; downloads stop`
+        : `plugin ${after.slug} is added inactive: no site is offered anything; nothing is downloadable`,
+    );
+  } else if (before?.active === false && after.active) {
+    plugin.lines.push(`plugin ${after.slug} becomes active again: sites are offered its releases and downloads resume`);
+  }
 }
 
 function releaseOf(plan: PluginPlan | null, version: string): ReleasePlan | null {
@@ -103,7 +121,7 @@ function reviewChangedRelease(plugin: PluginReview, old: ReleasePlan, release: R
   if (old.built && release.built) checkPackageUnchanged(plugin, old, release);
   if (old.status !== release.status) reviewStatusChange(plugin, old, release);
   else reviewOfferChange(plugin, old, release);
-  if (old.packaged && !release.packaged && release.built) {
+  if (old.packaged && !release.packaged && release.built && plugin.after.active) {
     plugin.lines.push(`${release.version} leaves retention: it stays listed but is no longer downloadable`);
   }
 }
@@ -141,9 +159,12 @@ function reviewStatusChange(plugin: PluginReview, old: ReleasePlan, release: Rel
   } else if (!old.built && release.built) {
     plugin.lines.push(describeNewRelease(plugin.after, release));
   } else {
-    plugin.lines.push(
-      `${release.version} moves from ${old.status} to ${release.status}${release.status === "update_ready" ? ": sites below it now update automatically" : ""}`,
-    );
+    const effect = !plugin.after.active
+      ? ": not offered while the plugin is inactive"
+      : release.status === "update_ready"
+        ? ": sites below it now update automatically"
+        : "";
+    plugin.lines.push(`${release.version} moves from ${old.status} to ${release.status}${effect}`);
   }
 }
 
@@ -267,6 +288,7 @@ function sitesOffered(plugin: PluginPlan | null, release: ReleasePlan): number {
 
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
   const { definition } = release;
+  if (!plugin.active) return `${release.version} (${release.status}): not offered while the plugin is inactive`;
   if (release.status === "deprecated") return `${release.version} is added as deprecated: never offered`;
   // How sites are offered it is the Worker's decision for a site it reaches.
   const offer = offerReaching(plugin, release);

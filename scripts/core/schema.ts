@@ -15,6 +15,7 @@ import {
   STATUSES,
   type Status,
 } from "../contract/index.ts";
+import { ASSET_PATH_PATTERN, isAssetPath } from "./plugin-assets.ts";
 
 /**
  * What each status means for the build: whether it is packaged, which channel's sites are
@@ -78,56 +79,57 @@ const BASE_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/-]|%[0-9A-Fa-f]{2})*$`
 const LINK_URL_CHARACTERS = new RegExp(`^(?:[${URL_SAFE}:/?#@&=+,;-]|%[0-9A-Fa-f]{2})*$`);
 
 /**
- * An http(s) URL written exactly as a browser reads it: `new URL(value).href` gives the same
- * text back (a bare origin may leave out the final "/"), no user name or password, and only
- * characters that mean the same everywhere they are copied to (HTML, JSON, PHP). `base` also
- * refuses a query, a fragment and a trailing slash, since paths are appended to it.
+ * Why `value` is not an http(s) URL written exactly as a browser reads it, or null when it is:
+ * `new URL(value).href` gives the same text back (a bare origin may leave out the final "/"),
+ * no user name or password, and only characters that mean the same everywhere they are
+ * copied to (HTML, JSON, PHP). `base` also refuses a query, a fragment and a trailing slash,
+ * since paths are appended to it.
  */
-function httpUrl(kind: "base" | "api" | "link") {
+function checkHttpUrl(value: string, kind: "base" | "api" | "link"): string | null {
   const characters = kind === "link" ? LINK_URL_CHARACTERS : BASE_URL_CHARACTERS;
   const allowed =
     kind === "link"
       ? "letters, digits and - . _ ~ : / ? # @ & = + , ; (and %XX escapes)"
       : "letters, digits and - . _ ~ : / (and %XX escapes)";
+  if (value.length > TEXT_LIMITS.url) {
+    return `expected at most ${TEXT_LIMITS.url} characters, found a text of ${value.length}`;
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "expected an http(s) URL";
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return "expected an http(s) URL";
+  if (url.username || url.password) return "expected a URL without a user name or password";
+  if (kind !== "link") {
+    if (value.includes("?")) return "expected no query (?...): paths are appended to this URL";
+    if (value.includes("#")) return "expected no fragment (#...): paths are appended to this URL";
+    if (value.endsWith("/")) {
+      return `expected no trailing slash (${JSON.stringify(value.replace(/\/+$/, ""))}): paths are appended to this URL`;
+    }
+  }
+  if (!characters.test(value)) {
+    // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
+    const escaped = kind === "link" ? url.href : url.href.replace(/\/$/, "");
+    const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
+    return `expected only ${allowed} in this URL${fix}`;
+  }
+  const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
+  if (url.href !== value && !bareOrigin) {
+    return `expected the URL as a browser reads it (${JSON.stringify(url.href)})`;
+  }
+  // The contract's rule, the one the Worker's routes follow: api_base is <origin>/api.
+  return kind === "api" ? apiBaseProblem(value) : null;
+}
+
+function httpUrl(kind: "base" | "api" | "link") {
+  const characters = kind === "link" ? LINK_URL_CHARACTERS : BASE_URL_CHARACTERS;
   return z
     .string()
     .superRefine((value, context) => {
-      const refuse = (message: string) => context.addIssue({ code: "custom", input: value, message });
-      if (value.length > TEXT_LIMITS.url) {
-        refuse(`expected at most ${TEXT_LIMITS.url} characters, found a text of ${value.length}`);
-        return;
-      }
-      let url: URL;
-      try {
-        url = new URL(value);
-      } catch {
-        refuse("expected an http(s) URL");
-        return;
-      }
-      if (url.protocol !== "http:" && url.protocol !== "https:") return refuse("expected an http(s) URL");
-      if (url.username || url.password) return refuse("expected a URL without a user name or password");
-      if (kind !== "link") {
-        if (value.includes("?")) return refuse("expected no query (?...): paths are appended to this URL");
-        if (value.includes("#")) return refuse("expected no fragment (#...): paths are appended to this URL");
-        if (value.endsWith("/")) {
-          return refuse(
-            `expected no trailing slash (${JSON.stringify(value.replace(/\/+$/, ""))}): paths are appended to this URL`,
-          );
-        }
-      }
-      if (!characters.test(value)) {
-        // Often the browser's own escaping is the fix: a space becomes %20, "é" %C3%A9.
-        const escaped = kind === "link" ? url.href : url.href.replace(/\/$/, "");
-        const fix = characters.test(escaped) ? ` (as a browser writes it: ${JSON.stringify(escaped)})` : "";
-        return refuse(`expected only ${allowed} in this URL${fix}`);
-      }
-      const bareOrigin = url.pathname === "/" && !url.search && !url.hash && `${url.href}` === `${value}/`;
-      if (url.href !== value && !bareOrigin) {
-        return refuse(`expected the URL as a browser reads it (${JSON.stringify(url.href)})`);
-      }
-      // The contract's rule, the one the Worker's routes follow: api_base is <origin>/api.
-      const apiProblem = kind === "api" ? apiBaseProblem(value) : null;
-      if (apiProblem) return refuse(apiProblem);
+      const problem = checkHttpUrl(value, kind);
+      if (problem) context.addIssue({ code: "custom", input: value, message: problem });
     })
     .meta({
       format: "uri",
@@ -136,6 +138,33 @@ function httpUrl(kind: "base" | "api" | "link") {
       pattern: kind === "api" ? `^(?=${characters.source.slice(1, -1)}$)https?://[^/]+${API_PATH}$` : characters.source,
     });
 }
+
+/**
+ * An icon or banner: an image in the plugin's own assets/ folder (`assets/icon-256x256.png`),
+ * which the build publishes with the feed and the pages show, or the URL of one elsewhere,
+ * which only info.json carries (the pages load nothing from another origin).
+ */
+const imageReference = z
+  .string()
+  .superRefine((value, context) => {
+    const refuse = (message: string) => context.addIssue({ code: "custom", input: value, message });
+    if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(value)) {
+      if (!isAssetPath(value)) {
+        refuse(
+          "expected an image in the plugin's assets/ folder, like assets/icon-256x256.png (.png, .jpg, .jpeg, .gif, .webp or .svg), or an http(s) URL",
+        );
+      }
+      return;
+    }
+    const problem = checkHttpUrl(value, "link");
+    if (problem) refuse(problem);
+  })
+  .meta({
+    anyOf: [
+      { pattern: ASSET_PATH_PATTERN.source },
+      { format: "uri", maxLength: TEXT_LIMITS.url, pattern: LINK_URL_CHARACTERS.source },
+    ],
+  });
 const httpsUrl = httpUrl("link");
 const baseUrl = httpUrl("base");
 const apiBaseUrl = httpUrl("api");
@@ -202,10 +231,24 @@ export const pluginSchema = z
       .min(1)
       .default([...CHANNELS]),
     private: z.boolean().default(false).describe("Downloads need a signed URL."),
-    banners: z.strictObject({ low: httpsUrl.optional(), high: httpsUrl.optional() }).optional(),
+    active: z
+      .boolean()
+      .default(true)
+      .describe(
+        "false: the plugin stays in git and on its pages, but no site is offered anything and nothing is downloadable.",
+      ),
+    banners: z
+      .strictObject({ low: imageReference.optional(), high: imageReference.optional() })
+      .optional()
+      .describe("Banner images (772x250 and 1544x500): assets/<file> in the plugin's folder, or URLs."),
     icons: z
-      .strictObject({ "1x": httpsUrl.optional(), "2x": httpsUrl.optional(), svg: httpsUrl.optional() })
-      .optional(),
+      .strictObject({
+        "1x": imageReference.optional(),
+        "2x": imageReference.optional(),
+        svg: imageReference.optional(),
+      })
+      .optional()
+      .describe("Icons (128x128, 256x256, SVG): assets/<file> in the plugin's folder, or URLs."),
     updater_path: relativePath
       .refine((path) => path.endsWith(".php"), { message: "expected a PHP file like includes/updater.php" })
       .optional()

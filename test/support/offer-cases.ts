@@ -51,7 +51,7 @@ export interface OfferAnswer {
 export interface OfferCase {
   name: string;
   /** plugin.yaml fields besides the demo plugin's (which requires PHP 7.4 and WordPress 6.0). */
-  plugin?: { retain?: number; channels?: ("stable" | "beta")[] };
+  plugin?: { retain?: number; channels?: ("stable" | "beta")[]; active?: boolean };
   releases: OfferRelease[];
   site: Partial<OfferSite>;
   expected: Partial<OfferAnswer> & Pick<OfferAnswer, "offer">;
@@ -462,5 +462,29 @@ export const OFFER_CASES: readonly OfferCase[] = [
       php: { forced: false, autoupdate: false },
       why: "the README says a security release between the site and the offer sets force_update and autoupdate; both look for it only among packaged releases, so once retain drops its package a site still below it is offered the fix as a manual update",
     },
+  },
+
+  // An inactive plugin (plugin.yaml active: false): releases.json lists every release as not
+  // offered, so no reader needs a rule of its own (issue 11 item 13).
+  {
+    name: "issue 11 item 13: an inactive plugin offers a stable site nothing, not even update_ready",
+    plugin: { active: false },
+    releases: [stable("1.0.0"), { version: "1.1.0", status: "update_ready" }],
+    site: {},
+    expected: { offer: null },
+  },
+  {
+    name: "issue 11 item 13: an inactive plugin offers a beta site nothing, not even a forced release",
+    plugin: { active: false },
+    releases: [stable("1.0.0"), stable("1.1.0", { force_update: true }), beta("1.2.0-beta.1")],
+    site: { channel: "beta" },
+    expected: { offer: null },
+  },
+  {
+    name: "issue 11 item 13: a site on a withdrawn release of an inactive plugin is still told why",
+    plugin: { active: false },
+    releases: [{ version: "1.0.0", status: "deprecated" }, stable("1.1.0")],
+    site: {},
+    expected: { offer: null, currentDeprecated: true },
   },
 ];

@@ -37,6 +37,7 @@ export function planOf(offerCase: OfferCase): PluginPlan {
     `public_keys:\n  - "${PINNED_KEY}"`,
     ...(offerCase.plugin?.retain !== undefined ? [`retain: ${offerCase.plugin.retain}`] : []),
     ...(offerCase.plugin?.channels ? [`channels: [${offerCase.plugin.channels.join(", ")}]`] : []),
+    ...(offerCase.plugin?.active !== undefined ? [`active: ${offerCase.plugin.active}`] : []),
   ];
   return memoryPlan({
     slug: OFFER_SLUG,

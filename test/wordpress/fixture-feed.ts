@@ -149,7 +149,8 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
       const document = parseDocument(readFileSync(file, "utf8"));
       document.set("public_keys", [publicKey]);
       writeFileSync(file, document.toString());
-    } else {
+    } else if (name.endsWith(".yaml")) {
+      // Release files only: assets/ (the icon and banner) is copied as it is.
       writeFileSync(
         file,
         readFileSync(file, "utf8")

@@ -20,6 +20,20 @@ async function checkUpdate(query: string) {
 }
 
 describe("check-update", () => {
+  it("issue 11 item 13: offers nothing for an inactive plugin, whatever the site runs", async () => {
+    for (const query of ["current_version=0.9.0", "current_version=0.9.0&channel=beta&site_id=a"]) {
+      const response = await call(`/api/plugins/gone/check-update/?${query}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({
+        update_available: false,
+        latest_version: null,
+        download_url: null,
+        autoupdate: false,
+        force_update: false,
+      });
+    }
+  });
+
   it("answers in the original service's shape", async () => {
     const body = await checkUpdate("current_version=1.1.0&php_version=8.3");
     expect(Object.keys(body).slice(0, 9)).toEqual([...CHECK_UPDATE_FIELDS]);

@@ -101,6 +101,45 @@ describe("download", () => {
   });
 });
 
+describe("an inactive plugin (active: false)", () => {
+  it.each([
+    ["the latest", "/api/plugins/gone/download/"],
+    ["a version", "/api/plugins/gone/download/?version=1.0.0"],
+    ["the versioned package URL", "/plugins/gone/gone-v1.0.0.zip"],
+    ["the latest package URL", "/plugins/gone/gone-latest.zip"],
+    ["its details", "/api/plugins/gone/info/"],
+  ])("issue 11 item 13: refuses %s with 410 plugin_inactive", async (_name, path) => {
+    await expectJsonError(await call(path), 410, "plugin_inactive");
+  });
+
+  it("issue 11 item 13: issues no download URL, even to a site with a key", async () => {
+    const apiKey = await issueApiKey("gone-site", "gone");
+    const response = await call("/api/plugins/gone/download-url/?version=1.0.0", {
+      headers: { authorization: `Api-Key ${apiKey}` },
+    });
+    await expectJsonError(response, 410, "plugin_inactive");
+  });
+
+  it("issue 11 item 13: publishes no package and lists every release as not offered", async () => {
+    for (const file of [
+      "gone-v1.0.0.zip",
+      "gone-v1.0.0.zip.sig",
+      "gone-latest.zip",
+      "info.json",
+      "check-update.json",
+    ]) {
+      expect((await env.ASSETS.fetch(new Request(`https://assets.invalid/plugins/gone/${file}`))).status, file).toBe(
+        404,
+      );
+    }
+    const releases = JSON.parse(await assetText("/plugins/gone/releases.json"));
+    expect(releases).toMatchObject({ active: false, latest: { stable: null, beta: null } });
+    expect(releases.releases).toEqual([
+      expect.objectContaining({ version: "1.0.0", offered: false, packaged: false, channel: null, file: null }),
+    ]);
+  });
+});
+
 describe("private downloads", () => {
   const now = () => Math.floor(Date.now() / 1000);
   const signed = async (expires: number, version = "1.0.0") =>

@@ -1,7 +1,7 @@
 /**
  * The feed the Worker tests run against, built by the real build from an inline scratch
  * repository: every status, a security release, a partial rollout, a release that needs a
- * newer PHP, a beta, a draft, and a private plugin.
+ * newer PHP, a beta, a draft, a private plugin, and an inactive one (`gone`: active: false).
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -33,6 +33,8 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
     }
     repo.write("source/secret/demo.php", demoMainFile("1.0.0"));
     const secretPin = repo.commit("secret 1.0.0");
+    repo.write("source/gone/demo.php", demoMainFile("1.0.0"));
+    const gonePin = repo.commit("gone 1.0.0");
     const released = (version: string, extra: Record<string, string | number | boolean> = {}) =>
       releaseYaml({
         version,
@@ -74,6 +76,20 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
         released_at: "2026-01-01T00:00:00Z",
         source: secretPin,
         changelog: "Private.",
+      }),
+    );
+    repo.write(
+      "releases/gone/plugin.yaml",
+      `${DEMO_PLUGIN_YAML.replace("slug: demo", "slug: gone").replace("name: Demo Plugin", "name: Gone Plugin")}active: false\n`,
+    );
+    repo.write(
+      "releases/gone/1.0.0.yaml",
+      releaseYaml({
+        version: "1.0.0",
+        status: "update_ready",
+        released_at: "2026-01-01T00:00:00Z",
+        source: gonePin,
+        changelog: "Switched off since.",
       }),
     );
     repo.commit("releases");

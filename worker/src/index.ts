@@ -163,6 +163,23 @@ async function limitRate(limiter: RateLimit, key: string): Promise<void> {
   if (!success) throw new ApiError(429, "rate_limited", "too many requests; retry later", { "retry-after": "60" });
 }
 
+/**
+ * An inactive plugin (plugin.yaml `active: false`) has nothing to download and no details to
+ * show: 410 with its own code, so a client can tell "switched off" from "no such release".
+ * check-update needs no such test: releases.json lists every release of it as not offered,
+ * so decideOffer offers nothing, as the updater inside the plugin reads it too.
+ */
+function requireActive(plugin: ReleasesDocument): void {
+  // A releases.json written before `active` existed is of an active plugin.
+  if (plugin.active === false) {
+    throw new ApiError(
+      410,
+      "plugin_inactive",
+      `"${plugin.slug}" is inactive: nothing of it is offered or downloadable any more`,
+    );
+  }
+}
+
 /** This Worker's own API base: answers point back at the address the site asked. */
 function apiBaseOf(context: Context): string {
   return apiBaseFor(context.url.origin);
@@ -246,6 +263,7 @@ async function signedQuery(context: Context, plugin: ReleasesDocument, release: 
  */
 async function issueDownloadUrl(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  requireActive(plugin);
   await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
   const requested = context.url.searchParams.get("version") ?? "";
   const version = normaliseVersion(requested);
@@ -265,7 +283,7 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
 }
 
 async function info(context: Context): Promise<Response> {
-  await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  requireActive(await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime()));
   const channel: Channel = context.url.searchParams.get("channel") === "beta" ? "beta" : "stable";
   const document = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(context.slug, infoFileName(channel))));
   if (!document.ok) throw notFound(`no ${channel} release of "${context.slug}"`, "no_release");
@@ -276,6 +294,7 @@ async function info(context: Context): Promise<Response> {
 
 async function download(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  requireActive(plugin);
   const requested = context.url.searchParams.get("version");
   const version = requested === null ? plugin.latest.stable : normaliseVersion(requested);
   if (requested !== null && !version)
@@ -291,6 +310,7 @@ async function download(context: Context): Promise<Response> {
 
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  requireActive(plugin);
   const release =
     fileName === latestPackageFileName(plugin.slug)
       ? findRelease(plugin, plugin.latest.stable ?? "")
