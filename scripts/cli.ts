@@ -10,6 +10,7 @@ import { Command, CommanderError } from "commander";
 import { addBuildCommand } from "./commands/build.ts";
 import { addCheckCommand } from "./commands/check.ts";
 import type { CommandContext, Io } from "./commands/context.ts";
+import { addDevCommand } from "./commands/dev.ts";
 import { addInitCommand } from "./commands/init.ts";
 import { addKeysCommand } from "./commands/keys.ts";
 import { addPromoteCommand } from "./commands/promote.ts";
@@ -36,6 +37,7 @@ const COMMANDS = [
   addPromoteCommand,
   addRollforwardCommand,
   addCheckCommand,
+  addDevCommand,
   addSitesCommand,
   addSignUrlCommand,
   addKeysCommand,

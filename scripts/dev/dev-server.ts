@@ -3,7 +3,10 @@
  * the Worker for /api/* and packages — on 127.0.0.1 with wrangler's local runtime, local KV
  * and Durable Object state, and nothing sent off the machine.
  *
- *   npm run dev [-- --port 8787] [--out dist] [--persist-to .wrangler/state] [--no-build] [--origin url]
+ *   npm run dev [-- --port 8787] [--root .] [--out dist] [--persist-to .wrangler/state] [--no-build] [--origin url]
+ *
+ * --root names the releases repository to build and serve (default: this one); --out and
+ * --persist-to are below it. `feedwright dev` runs this for a vendor's own repository.
  *
  * Secrets never go on a command line (npm echoes it, `ps` shows it to every user): ADMIN_TOKEN
  * and DOWNLOAD_URL_KEY come from the environment or from worker/.dev.vars (git-ignored), the
@@ -24,6 +27,8 @@ const DEV_VARS = path.join(path.dirname(WRANGLER_CONFIG), ".dev.vars");
 const { values } = parseArgs({
   options: {
     port: { type: "string", default: "8787" },
+    // The releases repository (a vendor's own, through `feedwright dev`); default this one.
+    root: { type: "string" },
     out: { type: "string", default: "dist" },
     "persist-to": { type: "string", default: ".wrangler/state" },
     "no-build": { type: "boolean", default: false },
@@ -88,11 +93,20 @@ function writeSecretsFile(): { args: string[]; remove(): void } {
   return { args: ["--env-file", file], remove: () => rmSync(folder, { recursive: true, force: true }) };
 }
 
-const outDir = path.resolve(ROOT, values.out);
+const repoRoot = path.resolve(values.root ?? ROOT);
+const outDir = path.resolve(repoRoot, values.out);
 if (!values["no-build"]) {
   // `feedwright build`, then the documents pointed at this server (scripts/dev/dev-build.ts).
   const origin = values.origin ?? `http://127.0.0.1:${values.port}`;
-  const code = await runToEnd([path.join(ROOT, "scripts/dev/dev-build.ts"), "--out", outDir, "--origin", origin]);
+  const code = await runToEnd([
+    path.join(ROOT, "scripts/dev/dev-build.ts"),
+    "--root",
+    repoRoot,
+    "--out",
+    outDir,
+    "--origin",
+    origin,
+  ]);
   if (code !== 0) process.exit(code);
 }
 const secrets = writeSecretsFile();
@@ -111,7 +125,7 @@ const wrangler = spawn(
     "--port",
     values.port,
     "--persist-to",
-    path.resolve(ROOT, values["persist-to"]),
+    path.resolve(repoRoot, values["persist-to"]),
     "--show-interactive-dev-session=false",
     ...secrets.args,
   ],

@@ -141,6 +141,52 @@ function binary(name: string, candidates: string[]): string {
   return found;
 }
 
+/**
+ * PHP for a test site's must-use plugin: no mail, wordpress.org answered "nothing new" and
+ * every other host but 127.0.0.1 refused (the test machine is offline), and the loopback
+ * downloads core refuses on odd ports allowed. Test-only; never part of a package.
+ */
+export const OFFLINE_LOOPBACK_SEAMS = `add_filter( 'pre_wp_mail', '__return_false' );
+add_filter(
+	'pre_http_request',
+	function ( $pre, $args, $url ) {
+		$host = wp_parse_url( $url, PHP_URL_HOST );
+		if ( '127.0.0.1' === $host ) {
+			return $pre;
+		}
+		if ( 'api.wordpress.org' === $host && false !== strpos( $url, '/plugins/update-check/' ) ) {
+			return array(
+				'headers'  => array(),
+				'body'     => wp_json_encode( array( 'plugins' => array(), 'translations' => array(), 'no_update' => array() ) ),
+				'response' => array( 'code' => 200, 'message' => 'OK' ),
+				'cookies'  => array(),
+				'filename' => null,
+			);
+		}
+		return new WP_Error( 'offline', 'the test site is offline: ' . $url );
+	},
+	10,
+	3
+);
+// Core refuses loopback downloads on ports other than 80, 443 and 8080.
+add_filter(
+	'http_request_host_is_external',
+	function ( $external, $host ) {
+		return '127.0.0.1' === $host ? true : $external;
+	},
+	10,
+	2
+);
+add_filter(
+	'http_allowed_safe_ports',
+	function ( $ports, $host, $url ) {
+		$port = wp_parse_url( $url, PHP_URL_PORT );
+		return '127.0.0.1' === $host && $port ? array_merge( $ports, array( (int) $port ) ) : $ports;
+	},
+	10,
+	3
+);`;
+
 export interface WordPressSite {
   /** http://127.0.0.1:<port> */
   url: string;

@@ -30,7 +30,7 @@ import {
   UNLISTED_PACKAGE,
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
-import { ensurePackages, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
+import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
 /** Installed in a folder of its own choosing: an update must keep it there. */
@@ -50,46 +50,7 @@ const TEST_SEAMS = `<?php
  * Plugin Name: feedwright test seams
  * Description: Offline wordpress.org, loopback downloads, and the feed URL the tests choose.
  */
-add_filter( 'pre_wp_mail', '__return_false' );
-add_filter(
-	'pre_http_request',
-	function ( $pre, $args, $url ) {
-		$host = wp_parse_url( $url, PHP_URL_HOST );
-		if ( '127.0.0.1' === $host ) {
-			return $pre;
-		}
-		if ( 'api.wordpress.org' === $host && false !== strpos( $url, '/plugins/update-check/' ) ) {
-			return array(
-				'headers'  => array(),
-				'body'     => wp_json_encode( array( 'plugins' => array(), 'translations' => array(), 'no_update' => array() ) ),
-				'response' => array( 'code' => 200, 'message' => 'OK' ),
-				'cookies'  => array(),
-				'filename' => null,
-			);
-		}
-		return new WP_Error( 'offline', 'the test site is offline: ' . $url );
-	},
-	10,
-	3
-);
-// Core refuses loopback downloads on ports other than 80, 443 and 8080.
-add_filter(
-	'http_request_host_is_external',
-	function ( $external, $host ) {
-		return '127.0.0.1' === $host ? true : $external;
-	},
-	10,
-	2
-);
-add_filter(
-	'http_allowed_safe_ports',
-	function ( $ports, $host, $url ) {
-		$port = wp_parse_url( $url, PHP_URL_PORT );
-		return '127.0.0.1' === $host && $port ? array_merge( $ports, array( (int) $port ) ) : $ports;
-	},
-	10,
-	3
-);
+${OFFLINE_LOOPBACK_SEAMS}
 // The package URL another update client hands WordPress (the Worker's download URL), when a
 // test sets one: after the updater's own answer.
 add_filter(
