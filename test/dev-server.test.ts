@@ -5,12 +5,12 @@
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../scripts/sites.ts";
+import { freePort, processTree } from "./support/processes.ts";
 import { PROTOTYPE_NAMES } from "./support/prototype-names.ts";
 import { TEST_ENV } from "./support/scratch-repo.ts";
 
@@ -32,15 +32,6 @@ const LOAD_SITES = Array.from({ length: 500 }, (_, index) => ({
   slug: SLUG,
 }));
 let cliKey: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
-}
 
 function feedwright(...args: string[]): string {
   return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: TEST_ENV, encoding: "utf8", stdio: "pipe" });
@@ -181,34 +172,6 @@ describe("the original service's verification commands, pointed at npm run dev",
     });
   });
 });
-
-/** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev/dev-server.ts, wrangler, workerd. */
-function processTree(pid: number): { pid: number; cmdline: string }[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // it ended while being listed
-    }
-  }
-  const found: { pid: number; cmdline: string }[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const next = queue.shift() as number;
-    try {
-      const cmdline = readFileSync(`/proc/${next}/cmdline`, "utf8").replaceAll("\0", " ");
-      found.push({ pid: next, cmdline });
-    } catch {
-      continue;
-    }
-    queue.push(...(parents.get(next) ?? []));
-  }
-  return found;
-}
 
 describe("issue 9 item 12: npm run dev takes its secrets from the environment or .dev.vars", () => {
   it("puts the admin token on no process's command line, and the server accepts it", async () => {

@@ -5,7 +5,18 @@
  * The install itself was proved in a fresh Debian root (see the README, Quick start).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -24,15 +35,36 @@ function which(name: string): string | null {
 const work = mkdtempSync(path.join(tmpdir(), "feedwright-prerequisites-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** A PATH of only `names` (those this machine has), so everything else looks missing. */
+/**
+ * A PATH of only `names` (those this machine has), so everything else looks missing. Node is
+ * linked or copied in, since the user the test drops to may not reach this checkout's folder.
+ */
 function pathWith(names: string[]): string {
   const bin = path.join(work, "bin");
   mkdirSync(bin, { recursive: true });
   for (const name of names) {
-    const real = name === "node" ? process.execPath : which(name);
+    if (name === "node") {
+      try {
+        linkSync(process.execPath, path.join(bin, name));
+      } catch {
+        copyFileSync(process.execPath, path.join(bin, name));
+      }
+      continue;
+    }
+    const real = which(name);
     if (real) symlinkSync(real, path.join(bin, name));
   }
   return bin;
+}
+
+/** This project's npm scripts and the prerequisite check, copied where any user can read them. */
+function projectCopy(): string {
+  const project = path.join(work, "project");
+  for (const file of ["package.json", "scripts/dev/test-prerequisites.ts", "scripts/dev/install-debian-packages.sh"]) {
+    mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+    copyFileSync(path.join(ROOT, file), path.join(project, file));
+  }
+  return project;
 }
 
 describe("issue 11 item 1: npm test installs what its tests need, or says what to run", () => {
@@ -71,7 +103,7 @@ describe("issue 11 item 1: npm test installs what its tests need, or says what t
       : [path.join(bin, "npm"), "test"];
     const started = performance.now();
     const run = spawnSync(command[0] as string, command.slice(1), {
-      cwd: ROOT,
+      cwd: projectCopy(),
       encoding: "utf8",
       env: {
         PATH: bin,
