@@ -99,19 +99,21 @@ function main(): number {
     );
     return 1;
   }
+  // Only what is missing: a browser named by CHROMIUM_PATH needs no chromium package (on Ubuntu
+  // that package only installs the snap).
   const script = path.relative(process.cwd(), INSTALL_SCRIPT) || INSTALL_SCRIPT;
+  const install = ["bash", script, "--for", "npm test", ...packages];
+  const shown = install.map((word) => (/^[\w./-]+$/.test(word) ? word : `'${word}'`)).join(" ");
   const prefix = asRoot();
   if (prefix === null) {
     console.error(
       `npm test needs programs this machine lacks:\n${list}\n` +
-        `Install them (as root), then run npm test again:\n  sudo bash ${script}`,
+        `Install them (as root), then run npm test again:\n  sudo ${shown}`,
     );
     return 1;
   }
-  console.error(
-    `npm test needs programs this machine lacks:\n${list}\nInstalling: ${[...prefix, "bash", script].join(" ")}`,
-  );
-  const [program = "bash", ...args] = [...prefix, "bash", INSTALL_SCRIPT];
+  console.error(`npm test needs programs this machine lacks:\n${list}\nInstalling: ${[...prefix, shown].join(" ")}`);
+  const [program = "bash", ...args] = [...prefix, ...install];
   if (spawnSync(program, args, { stdio: "inherit" }).status !== 0) return 1;
   const still = missingTools();
   if (still.length > 0) {
