@@ -98,6 +98,25 @@ async function withKv<T>(target: KvTarget, use: (kv: InstallationsKv) => Promise
 }
 
 /**
+ * A local KV write, again after a pause when it fails with a 5xx: several local runtimes on one
+ * state folder (the dev server, other `feedwright sites` commands) take turns at its SQLite
+ * files, and a write that meets another's lock fails with 500 (seen here with three `sites add`
+ * at once beside `npm run dev`).
+ */
+async function retried(write: () => Promise<void>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 8 || !/\b5\d\d\b/.test((error as Error).message)) {
+        throw new WranglerError(`wrangler's local KV refused a write: ${(error as Error).message}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+    }
+  }
+}
+
+/**
  * Local KV through wrangler's platform proxy: one workerd for the whole command, on the state
  * folder the dev server uses (wrangler keeps its data in <persist-to>/v3). Its config holds only
  * the KV binding, read from worker/wrangler.jsonc, so nothing else (the Durable Object, assets)
@@ -134,7 +153,7 @@ async function localKv(persistTo: string): Promise<InstallationsKv> {
   const kv = (proxy.env as Record<string, unknown>)[BINDING] as LocalKvNamespace;
   return {
     async put(entries) {
-      for (const entry of entries) await kv.put(entry.key, entry.value, { metadata: entry.metadata });
+      for (const entry of entries) await retried(() => kv.put(entry.key, entry.value, { metadata: entry.metadata }));
     },
     async list(prefix) {
       const keys: { name: string; metadata?: Record<string, unknown> }[] = [];
@@ -151,7 +170,7 @@ async function localKv(persistTo: string): Promise<InstallationsKv> {
       }
     },
     async delete(keys) {
-      for (const key of keys) await kv.delete(key);
+      for (const key of keys) await retried(() => kv.delete(key));
     },
     async close() {
       await proxy.dispose();

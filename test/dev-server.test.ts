@@ -217,7 +217,7 @@ describe("issue 9 item 12: npm run dev takes its secrets from the environment or
 });
 
 describe("issue 11 item 10: site keys from the CLI while npm run dev serves", () => {
-  it("issues 20 keys in one `feedwright sites add` and revokes one while the server runs under load; each works at once", async () => {
+  it("issues 20 keys in one `feedwright sites add`, 60 in three at once, and revokes one while the server runs under load; each works at once", async () => {
     const register = (siteId: string, apiKey: string) =>
       fetch(`${base}/api/plugins/${SLUG}/register/`, {
         method: "POST",
@@ -260,6 +260,29 @@ describe("issue 11 item 10: site keys from the CLI while npm run dev serves", ()
       expect(statuses.map((response) => response.status)).toEqual(siteIds.map(() => 201));
       // One process for all 20 (wrangler's CLI took seconds for each).
       expect(seconds).toBeLessThan(20);
+
+      // Three at once take turns at the state folder's files with each other and the server.
+      const batches = await Promise.all(
+        [0, 1, 2].map((batch) =>
+          feedwrightAsync(
+            "sites",
+            "add",
+            ...Array.from({ length: 20 }, (_, index) => `batch-${batch}-${index}`),
+            "--slug",
+            SLUG,
+            ...stateArgs(),
+          ),
+        ),
+      );
+      const batchKeys = batches.flatMap(({ stdout }) =>
+        stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split("\t") as [string, string]),
+      );
+      expect(batchKeys).toHaveLength(60);
+      const batchStatuses = await Promise.all(batchKeys.map(([siteId, apiKey]) => register(siteId, apiKey)));
+      expect(batchStatuses.filter((response) => response.status !== 201)).toEqual([]);
 
       expect((await feedwrightAsync("sites", "list", ...stateArgs())).stdout).toMatch(/^live-19\tigny8-wp-bridge\t/m);
       await feedwrightAsync("sites", "revoke", "cli-site", ...stateArgs());
