@@ -3,14 +3,15 @@
  * original service's verification commands, site keys from the CLI, concurrent load, and a
  * fuzz run. Every server here listens on 127.0.0.1 and is stopped by its PID.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey } from "../scripts/sites.ts";
+import { freePort, processTree } from "./support/processes.ts";
 import { PROTOTYPE_NAMES } from "./support/prototype-names.ts";
 import { TEST_ENV } from "./support/scratch-repo.ts";
 
@@ -25,25 +26,27 @@ let base: string;
 let work: string;
 let port: number;
 
-/** Keys the load test uses; stored before the server starts (see startServer). */
+/** Keys the load test uses; stored before the server starts. */
 const LOAD_SITES = Array.from({ length: 500 }, (_, index) => ({
   site_id: `load-${index}`,
   api_key: generateApiKey(),
   slug: SLUG,
 }));
+/** Sites whose health checks keep the server busy while `feedwright sites` writes (their own, so the load test's counts stay its own). */
+const BUSY_SITES = Array.from({ length: 8 }, (_, index) => ({
+  site_id: `busy-${index}`,
+  api_key: generateApiKey(),
+  slug: SLUG,
+}));
 let cliKey: string;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: free } = probe.address() as { port: number };
-      probe.close(() => resolve(free));
-    });
-  });
-}
 
 function feedwright(...args: string[]): string {
   return execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, env: TEST_ENV, encoding: "utf8", stdio: "pipe" });
+}
+
+/** The same, without blocking this process, so requests to the server go on meanwhile. */
+function feedwrightAsync(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [CLI, ...args], { cwd: ROOT, env: TEST_ENV, encoding: "utf8" });
 }
 
 const stateArgs = () => ["--persist-to", path.join(work, "state")];
@@ -60,10 +63,7 @@ async function stats(): Promise<{
   return (await response.json()) as never;
 }
 
-/**
- * `npm run dev` on its own port and state folder. Local KV is a file store that two processes
- * must not write at once, so the `feedwright sites` commands run only while it is stopped.
- */
+/** `npm run dev` on its own port and state folder (the `feedwright sites` commands use it too). */
 async function startServer(build: boolean): Promise<void> {
   server = spawn(
     "npm",
@@ -125,7 +125,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   cliKey = feedwright("sites", "add", "cli-site", "--slug", SLUG, ...stateArgs()).trim();
   const file = path.join(work, "sites.json");
-  writeFileSync(file, JSON.stringify(LOAD_SITES));
+  writeFileSync(file, JSON.stringify([...LOAD_SITES, ...BUSY_SITES]));
   feedwright("sites", "import", file, ...stateArgs());
   await startServer(true);
 }, 180_000);
@@ -203,34 +203,6 @@ describe("issue 11 item 5: npm run dev serves documents whose URLs lead back to 
   });
 });
 
-/** The processes under `pid` (itself included), from /proc: npm, sh, scripts/dev/dev-server.ts, wrangler, workerd. */
-function processTree(pid: number): { pid: number; cmdline: string }[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // it ended while being listed
-    }
-  }
-  const found: { pid: number; cmdline: string }[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const next = queue.shift() as number;
-    try {
-      const cmdline = readFileSync(`/proc/${next}/cmdline`, "utf8").replaceAll("\0", " ");
-      found.push({ pid: next, cmdline });
-    } catch {
-      continue;
-    }
-    queue.push(...(parents.get(next) ?? []));
-  }
-  return found;
-}
-
 describe("issue 9 item 12: npm run dev takes its secrets from the environment or .dev.vars", () => {
   it("puts the admin token on no process's command line, and the server accepts it", async () => {
     const tree = processTree(server?.pid ?? 0);
@@ -265,23 +237,87 @@ describe("issue 9 item 12: npm run dev takes its secrets from the environment or
   });
 });
 
-describe("site keys from the CLI", () => {
-  it("registers with a key from `feedwright sites add` and is refused after `sites revoke`", async () => {
-    const register = () =>
+describe("issue 11 item 10: site keys from the CLI while npm run dev serves", () => {
+  it("issues 20 keys in one `feedwright sites add`, 60 in three at once, and revokes one while the server runs under load; each works at once", async () => {
+    const register = (siteId: string, apiKey: string) =>
       fetch(`${base}/api/plugins/${SLUG}/register/`, {
         method: "POST",
-        headers: { authorization: `Api-Key ${cliKey}`, "content-type": "application/json" },
-        body: JSON.stringify({ site_id: "cli-site", version: "1.2.0", wp_version: "6.7", php_version: "8.2" }),
+        headers: { authorization: `Api-Key ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ site_id: siteId, version: "1.2.0", wp_version: "6.7", php_version: "8.2" }),
       });
-    expect((await register()).status).toBe(201);
-    await stopServer();
-    expect(feedwright("sites", "list", ...stateArgs())).toMatch(/^cli-site\tigny8-wp-bridge\t/m);
-    feedwright("sites", "revoke", "cli-site", ...stateArgs());
-    expect(feedwright("sites", "list", ...stateArgs())).not.toContain("cli-site");
-    await startServer(false);
-    const refused = await register();
-    expect(refused.status).toBe(401);
-    expect(await refused.json()).toEqual({ error: { code: "unauthorized", message: "unknown or revoked API key" } });
+    // A key stored before the server started (beforeAll).
+    expect((await register("cli-site", cliKey)).status).toBe(201);
+
+    // Load on the server's KV the whole time: health checks from sites with imported keys.
+    let loading = true;
+    const loadStatuses: (number | string)[] = [];
+    const load = Promise.all(
+      BUSY_SITES.map(async (site) => {
+        while (loading) {
+          const status = await fetch(`${base}/api/plugins/${SLUG}/health-check/`, {
+            method: "POST",
+            headers: { authorization: `Api-Key ${site.api_key}`, "content-type": "application/json" },
+            body: JSON.stringify({ site_id: site.site_id, version: "1.1.1", status: "active" }),
+          }).then(
+            (response) => response.status,
+            (error: Error) => `${error.message} ${String((error.cause as Error | undefined)?.message ?? "")}`,
+          );
+          loadStatuses.push(status);
+        }
+      }),
+    );
+    try {
+      const siteIds = Array.from({ length: 20 }, (_, index) => `live-${index}`);
+      const started = performance.now();
+      const { stdout } = await feedwrightAsync("sites", "add", ...siteIds, "--slug", SLUG, ...stateArgs());
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`sites add: 20 keys in one process in ${seconds.toFixed(1)} s, beside the running dev server`);
+      const issued = stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t") as [string, string]);
+      expect(issued.map(([siteId]) => siteId)).toEqual(siteIds);
+      const statuses = await Promise.all(issued.map(([siteId, apiKey]) => register(siteId, apiKey)));
+      expect(statuses.map((response) => response.status)).toEqual(siteIds.map(() => 201));
+      // One process for all 20 (wrangler's CLI took seconds for each).
+      expect(seconds).toBeLessThan(20);
+
+      // Three at once take turns at the state folder's files with each other and the server.
+      const batches = await Promise.all(
+        [0, 1, 2].map((batch) =>
+          feedwrightAsync(
+            "sites",
+            "add",
+            ...Array.from({ length: 20 }, (_, index) => `batch-${batch}-${index}`),
+            "--slug",
+            SLUG,
+            ...stateArgs(),
+          ),
+        ),
+      );
+      const batchKeys = batches.flatMap(({ stdout }) =>
+        stdout
+          .trim()
+          .split("\n")
+          .map((line) => line.split("\t") as [string, string]),
+      );
+      expect(batchKeys).toHaveLength(60);
+      const batchStatuses = await Promise.all(batchKeys.map(([siteId, apiKey]) => register(siteId, apiKey)));
+      expect(batchStatuses.filter((response) => response.status !== 201)).toEqual([]);
+
+      expect((await feedwrightAsync("sites", "list", ...stateArgs())).stdout).toMatch(/^live-19\tigny8-wp-bridge\t/m);
+      await feedwrightAsync("sites", "revoke", "cli-site", ...stateArgs());
+      const refused = await register("cli-site", cliKey);
+      expect(refused.status).toBe(401);
+      expect(await refused.json()).toEqual({ error: { code: "unauthorized", message: "unknown or revoked API key" } });
+      expect((await feedwrightAsync("sites", "list", ...stateArgs())).stdout).not.toContain("cli-site");
+    } finally {
+      loading = false;
+      await load;
+    }
+    // The server kept answering while the CLI wrote to the same state folder.
+    expect(loadStatuses.length).toBeGreaterThan(20);
+    expect(loadStatuses.filter((status) => status !== 200)).toEqual([]);
   }, 180_000);
 });
 

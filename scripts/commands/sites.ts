@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { EXIT_INPUT, SitesImportError, UsageError } from "../core/errors.ts";
-import { addSite, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
+import { addSites, importSites, listSites, revokeSite, type SiteToImport, siteEntryProblems } from "../sites.ts";
 import { type CommandContext, type Io, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
 /** Which KV namespace a sites command works on. */
@@ -49,28 +49,37 @@ function addSitesAdd(sites: Command, { io }: CommandContext): void {
   withKvOptions(
     sites
       .command("add")
-      .description("Issue an API key for a site (printed once; only its hash is stored).")
-      .argument("<site-id>", "the site's id, as its plugin sends it")
-      .requiredOption("--slug <slug>", 'the plugin the key is for ("*" for all)')
-      .option("--key <key>", "store an existing key (sites of the original service keep theirs)"),
+      .description(
+        "Issue an API key for each site (printed once; only its hash is stored): one key alone, several as <site-id> TAB <key> lines.",
+      )
+      .argument("<site-id...>", "the sites' ids, as their plugin sends them")
+      .requiredOption("--slug <slug>", 'the plugin the keys are for ("*" for all)')
+      .option("--key <key>", "store an existing key for one site (sites of the original service keep theirs)"),
   )
     .addHelpText(
       "after",
-      '\nExamples:\n  $ feedwright sites add 123 --slug igny8-wp-bridge\n  $ feedwright sites add 123 --slug igny8-wp-bridge --key "$OLD_KEY" --remote --env production',
+      '\nExamples:\n  $ feedwright sites add 123 --slug igny8-wp-bridge\n  $ feedwright sites add 123 124 125 --slug igny8-wp-bridge > keys.tsv\n  $ feedwright sites add 123 --slug igny8-wp-bridge --key "$OLD_KEY" --remote --env production',
     )
-    .action(async (siteId: string, options: KvOptions & { slug: string; key?: string }) => {
-      const problems = siteEntryProblems({ siteId, slug: options.slug, apiKey: options.key });
-      if (problems.length > 0) throw new UsageError(problems.join("; "));
-      const added = await addSite(kvTargetOf(options, io), {
-        siteId,
-        slug: options.slug,
-        ...(options.key ? { apiKey: options.key } : {}),
-        now: new Date(),
-      });
-      io.stdout(`${added.apiKey}\n`);
-      io.stderr(
-        `issued an API key for site ${siteId} (${options.slug}), stored as ${added.storageKey}; it is not shown again\n`,
+    .action(async (siteIds: string[], options: KvOptions & { slug: string; key?: string }) => {
+      const problems = siteIds.flatMap((siteId) =>
+        siteEntryProblems({ siteId, slug: options.slug, apiKey: options.key }),
       );
+      if (new Set(siteIds).size !== siteIds.length) problems.push("a site id is given twice");
+      if (options.key !== undefined && siteIds.length > 1)
+        problems.push("--key stores one existing key: give one site id");
+      if (problems.length > 0) throw new UsageError([...new Set(problems)].join("; "));
+      const added = await addSites(
+        kvTargetOf(options, io),
+        siteIds.map((siteId) => ({ siteId, slug: options.slug, ...(options.key ? { apiKey: options.key } : {}) })),
+        new Date(),
+      );
+      for (const site of added)
+        io.stdout(siteIds.length === 1 ? `${site.apiKey}\n` : `${site.siteId}\t${site.apiKey}\n`);
+      for (const site of added) {
+        io.stderr(
+          `issued an API key for site ${site.siteId} (${options.slug}), stored as ${site.storageKey}; it is not shown again\n`,
+        );
+      }
     });
 }
 

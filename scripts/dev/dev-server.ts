@@ -12,7 +12,7 @@
  * and DOWNLOAD_URL_KEY come from the environment or from worker/.dev.vars (git-ignored), the
  * file wrangler itself reads next to the config.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -56,13 +56,69 @@ for (const [option, name] of [
 const offline: NodeJS.ProcessEnv = { ...process.env, ...OFFLINE_ENV, CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" };
 for (const name of DEV_SECRETS) delete offline[name];
 
+/**
+ * Every child runs in a process group of its own (wrangler starts workerd and esbuild in it),
+ * so stopping ends the whole group, whatever wrangler does with the signal.
+ */
+const children = new Set<ChildProcess>();
+function spawnGroup(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  // Not the terminal's stdin: a process group other than the foreground one must not read it.
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+  });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
+  return child;
+}
+
 function runToEnd(args: string[]): Promise<number> {
   return new Promise((resolve) => {
-    spawn(process.execPath, args, { cwd: ROOT, env: offline, stdio: "inherit" }).on("close", (code) =>
-      resolve(code ?? 1),
-    );
+    spawnGroup(args, offline).on("close", (code) => resolve(code ?? 1));
   });
 }
+
+/** Whether any process of the group `pgid` is still there. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stop every child's process group: the signal, then SIGKILL for what is left after 5 s, then
+ * exit. Ctrl-C, `kill <pid>` (SIGTERM), a closed terminal, or the parent gone (npm ends its
+ * `sh -c` on SIGTERM, which would leave this process running with wrangler under it).
+ */
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    const groups = [...children].flatMap((child) => (child.pid ? [child.pid] : []));
+    for (const pgid of groups) {
+      try {
+        process.kill(process.platform === "win32" ? pgid : -pgid, signal);
+      } catch {
+        // already gone
+      }
+    }
+    const deadline = Date.now() + 5_000;
+    while (groups.some(groupAlive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const pgid of groups.filter(groupAlive)) process.kill(-pgid, "SIGKILL");
+    process.exit(0);
+  }
+  return new Promise(() => {});
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(signal));
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop("SIGTERM");
+}, 500).unref();
 
 /**
  * Secrets from the environment reach wrangler in a private file (mode 0600 in a 0700 folder,
@@ -111,8 +167,7 @@ if (!values["no-build"]) {
 }
 const secrets = writeSecretsFile();
 process.on("exit", () => secrets.remove());
-const wrangler = spawn(
-  process.execPath,
+const wrangler = spawnGroup(
   [
     WRANGLER_BIN,
     "dev",
@@ -130,8 +185,11 @@ const wrangler = spawn(
     ...secrets.args,
   ],
   // Loading --env-file is on by default; said here so a user's setting cannot drop the secrets.
-  { cwd: ROOT, env: { ...offline, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" }, stdio: "inherit" },
+  { ...offline, CLOUDFLARE_LOAD_DEV_VARS_FROM_DOT_ENV: "true" },
 );
-// Stop wrangler (and its workerd) with us.
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => wrangler.kill(signal));
-wrangler.on("close", (code) => process.exit(code ?? 0));
+// wrangler ending on its own: end what it left in its group too, with its exit code.
+wrangler.on("close", (code) => {
+  if (stopping) return;
+  if (wrangler.pid && groupAlive(wrangler.pid)) process.kill(-wrangler.pid, "SIGKILL");
+  process.exit(code ?? 0);
+});

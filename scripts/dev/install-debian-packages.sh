@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Installs the Debian packages a test suite needs, only those missing; needs root, no stdin.
+# Installs the Debian packages a test suite needs, only those missing; needs root (or
+# passwordless sudo), no stdin.
 #   install-debian-packages.sh                       what `npm test` needs (the default list)
 #   install-debian-packages.sh --for WHAT PKG...     another list (test/wordpress/ uses it)
 # The default list: git (pinned sources), unzip (package checks, as in the original
 # checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
 # checked with PHP's own sodium, as WordPress core checks them), php-codesniffer (phpcs lints
-# the updater's PHP, site/updater/) and curl (the original service's verification commands
-# are run against npm run dev).
+# the updater's PHP, site/updater/), curl and python3 (the original service's verification
+# commands, curl piped to python3 -m json.tool, are run against npm run dev).
+# `npm test` runs scripts/dev/test-prerequisites.ts first, which runs this when a tool is missing.
 set -euo pipefail
 label="npm test"
-packages=(git unzip chromium php-cli php-codesniffer curl)
+packages=(git unzip chromium php-cli php-codesniffer curl python3)
 if [ "${1:-}" = "--for" ]; then
   label="$2"
   packages=("${@:3}")
@@ -23,7 +25,12 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 if [ "$(id -u)" -ne 0 ]; then
-  echo "debian packages for $label: missing ${missing[*]}; run as root: sudo bash $0" >&2
+  # Passwordless sudo (a CI runner, a container) installs without asking; otherwise say what to run.
+  if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+    exec sudo -n bash "$0" "$@"
+  fi
+  echo "debian packages for $label: missing ${missing[*]}; install them as root, then try again:" >&2
+  echo "  sudo bash $(realpath --relative-to=. "$0")${1:+ ${*@Q}}" >&2
   exit 1
 fi
 echo "debian packages for $label: installing ${missing[*]}"
