@@ -127,9 +127,12 @@ describe("routing between the static folder and the Worker", () => {
       // releases.json's api_base field is the base itself, not an address to fetch.
       const ours = (url: string) =>
         url.startsWith(`${new URL(releases.api_base).origin}/`) && url !== releases.api_base;
+      // An inactive plugin publishes releases.json only (README: active: false).
       const documents = [
         RELEASES_FILE,
-        ...CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)]),
+        ...(releases.active === false
+          ? []
+          : CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)])),
       ];
       for (const name of documents) {
         const document = JSON.parse(readFileSync(path.join(feedDir, pluginFilePath(slug, name)), "utf8"));
