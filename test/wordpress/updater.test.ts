@@ -31,6 +31,7 @@ import {
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
 import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
+import { installAndActivate, type UpgradeResult, upgrade } from "./wordpress-steps.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
 /** Installed in a folder of its own choosing: an update must keep it there. */
@@ -122,36 +123,6 @@ const CHECK = `
 	);
 `;
 
-/** What the Plugins screen's "update now" does: Plugin_Upgrader::bulk_upgrade, AJAX skin. */
-function upgrade(plugin: string): string {
-  return `
-	$skin     = new WP_Ajax_Upgrader_Skin();
-	$upgrader = new Plugin_Upgrader( $skin );
-	$results  = $upgrader->bulk_upgrade( array( '${plugin}' ) );
-	$result   = isset( $results['${plugin}'] ) ? $results['${plugin}'] : null;
-	wp_cache_delete( 'plugins', 'plugins' );
-	$plugins = get_plugins();
-	return array(
-		'ok'      => is_array( $result ),
-		'codes'   => array_values( array_unique( array_merge(
-			is_wp_error( $result ) ? $result->get_error_codes() : array(),
-			$skin->get_errors()->get_error_codes()
-		) ) ),
-		'errors'  => $skin->get_error_messages(),
-		'version' => isset( $plugins['${plugin}'] ) ? $plugins['${plugin}']['Version'] : null,
-		'active'  => is_plugin_active( '${plugin}' ),
-	);
-`;
-}
-
-interface UpgradeResult {
-  ok: boolean;
-  codes: string[];
-  errors: string;
-  version: string | null;
-  active: boolean;
-}
-
 /**
  * A stand-in for a Worker behind a CDN an attacker controls: every request gets the same bytes
  * and the same X-Content-Signature header, like the Worker's /download/ answer.
@@ -181,25 +152,6 @@ async function serveDownload(
         server.close(() => resolve());
       }),
   };
-}
-
-/** Install a package file with Plugin_Upgrader::install, then activate it. */
-function installAndActivate(zip: string, plugin: string, before = ""): string {
-  return `
-	${before}
-	$skin     = new WP_Ajax_Upgrader_Skin();
-	$upgrader = new Plugin_Upgrader( $skin );
-	$installed = $upgrader->install( ${JSON.stringify(zip)} );
-	wp_cache_delete( 'plugins', 'plugins' );
-	$activated = activate_plugin( '${plugin}' );
-	$plugins   = get_plugins();
-	return array(
-		'installed' => true === $installed,
-		'errors'    => $skin->get_error_messages(),
-		'activated' => null === $activated,
-		'version'   => isset( $plugins['${plugin}'] ) ? $plugins['${plugin}']['Version'] : null,
-	);
-`;
 }
 
 describe("the updater in a real WordPress", () => {

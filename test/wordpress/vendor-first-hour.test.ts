@@ -24,6 +24,7 @@ import {
   type WordPressSite,
   waitFor,
 } from "./harness.ts";
+import { installAndActivate, type UpgradeResult, upgrade } from "./wordpress-steps.ts";
 
 const SLUG = "acme-notes";
 const PLUGIN = `${SLUG}/${SLUG}.php`;
@@ -33,46 +34,6 @@ const SITE_ID = "acme-customer-1";
 const API_BASE = "https://updates.acme.example/api";
 const CLI = path.resolve(import.meta.dirname, "..", "..", "scripts", "bin", "feedwright.js");
 const PUC = path.resolve(import.meta.dirname, "plugin-update-checker", "plugin-update-checker.php");
-
-interface UpgradeResult {
-  ok: boolean;
-  errors: string;
-  version: string | null;
-  active: boolean;
-}
-
-/** What the Plugins screen's "Update now" does: Plugin_Upgrader::bulk_upgrade. */
-const UPGRADE = `
-	$skin     = new WP_Ajax_Upgrader_Skin();
-	$upgrader = new Plugin_Upgrader( $skin );
-	$results  = $upgrader->bulk_upgrade( array( '${PLUGIN}' ) );
-	wp_cache_delete( 'plugins', 'plugins' );
-	$plugins = get_plugins();
-	return array(
-		'ok'      => isset( $results['${PLUGIN}'] ) && is_array( $results['${PLUGIN}'] ),
-		'errors'  => $skin->get_error_messages(),
-		'version' => isset( $plugins['${PLUGIN}'] ) ? $plugins['${PLUGIN}']['Version'] : null,
-		'active'  => is_plugin_active( '${PLUGIN}' ),
-	);
-`;
-
-function install(zip: string, before = ""): string {
-  return `
-	${before}
-	$skin      = new WP_Ajax_Upgrader_Skin();
-	$upgrader  = new Plugin_Upgrader( $skin );
-	$installed = $upgrader->install( ${JSON.stringify(zip)} );
-	wp_cache_delete( 'plugins', 'plugins' );
-	$activated = activate_plugin( '${PLUGIN}' );
-	$plugins   = get_plugins();
-	return array(
-		'installed' => true === $installed,
-		'errors'    => $skin->get_error_messages(),
-		'activated' => null === $activated,
-		'version'   => isset( $plugins['${PLUGIN}'] ) ? $plugins['${PLUGIN}']['Version'] : null,
-	);
-`;
-}
 
 /** The vendor's steps for one version: code, `release`, the changelog, commit, `promote`, commit. */
 async function shipVersion(repo: ScratchRepo, version: string, code: string): Promise<void> {
@@ -179,7 +140,7 @@ describe("issue 11: a new vendor's first hour, from feedwright init to an update
 
   it("installs 1.0.0, and activation registers the site at 1.0.0", async () => {
     const result = await php<{ installed: boolean; activated: boolean; version: string; errors: string }>(
-      install(zip("1.0.0")),
+      installAndActivate(zip("1.0.0"), PLUGIN),
     );
     expect(result).toMatchObject({ installed: true, activated: true, version: "1.0.0" });
     expect(await reported()).toEqual([[`site:${SLUG}:${SITE_ID}`, "1.0.0"]]);
@@ -194,7 +155,7 @@ describe("issue 11: a new vendor's first hour, from feedwright init to an update
 			return $item ? array( 'version' => $item->new_version, 'package' => $item->package ) : array();
 		`);
     expect(offered).toEqual({ version: "1.1.0", package: `${devUrl}/plugins/${SLUG}/${SLUG}-v1.1.0.zip` });
-    const upgraded = await php<UpgradeResult>(UPGRADE);
+    const upgraded = await php<UpgradeResult>(upgrade(PLUGIN));
     expect(upgraded).toMatchObject({ ok: true, version: "1.1.0", active: true });
     expect(readFileSync(path.join(site.pluginsDir, SLUG, "includes", "notes.php"), "utf8")).toContain("Team notes");
     // No cron run, no admin page: the upgrade itself reported the new version.
@@ -210,7 +171,7 @@ describe("issue 11: a new vendor's first hour, from feedwright init to an update
 			return ! file_exists( WP_PLUGIN_DIR . '/${SLUG}' );
 		`);
     expect(removed).toBe(true);
-    const reinstalled = await php<{ installed: boolean; version: string }>(install(zip("1.0.0")));
+    const reinstalled = await php<{ installed: boolean; version: string }>(installAndActivate(zip("1.0.0"), PLUGIN));
     expect(reinstalled).toMatchObject({ installed: true, version: "1.0.0" });
     rmSync(path.join(site.pluginsDir, SLUG, "includes", "feedwright-updater.php"));
     rmSync(path.join(site.pluginsDir, SLUG, "includes", "feedwright-updater"), { recursive: true, force: true });
@@ -234,7 +195,7 @@ $GLOBALS['acme_notes_update_checker'] = \\YahnisElsts\\PluginUpdateChecker\\v5\\
 		`);
     expect(found?.version).toBe("1.1.0");
     expect(found?.download_url.startsWith(`${devUrl}/api/plugins/${SLUG}/download/`)).toBe(true);
-    const upgraded = await php<UpgradeResult>(UPGRADE);
+    const upgraded = await php<UpgradeResult>(upgrade(PLUGIN));
     expect(upgraded).toMatchObject({ ok: true, version: "1.1.0", active: true });
   });
 });
