@@ -89,7 +89,7 @@ export async function loadPlan(
   const locate: LocateField = (plugin, release, field) => {
     const source = parsed.plugins.find((candidate) => candidate.slug === plugin.slug);
     const found = source?.releases.find((candidate) => candidate.version === release.version);
-    return found ? found.locate([field]) : START_OF_FILE;
+    return found ? found.locate(typeof field === "string" ? [field] : field) : START_OF_FILE;
   };
   const problems: Problem[] = [...parsed.problems];
   if (checkSources) {

@@ -39,13 +39,14 @@ function releaseFile(repoRoot: string, slug: string, version: string): string {
 
 /** Write the version into the plugin's main file in the working tree (header and constant). */
 async function stampSource(repoRoot: string, plugin: PluginPlan, version: string): Promise<string | null> {
-  if (plugin.definition.platform !== "wordpress") return null;
-  const mainFile = path.join(repoRoot, "source", plugin.slug, plugin.definition.main_file);
+  const { platform, main_file: mainFileName, version_constant: versionConstant } = plugin.definition;
+  if (platform !== "wordpress" || !mainFileName || !versionConstant) return null;
+  const mainFile = path.join(repoRoot, "source", plugin.slug, mainFileName);
   const bytes = await readFile(mainFile).catch(() => {
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} does not exist`);
   });
   // Bytes, not text: only the version may change in a file that is not UTF-8 (Latin-1, say).
-  const stamped = stampVersionInBytes(bytes, version, plugin.definition.version_constant);
+  const stamped = stampVersionInBytes(bytes, version, versionConstant);
   if (stamped.problems.length > 0)
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} ${stamped.problems.join("; ")}`);
   await writeFile(mainFile, stamped.bytes);

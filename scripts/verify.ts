@@ -520,7 +520,7 @@ function mainFileProblems(zip: Buffer, slug: string, version: string, releases: 
   if (!content) return [`no ${name} in the package`];
   const problems = checkPackagedMainFile(Buffer.from(content).toString("utf8"), {
     version,
-    versionConstant: releases.version_constant,
+    versionConstant: releases.version_constant ?? "",
     apiBase: releases.api_base,
     updaterPath: releases.updater_path ?? null,
   });

@@ -4,6 +4,7 @@
  */
 import semver from "semver";
 import { SLUG_PATTERN } from "../contract/index.ts";
+import { checkGeeklogReleases, type GeeklogRelease } from "./geeklog.ts";
 import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
 import { type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
 import { type PluginDefinition, pluginSchema, type ReleaseDefinition, releaseSchema, STATUS_RULES } from "./schema.ts";
@@ -28,6 +29,8 @@ export interface Release {
   version: string;
   versionCode: number;
   definition: ReleaseDefinition;
+  /** What a Geeklog plugin's release is (patch or upgrade, from what); null for other platforms. */
+  geeklog: GeeklogRelease | null;
   locate(path: FieldPath): Position;
 }
 
@@ -88,6 +91,7 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
   const releases = parseReleaseFiles(
     dir,
     files.filter((file) => file.path !== pluginFile),
+    plugin?.definition.platform ?? null,
     problems,
   );
   if (!plugin) return null;
@@ -125,8 +129,11 @@ function parsePluginFile(
   return { definition, locate: parsed.locate };
 }
 
-/** Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a problem. */
-function parseReleaseFiles(dir: string, files: InputFile[], problems: Problem[]): Release[] {
+/**
+ * Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a
+ * problem. `platform` is plugin.yaml's (null when it is not valid: its own rules then wait).
+ */
+function parseReleaseFiles(dir: string, files: InputFile[], platform: string | null, problems: Problem[]): Release[] {
   const releases: Release[] = [];
   for (const file of files) {
     const name = file.path.slice(dir.length + 1);
@@ -143,8 +150,17 @@ function parseReleaseFiles(dir: string, files: InputFile[], problems: Problem[])
     const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems);
     if (release) releases.push(release);
   }
-  checkUniqueVersions(releases, problems);
-  return releases.sort((a, b) => semver.compare(a.version, b.version));
+  // A Geeklog patch is its version with an update number (1.1.0+update.1): the Geeklog rules
+  // say which releases may share a version. Build metadata orders them (compareBuild).
+  if (platform !== "geeklog") checkUniqueVersions(releases, problems);
+  releases.sort((a, b) => semver.compareBuild(a.version, b.version));
+  if (platform === null) return releases;
+  const geeklog = checkGeeklogReleases(platform, releases, problems);
+  return releases.flatMap((release) => {
+    if (platform !== "geeklog") return [release];
+    const derived = geeklog.get(release.version);
+    return derived ? [{ ...release, geeklog: derived }] : [];
+  });
 }
 
 function parseReleaseFile(file: InputFile, fileVersion: string, problems: Problem[]): Release | null {
@@ -196,7 +212,7 @@ function parseReleaseFile(file: InputFile, fileVersion: string, problems: Proble
     );
   }
   if (problems.length > before) return null;
-  return { file: file.path, version, versionCode: versionCode(version), definition, locate: at };
+  return { file: file.path, version, versionCode: versionCode(version), definition, geeklog: null, locate: at };
 }
 
 /**
