@@ -1,0 +1,10 @@
+<?php
+// Hello Geeklog: the public page.
+
+require_once '../lib-common.php';
+
+$display = COM_siteHeader('menu', $LANG_HELLO['title']);
+$display .= '<p class="hello-greeting">' . HELLO_greeting() . '</p>';
+$display .= COM_siteFooter();
+
+COM_output($display);
