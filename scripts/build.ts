@@ -246,5 +246,10 @@ function signPackages(
 
 async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {
   const read = (name: string) => readFile(path.join(siteDir, name), "utf8");
-  return { index: await read("index.hbs"), plugin: await read("plugin.hbs"), style: await read("style.hbs") };
+  return {
+    index: await read("index.hbs"),
+    plugin: await read("plugin.hbs"),
+    style: await read("style.hbs"),
+    geeklog: await read("geeklog.hbs"),
+  };
 }

@@ -57,6 +57,7 @@ export interface PageTemplates {
   index: string;
   plugin: string;
   style: string;
+  geeklog: string;
 }
 
 /** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
