@@ -7,7 +7,7 @@ function plugin_autoinstall_hello($pi_name)
         'info' => array(
             'pi_name'         => 'hello',
             'pi_display_name' => 'Hello Geeklog',
-            'pi_version'      => '1.0.0',
+            'pi_version'      => '1.1.0',
             'pi_gl_version'   => '1.6.0',
             'pi_homepage'     => 'https://igny8.com/hello-geeklog',
         ),

@@ -4,7 +4,8 @@
 $_SQL[] = "
 CREATE TABLE {$_TABLES['hello_greetings']} (
   id INT NOT NULL PRIMARY KEY,
-  greeting VARCHAR(255) NOT NULL DEFAULT ''
+  greeting VARCHAR(255) NOT NULL DEFAULT '',
+  language VARCHAR(8) NOT NULL DEFAULT 'en'
 ) ENGINE=MyISAM
 ";
 
