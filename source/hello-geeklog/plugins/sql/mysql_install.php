@@ -9,4 +9,4 @@ CREATE TABLE {$_TABLES['hello_greetings']} (
 ) ENGINE=MyISAM
 ";
 
-$DEFVALUES[] = "INSERT INTO {$_TABLES['hello_greetings']} (id, greeting) VALUES (1, 'Helo, world!')";
+$DEFVALUES[] = "INSERT INTO {$_TABLES['hello_greetings']} (id, greeting) VALUES (1, 'Hello, world!')";
