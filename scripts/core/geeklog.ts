@@ -288,6 +288,9 @@ class UpdatePlugin implements PluginUpdateInterface
     public static $_SQL_PTABLES = ${list(release.backupTables.map(phpString), "    ")};
     public static $PLUGIN_NAME = ${phpString(input.pluginName)};
 
+    // What this update is, for Geeklog's error log.
+    public static $FEEDWRIGHT_TITLE = ${phpString(input.title)};
+
     // Every file of the package: folder, path inside it, SHA-1 of its bytes.
     public static $FEEDWRIGHT_FILES = ${list(files, "    ")};
 
@@ -312,10 +315,20 @@ class UpdatePlugin implements PluginUpdateInterface
         foreach (self::$FEEDWRIGHT_FILES as $file) {
             $target = $places[$file[0]] . $file[1];
             if (!is_file($target) || sha1_file($target) !== $file[2]) {
+                self::log('update.php found ' . $target . ' missing or not as packaged: the update is not recorded');
                 return false;
             }
         }
+        self::log('update.php found all ' . count(self::$FEEDWRIGHT_FILES) . ' files in place');
         return true;
+    }
+
+    // A line in Geeklog's error log (logs/error.log), where a site administrator looks.
+    private static function log($message)
+    {
+        if (function_exists('COM_errorLog')) {
+            COM_errorLog(self::$FEEDWRIGHT_TITLE . ': ' . $message, 1);
+        }
     }
 }
 

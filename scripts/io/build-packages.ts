@@ -281,8 +281,8 @@ async function cacheZip(
 }
 
 /**
- * Bump when the Geeklog package's layout or rendered update.php changes: it is part of their
- * cache key (their bytes depend on it as a WordPress package's depend on the packager).
+ * Bump when the Geeklog package's layout changes: it is part of their cache key (a change to
+ * the rendered update.php changes the key by itself, see renderedShape).
  */
 const GEEKLOG_PACKAGER_REVISION = "1";
 
@@ -339,11 +339,31 @@ async function buildGeeklogPackage(
   }
   if (!usable || mode === "source") return null;
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
+  const title = `${definition.name} ${release.version}`;
+  const copiedFiles = (sha1Of: (file: { path: string }) => string): CopiedFile[] =>
+    files
+      .filter((file) => file !== own)
+      .map((file) => {
+        const [folder = "", ...rest] = file.path.split("/");
+        return { folder: folder as GeeklogFolder, path: rest.join("/"), sha1: sha1Of(file) };
+      });
+  // The update class as rendered with the files' ids in place of their SHA-1s: any change to
+  // what it renders (this feedwright's template included) changes the key.
+  const renderedShape = own
+    ? null
+    : sha256Hex(
+        renderGeeklogUpdateClass({
+          pluginName: name,
+          title,
+          release: geeklog,
+          files: copiedFiles((file) => files.find((candidate) => candidate.path === file.path)?.id ?? ""),
+        }),
+      );
   const key = await packageCacheKey(plugin, release, context, {
     files,
     updater: null,
     date,
-    geeklog: { revision: GEEKLOG_PACKAGER_REVISION, name, release: geeklog, title: definition.name },
+    geeklog: { revision: GEEKLOG_PACKAGER_REVISION, name, release: geeklog, renderedShape },
   });
   const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
   const cached = await reuseCached(plugin, release, context, mode, key, base);
@@ -356,20 +376,11 @@ async function buildGeeklogPackage(
       report(["geeklog", "update_class"], `geeklog.update_class: own: ${snapshot.label}: ${problem}`);
     if (problems.length > 0) return null;
   } else {
-    const copied: CopiedFile[] = entries.map((entry) => {
-      const [folder = "", ...rest] = entry.path.split("/");
-      return {
-        folder: folder as GeeklogFolder,
-        path: rest.join("/"),
-        sha1: createHash("sha1").update(entry.content).digest("hex"),
-      };
-    });
-    const text = renderGeeklogUpdateClass({
-      pluginName: name,
-      title: `${definition.name} ${release.version}`,
-      release: geeklog,
-      files: copied,
-    });
+    const sha1 = (file: { path: string }) =>
+      createHash("sha1")
+        .update(contents.get(file.path) ?? Buffer.alloc(0))
+        .digest("hex");
+    const text = renderGeeklogUpdateClass({ pluginName: name, title, release: geeklog, files: copiedFiles(sha1) });
     entries.push({ path: GEEKLOG_UPDATE_FILE, content: Buffer.from(text, "utf8") });
   }
   const zip = await writeDeterministicZip(name, entries, date);

@@ -45,7 +45,7 @@ for ($i = 0; $i < count($code); $i++) {
         if ($code[$i][1] === '$PLUGIN_NAME' && $text($code[$i + 1]) === '=' && is_array($code[$i + 2]) && $code[$i + 2][0] === T_CONSTANT_ENCAPSED_STRING && $text($code[$i + 3]) === ';') {
             $literal = $code[$i + 2][1];
             $inner = substr($literal, 1, -1);
-            $found['plugin_name'] = $literal[0] === "'" ? strtr($inner, array('\\' => '\', "\'" => "'")) : (strpos($inner, '\') === false ? $inner : null);
+            $found['plugin_name'] = $literal[0] === "'" ? strtr($inner, array('\\\\' => '\\', "\\'" => "'")) : (strpos($inner, '\\') === false ? $inner : null);
         }
     }
     if (is_array($code[$i]) && $code[$i][0] === T_FUNCTION && in_array('static', $modifiers, true) && $public && isset($code[$i + 1]) && strcasecmp($text($code[$i + 1]), 'init') === 0) $found['init'] = true;
