@@ -5,10 +5,10 @@
  */
 
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { unzipSync } from "fflate";
+import { unzipSync, zipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   GEEKLOG_INDEX_PATH,
@@ -354,4 +354,152 @@ describe("bad Geeklog inputs", () => {
       }
     },
   );
+});
+
+describe("a good Geeklog plugin", () => {
+  let repo: Repo;
+  let dist: string;
+  beforeAll(async () => {
+    repo = Object.assign(copyScratchRepo(template), { pins: template.pins });
+    const built = await repo.feedwright("build", "--out", "dist");
+    if (built.code !== 0) throw new Error(built.stderr);
+    dist = path.join(repo.root, "dist");
+  });
+  afterAll(() => repo?.cleanup());
+
+  const packageBytes = (version: string) =>
+    readFileSync(path.join(dist, pluginFilePath(GREET_SLUG, `${GREET_SLUG}-v${version}.zip`)));
+
+  it("issue 13: is packaged in the client's layout: one top folder named after the plugin, its three folders and update.php", () => {
+    const entries = Object.keys(unzipSync(new Uint8Array(packageBytes("1.1.0"))));
+    const source = Object.keys(greetSource("1.1.0")).map((file) => `greet/${file}`);
+    expect(entries.filter((entry) => !entry.endsWith("/")).sort()).toEqual([...source, "greet/update.php"].sort());
+    expect(entries.every((entry) => entry.startsWith("greet/"))).toBe(true);
+  });
+
+  it("issue 13: update.php is rendered from the release (class, SQL with the site's table names, tables to back up, the plugin's name) and PHP loads it", async () => {
+    const files = unzipSync(new Uint8Array(packageBytes("1.1.0")));
+    const text = Buffer.from(files["greet/update.php"] ?? new Uint8Array()).toString("utf8");
+    expect(text).toContain("class UpdatePlugin implements PluginUpdateInterface");
+    expect(text).toContain("public static $_SQL_PTABLES = array(\n        'greet_items',\n    );");
+    expect(text).toContain("public static $PLUGIN_NAME = 'greet';");
+    // Loaded as the client loads it, after its interface, with a site's $_TABLES and prefix.
+    const loader = `interface PluginUpdateInterface { public static function init(); }
+      $_TABLES = array('greet_items' => 'site_greet_items'); $_DB_table_prefix = 'site_';
+      require $argv[1];
+      echo json_encode(array(UpdatePlugin::$_SQL_DATA, UpdatePlugin::$_SQL_PTABLES, UpdatePlugin::$PLUGIN_NAME, count(UpdatePlugin::$FEEDWRIGHT_FILES)));`;
+    const file = path.join(repo.root, "update.php");
+    writeFileSync(file, text);
+    await run("php", ["-l", file]);
+    const { stdout } = await run("php", ["-r", loader, "--", file]);
+    expect(JSON.parse(stdout)).toEqual([
+      ["ALTER TABLE site_greet_items ADD COLUMN note VARCHAR(40) NOT NULL DEFAULT ''"],
+      ["greet_items"],
+      "greet",
+      3,
+    ]);
+  });
+
+  it("issue 13: packages are signed and checksummed like every package, and verify checks the Geeklog repository", async () => {
+    const result = await repo.feedwright("verify", "dist", "--json");
+    expect(result.code, result.stdout).toBe(0);
+    const rows = (JSON.parse(result.stdout) as { checks: { check: string; subject: string; ok: boolean }[] }).checks;
+    const names = new Set(rows.map((row) => row.check));
+    for (const check of [
+      "package signature",
+      "checksum file",
+      "geeklog package",
+      "geeklog status",
+      "geeklog listing",
+      "geeklog entry",
+    ])
+      expect(names).toContain(check);
+    expect(rows.filter((row) => row.check === "geeklog package")).toHaveLength(3);
+  });
+
+  it("issue 13: verify fails a listing that is not the one repository.json gives, and a package without update.php", async ({
+    onTestFinished,
+  }) => {
+    const copy = Object.assign(copyScratchRepo(repo), { pins: repo.pins });
+    onTestFinished(() => copy.cleanup());
+    const built = await copy.feedwright("build", "--out", "dist");
+    expect(built.code).toBe(0);
+    const listing = path.join(copy.root, "dist", geeklogPath("listing"));
+    writeFileSync(listing, readFileSync(listing, "utf8").replace("<name>Greet</name>", "<name>Evil</name>"));
+    const zipPath = path.join(copy.root, "dist", pluginFilePath(GREET_SLUG, `${GREET_SLUG}-v1.1.0.zip`));
+    const { "greet/update.php": _dropped, ...rest } = unzipSync(new Uint8Array(readFileSync(zipPath)));
+    writeFileSync(zipPath, zipSync(rest));
+    const result = await copy.feedwright("verify", "dist", "--json");
+    expect(result.code).toBe(1);
+    const checks = (JSON.parse(result.stdout) as { checks: { check: string; ok: boolean; detail: string }[] }).checks;
+    const failed = checks.filter((row) => !row.ok);
+    expect(failed.map((row) => row.check)).toEqual(
+      expect.arrayContaining(["geeklog listing", "manifest matches file", "geeklog package"]),
+    );
+    expect(failed.find((row) => row.check === "geeklog package")?.detail).toBe(
+      "no greet/update.php, the file Geeklog's client loads",
+    );
+  });
+
+  it("issue 13: the listing and the index list every stable version, and the updates sites are offered", () => {
+    const index = JSON.parse(readFileSync(path.join(dist, GEEKLOG_INDEX_PATH), "utf8")) as GeeklogIndex;
+    expect(index.listing.map((entry) => [entry.geeklog_version, entry.plugin_name, entry.requirements])).toEqual([
+      ["1.0.0", "greet", "Geeklog 1.6.0, PHP 5.2"],
+      ["1.1.0", "greet", "Geeklog 1.6.0, PHP 5.2"],
+    ]);
+    expect(index.items.map((item) => [item.kind, item.version, item.from, item.update])).toEqual([
+      ["upgrade", "1.1.0", "1.0.0", null],
+      ["patch", "1.1.0+update.1", "1.1.0", 1],
+    ]);
+    expect(readFileSync(path.join(dist, geeklogPath("listing")), "utf8")).toBe(renderGeeklogListing(index));
+    expect(readFileSync(path.join(dist, geeklogPath("status")), "utf8")).toBe("i:200;");
+    const releases = JSON.parse(
+      readFileSync(path.join(dist, pluginFilePath(GREET_SLUG, "releases.json")), "utf8"),
+    ) as ReleasesDocument;
+    const patch = releases.releases.find((release) => release.version === "1.1.0+update.1");
+    expect(patch?.requires_wp).toBeNull();
+    expect(patch?.geeklog).toEqual({
+      kind: "patch",
+      geeklog_version: "1.1.0",
+      from: "1.1.0",
+      update: 1,
+      requires_geeklog: "1.6.0",
+      sql: ["UPDATE {$_TABLES['greet_items']} SET note = 'patched'"],
+      backup_tables: [],
+      update_class: "rendered",
+    });
+    // No WordPress documents for a Geeklog plugin.
+    expect(existsSync(path.join(dist, pluginFilePath(GREET_SLUG, "info.json")))).toBe(false);
+  });
+
+  it("issue 13: the plugin's page shows the repository URL, patch and upgrade, SQL, tables and Geeklog's requirements, and no WordPress", () => {
+    const page = readFileSync(path.join(dist, pluginFilePath(GREET_SLUG, "index.html")), "utf8");
+    expect(page).toContain('<code class="geeklog-repository">http://api.example.com/geeklog/repository/main</code>');
+    expect(page).toContain("<td>patch: 1.1.0 update 1</td>");
+    expect(page).toContain("<td>sites on 1.1.0 with an update count below 1</td>");
+    expect(page).toContain("<td>upgrade to 1.1.0</td>");
+    expect(page).toContain("<td>sites on 1.0.0</td>");
+    expect(page).toContain(
+      "<code>ALTER TABLE {$_TABLES[&#x27;greet_items&#x27;]} ADD COLUMN note VARCHAR(40) NOT NULL DEFAULT &#x27;&#x27;</code>",
+    );
+    expect(page).toContain("<code>greet_items</code>");
+    expect(page).toContain("<td>PHP 5.2, Geeklog 1.6.0</td>");
+    expect(page).not.toContain("WordPress");
+  });
+
+  it("issue 13: two builds of one commit give the same Geeklog packages and repository files", async ({
+    onTestFinished,
+  }) => {
+    const second = Object.assign(copyScratchRepo(repo), { pins: repo.pins });
+    onTestFinished(() => second.cleanup());
+    const built = await second.feedwright("build", "--out", "dist");
+    expect(built.code).toBe(0);
+    for (const file of [
+      pluginFilePath(GREET_SLUG, `${GREET_SLUG}-v1.1.0+update.1.zip`),
+      geeklogPath("listing"),
+      GEEKLOG_INDEX_PATH,
+    ]) {
+      expect(readFileSync(path.join(second.root, "dist", file)), file).toEqual(readFileSync(path.join(dist, file)));
+    }
+  });
 });
