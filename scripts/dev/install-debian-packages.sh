@@ -5,11 +5,13 @@
 # The default list: git (pinned sources), unzip (package checks, as in the original
 # checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
 # checked with PHP's own sodium, as WordPress core checks them), php-codesniffer (phpcs lints
-# the updater's PHP, site/updater/) and curl (the original service's verification commands
-# are run against npm run dev).
+# the updater's PHP, site/updater/), curl (the original service's verification commands
+# are run against npm run dev), and for Geeklog's repository client run against npm run dev
+# (test/geeklog/): mariadb-server (its database, started privately by the test, never as a
+# service), php-mysql, php-xml (XMLReader), php-zip, php-curl, and php-pear (its System::rm).
 set -euo pipefail
 label="npm test"
-packages=(git unzip chromium php-cli php-codesniffer curl)
+packages=(git unzip chromium php-cli php-codesniffer curl mariadb-server php-mysql php-xml php-zip php-curl php-pear)
 if [ "${1:-}" = "--for" ]; then
   label="$2"
   packages=("${@:3}")

@@ -241,6 +241,14 @@ describe("Geeklog's repository client against the feed", () => {
     const left = readdirSync(path.join(site.root, "data"));
     expect(left).toContain("backup_mysql_update_hellotables_items.tgfrsgi935");
     expect(left).toContain("hellotables");
+    // The dump left behind stops the next try at its backup: INTO OUTFILE never overwrites a file.
+    const again = await site.install({ [item.name]: item.value });
+    const backup = again.queries.find((query) => query.sql.includes("INTO OUTFILE"));
+    expect(backup?.error).toMatch(/already exists/);
+    expect(again.finished).toBe(false);
+    expect(await site.sql("SELECT pi_version, pi_update_count FROM gl_plugins WHERE pi_name = 'hellotables'")).toEqual([
+      ["1.0.0", "0"],
+    ]);
     await site.sql("UPDATE gl_plugins SET pi_enabled = 1 WHERE pi_name = 'hello'");
   });
 
