@@ -3,7 +3,7 @@
  * and release definitions out, with every problem in the tree (not just the first).
  */
 import semver from "semver";
-import { SLUG_PATTERN } from "../contract/index.ts";
+import { PLATFORMS, SLUG_PATTERN } from "../contract/index.ts";
 import { checkGeeklogReleases, type GeeklogRelease } from "./geeklog.ts";
 import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
 import { type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
@@ -91,11 +91,27 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
   const releases = parseReleaseFiles(
     dir,
     files.filter((file) => file.path !== pluginFile),
-    plugin?.definition.platform ?? null,
+    plugin?.definition.platform ??
+      declaredPlatform(
+        pluginFile,
+        files.find((file) => file.path === pluginFile),
+      ),
     problems,
   );
   if (!plugin) return null;
   return { dir, file: pluginFile, slug: dirName, definition: plugin.definition, releases, locate: plugin.locate };
+}
+
+/**
+ * The platform plugin.yaml names when it is not valid as a whole (its problems are reported
+ * already): its releases are still checked by their platform's rules, so a Geeklog patch is not
+ * also reported as a duplicate of its version. Null when it names none of the platforms.
+ */
+function declaredPlatform(pluginFile: string, input: InputFile | undefined): string | null {
+  if (!input) return null;
+  const value = parseYaml(pluginFile, input.text).value as { platform?: unknown } | null | undefined;
+  const platform = typeof value === "object" && value !== null ? value.platform : undefined;
+  return typeof platform === "string" && (PLATFORMS as readonly string[]).includes(platform) ? platform : null;
 }
 
 /** plugin.yaml, whose slug must be the folder's name. */

@@ -343,6 +343,8 @@ describe("bad Geeklog inputs", () => {
         const result = await repo.feedwright(...command);
         expect(result.code, result.stderr).toBe(1);
         const found = problemsIn(result.stderr);
+        // These problems and no others (a Geeklog patch is no duplicate of its version, say).
+        expect(found, result.stderr).toHaveLength(expected.length);
         for (const problem of expected) {
           expect(found, result.stderr).toContainEqual({
             ...problem,
