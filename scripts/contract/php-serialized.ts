@@ -12,15 +12,6 @@
 export type PhpValue = string | number | boolean | null | PhpArray;
 export type PhpArray = Map<string | number, PhpValue>;
 
-/** Why a text is not a serialized value this reader accepts, with the byte offset it stopped at. */
-export class PhpSerializedError extends Error {
-  readonly offset: number;
-  constructor(message: string, offset: number) {
-    super(`${message} at byte ${offset}`);
-    this.offset = offset;
-  }
-}
-
 export interface PhpSerializedLimits {
   /** Nesting of arrays (the Geeklog check needs 2). */
   maxDepth: number;
@@ -35,12 +26,15 @@ const DEFAULT_LIMITS: PhpSerializedLimits = { maxDepth: 4, maxElements: 10_000, 
 /** The largest integer PHP writes on 64-bit builds; beyond JavaScript's safe range it is refused. */
 const INTEGER = /^-?(0|[1-9][0-9]{0,15})$/;
 
-/** Read one serialized value from `text` (the decoded form field), refusing anything else. */
+/**
+ * Read one serialized value from `text` (the decoded form field), refusing anything else: an
+ * Error saying what was expected and at which byte.
+ */
 export function parsePhpSerialized(text: string, limits: Partial<PhpSerializedLimits> = {}): PhpValue {
   const bytes = new TextEncoder().encode(text);
   const reader = new Reader(bytes, { ...DEFAULT_LIMITS, ...limits });
   const value = reader.value(0);
-  if (reader.at !== bytes.length) throw new PhpSerializedError("unexpected data after the value", reader.at);
+  if (reader.at !== bytes.length) throw new Error(`unexpected data after the value at byte ${reader.at}`);
   return value;
 }
 
@@ -56,7 +50,7 @@ class Reader {
   }
 
   private fail(message: string): never {
-    throw new PhpSerializedError(message, this.at);
+    throw new Error(`${message} at byte ${this.at}`);
   }
 
   private char(): string {
