@@ -150,3 +150,13 @@ describe("the Geeklog downloads", () => {
     await expectJsonError(await call(`/${geeklogPath("get")}?pid=1`, { method: "POST" }), 405, "method_not_allowed");
   });
 });
+
+describe("a Geeklog plugin on the WordPress API", () => {
+  it("issue 13: has no info document: the info route says where its sites read instead", async () => {
+    const response = await call("/api/plugins/greet-geeklog/info/");
+    await expectJsonError(response.clone(), 404, "no_release");
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
+      "/geeklog/repository/main",
+    );
+  });
+});
