@@ -95,7 +95,7 @@ export async function loadPlan(
   const locate: LocateField = (plugin, release, field) => {
     const source = parsed.plugins.find((candidate) => candidate.slug === plugin.slug);
     const found = source?.releases.find((candidate) => candidate.version === release.version);
-    return found ? found.locate([field]) : START_OF_FILE;
+    return found ? found.locate(typeof field === "string" ? [field] : field) : START_OF_FILE;
   };
   const problems: Problem[] = [...parsed.problems];
   if (checkSources) {
@@ -253,5 +253,10 @@ function signPackages(
 
 async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {
   const read = (name: string) => readFile(path.join(siteDir, name), "utf8");
-  return { index: await read("index.hbs"), plugin: await read("plugin.hbs"), style: await read("style.hbs") };
+  return {
+    index: await read("index.hbs"),
+    plugin: await read("plugin.hbs"),
+    style: await read("style.hbs"),
+    geeklog: await read("geeklog.hbs"),
+  };
 }

@@ -39,39 +39,81 @@ function releaseFile(repoRoot: string, slug: string, version: string): string {
 
 /** Write the version into the plugin's main file in the working tree (header and constant). */
 async function stampSource(repoRoot: string, plugin: PluginPlan, version: string): Promise<string | null> {
-  if (plugin.definition.platform !== "wordpress") return null;
-  const mainFile = path.join(repoRoot, "source", plugin.slug, plugin.definition.main_file);
+  const { platform, main_file: mainFileName, version_constant: versionConstant } = plugin.definition;
+  if (platform !== "wordpress" || !mainFileName || !versionConstant) return null;
+  const mainFile = path.join(repoRoot, "source", plugin.slug, mainFileName);
   const bytes = await readFile(mainFile).catch(() => {
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} does not exist`);
   });
   // Bytes, not text: only the version may change in a file that is not UTF-8 (Latin-1, say).
-  const stamped = stampVersionInBytes(bytes, version, plugin.definition.version_constant);
+  const stamped = stampVersionInBytes(bytes, version, versionConstant);
   if (stamped.problems.length > 0)
     throw new ReleaseError(`${path.relative(repoRoot, mainFile)} ${stamped.problems.join("; ")}`);
   await writeFile(mainFile, stamped.bytes);
   return path.relative(repoRoot, mainFile);
 }
 
-function draftYaml(version: string, changelog: string): string {
+/** A Geeklog release's kind, as its draft says it: a patch has the update number in its version. */
+type GeeklogDraft = { kind: "upgrade" } | { kind: "patch"; update: number };
+
+function draftYaml(version: string, changelog: string, geeklog: GeeklogDraft | null = null): string {
   return [
     "# yaml-language-server: $schema=../release.schema.json",
     `version: ${version}`,
     "status: draft",
     "changelog: |",
     ...changelog.split("\n").map((line) => `  ${line}`),
+    ...(geeklog === null
+      ? []
+      : geeklog.kind === "patch"
+        ? [
+            "# Geeklog: the same version, the next update number (the plugins table's pi_update_count).",
+            "geeklog:",
+            "  kind: patch",
+            `  update: ${geeklog.update}`,
+            "  # SQL the client runs (a table as {$_TABLES['key']}) and the $_TABLES keys it backs up first.",
+            "  sql: []",
+            "  backup_tables: []",
+          ]
+        : [
+            "# Geeklog: a new version, offered to sites on the release before it.",
+            "geeklog:",
+            "  kind: upgrade",
+            "  # SQL the client runs (a table as {$_TABLES['key']}) and the $_TABLES keys it backs up first.",
+            "  sql: []",
+            "  backup_tables: []",
+          ]),
     "",
   ].join("\n");
 }
 
+/**
+ * The version a release may be started at: a semantic version, and for a Geeklog plugin also
+ * `<version>+update.<n>` (a patch: the same version with an update number).
+ */
+function readNewVersion(plugin: PluginPlan, version: string): GeeklogDraft | null {
+  const geeklog = plugin.definition.platform === "geeklog";
+  const patch = geeklog ? /^([^+]+)\+update\.([1-9][0-9]{0,8})$/.exec(version) : null;
+  const plain = patch?.[1] ?? version;
+  if (semver.valid(plain) !== plain)
+    throw new ReleaseError(
+      `"${version}" is not a semantic version like 1.2.3${geeklog ? " (or 1.2.3+update.1 for a Geeklog patch)" : ""}`,
+    );
+  if (!geeklog) return null;
+  return patch ? { kind: "patch", update: Number(patch[2]) } : { kind: "upgrade" };
+}
+
 export async function startRelease(repoRoot: string, slug: string, version: string): Promise<string[]> {
-  if (semver.valid(version) !== version) throw new ReleaseError(`"${version}" is not a semantic version like 1.2.3`);
   const plugin = await pluginOf(repoRoot, slug);
-  if (plugin.releases.some((release) => semver.eq(release.version, version))) {
+  const geeklog = readNewVersion(plugin, version);
+  // A Geeklog patch shares its version's precedence (1.1.0+update.1 is 1.1.0): compare the text.
+  const same = (other: string) => (geeklog ? other === version : semver.eq(other, version));
+  if (plugin.releases.some((release) => same(release.version))) {
     throw new ReleaseError(`${slug} ${version} already exists (releases/${slug}/${version}.yaml)`);
   }
   const file = releaseFile(repoRoot, slug, version);
   const stamped = await stampSource(repoRoot, plugin, version);
-  await writeFile(file, draftYaml(version, CHANGELOG_PLACEHOLDER), { flag: "wx" });
+  await writeFile(file, draftYaml(version, CHANGELOG_PLACEHOLDER, geeklog), { flag: "wx" });
   const latest = plugin.latest.stable;
   return [
     `wrote ${path.relative(repoRoot, file)} (draft)${stamped ? ` and the version into ${stamped}` : ""}`,
@@ -325,7 +367,11 @@ export async function rollForward(repoRoot: string, slug: string, goodVersion: s
   const file = releaseFile(repoRoot, slug, next);
   await writeFile(
     file,
-    draftYaml(next, `- Returns to the code of ${goodVersion}: the changes after it are withdrawn.`),
+    draftYaml(
+      next,
+      `- Returns to the code of ${goodVersion}: the changes after it are withdrawn.`,
+      plugin.definition.platform === "geeklog" ? { kind: "upgrade" } : null,
+    ),
     { flag: "wx" },
   );
   return [

@@ -19,6 +19,11 @@ import {
   type FeedDocument,
   type FeedPluginEntry,
   FILES_OUTSIDE_MANIFEST,
+  GEEKLOG_INDEX_FORMAT,
+  GEEKLOG_INDEX_PATH,
+  GEEKLOG_STATUS_BODY,
+  type GeeklogIndex,
+  geeklogPath,
   type InfoDocument,
   infoFileName,
   latestPackageFileName,
@@ -28,12 +33,14 @@ import {
   pluginFilePath,
   RELEASES_FILE,
   type ReleasesDocument,
+  renderGeeklogListing,
   signatureFileName,
   VERIFY_REQUEST_HEADER,
 } from "./contract/index.ts";
 import { md5Hex, sha256Hex } from "./core/digest.ts";
 import { renderChecksumFile } from "./core/documents.ts";
 import { VerifyError } from "./core/errors.ts";
+import { GEEKLOG_REQUIRED_FILE, GEEKLOG_UPDATE_FILE, geeklogSourcePathProblem } from "./core/geeklog.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
 import { findValidSignature, type PublicKey } from "./core/signing.ts";
 
@@ -214,6 +221,7 @@ export async function verifyFeed(source: FeedSource, options: VerifyOptions): Pr
     await checkListedFiles(run, manifest);
     await checkUnlistedFiles(run, manifest);
   }
+  const geeklogPlugins = new Map<string, ReleasesDocument>();
   for (const [slug, entry] of Object.entries(isRecord(feed.plugins) ? feed.plugins : {})) {
     if (!isRecord(entry)) {
       run.record("parses", `feed.json ${slug}`, false, "the plugin's entry is not a JSON object");
@@ -222,10 +230,12 @@ export async function verifyFeed(source: FeedSource, options: VerifyOptions): Pr
     await checkDocuments(run, slug, entry);
     const releases = await run.readJson<ReleasesDocument>(pluginFilePath(slug, RELEASES_FILE));
     if (!releases || !Array.isArray(releases.releases)) continue;
+    if (releases.platform === "geeklog") geeklogPlugins.set(slug, releases);
     const zipFacts = await checkPackages(run, slug, releases);
     await checkChannels(run, slug, entry, zipFacts);
     await checkLatestPackage(run, slug, entry);
   }
+  if (geeklogPlugins.size > 0) await checkGeeklogRepository(run, geeklogPlugins);
   return run.rows;
 }
 
@@ -431,6 +441,16 @@ async function checkPackages(
           ? `signed by trusted key ${packageSigner.id}`
           : "no line verifies with a trusted key",
     );
+    if (releases.platform === "geeklog") {
+      const problems = geeklogPackageProblems(zip, releases, release.geeklog?.update_class ?? null);
+      const name = releases.geeklog?.plugin_name ?? "?";
+      run.record(
+        "geeklog package",
+        `${file}:${name}/${GEEKLOG_UPDATE_FILE}`,
+        problems.length === 0,
+        problems.join("; ") || `${name}/ holds admin/, public_html/, plugins/ and update.php (class UpdatePlugin)`,
+      );
+    }
     if (releases.platform === "wordpress") {
       const problems = mainFileProblems(zip, slug, release.version, releases);
       run.record(
@@ -442,6 +462,97 @@ async function checkPackages(
     }
   }
   return zipFacts;
+}
+
+/**
+ * What Geeklog's client needs of a package: one top folder named after the plugin, only the
+ * three folders it copies and update.php, plugins/functions.inc, and in update.php the class it
+ * loads (for a rendered one, with the plugin's name).
+ */
+function geeklogPackageProblems(zip: Buffer, releases: ReleasesDocument, updateClass: string | null): string[] {
+  const name = releases.geeklog?.plugin_name;
+  if (!name) return ["releases.json names no Geeklog plugin (geeklog.plugin_name)"];
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(new Uint8Array(zip));
+  } catch (error) {
+    return [`not a readable ZIP: ${(error as Error).message}`];
+  }
+  const problems: string[] = [];
+  for (const entry of Object.keys(files)) {
+    if (entry === `${name}/` || entry.endsWith("/")) continue;
+    if (!entry.startsWith(`${name}/`)) {
+      problems.push(`${entry} is outside the top folder ${name}/`);
+      continue;
+    }
+    const problem = geeklogSourcePathProblem(entry.slice(name.length + 1));
+    if (problem) problems.push(problem);
+  }
+  if (!files[`${name}/${GEEKLOG_REQUIRED_FILE}`]) problems.push(`no ${name}/${GEEKLOG_REQUIRED_FILE}`);
+  const update = files[`${name}/${GEEKLOG_UPDATE_FILE}`];
+  if (!update) return [...problems, `no ${name}/${GEEKLOG_UPDATE_FILE}, the file Geeklog's client loads`];
+  const text = Buffer.from(update).toString("utf8");
+  if (!/class\s+UpdatePlugin\s+implements\s+PluginUpdateInterface/i.test(text))
+    problems.push(`${GEEKLOG_UPDATE_FILE} declares no class UpdatePlugin implements PluginUpdateInterface`);
+  if (updateClass === "rendered" && !text.includes(`public static $PLUGIN_NAME = '${name}';`))
+    problems.push(`${GEEKLOG_UPDATE_FILE} does not name the plugin ${name}`);
+  return problems;
+}
+
+/**
+ * The Geeklog repository: status.rep answers what the client wants, the listing is exactly
+ * the one repository.json (covered by the manifest) gives, and every listed version and
+ * offered update names a release of its plugin's releases.json, packaged when it is offered.
+ */
+async function checkGeeklogRepository(
+  run: Verification,
+  plugins: ReadonlyMap<string, ReleasesDocument>,
+): Promise<void> {
+  const statusPath = geeklogPath("status");
+  const status = (await run.read(statusPath))?.toString("utf8");
+  run.record(
+    "geeklog status",
+    statusPath,
+    status === GEEKLOG_STATUS_BODY,
+    status === undefined ? run.whyAbsent(statusPath) : `answers ${JSON.stringify(status.slice(0, 40))}`,
+  );
+  const index = await run.readJson<GeeklogIndex>(GEEKLOG_INDEX_PATH);
+  if (!index) return;
+  if (index.format !== GEEKLOG_INDEX_FORMAT || !Array.isArray(index.listing) || !Array.isArray(index.items)) {
+    run.record("parses", GEEKLOG_INDEX_PATH, false, `not a ${GEEKLOG_INDEX_FORMAT} document`);
+    return;
+  }
+  const listingPath = geeklogPath("listing");
+  const listing = (await run.read(listingPath))?.toString("utf8");
+  run.record(
+    "geeklog listing",
+    listingPath,
+    listing === renderGeeklogListing(index),
+    listing === undefined
+      ? run.whyAbsent(listingPath)
+      : listing === renderGeeklogListing(index)
+        ? `${index.listing.length} version(s), as ${GEEKLOG_INDEX_PATH} lists them`
+        : `differs from the listing ${GEEKLOG_INDEX_PATH} gives`,
+  );
+  const entries = [
+    ...index.listing.map((entry) => ({ ...entry, what: "listed", kind: "upgrade", offered: false })),
+    ...index.items.map((item) => ({ ...item, what: item.kind, offered: true })),
+  ];
+  for (const entry of entries) {
+    const subject = `${GEEKLOG_INDEX_PATH} ${entry.slug} ${entry.version} (${entry.what}, id ${entry.id})`;
+    const release = plugins.get(entry.slug)?.releases.find((candidate) => candidate.version === entry.version);
+    const problems: string[] = [];
+    if (!release) problems.push(`no release ${entry.version} in ${pluginFilePath(entry.slug, RELEASES_FILE)}`);
+    else {
+      if (release.geeklog?.kind !== entry.kind) problems.push(`releases.json says ${String(release.geeklog?.kind)}`);
+      if (release.geeklog?.geeklog_version !== entry.geeklog_version)
+        problems.push(`releases.json records version ${String(release.geeklog?.geeklog_version)}`);
+      if (entry.file !== (release.packaged ? release.file : null))
+        problems.push(`names the file ${String(entry.file)}, releases.json ${String(release.file)}`);
+      if (entry.offered && !(release.offered && release.packaged)) problems.push("offered, but not an offered package");
+    }
+    run.record("geeklog entry", subject, problems.length === 0, problems.join("; ") || `release ${entry.version}`);
+  }
 }
 
 /** Each channel's latest in the feed is a package that was checked, and info and check-update agree. */
@@ -462,8 +573,10 @@ async function checkChannels(
       agrees,
       `${pinned.version} ${String(pinned.sha256).slice(0, 16)}… ${pinned.size} bytes${built ? "" : " (no such package)"}`,
     );
+    // A Geeklog plugin has no WordPress documents: the feed lists which documents there are.
+    const listed = (name: string) => !isRecord(entry.documents) || Object.hasOwn(entry.documents, name);
     const infoPath = pluginFilePath(slug, infoFileName(channel));
-    const info = await run.readJson<InfoDocument>(infoPath);
+    const info = listed(infoFileName(channel)) ? await run.readJson<InfoDocument>(infoPath) : null;
     if (info) {
       const ok = info.version === pinned.version && info.checksum === pinned.sha256 && info.file_size === pinned.size;
       run.record(
@@ -474,7 +587,7 @@ async function checkChannels(
       );
     }
     const checkPath = pluginFilePath(slug, checkUpdateFileName(channel));
-    const check = await run.readJson<CheckUpdateAnswer>(checkPath);
+    const check = listed(checkUpdateFileName(channel)) ? await run.readJson<CheckUpdateAnswer>(checkPath) : null;
     if (check) {
       const ok =
         check.latest_version === pinned.version && check.checksum === pinned.sha256 && check.file_size === pinned.size;
@@ -520,7 +633,7 @@ function mainFileProblems(zip: Buffer, slug: string, version: string, releases: 
   if (!content) return [`no ${name} in the package`];
   const problems = checkPackagedMainFile(Buffer.from(content).toString("utf8"), {
     version,
-    versionConstant: releases.version_constant,
+    versionConstant: releases.version_constant ?? "",
     apiBase: releases.api_base,
     updaterPath: releases.updater_path ?? null,
   });

@@ -19,6 +19,7 @@ const templates: SiteTemplates = {
   index: readFileSync(path.join(SITE, "index.hbs"), "utf8"),
   plugin: readFileSync(path.join(SITE, "plugin.hbs"), "utf8"),
   style: readFileSync(path.join(SITE, "style.hbs"), "utf8"),
+  geeklog: readFileSync(path.join(SITE, "geeklog.hbs"), "utf8"),
 };
 const KEYS = [{ id: "0123456789abcdef", public_key: `${"A".repeat(43)}=`, role: "current" as const }];
 const ICON_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8"><rect width="8" height="8"/></svg>\n';

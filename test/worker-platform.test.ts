@@ -16,6 +16,7 @@ import {
   checkUpdateFileName,
   FEED_PATH,
   type FeedDocument,
+  geeklogPath,
   infoFileName,
   isApiBase,
   pluginFilePath,
@@ -127,13 +128,12 @@ describe("routing between the static folder and the Worker", () => {
       // releases.json's api_base field is the base itself, not an address to fetch.
       const ours = (url: string) =>
         url.startsWith(`${new URL(releases.api_base).origin}/`) && url !== releases.api_base;
-      // An inactive plugin publishes releases.json only (README: active: false).
+      // The documents the feed lists for the plugin (a Geeklog plugin has no WordPress ones).
+      const listed = new Set(Object.keys(feed.plugins[slug]?.documents ?? {}));
       const documents = [
         RELEASES_FILE,
-        ...(releases.active === false
-          ? []
-          : CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)])),
-      ];
+        ...CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)]),
+      ].filter((name) => listed.has(name));
       for (const name of documents) {
         const document = JSON.parse(readFileSync(path.join(feedDir, pluginFilePath(slug, name)), "utf8"));
         for (const url of new Set(urlsIn(document).filter(ours))) {
@@ -162,6 +162,33 @@ describe("routing between the static folder and the Worker", () => {
     expect(checked).toContain("https://api.example.com/api/plugins/demo/info/");
     expect(checked.some((url) => url.endsWith(".zip.sig"))).toBe(true);
     expect(checked.some((url) => url.startsWith("https://api.example.com/api/plugins/secret/"))).toBe(true);
+  });
+
+  it("issue 13: the Geeklog repository: status.rep and the listing are static files, the check and the downloads run the Worker", async () => {
+    for (const [endpoint, contentType] of [
+      ["status", "text/plain; charset=utf-8"],
+      ["listing", "text/xml; charset=utf-8"],
+    ] as const) {
+      const response = await server.fetch(`/${geeklogPath(endpoint)}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe(contentType);
+      expect(response.headers.get("x-served-by")).toBeNull();
+      expect(await response.text()).toBe(readFileSync(path.join(feedDir, geeklogPath(endpoint)), "utf8"));
+    }
+    const check = await server.fetch(`/${geeklogPath("check")}?cmd=2`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "REPOSITORY_ARRAY_PATCHES=a%3A0%3A%7B%7D",
+    });
+    expect(check.status).toBe(200);
+    expect(check.headers.get("x-served-by")).toBe("feedwright-worker");
+    expect(await check.text()).toContain("<repository>");
+    for (const endpoint of ["get", "patch", "upgrade"] as const) {
+      const response = await server.fetch(`/${geeklogPath(endpoint)}?pid=1`, { redirect: "manual" });
+      expect(response.status).toBe(404);
+      expect(response.headers.get("x-served-by")).toBe("feedwright-worker");
+      await response.arrayBuffer();
+    }
   });
 
   it("issue 11 item 2: the Worker routes the URLs of exactly the api_base values validate accepts", async () => {

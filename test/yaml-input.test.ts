@@ -135,7 +135,7 @@ describe("YAML input that is accepted", () => {
   it("issue 9 items 5, 8 and 12: this repository's example validates", async () => {
     const parsed = parseReleaseTree(await loadReleaseTree(ROOT));
     expect(parsed.problems).toEqual([]);
-    expect(parsed.plugins.map((plugin) => plugin.slug)).toEqual(["igny8-wp-bridge"]);
+    expect(parsed.plugins.map((plugin) => plugin.slug)).toEqual(["hello-geeklog", "igny8-wp-bridge"]);
   });
 
   it("issue 9 item 12: the demo plugin.yaml of the tests still parses as plain fields", () => {

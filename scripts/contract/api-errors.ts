@@ -7,6 +7,8 @@ export const API_ERROR_CODES = [
   "invalid_field",
   "invalid_version",
   "malformed_json",
+  /** A Geeklog check whose REPOSITORY_ARRAY_PATCHES is not PHP-serialized plain data of the expected shape. */
+  "malformed_serialized",
   "unauthorized",
   "signature_required",
   "forbidden",

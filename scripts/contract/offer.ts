@@ -37,9 +37,12 @@ export function normaliseVersion(text: string): string | null {
   return semver.valid(version);
 }
 
-/** A site that does not say its version, or says one that cannot be read, is not held back. */
-function satisfiesRequirement(actual: string | null, required: string): boolean {
-  if (!actual) return true;
+/**
+ * A site that does not say its version, or says one that cannot be read, is not held back;
+ * nor by a requirement there is none of (a Geeklog plugin has no WordPress version).
+ */
+function satisfiesRequirement(actual: string | null, required: string | null): boolean {
+  if (!actual || required === null) return true;
   const have = normaliseVersion(actual);
   const need = normaliseVersion(required);
   return !have || !need || semver.gte(have, need);

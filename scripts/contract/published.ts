@@ -35,8 +35,9 @@ export interface PublishedRelease {
   signatures: PackageSignature[];
   released_at: string | null;
   requires_php: string;
-  requires_wp: string;
-  tested_wp: string;
+  /** null for a platform without WordPress (geeklog). */
+  requires_wp: string | null;
+  tested_wp: string | null;
   force_update: boolean;
   autoupdate: boolean;
   /** Percent of sites offered it (100: all). */
@@ -47,16 +48,39 @@ export interface PublishedRelease {
   /** Told to sites still on it; null unless deprecated. */
   deprecation_reason: string | null;
   skip_reason: string | null;
+  /** Only in a Geeklog plugin's releases.json: what Geeklog's repository client is told and runs. */
+  geeklog?: PublishedGeeklogRelease;
+}
+
+/** A Geeklog release as releases.json lists it. */
+export interface PublishedGeeklogRelease {
+  kind: "patch" | "upgrade";
+  /** What the plugins table records after it (pi_version). */
+  geeklog_version: string;
+  /** The version a site runs to be offered it (a patch: its own; an upgrade: the one before); null for a first release. */
+  from: string | null;
+  /** A patch's update number (pi_update_count after it); null for an upgrade. */
+  update: number | null;
+  requires_geeklog: string;
+  /** The SQL the client runs, as the release wrote it ({$_TABLES['key']} for a table); empty for the author's own update.php. */
+  sql: string[];
+  /** $_TABLES keys the client backs up first. */
+  backup_tables: string[];
+  /** update.php: "rendered" from the release, or the plugin's "own" (source/<slug>/update.php). */
+  update_class: "rendered" | "own";
 }
 
 /** plugins/<slug>/releases.json: every built release, newest first. */
 export interface ReleasesDocument {
   slug: string;
   api_base: string;
-  main_file: string;
-  version_constant: string;
+  /** null for a Geeklog plugin (its plugin file is plugins/functions.inc). */
+  main_file: string | null;
+  version_constant: string | null;
   updater_path: string | null;
   platform: Platform;
+  /** Only for a Geeklog plugin: its name in Geeklog (the package's top folder) and the repository URL sites add. */
+  geeklog?: { plugin_name: string; repository_url: string };
   private: boolean;
   /**
    * false when plugin.yaml says `active: false`: every release is listed with `offered` and
@@ -140,8 +164,8 @@ export interface FeedChannelEntry {
   signature_url: string;
   force_update: boolean;
   autoupdate: boolean;
-  /** The channel's info document. */
-  info: string;
+  /** The channel's info document; null for a Geeklog plugin (its sites read the Geeklog repository). */
+  info: string | null;
 }
 
 export interface FeedPluginEntry {

@@ -13,6 +13,9 @@ import {
   type FeedChannelEntry,
   type FeedDocument,
   type FeedKey,
+  GEEKLOG_INDEX_PATH,
+  geeklogPath,
+  geeklogRepositoryUrl,
   type InfoDocument,
   infoFileName,
   KEYS_FOLDER,
@@ -21,6 +24,7 @@ import {
   MANIFEST_PATH,
   type ManifestDocument,
   type PackageSignature,
+  type PublishedGeeklogRelease,
   type PublishedRelease,
   pluginFilePath,
   RELEASES_FILE,
@@ -30,6 +34,7 @@ import {
   staticUrl,
   versionedFilePrefix,
 } from "../contract/index.ts";
+import { geeklogRequirements } from "./geeklog.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import { ASSET_CONTENT_SECURITY_POLICY, ASSETS_FOLDER, isAssetPath } from "./plugin-assets.ts";
@@ -88,12 +93,19 @@ function signatureUrl(plugin: PluginPlan, release: ReleasePlan): string {
   return staticUrl(plugin.siteUrl, plugin.slug, signatureFileName(release.fileName));
 }
 
+/** A release's PHP and WordPress requirements; WordPress's are null for a Geeklog plugin, which has none. */
 export function requirementsOf(plugin: PluginPlan, release: ReleasePlan) {
+  const wordpress = plugin.definition.platform !== "geeklog";
   return {
     requires_php: release.definition.requires_php ?? plugin.definition.requires_php,
-    requires_wp: release.definition.requires_wp ?? plugin.definition.requires_wp,
-    tested_wp: release.definition.tested_wp ?? plugin.definition.tested_wp,
+    requires_wp: wordpress ? (release.definition.requires_wp ?? plugin.definition.requires_wp ?? null) : null,
+    tested_wp: wordpress ? (release.definition.tested_wp ?? plugin.definition.tested_wp ?? null) : null,
   };
+}
+
+/** Whether a plugin gets WordPress's documents (info, check-update): a Geeklog site reads its repository instead. */
+export function hasWordPressDocuments(plugin: PluginPlan): boolean {
+  return plugin.definition.platform !== "geeklog";
 }
 
 function releaseOf(plugin: PluginPlan, version: string | null): ReleasePlan | null {
@@ -132,7 +144,7 @@ function changelogEntries(plugin: PluginPlan, channel: Channel, latest: ReleaseP
 
 export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageFactsByVersion): InfoDocument | null {
   const release = releaseOf(plugin, plugin.latest[channel]);
-  if (!release) return null;
+  if (!release || !hasWordPressDocuments(plugin)) return null;
   const { definition } = plugin;
   const requirements = requirementsOf(plugin, release);
   const packageFacts = factsOf(facts, release);
@@ -148,15 +160,15 @@ export function renderInfo(plugin: PluginPlan, channel: Channel, facts: PackageF
     download_url: downloadUrl(plugin.apiBase, plugin.slug, release.version),
     file_size: packageFacts.size,
     requires_php: requirements.requires_php,
-    tested_wp: requirements.tested_wp,
+    tested_wp: requirements.tested_wp ?? "",
     checksum: packageFacts.sha256,
     signature_url: signatureUrl(plugin, release),
     sections: {
       description: renderMarkdown(definition.description),
       changelog: Object.values(entries).join(""),
     },
-    requires: requirements.requires_wp,
-    tested: requirements.tested_wp,
+    requires: requirements.requires_wp ?? "",
+    tested: requirements.tested_wp ?? "",
     last_updated: release.definition.released_at ?? null,
     author_homepage: definition.author_homepage ?? definition.homepage,
     upgrade_notice: release.definition.upgrade_notice ?? "",
@@ -190,7 +202,7 @@ export function renderCheckUpdate(
   facts: PackageFactsByVersion,
 ): CheckUpdateAnswer | null {
   const release = releaseOf(plugin, plugin.latest[channel]);
-  if (!release) return null;
+  if (!release || !hasWordPressDocuments(plugin)) return null;
   factsOf(facts, release); // a channel's latest is always packaged
   const latest = publishedRelease(plugin, release, facts);
   return renderCheckUpdateAnswer({
@@ -211,10 +223,18 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
     // What the packages carry (and `feedwright verify` finds in each main file), also when the
     // documents' URLs point elsewhere (servedFrom, for `npm run dev`).
     api_base: plugin.definition.api_base,
-    main_file: plugin.definition.main_file,
-    version_constant: plugin.definition.version_constant,
+    main_file: plugin.definition.main_file ?? null,
+    version_constant: plugin.definition.version_constant ?? null,
     updater_path: plugin.definition.updater_path ?? null,
     platform: plugin.definition.platform,
+    ...(plugin.definition.geeklog
+      ? {
+          geeklog: {
+            plugin_name: plugin.definition.geeklog.name,
+            repository_url: geeklogRepositoryUrl(plugin.siteUrl).url,
+          },
+        }
+      : {}),
     private: plugin.definition.private,
     active: plugin.active,
     latest: plugin.latest,
@@ -251,6 +271,22 @@ function publishedRelease(plugin: PluginPlan, release: ReleasePlan, facts: Packa
     upgrade_notice: release.definition.upgrade_notice ?? "",
     deprecation_reason: release.status === "deprecated" ? (release.definition.deprecation_reason ?? "") : null,
     skip_reason: release.skipReason,
+    ...(release.geeklog ? { geeklog: publishedGeeklogRelease(plugin, release) } : {}),
+  };
+}
+
+function publishedGeeklogRelease(plugin: PluginPlan, release: ReleasePlan): PublishedGeeklogRelease {
+  const geeklog = release.geeklog;
+  if (!geeklog) throw new Error(`${release.version} is not a Geeklog release`);
+  return {
+    kind: geeklog.kind,
+    geeklog_version: geeklog.geeklogVersion,
+    from: geeklog.from,
+    update: geeklog.update,
+    requires_geeklog: geeklogRequirements(plugin, release).geeklog,
+    sql: geeklog.sql,
+    backup_tables: geeklog.backupTables,
+    update_class: geeklog.updateClass,
   };
 }
 
@@ -291,7 +327,7 @@ export function renderFeed(
         signature_url: signatureUrl(plugin, release),
         force_update: release.definition.force_update,
         autoupdate: autoupdateOf(release),
-        info: staticUrl(plugin.siteUrl, plugin.slug, infoFileName(channel)),
+        info: hasWordPressDocuments(plugin) ? staticUrl(plugin.siteUrl, plugin.slug, infoFileName(channel)) : null,
       };
     }
     const documents = documentDigests.get(plugin.slug) ?? {};
@@ -338,8 +374,8 @@ function manifestUrl(plugins: PluginPlan[]): string {
 /**
  * Cloudflare's _headers: content types for what it cannot guess, and versioned packages
  * (and their checksum and signature files) cached forever, since their bytes never change.
- * Two rules per plugin (three with images) plus four keeps far below the platform's limit of
- * 100 rules for up to 32 plugins.
+ * Two rules per plugin (three with images) plus four, and three more for a feed with Geeklog
+ * plugins, keeps below the platform's limit of 100 rules for up to 31 plugins.
  */
 export function renderHeaders(plugins: PluginPlan[]): string {
   const lines = [
@@ -353,6 +389,19 @@ export function renderHeaders(plugins: PluginPlan[]): string {
     `/${KEYS_FOLDER}/*`,
     "  Content-Type: text/plain; charset=utf-8",
   ];
+  if (plugins.some((plugin) => plugin.definition.platform === "geeklog")) {
+    // The Geeklog repository's static answers: XML named .php (the client's file names), and
+    // PHP's serialize(200); read fresh, since the listing changes with every release.
+    lines.push(
+      `/${geeklogPath("listing")}`,
+      "  Content-Type: text/xml; charset=utf-8",
+      "  Cache-Control: public, max-age=300, must-revalidate",
+      `/${geeklogPath("status")}`,
+      "  Content-Type: text/plain; charset=utf-8",
+      `/${GEEKLOG_INDEX_PATH}`,
+      "  Cache-Control: public, max-age=60, must-revalidate",
+    );
+  }
   for (const plugin of plugins) {
     lines.push(
       `/${pluginFilePath(plugin.slug, `${versionedFilePrefix(plugin.slug)}*`)}`,

@@ -10,6 +10,8 @@ import {
   FEED_PATH,
   FEED_SIGNATURE_PATH,
   FILES_OUTSIDE_MANIFEST,
+  GEEKLOG_INDEX_PATH,
+  GEEKLOG_STATUS_BODY,
   infoFileName,
   latestPackageFileName,
   MANIFEST_PATH,
@@ -17,6 +19,7 @@ import {
   pluginFilePath,
   publicKeyFilePath,
   RELEASES_FILE,
+  renderGeeklogListing,
   signatureFileName,
 } from "../contract/index.ts";
 import { sha256Hex } from "./digest.ts";
@@ -33,6 +36,7 @@ import {
   toCanonicalJson,
   toJsonText,
 } from "./documents.ts";
+import { GEEKLOG_STATIC_PATHS, renderGeeklogIndex } from "./geeklog.ts";
 import { renderPages } from "./pages.ts";
 import type { BuildPlan } from "./plan.ts";
 import { compareText } from "./problems.ts";
@@ -54,6 +58,7 @@ export interface PageTemplates {
   index: string;
   plugin: string;
   style: string;
+  geeklog: string;
 }
 
 /** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
@@ -136,6 +141,7 @@ export function renderOutputFiles(
   for (const key of publication.keys) {
     files.push({ path: publicKeyFilePath(key.id), content: `${key.public_key}\n` });
   }
+  files.push(...renderGeeklogRepository(plan));
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(outputMarkerFile());
   files.push(...renderPages(plan.plugins, facts, templates, publication.keys));
@@ -147,6 +153,20 @@ export function renderOutputFiles(
   files.push({ path: FEED_PATH, content: feed });
   files.push({ path: FEED_SIGNATURE_PATH, content: renderSignatureFile(feed, keys) });
   return files.sort((a, b) => compareText(a.path, b.path));
+}
+
+/**
+ * The Geeklog repository's static files, when the feed has a Geeklog plugin: status.rep, the
+ * listing the client pulls, and the index the Worker answers the check and the downloads from.
+ */
+function renderGeeklogRepository(plan: BuildPlan): OutputFile[] {
+  const index = renderGeeklogIndex(plan.plugins);
+  if (!index) return [];
+  return [
+    { path: GEEKLOG_STATIC_PATHS.status, content: GEEKLOG_STATUS_BODY },
+    { path: GEEKLOG_STATIC_PATHS.listing, content: renderGeeklogListing(index) },
+    { path: GEEKLOG_INDEX_PATH, content: toJsonText(index) },
+  ];
 }
 
 /**

@@ -11,12 +11,14 @@ import Handlebars from "handlebars";
 import {
   checksumFileName,
   type FeedKey,
+  geeklogRepositoryUrl,
   pluginFilePath,
   publicKeyFilePath,
   type Status,
   signatureFileName,
 } from "../contract/index.ts";
 import { type PackageFactsByVersion, requirementsOf, type SignedPackageFacts } from "./documents.ts";
+import { geeklogRequirements } from "./geeklog.ts";
 import { renderMarkdown } from "./markdown.ts";
 import type { PluginPlan, ReleasePlan } from "./plan.ts";
 import { isAssetPath } from "./plugin-assets.ts";
@@ -26,6 +28,8 @@ export interface SiteTemplates {
   index: string;
   plugin: string;
   style: string;
+  /** The plugin page's Geeklog section (a partial). */
+  geeklog: string;
 }
 
 /**
@@ -89,6 +93,7 @@ export function renderPages(
 ): { path: string; content: string }[] {
   const handlebars = Handlebars.create();
   handlebars.registerPartial("style", templates.style);
+  handlebars.registerPartial("geeklog", templates.geeklog);
   const indexPage = handlebars.compile(templates.index, { strict: true });
   const pluginPage = handlebars.compile(templates.plugin, { strict: true });
 
@@ -137,6 +142,7 @@ function pluginPageOf(plugin: PluginPlan, facts: PackageFactsByVersion, keys: re
     stable,
     beta,
     releases,
+    geeklog: geeklogPluginFacts(plugin),
     downloadable: releases.some((release) => release.file !== null),
     keys: keys.map((key) => ({
       id: key.id,
@@ -165,6 +171,8 @@ function releaseOf(plugin: PluginPlan, release: ReleasePlan, packageFacts: Signe
     forceUpdate: definition.force_update,
     released: definition.released_at ? { iso: definition.released_at, text: formatDate(definition.released_at) } : null,
     ...requirementsOf(plugin, release),
+    requirements: requirementsText(plugin, release),
+    geeklog: geeklogReleaseFacts(release),
     file,
     signatureFile: file ? signatureFileName(file) : null,
     checksumFile: file ? checksumFileName(file) : null,
@@ -178,6 +186,51 @@ function releaseOf(plugin: PluginPlan, release: ReleasePlan, packageFacts: Signe
     changelogHtml: renderMarkdown(definition.changelog),
     // The latest stable's changelog is what a visitor reads first.
     open: release.version === plugin.latest.stable,
+  };
+}
+
+/** What a release needs, as its page says it: PHP and WordPress, or PHP and Geeklog (never WordPress for Geeklog). */
+function requirementsText(plugin: PluginPlan, release: ReleasePlan): string {
+  if (release.geeklog) {
+    const needs = geeklogRequirements(plugin, release);
+    return `PHP ${needs.php}, Geeklog ${needs.geeklog}`;
+  }
+  const needs = requirementsOf(plugin, release);
+  return `PHP ${needs.requires_php}, WordPress ${needs.requires_wp}`;
+}
+
+/** The Geeklog section's plugin facts: its name in Geeklog and the repository URL sites add; null for another platform. */
+function geeklogPluginFacts(plugin: PluginPlan) {
+  const name = plugin.definition.geeklog?.name;
+  if (!name) return null;
+  const repository = geeklogRepositoryUrl(plugin.siteUrl);
+  return { pluginName: name, repositoryUrl: repository.url, repositoryProblem: repository.problem ?? "" };
+}
+
+/** A Geeklog release as its page lists it: patch or upgrade, who is offered it, the SQL and the tables. */
+function geeklogReleaseFacts(release: ReleasePlan) {
+  const geeklog = release.geeklog;
+  if (!geeklog) return null;
+  const kind =
+    geeklog.kind === "patch"
+      ? `patch: ${geeklog.geeklogVersion} update ${geeklog.update}`
+      : geeklog.from
+        ? `upgrade to ${geeklog.geeklogVersion}`
+        : `first version ${geeklog.geeklogVersion} (installed by hand)`;
+  const offered = release.channel === "stable" && release.packaged;
+  const offeredTo = !geeklog.from
+    ? "nobody (nothing to upgrade from)"
+    : !offered
+      ? `nobody (${release.channel === "beta" ? "Geeklog sites are not offered beta releases" : (release.skipReason ?? `status ${release.status}`)})`
+      : geeklog.kind === "patch"
+        ? `sites on ${geeklog.from} with an update count below ${geeklog.update}`
+        : `sites on ${geeklog.from}`;
+  return {
+    kind,
+    offeredTo,
+    ownClass: geeklog.updateClass === "own",
+    sql: geeklog.sql,
+    backupTables: geeklog.backupTables,
   };
 }
 

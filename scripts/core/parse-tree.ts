@@ -3,7 +3,8 @@
  * and release definitions out, with every problem in the tree (not just the first).
  */
 import semver from "semver";
-import { SLUG_PATTERN } from "../contract/index.ts";
+import { PLATFORMS, SLUG_PATTERN } from "../contract/index.ts";
+import { checkGeeklogReleases, type GeeklogRelease } from "./geeklog.ts";
 import { type FieldPath, parseYaml, validateYaml } from "./parse-yaml.ts";
 import { ASSETS_FOLDER, checkAssetBytes, isAssetPath } from "./plugin-assets.ts";
 import { compareText, type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
@@ -29,6 +30,8 @@ export interface Release {
   version: string;
   versionCode: number;
   definition: ReleaseDefinition;
+  /** What a Geeklog plugin's release is (patch or upgrade, from what); null for other platforms. */
+  geeklog: GeeklogRelease | null;
   locate(path: FieldPath): Position;
 }
 
@@ -99,6 +102,11 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
   const releases = parseReleaseFiles(
     dir,
     files.filter((file) => file.path !== pluginFile && !assetFiles.includes(file)),
+    plugin?.definition.platform ??
+      declaredPlatform(
+        pluginFile,
+        files.find((file) => file.path === pluginFile),
+      ),
     problems,
   );
   if (!plugin) return null;
@@ -170,6 +178,18 @@ function checkAssets(
   return assets;
 }
 
+/**
+ * The platform plugin.yaml names when it is not valid as a whole (its problems are reported
+ * already): its releases are still checked by their platform's rules, so a Geeklog patch is not
+ * also reported as a duplicate of its version. Null when it names none of the platforms.
+ */
+function declaredPlatform(pluginFile: string, input: InputFile | undefined): string | null {
+  if (!input) return null;
+  const value = parseYaml(pluginFile, input.text).value as { platform?: unknown } | null | undefined;
+  const platform = typeof value === "object" && value !== null ? value.platform : undefined;
+  return typeof platform === "string" && (PLATFORMS as readonly string[]).includes(platform) ? platform : null;
+}
+
 /** plugin.yaml, whose slug must be the folder's name. */
 function parsePluginFile(
   pluginFile: string,
@@ -201,8 +221,11 @@ function parsePluginFile(
   return { definition, locate: parsed.locate };
 }
 
-/** Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a problem. */
-function parseReleaseFiles(dir: string, files: InputFile[], problems: Problem[]): Release[] {
+/**
+ * Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a
+ * problem. `platform` is plugin.yaml's (null when it is not valid: its own rules then wait).
+ */
+function parseReleaseFiles(dir: string, files: InputFile[], platform: string | null, problems: Problem[]): Release[] {
   const releases: Release[] = [];
   for (const file of files) {
     const name = file.path.slice(dir.length + 1);
@@ -219,8 +242,17 @@ function parseReleaseFiles(dir: string, files: InputFile[], problems: Problem[])
     const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems);
     if (release) releases.push(release);
   }
-  checkUniqueVersions(releases, problems);
-  return releases.sort((a, b) => semver.compare(a.version, b.version));
+  // A Geeklog patch is its version with an update number (1.1.0+update.1): the Geeklog rules
+  // say which releases may share a version. Build metadata orders them (compareBuild).
+  if (platform !== "geeklog") checkUniqueVersions(releases, problems);
+  releases.sort((a, b) => semver.compareBuild(a.version, b.version));
+  if (platform === null) return releases;
+  const geeklog = checkGeeklogReleases(platform, releases, problems);
+  return releases.flatMap((release) => {
+    if (platform !== "geeklog") return [release];
+    const derived = geeklog.get(release.version);
+    return derived ? [{ ...release, geeklog: derived }] : [];
+  });
 }
 
 function parseReleaseFile(file: InputFile, fileVersion: string, problems: Problem[]): Release | null {
@@ -272,7 +304,7 @@ function parseReleaseFile(file: InputFile, fileVersion: string, problems: Proble
     );
   }
   if (problems.length > before) return null;
-  return { file: file.path, version, versionCode: versionCode(version), definition, locate: at };
+  return { file: file.path, version, versionCode: versionCode(version), definition, geeklog: null, locate: at };
 }
 
 /**

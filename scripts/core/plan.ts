@@ -5,6 +5,7 @@
  */
 import semver from "semver";
 import { API_PATH, type Channel, channelSees, packageFileName, type Status } from "../contract/index.ts";
+import type { GeeklogRelease } from "./geeklog.ts";
 import type { Plugin, PluginAsset, Release } from "./parse-tree.ts";
 import type { PluginDefinition, ReleaseDefinition } from "./schema.ts";
 import { STATUS_RULES } from "./schema.ts";
@@ -30,6 +31,8 @@ export interface ReleasePlan {
   file: string;
   source: { kind: "git"; revision: string } | { kind: "working-tree" };
   definition: ReleaseDefinition;
+  /** A Geeklog plugin's release: patch or upgrade, from which version (see scripts/core/geeklog.ts). */
+  geeklog: GeeklogRelease | null;
 }
 
 export interface PluginPlan {
@@ -158,5 +161,6 @@ function planRelease(slug: string, release: Release, packaging: Packaging | unde
     file: release.file,
     source: release.definition.source ? { kind: "git", revision: release.definition.source } : { kind: "working-tree" },
     definition: release.definition,
+    geeklog: release.geeklog,
   };
 }

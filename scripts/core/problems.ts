@@ -25,8 +25,12 @@ export interface Finding {
   message: string;
 }
 
-/** Where a release's field is written, for a Finding about it. */
-export type LocateField = (plugin: PluginPlan, release: ReleasePlan, field: string) => Position;
+/** Where a release's field is written (a name, or a path into nested fields), for a Finding about it. */
+export type LocateField = (
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  field: string | readonly (string | number)[],
+) => Position;
 
 export function problemAt(file: string, at: Position, message: string): Problem {
   return { file, line: at.line, col: at.col, message };

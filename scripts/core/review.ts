@@ -4,8 +4,16 @@
  * where each field is written (for the messages), are passed in by scripts/check.ts.
  */
 import semver from "semver";
-import { CHANNELS, type Channel, decideOffer, type OfferDecision, ROLLOUT } from "../contract/index.ts";
+import {
+  CHANNELS,
+  type Channel,
+  decideGeeklogOffer,
+  decideOffer,
+  type OfferDecision,
+  ROLLOUT,
+} from "../contract/index.ts";
 import { renderReleases } from "./documents.ts";
+import { renderGeeklogIndex } from "./geeklog.ts";
 import type { BuildPlan, PluginPlan, ReleasePlan } from "./plan.ts";
 import { type Finding, type LocateField, START_OF_FILE } from "./problems.ts";
 import { STATUS_ORDER } from "./schema.ts";
@@ -100,12 +108,8 @@ function checkForcedUpdateChangelog(plugin: PluginReview, release: ReleasePlan):
 function reviewAddedRelease(plugin: PluginReview, release: ReleasePlan): void {
   checkForcedUpdateChangelog(plugin, release);
   const latest = plugin.before?.latest.stable ?? null;
-  if (
-    release.channel === "stable" &&
-    latest &&
-    semver.lt(release.version, latest) &&
-    !offerReaching(plugin.after, release)
-  ) {
+  const reaches = release.geeklog ? geeklogOfferReaching(plugin.after, release) : offerReaching(plugin.after, release);
+  if (release.channel === "stable" && latest && semver.lt(release.version, latest) && !reaches) {
     plugin.violation(
       release,
       "version",
@@ -286,10 +290,43 @@ function sitesOffered(plugin: PluginPlan | null, release: ReleasePlan): number {
   return offered;
 }
 
+/**
+ * Whether Geeklog's client is offered this release (the Worker's decideGeeklogOffer), asked
+ * for a site on the version it applies to: for a patch with the update count just below it,
+ * for an upgrade with every patch of that version installed.
+ */
+function geeklogOfferReaching(plugin: PluginPlan, release: ReleasePlan): boolean {
+  const index = renderGeeklogIndex([plugin]);
+  const item = index?.items.find((candidate) => candidate.version === release.version);
+  const entry = index?.listing.find((candidate) => candidate.geeklog_version === item?.from);
+  if (!index || !item || !entry) return false;
+  const patchesBelow = index.items
+    .filter((other) => other.kind === "patch" && other.from === item.from && (other.update ?? 0) < (item.update ?? 0))
+    .map((other) => other.update ?? 0);
+  const updateCount = item.kind === "patch" ? Math.max(0, ...patchesBelow) : Number.MAX_SAFE_INTEGER;
+  const offer = decideGeeklogOffer(index, [{ id: entry.id, version: item.from, updateCount }]);
+  return offer?.item.version === release.version;
+}
+
+/** Who among Geeklog sites is offered a new Geeklog release, and how. */
+function describeGeeklogRelease(plugin: PluginPlan, release: ReleasePlan): string {
+  const geeklog = release.geeklog;
+  const head = `${release.version} (${release.status})`;
+  if (!geeklog) return head;
+  if (release.channel !== "stable") return `${head}: Geeklog sites are not offered beta releases`;
+  if (!geeklog.from) return `${head}: the first version: Geeklog sites install it by hand, none is offered it`;
+  if (!geeklogOfferReaching(plugin, release))
+    return `${head}: no Geeklog site is offered it: another update of ${geeklog.from} comes first`;
+  return geeklog.kind === "patch"
+    ? `${head}: Geeklog sites on ${geeklog.from} with an update count below ${geeklog.update} will be offered this patch (one click; their update count becomes ${geeklog.update})`
+    : `${head}: Geeklog sites on ${geeklog.from} will be offered this upgrade to ${geeklog.geeklogVersion} (one click)`;
+}
+
 function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
   const { definition } = release;
   if (!plugin.active) return `${release.version} (${release.status}): not offered while the plugin is inactive`;
   if (release.status === "deprecated") return `${release.version} is added as deprecated: never offered`;
+  if (release.geeklog) return describeGeeklogRelease(plugin, release);
   // How sites are offered it is the Worker's decision for a site it reaches.
   const offer = offerReaching(plugin, release);
   if (!offer) return `${release.version} (${release.status}): no site is offered it: a newer release supersedes it`;

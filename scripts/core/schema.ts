@@ -9,6 +9,9 @@ import {
   apiBaseProblem,
   CHANNELS,
   type Channel,
+  GEEKLOG_PLUGIN_NAME_PATTERN,
+  GEEKLOG_VERSION_MAX_LENGTH,
+  geeklogUnsafeCharacter,
   PLATFORMS,
   SLUG_MAX_LENGTH,
   SLUG_PATTERN,
@@ -179,6 +182,59 @@ const publicKey = z.string().regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, {
 const phpOptionName = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,160}$/, { message: "expected a WordPress option name like my_plugin_api_key" });
+/** A key of Geeklog's $_TABLES (the table's name without the site's prefix), as its plugins name tables. */
+export const GEEKLOG_TABLE_KEY = /^[A-Za-z0-9_]{1,64}$/;
+/** Limits of a Geeklog release's SQL: statements, and characters of one. */
+export const GEEKLOG_SQL_LIMITS = { statements: 256, characters: 65536, tables: 64 } as const;
+
+/**
+ * The fields only WordPress reads, each with why: a Geeklog plugin.yaml that sets one is
+ * refused at it (a field that would do nothing is a mistake to point out, not to drop).
+ */
+export const WORDPRESS_ONLY_FIELDS = {
+  main_file: "Geeklog's plugin file is plugins/functions.inc in the source",
+  version_constant: "the Geeklog repository records the version in its plugins table",
+  requires_wp: "use geeklog.requires_geeklog",
+  tested_wp: "use geeklog.requires_geeklog",
+  updater_path: "the Geeklog repository client installs the updates",
+  public_keys: "they are pinned by feedwright's WordPress updater",
+  updater_credentials: "they are read by feedwright's WordPress updater",
+  banners: "they are shown in WordPress's details dialog",
+  icons: "they are shown in WordPress's details dialog",
+} as const;
+
+/** The release fields only WordPress (or the Worker's WordPress check) reads. */
+export const WORDPRESS_ONLY_RELEASE_FIELDS = {
+  requires_wp: "use geeklog.requires_geeklog",
+  tested_wp: "use geeklog.requires_geeklog",
+  rollout: "the Geeklog client sends no site id to place a site in a rollout",
+} as const;
+
+/** name, description and author for Geeklog: the characters its client writes unescaped where they break it. */
+function refuseGeeklogUnsafeText(
+  plugin: { name?: unknown; description?: unknown; author?: unknown },
+  context: z.core.$RefinementCtx,
+): void {
+  for (const field of ["name", "description", "author"] as const) {
+    const value = plugin[field];
+    if (typeof value !== "string") continue;
+    const unsafe = geeklogUnsafeCharacter(value, field === "name" ? "name" : "text");
+    if (!unsafe) continue;
+    const where =
+      unsafe.breaks === "SQL"
+        ? "into SQL (its plugin_repository_list table)"
+        : unsafe.breaks === "HTML"
+          ? "into its admin pages as HTML"
+          : "into a form value it splits on commas";
+    context.addIssue({
+      code: "custom",
+      path: [field],
+      input: value,
+      message: `the Geeklog repository client writes this text unescaped ${where}, so it must not contain ${JSON.stringify(unsafe.character)} (found at character ${unsafe.index + 1})`,
+    });
+  }
+}
+
 const phpConstant = z
   .string()
   .regex(/^[A-Z_][A-Z0-9_]*$/, { message: "expected a PHP constant name like MY_PLUGIN_VERSION" });
@@ -207,11 +263,15 @@ export const pluginSchema = z
     homepage: httpsUrl,
     author: z.string().min(1).max(TEXT_LIMITS.name),
     author_homepage: httpsUrl.optional(),
-    main_file: relativePath.describe("The file holding the plugin header and the version constant."),
-    version_constant: phpConstant.describe("The PHP constant the main file defines as the version."),
+    main_file: relativePath
+      .optional()
+      .describe("The file holding the plugin header and the version constant (WordPress; required there)."),
+    version_constant: phpConstant
+      .optional()
+      .describe("The PHP constant the main file defines as the version (WordPress; required there)."),
     requires_php: requirementVersion,
-    requires_wp: requirementVersion,
-    tested_wp: requirementVersion,
+    requires_wp: requirementVersion.optional().describe("WordPress only; required there."),
+    tested_wp: requirementVersion.optional().describe("WordPress only; required there."),
     exclude: z
       .array(z.string().min(1).max(TEXT_LIMITS.pattern))
       .max(TEXT_LIMITS.patterns)
@@ -272,10 +332,28 @@ export const pluginSchema = z
       .describe(
         "Options of the plugin's own settings the updater reads to register and report health (default: its own options).",
       ),
+    geeklog: z
+      .strictObject({
+        name: z
+          .string()
+          .regex(GEEKLOG_PLUGIN_NAME_PATTERN, {
+            message:
+              "expected a Geeklog plugin name: lower-case letters, digits and _, starting with a letter, at most 30",
+          })
+          .describe(
+            "The plugin's name in Geeklog's plugins table (pi_name): its folders are admin/plugins/<name>, <name> and plugins/<name>.",
+          ),
+        requires_geeklog: requirementVersion.describe("The lowest Geeklog version it runs on, e.g. 1.6.0."),
+      })
+      .optional()
+      .describe("Geeklog only (and required there): the plugin's name in Geeklog and the Geeklog it needs."),
   })
   .superRefine(
     (plugin, context) => {
+      // Also run when other fields have problems: a text or a list in place of the mapping is one.
+      if (typeof plugin !== "object" || plugin === null || Array.isArray(plugin)) return;
       const given = (field: string) => (plugin as Record<string, unknown>)[field] !== undefined;
+      const knownPlatform = (PLATFORMS as readonly unknown[]).includes(plugin.platform);
       if (given("updater_path") && !given("public_keys")) {
         context.addIssue({
           code: "custom",
@@ -292,6 +370,56 @@ export const pluginSchema = z
           input: plugin.updater_path,
           message: `expected only for platform wordpress (the updater is a WordPress plugin's), not ${String(plugin.platform)}`,
         });
+      }
+      if (plugin.platform === "geeklog") {
+        for (const [field, why] of Object.entries(WORDPRESS_ONLY_FIELDS)) {
+          if (!given(field)) continue;
+          context.addIssue({
+            code: "custom",
+            path: [field],
+            input: (plugin as Record<string, unknown>)[field],
+            message: `only for platform wordpress, not geeklog: ${why}`,
+          });
+        }
+        if (plugin.private === true) {
+          context.addIssue({
+            code: "custom",
+            path: ["private"],
+            input: true,
+            message:
+              "expected false for platform geeklog: the Geeklog repository client cannot send an API key for a signed download URL",
+          });
+        }
+        if (!given("geeklog")) {
+          context.addIssue({
+            code: "custom",
+            path: ["geeklog"],
+            input: undefined,
+            message:
+              "required for platform geeklog (expected geeklog: {name: <the plugin's name in Geeklog>, requires_geeklog: <version>})",
+          });
+        }
+        refuseGeeklogUnsafeText(plugin, context);
+      } else {
+        if (given("geeklog")) {
+          context.addIssue({
+            code: "custom",
+            path: ["geeklog"],
+            input: plugin.geeklog,
+            message: `only for platform geeklog, not ${String(plugin.platform)}`,
+          });
+        }
+        for (const field of ["main_file", "version_constant", "requires_wp", "tested_wp"] as const) {
+          if (given(field)) continue;
+          context.addIssue({
+            code: "custom",
+            path: [field],
+            input: undefined,
+            message: knownPlatform
+              ? `required for platform ${String(plugin.platform)}`
+              : "required field is missing (expected a text)",
+          });
+        }
       }
       if (given("updater_path") && plugin.updater_path === plugin.main_file) {
         context.addIssue({
@@ -354,6 +482,54 @@ export const releaseSchema = z
       .max(TEXT_LIMITS.notice)
       .optional()
       .describe("Told to sites still on a deprecated release."),
+    geeklog: z
+      .strictObject({
+        kind: z
+          .enum(["upgrade", "patch"])
+          .describe(
+            "upgrade: a new version (the plugins table's pi_version); patch: the same version with an update number (pi_update_count).",
+          ),
+        update: z
+          .number()
+          .int()
+          .min(1)
+          .max(999_999_999)
+          .optional()
+          .describe(
+            "A patch's update number (required for a patch): the version is <version>+update.<update>; higher than every earlier patch's.",
+          ),
+        from: z
+          .string()
+          .min(1)
+          .max(GEEKLOG_VERSION_MAX_LENGTH)
+          .optional()
+          .describe("An upgrade's version it upgrades from (default: the release before it)."),
+        sql: z
+          .array(z.string().min(1).max(GEEKLOG_SQL_LIMITS.characters))
+          .max(GEEKLOG_SQL_LIMITS.statements)
+          .default([])
+          .describe(
+            "SQL statements the client runs, in order; write a table as {$_TABLES['key']} (the site's prefix is added).",
+          ),
+        backup_tables: z
+          .array(
+            z.string().regex(GEEKLOG_TABLE_KEY, {
+              message: "expected a key of Geeklog's $_TABLES: letters, digits and _",
+            }),
+          )
+          .max(GEEKLOG_SQL_LIMITS.tables)
+          .default([])
+          .describe("Keys of Geeklog's $_TABLES the client backs up before it runs the SQL."),
+        update_class: z
+          .enum(["rendered", "own"])
+          .default("rendered")
+          .describe(
+            "rendered: the build writes update.php from sql and backup_tables; own: the source's update.php is used (checked with php -l), and sql and backup_tables stay empty.",
+          ),
+        requires_geeklog: requirementVersion.optional().describe("Overrides the plugin's."),
+      })
+      .optional()
+      .describe("Geeklog only (and required there): patch or upgrade, the SQL to run and the tables to back up."),
   })
   .describe("feedwright release definition: releases/<slug>/<version>.yaml");
 
@@ -361,9 +537,22 @@ export type PluginDefinition = z.output<typeof pluginSchema>;
 export type ReleaseDefinition = z.output<typeof releaseSchema>;
 
 export function generateJsonSchemas(): Record<"plugin" | "release", object> {
+  const wordpressOnly = Object.fromEntries(Object.keys(WORDPRESS_ONLY_FIELDS).map((field) => [field, false]));
   return {
-    // JSON Schema says what the refinement says: an updater needs the keys it pins.
-    plugin: { ...z.toJSONSchema(pluginSchema, { io: "input" }), dependentRequired: { updater_path: ["public_keys"] } },
+    plugin: {
+      ...z.toJSONSchema(pluginSchema, { io: "input" }),
+      // JSON Schema says what the refinement says: an updater needs the keys it pins; a
+      // Geeklog plugin needs its geeklog block and none of WordPress's fields, any other
+      // platform WordPress's fields and no geeklog block.
+      dependentRequired: { updater_path: ["public_keys"] },
+      if: { properties: { platform: { const: "geeklog" } }, required: ["platform"] },
+      // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords, not a promise
+      then: { required: ["geeklog"], properties: { ...wordpressOnly, private: { const: false } } },
+      else: {
+        required: ["main_file", "version_constant", "requires_wp", "tested_wp"],
+        properties: { geeklog: false },
+      },
+    },
     release: z.toJSONSchema(releaseSchema, { io: "input" }),
   };
 }

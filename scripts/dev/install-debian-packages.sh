@@ -7,11 +7,14 @@
 # checklist), chromium (the pages are tested in a real browser), php-cli (signatures are
 # checked with PHP's own sodium, as WordPress core checks them), php-codesniffer (phpcs lints
 # the updater's PHP, site/updater/), curl and python3 (the original service's verification
-# commands, curl piped to python3 -m json.tool, are run against npm run dev).
+# commands, curl piped to python3 -m json.tool, are run against npm run dev), and for Geeklog's
+# repository client run against npm run dev (test/geeklog/): mariadb-server (its database,
+# started privately by the test, never as a service), php-mysql, php-xml (XMLReader), php-zip,
+# php-curl, and php-pear (its System::rm).
 # `npm test` runs scripts/dev/test-prerequisites.ts first, which runs this when a tool is missing.
 set -euo pipefail
 label="npm test"
-packages=(git unzip chromium php-cli php-codesniffer curl python3)
+packages=(git unzip chromium php-cli php-codesniffer curl python3 mariadb-server php-mysql php-xml php-zip php-curl php-pear)
 if [ "${1:-}" = "--for" ]; then
   label="$2"
   packages=("${@:3}")

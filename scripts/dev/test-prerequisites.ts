@@ -42,6 +42,17 @@ const command = (name: string, why: string, debian = name): [string, Tool] => [
   { why, debian, present: () => onPath(name) },
 ];
 
+/** A PHP extension the Geeklog client test needs (php -m lists it). */
+const phpExtension = (extension: string, debian: string): [string, Tool] => [
+  `php ${extension}`,
+  {
+    why: "Geeklog's repository client, run by test/geeklog/",
+    debian,
+    present: () =>
+      onPath("php") && spawnSync("php", ["-r", `exit(extension_loaded('${extension}') ? 0 : 1);`]).status === 0,
+  },
+];
+
 /** The browser the page tests drive: CHROMIUM_PATH, or Debian's chromium. */
 const chromiumPath = (): string => process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -61,6 +72,26 @@ const TOOLS: ReadonlyMap<string, Tool> = new Map([
     },
   ],
   command("phpcs", "the updater's PHP is linted with PHP_CodeSniffer", "php-codesniffer"),
+  [
+    "mariadbd",
+    {
+      why: "the Geeklog client test's database (started privately, never as a service)",
+      debian: "mariadb-server",
+      present: () => existsSync("/usr/sbin/mariadbd") || existsSync("/usr/sbin/mysqld"),
+    },
+  ],
+  phpExtension("mysqli", "php-mysql"),
+  phpExtension("xmlreader", "php-xml"),
+  phpExtension("zip", "php-zip"),
+  phpExtension("curl", "php-curl"),
+  [
+    "pear",
+    {
+      why: "Geeklog's client removes files with PEAR's System::rm",
+      debian: "php-pear",
+      present: () => existsSync("/usr/share/php/System.php"),
+    },
+  ],
   [
     "chromium",
     {

@@ -3,13 +3,22 @@
  * in a cache so a rebuild with nothing changed zips nothing. The cache is not trusted: see
  * readCacheEntry for what an entry must prove before its bytes are published.
  */
-import { createPublicKey, sign, verify } from "node:crypto";
+import { createHash, createPublicKey, sign, verify } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { hash } from "hasha";
 import { md5Hex, sha256Hex } from "../core/digest.ts";
 import type { PackageFacts } from "../core/documents.ts";
+import {
+  type CopiedFile,
+  GEEKLOG_FOLDERS,
+  GEEKLOG_REQUIRED_FILE,
+  GEEKLOG_UPDATE_FILE,
+  type GeeklogFolder,
+  geeklogSourcePathProblem,
+  renderGeeklogUpdateClass,
+} from "../core/geeklog.ts";
 import {
   checkPackagedMainFile,
   createExcludeMatcher,
@@ -21,6 +30,7 @@ import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
 import { compareText, type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
 import type { SigningKey } from "../core/signing.ts";
 import { type RenderedUpdater, renderUpdater, selectUpdaterVersion, type UpdaterVersion } from "../core/updater.ts";
+import { checkOwnUpdateClass } from "./geeklog-update-class.ts";
 import {
   type GitRepository,
   SourceError,
@@ -63,7 +73,7 @@ export interface PackagingContext {
    * Tests point it at a copy to "upgrade" feedwright's updater.
    */
   updaterDir?: string;
-  /** Position of a field in a release file, for messages. */
+  /** Position of a field (or a nested field's path) in a release file, for messages. */
   locate: LocateField;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
   /** Something the build did that a person should know about, e.g. a cache entry it discarded. */
@@ -79,6 +89,10 @@ export interface PackagingContext {
  *   beyond retention, so a no-op rebuild zips nothing).
  */
 type PackagingMode = "package" | "check" | "source";
+
+/** A field of a release file, by name or by its path into nested fields. */
+type Field = string | readonly (string | number)[];
+type Report = (field: Field, message: string) => void;
 
 /** Check every built release and package those the plan packages; `validate` checks only. */
 export async function buildPackages(
@@ -106,7 +120,7 @@ export async function buildPackages(
   };
   for (const plugin of plugins) {
     for (const release of plugin.releases.filter((candidate) => candidate.built)) {
-      const report = (field: string, message: string) =>
+      const report = (field: Field, message: string) =>
         add({ file: release.file, at: context.locate(plugin, release, field), message });
       try {
         const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
@@ -184,16 +198,17 @@ async function buildPackage(
   plugin: PluginPlan,
   release: ReleasePlan,
   context: PackagingContext,
-  report: (field: string, message: string) => void,
+  report: Report,
   mode: PackagingMode,
   readUpdaters: () => UpdaterVersion[],
 ): Promise<BuiltPackage | null> {
   const { definition } = plugin;
+  if (definition.platform === "geeklog") return buildGeeklogPackage(plugin, release, context, report, mode);
   const updater = chooseUpdater(plugin, release, readUpdaters, report);
   if (updater === false) return null;
   const snapshot = await readSnapshot(plugin, release, context);
   const files = selectPackagedFiles(plugin, snapshot, updater);
-  if (!files.some((file) => file.path === definition.main_file)) {
+  if (!definition.main_file || !files.some((file) => file.path === definition.main_file)) {
     report(
       "source",
       `source: ${snapshot.label} has no ${definition.main_file} in source/${plugin.slug}/ (main_file in ${plugin.file})`,
@@ -204,19 +219,8 @@ async function buildPackage(
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
   const key = await packageCacheKey(plugin, release, context, { files, updater, date });
   const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
-  const entry =
-    context.cacheDir && context.cacheSigner && mode === "package"
-      ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
-      : null;
-  if (entry && context.cacheSigner) {
-    const cached = await readCacheEntry(entry, key, context.cacheSigner, release);
-    if (cached && "bytes" in cached)
-      return { ...base, bytes: cached.bytes, facts: factsOf(cached.bytes), reused: true };
-    if (cached)
-      context.onWarning?.(
-        `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
-      );
-  }
+  const cached = await reuseCached(plugin, release, context, mode, key, base);
+  if (cached) return cached;
   const contents = await snapshot.read(files);
   const packagedMain = preparePackagedMainFile(plugin, release, snapshot, contents, updater, report);
   if (!packagedMain) return null;
@@ -226,7 +230,45 @@ async function buildPackage(
   }));
   for (const file of updater?.files ?? []) entries.push(file);
   const zip = await writeDeterministicZip(plugin.slug, entries, date);
+  return { ...base, bytes: zip, facts: await cacheZip(context, mode, key, zip), reused: false };
+}
+
+/** Where a package's cache entry is, when this run uses the cache. */
+function cacheEntryOf(context: PackagingContext, mode: PackagingMode, key: string) {
+  return context.cacheDir && context.cacheSigner && mode === "package"
+    ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
+    : null;
+}
+
+/** The cached package for `key` when its entry passes every check (see readCacheEntry); null otherwise. */
+async function reuseCached(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  context: PackagingContext,
+  mode: PackagingMode,
+  key: string,
+  base: Omit<BuiltPackage, "bytes" | "facts" | "reused">,
+): Promise<BuiltPackage | null> {
+  const entry = cacheEntryOf(context, mode, key);
+  if (!entry || !context.cacheSigner) return null;
+  const cached = await readCacheEntry(entry, key, context.cacheSigner, release);
+  if (cached && "bytes" in cached) return { ...base, bytes: cached.bytes, facts: factsOf(cached.bytes), reused: true };
+  if (cached)
+    context.onWarning?.(
+      `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
+    );
+  return null;
+}
+
+/** The ZIP's facts, and the ZIP kept in the cache when this run uses it. */
+async function cacheZip(
+  context: PackagingContext,
+  mode: PackagingMode,
+  key: string,
+  zip: Buffer,
+): Promise<PackageFacts> {
   const facts = factsOf(zip);
+  const entry = cacheEntryOf(context, mode, key);
   if (entry && context.cacheSigner) {
     // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
     await writeAtomically(entry.zip, zip);
@@ -235,7 +277,114 @@ async function buildPackage(
       JSON.stringify({ ...facts, signature: signCacheEntry(key, facts, context.cacheSigner) }),
     );
   }
-  return { ...base, bytes: zip, facts, reused: false };
+  return facts;
+}
+
+/**
+ * Bump when the Geeklog package's layout changes: it is part of their cache key (a change to
+ * the rendered update.php changes the key by itself, see renderedShape).
+ */
+const GEEKLOG_PACKAGER_REVISION = "1";
+
+/**
+ * A Geeklog release's package, in the layout Geeklog's repository client unpacks: one top
+ * folder named after the plugin (geeklog.name) holding admin/, public_html/, plugins/ and
+ * update.php, the class the client loads; rendered from the release's YAML unless the release
+ * says update_class: own (then the source's, checked with PHP). Deterministic, cached and
+ * signed like every package.
+ */
+async function buildGeeklogPackage(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  context: PackagingContext,
+  report: Report,
+  mode: PackagingMode,
+): Promise<BuiltPackage | null> {
+  const { definition } = plugin;
+  const geeklog = release.geeklog;
+  const name = definition.geeklog?.name;
+  // Without them the YAML has problems of its own, already reported.
+  if (!geeklog || !name) return null;
+  const snapshot = await readSnapshot(plugin, release, context);
+  const isExcluded = createExcludeMatcher(definition.exclude);
+  const files = snapshot.files.filter((file) => !isExcluded(file.path)).sort((a, b) => compareText(a.path, b.path));
+  let usable = true;
+  for (const file of files) {
+    const problem = geeklogSourcePathProblem(file.path);
+    if (!problem) continue;
+    report("source", `source: ${snapshot.label}: ${problem}`);
+    usable = false;
+  }
+  if (!files.some((file) => file.path === GEEKLOG_REQUIRED_FILE)) {
+    report(
+      "source",
+      `source: ${snapshot.label} has no plugins/ folder with functions.inc in source/${plugin.slug}/: a Geeklog plugin's source holds admin/, public_html/ and plugins/ (copied to ${Object.values(GEEKLOG_FOLDERS).join(", ")}), and plugins/functions.inc is the file every Geeklog plugin has`,
+    );
+    usable = false;
+  }
+  const own = files.find((file) => file.path === GEEKLOG_UPDATE_FILE);
+  if (geeklog.updateClass === "own" && !own) {
+    report(
+      ["geeklog", "update_class"],
+      `geeklog.update_class: own, but ${snapshot.label} has no source/${plugin.slug}/${GEEKLOG_UPDATE_FILE}`,
+    );
+    usable = false;
+  }
+  if (geeklog.updateClass === "rendered" && own) {
+    report(
+      ["geeklog", "update_class"],
+      `geeklog.update_class: ${snapshot.label} has its own source/${plugin.slug}/${GEEKLOG_UPDATE_FILE}: write update_class: own to ship it, or remove it to have the build write it from this release`,
+    );
+    usable = false;
+  }
+  if (!usable || mode === "source") return null;
+  const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
+  const title = `${definition.name} ${release.version}`;
+  const copiedFiles = (sha1Of: (file: { path: string }) => string): CopiedFile[] =>
+    files
+      .filter((file) => file !== own)
+      .map((file) => {
+        const [folder = "", ...rest] = file.path.split("/");
+        return { folder: folder as GeeklogFolder, path: rest.join("/"), sha1: sha1Of(file) };
+      });
+  // The update class as rendered with the files' ids in place of their SHA-1s: any change to
+  // what it renders (this feedwright's template included) changes the key.
+  const renderedShape = own
+    ? null
+    : sha256Hex(
+        renderGeeklogUpdateClass({
+          pluginName: name,
+          title,
+          release: geeklog,
+          files: copiedFiles((file) => files.find((candidate) => candidate.path === file.path)?.id ?? ""),
+        }),
+      );
+  const key = await packageCacheKey(plugin, release, context, {
+    files,
+    updater: null,
+    date,
+    geeklog: { revision: GEEKLOG_PACKAGER_REVISION, name, release: geeklog, renderedShape },
+  });
+  const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
+  const cached = await reuseCached(plugin, release, context, mode, key, base);
+  if (cached) return cached;
+  const contents = await snapshot.read(files);
+  const entries = files.map((file) => ({ path: file.path, content: contents.get(file.path) ?? Buffer.alloc(0) }));
+  if (own) {
+    const problems = await checkOwnUpdateClass(contents.get(own.path) ?? Buffer.alloc(0), name);
+    for (const problem of problems)
+      report(["geeklog", "update_class"], `geeklog.update_class: own: ${snapshot.label}: ${problem}`);
+    if (problems.length > 0) return null;
+  } else {
+    const sha1 = (file: { path: string }) =>
+      createHash("sha1")
+        .update(contents.get(file.path) ?? Buffer.alloc(0))
+        .digest("hex");
+    const text = renderGeeklogUpdateClass({ pluginName: name, title, release: geeklog, files: copiedFiles(sha1) });
+    entries.push({ path: GEEKLOG_UPDATE_FILE, content: Buffer.from(text, "utf8") });
+  }
+  const zip = await writeDeterministicZip(name, entries, date);
+  return { ...base, bytes: zip, facts: await cacheZip(context, mode, key, zip), reused: false };
 }
 
 /** The snapshot's files that go into the package, by path: not excluded, and not where the rendered updater goes. */
@@ -260,7 +409,7 @@ function packageCacheKey(
   plugin: PluginPlan,
   release: ReleasePlan,
   context: PackagingContext,
-  inputs: { files: SourceSnapshot["files"]; updater: RenderedUpdater | null; date: Date },
+  inputs: { files: SourceSnapshot["files"]; updater: RenderedUpdater | null; date: Date; geeklog?: object },
 ): Promise<string> {
   const { definition } = plugin;
   return hash(
@@ -284,6 +433,8 @@ function packageCacheKey(
         ...inputs.files.map((file) => [file.path, file.id]),
         ...(inputs.updater?.files ?? []).map((file) => [file.path, `rendered ${sha256Hex(file.content)}`]),
       ],
+      // A Geeklog package's update.php is rendered from these (and the files' bytes above).
+      ...(inputs.geeklog ? { geeklog: inputs.geeklog } : {}),
     }),
     { algorithm: "sha256" },
   );
@@ -300,11 +451,11 @@ function preparePackagedMainFile(
   snapshot: SourceSnapshot,
   contents: Map<string, Buffer>,
   updater: RenderedUpdater | null,
-  report: (field: string, message: string) => void,
+  report: Report,
 ): Buffer | null {
   const { definition } = plugin;
-  const mainBytes = contents.get(definition.main_file) ?? Buffer.alloc(0);
-  if (definition.platform !== "wordpress") return mainBytes;
+  const mainBytes = contents.get(definition.main_file ?? "") ?? Buffer.alloc(0);
+  if (definition.platform !== "wordpress" || !definition.main_file || !definition.version_constant) return mainBytes;
   const stamped = stampVersionInBytes(mainBytes, release.version, definition.version_constant);
   for (const problem of stamped.problems)
     report("source", `source: ${definition.main_file} in ${snapshot.label} ${problem}`);
@@ -328,7 +479,7 @@ function chooseUpdater(
   plugin: PluginPlan,
   release: ReleasePlan,
   readUpdaters: () => UpdaterVersion[],
-  report: (field: string, message: string) => void,
+  report: Report,
 ): RenderedUpdater | null | false {
   if (!plugin.definition.updater_path && release.definition.updater_version === undefined) return null;
   const versions = readUpdaters();

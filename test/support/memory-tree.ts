@@ -78,7 +78,7 @@ export function memoryTree(...plugins: MemoryPlugin[]): MemoryTree {
       .find((candidate) => candidate.slug === plugin.slug)
       ?.releases.find((candidate) => candidate.version === release.version);
     if (!found) throw new Error(`no release ${plugin.slug} ${release.version}`);
-    return found.locate([field]);
+    return found.locate(typeof field === "string" ? [field] : field);
   };
   return { parsed, plan: compilePlan(parsed.plugins), locate };
 }

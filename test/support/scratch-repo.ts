@@ -3,7 +3,7 @@
  * git, built inline so each test states exactly the input it depends on.
  */
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generateSeed } from "../../scripts/io/keys.ts";
@@ -34,7 +34,27 @@ export interface ScratchRepo {
 }
 
 export function createScratchRepo(): ScratchRepo {
+  const repo = scratchRepoAt(mkdtempSync(path.join(tmpdir(), "feedwright-test-")));
+  repo.git("init", "-q", "-b", "main");
+  repo.git("config", "user.email", "test@example.invalid");
+  repo.git("config", "user.name", "feedwright test");
+  repo.git("config", "commit.gpgsign", "false");
+  return repo;
+}
+
+/** A copy of a scratch repository, history included, without its output and package cache. */
+export function copyScratchRepo(template: ScratchRepo): ScratchRepo {
   const root = mkdtempSync(path.join(tmpdir(), "feedwright-test-"));
+  cpSync(template.root, root, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: (source) => !["dist", ".feedwright"].includes(path.relative(template.root, source)),
+  });
+  return scratchRepoAt(root);
+}
+
+/** The operations of a scratch repository on a folder that holds one. */
+function scratchRepoAt(root: string): ScratchRepo {
   const repo: ScratchRepo = {
     root,
     write(relativePath, content) {
@@ -66,10 +86,6 @@ export function createScratchRepo(): ScratchRepo {
       rmSync(root, { recursive: true, force: true });
     },
   };
-  repo.git("init", "-q", "-b", "main");
-  repo.git("config", "user.email", "test@example.invalid");
-  repo.git("config", "user.name", "feedwright test");
-  repo.git("config", "commit.gpgsign", "false");
   return repo;
 }
 

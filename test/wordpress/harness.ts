@@ -187,6 +187,77 @@ add_filter(
 	3
 );`;
 
+/** MariaDB on a private data directory in `dir`, reachable only through a unix socket there. */
+export interface MariaDb {
+  service: Service;
+  socket: string;
+  /** The mariadb command-line client. */
+  client: string;
+}
+
+/**
+ * Start MariaDB in `dir` (its data directory `dir/mysql`, socket `dir/mysqld.sock`, no TCP)
+ * and create `database`. `extraArgs` go to mariadbd (the Geeklog tests allow INTO OUTFILE in
+ * their site's folder). The caller stops the returned service.
+ */
+export async function startMariaDb(dir: string, database: string, extraArgs: string[] = []): Promise<MariaDb> {
+  const dataDir = path.join(dir, "mysql");
+  const socket = path.join(dir, "mysqld.sock");
+  await mkdir(dataDir);
+  await run(
+    binary("mariadb-install-db", ["/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db"]),
+    [
+      "--no-defaults",
+      `--datadir=${dataDir}`,
+      "--user=root",
+      "--auth-root-authentication-method=normal",
+      "--skip-test-db",
+      "--skip-name-resolve",
+    ],
+    { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const service = startService(
+    "mariadbd",
+    binary("mariadbd", ["/usr/sbin/mariadbd", "/usr/sbin/mysqld"]),
+    [
+      "--no-defaults",
+      `--datadir=${dataDir}`,
+      `--socket=${socket}`,
+      `--pid-file=${path.join(dir, "mysqld.pid")}`,
+      "--skip-networking",
+      "--skip-name-resolve",
+      "--skip-log-bin",
+      "--user=root",
+      "--innodb-buffer-pool-size=32M",
+      "--innodb-log-file-size=16M",
+      `--log-error=${path.join(dir, "mysqld.err")}`,
+      ...extraArgs,
+    ],
+    { cwd: dir },
+  );
+  const client = binary("mariadb", ["/usr/bin/mariadb", "/usr/bin/mysql"]);
+  try {
+    await waitFor(
+      "MariaDB to accept connections",
+      async () => {
+        await run(client, [
+          "--no-defaults",
+          `--socket=${socket}`,
+          "-uroot",
+          "-e",
+          `CREATE DATABASE IF NOT EXISTS ${database}`,
+        ]);
+        return true;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+  } catch (error) {
+    await service.stop();
+    throw error;
+  }
+  return { service, socket, client };
+}
+
 export interface WordPressSite {
   /** http://127.0.0.1:<port> */
   url: string;
@@ -224,56 +295,8 @@ export async function startWordPress(options: WordPressOptions = {}): Promise<Wo
   };
   try {
     // The database: a private data directory, reachable only through a socket in `dir`.
-    const dataDir = path.join(dir, "mysql");
-    const socket = path.join(dir, "mysqld.sock");
-    await mkdir(dataDir);
-    await run(
-      binary("mariadb-install-db", ["/usr/bin/mariadb-install-db", "/usr/bin/mysql_install_db"]),
-      [
-        "--no-defaults",
-        `--datadir=${dataDir}`,
-        "--user=root",
-        "--auth-root-authentication-method=normal",
-        "--skip-test-db",
-        "--skip-name-resolve",
-      ],
-      { timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    services.push(
-      startService(
-        "mariadbd",
-        binary("mariadbd", ["/usr/sbin/mariadbd", "/usr/sbin/mysqld"]),
-        [
-          "--no-defaults",
-          `--datadir=${dataDir}`,
-          `--socket=${socket}`,
-          `--pid-file=${path.join(dir, "mysqld.pid")}`,
-          "--skip-networking",
-          "--skip-name-resolve",
-          "--skip-log-bin",
-          "--user=root",
-          "--innodb-buffer-pool-size=32M",
-          "--innodb-log-file-size=16M",
-          `--log-error=${path.join(dir, "mysqld.err")}`,
-        ],
-        { cwd: dir },
-      ),
-    );
-    const client = binary("mariadb", ["/usr/bin/mariadb", "/usr/bin/mysql"]);
-    await waitFor(
-      "MariaDB to accept connections",
-      async () => {
-        await run(client, [
-          "--no-defaults",
-          `--socket=${socket}`,
-          "-uroot",
-          "-e",
-          "CREATE DATABASE IF NOT EXISTS wordpress",
-        ]);
-        return true;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
-    );
+    const { service: database, socket } = await startMariaDb(dir, "wordpress");
+    services.push(database);
 
     // WordPress: Debian's copy with its symlinks resolved, and a plain wp-config.php.
     const root = path.join(dir, "wordpress");

@@ -5,6 +5,7 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
+import { GREET_PLUGIN_YAML, GREET_SLUG, geeklogReleaseYaml, greetSource } from "../support/geeklog-plugin.ts";
 import {
   createScratchRepo,
   DEMO_PLUGIN_YAML,
@@ -92,6 +93,30 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
         changelog: "Switched off since.",
       }),
     );
+    // A Geeklog plugin: the first version, an upgrade and a patch (the Geeklog repository).
+    const greetPins: Record<string, string> = {};
+    for (const version of ["1.0.0", "1.1.0", "1.1.0+update.1"]) {
+      for (const [file, text] of Object.entries(greetSource(version))) repo.write(`source/${GREET_SLUG}/${file}`, text);
+      greetPins[version] = repo.commit(`greet ${version}`);
+    }
+    const greet = (version: string, geeklog: string[]) =>
+      repo.write(
+        `releases/${GREET_SLUG}/${version}.yaml`,
+        geeklogReleaseYaml(
+          {
+            version,
+            status: "released",
+            released_at: "2026-01-01T00:00:00Z",
+            source: greetPins[version] ?? "",
+            changelog: `Greet ${version}.`,
+          },
+          geeklog,
+        ),
+      );
+    repo.write(`releases/${GREET_SLUG}/plugin.yaml`, GREET_PLUGIN_YAML);
+    greet("1.0.0", ["kind: upgrade"]);
+    greet("1.1.0", ["kind: upgrade", "backup_tables: [greet_items]"]);
+    greet("1.1.0+update.1", ["kind: patch", "update: 1"]);
     repo.commit("releases");
     rmSync(outDir, { recursive: true, force: true });
     const result = await repo.feedwright("build", "--out", outDir, "--quiet");

@@ -16,6 +16,8 @@ import {
   downloadUrl,
   FEED_PATH,
   type FeedDocument,
+  GEEKLOG_REPOSITORY_FOLDER,
+  geeklogPath,
   infoFileName,
   isSlug,
   latestPackageFileName,
@@ -37,6 +39,7 @@ import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
+import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
 import { healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
 import { computeStats, statsKey } from "./stats.ts";
@@ -118,6 +121,19 @@ app.all(`/${PLUGIN_ROUTE}/:file{[^/]+\\.zip}`, async (c) => {
   requireMethod(c, "packages", ["GET", "HEAD"]);
   return servePackageFile(contextOf(c, c.req.param("slug")), c.req.param("file"));
 });
+
+// Geeklog's repository (scripts/contract/geeklog.ts): the check the client posts, and the
+// downloads, which redirect to the package route above. The listing and status.rep are static.
+app.all(`/${geeklogPath("check")}`, async (c) => {
+  requireMethod(c, "the Geeklog update check", ["POST"]);
+  return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now());
+});
+for (const endpoint of ["get", "patch", "upgrade"] as const) {
+  app.all(`/${geeklogPath(endpoint)}`, async (c) => {
+    requireMethod(c, "Geeklog downloads", ["GET", "HEAD"]);
+    return redirectGeeklogDownload(endpoint, new URL(c.req.url), c.env.ASSETS, Date.now());
+  });
+}
 
 for (const { action, methods, handle } of ACTIONS) {
   app.all(`${API_PATH}/${PLUGIN_ROUTE}/${action}`, async (c) => {
@@ -283,7 +299,13 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
 }
 
 async function info(context: Context): Promise<Response> {
-  requireActive(await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime()));
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  requireActive(plugin);
+  if (plugin.platform === "geeklog")
+    throw notFound(
+      `"${plugin.slug}" is a Geeklog plugin: its sites read the Geeklog repository at /${GEEKLOG_REPOSITORY_FOLDER}`,
+      "no_release",
+    );
   const channel: Channel = context.url.searchParams.get("channel") === "beta" ? "beta" : "stable";
   const document = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(context.slug, infoFileName(channel))));
   if (!document.ok) throw notFound(`no ${channel} release of "${context.slug}"`, "no_release");
