@@ -19,6 +19,7 @@ import {
   RELEASES_FILE,
   signatureFileName,
 } from "../contract/index.ts";
+import { type DashboardTemplates, renderDashboard } from "./dashboard.ts";
 import { sha256Hex } from "./digest.ts";
 import {
   type Publication,
@@ -54,6 +55,8 @@ export interface PageTemplates {
   index: string;
   plugin: string;
   style: string;
+  /** The release health dashboard (dashboard.ts); without it no dashboard/ is written. */
+  dashboard?: Omit<DashboardTemplates, "style">;
 }
 
 /** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
@@ -139,6 +142,8 @@ export function renderOutputFiles(
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(outputMarkerFile());
   files.push(...renderPages(plan.plugins, facts, templates, publication.keys));
+  if (templates.dashboard)
+    files.push(...renderDashboard(plan.plugins, { ...templates.dashboard, style: templates.style }));
   const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
   const feed = Buffer.from(
     toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),
