@@ -381,7 +381,11 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
         last,
       )) {
         if (row.dim === "registrations") registrations.set(row.day, (registrations.get(row.day) ?? 0) + row.value);
-        else figureRows.set(row.day, [...(figureRows.get(row.day) ?? []), row]);
+        else {
+          const rows = figureRows.get(row.day);
+          if (rows) rows.push(row);
+          else figureRows.set(row.day, [row]);
+        }
       }
       const downloadRows = new Map<string, { version: string; kind: string; count: number }[]>();
       for (const row of sql.exec<{ day: string; version: string; kind: string; count: number }>(
@@ -389,7 +393,9 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
         from,
         last,
       )) {
-        downloadRows.set(row.day, [...(downloadRows.get(row.day) ?? []), row]);
+        const rows = downloadRows.get(row.day);
+        if (rows) rows.push(row);
+        else downloadRows.set(row.day, [row]);
       }
       const days: DayFigures[] = [];
       for (let day = from; day <= last; day = addDays(day, 1)) {
