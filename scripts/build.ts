@@ -6,6 +6,7 @@
  * serial and the issue time come from the HEAD commit) and the keys.
  */
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import type { Publication } from "./core/documents.ts";
 import { ExpiredFeedError, InputError } from "./core/errors.ts";
@@ -253,10 +254,18 @@ function signPackages(
 
 async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {
   const read = (name: string) => readFile(path.join(siteDir, name), "utf8");
+  // Chart.js as installed (package-lock.json pins it): its browser build and its licence.
+  const chartDist = path.dirname(createRequire(import.meta.url).resolve("chart.js"));
   return {
     index: await read("index.hbs"),
     plugin: await read("plugin.hbs"),
     style: await read("style.hbs"),
     geeklog: await read("geeklog.hbs"),
+    dashboard: {
+      page: await read("dashboard.hbs"),
+      script: await read("dashboard.js"),
+      chartLibrary: await readFile(path.join(chartDist, "chart.umd.min.js"), "utf8"),
+      chartLicense: await readFile(path.join(chartDist, "..", "LICENSE.md"), "utf8"),
+    },
   };
 }

@@ -19,6 +19,7 @@ import { addRollforwardCommand } from "./commands/rollforward.ts";
 import { addSchemaCommand } from "./commands/schema.ts";
 import { addSignUrlCommand } from "./commands/sign-url.ts";
 import { addSitesCommand } from "./commands/sites.ts";
+import { addStatsCommand } from "./commands/stats.ts";
 import { addValidateCommand } from "./commands/validate.ts";
 import { addVerifyCommand } from "./commands/verify.ts";
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FeedwrightError } from "./core/errors.ts";
@@ -39,6 +40,7 @@ const COMMANDS = [
   addCheckCommand,
   addDevCommand,
   addSitesCommand,
+  addStatsCommand,
   addSignUrlCommand,
   addKeysCommand,
 ];

@@ -30,6 +30,7 @@ const COMMANDS = [
   "rollforward",
   "check",
   "sign-url",
+  "stats",
   "sites add",
   "sites import",
   "sites revoke",

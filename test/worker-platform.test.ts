@@ -269,6 +269,12 @@ describe("wrangler configuration", () => {
     expect(bindingNames(testConfig)).toEqual(expected);
   });
 
+  it("issue 14 item 4: no deployed environment sets FEEDWRIGHT_DEV_CLOCK, so X-Feedwright-Now is ignored there", () => {
+    for (const config of [production, production.env.staging, production.env.production, testConfig]) {
+      expect(JSON.stringify(config)).not.toContain("FEEDWRIGHT_DEV_CLOCK");
+    }
+  });
+
   it("pins a compatibility date the bundled workerd accepts", () => {
     const workerd = JSON.parse(readFileSync(path.join(ROOT, "node_modules/workerd/package.json"), "utf8"))
       .version as string;

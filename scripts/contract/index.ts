@@ -6,6 +6,7 @@
  */
 export * from "./api-errors.ts";
 export * from "./api-keys.ts";
+export * from "./download-kind.ts";
 export * from "./download-signature.ts";
 export * from "./enums.ts";
 export * from "./geeklog.ts";

@@ -22,6 +22,7 @@ import {
   renderGeeklogListing,
   signatureFileName,
 } from "../contract/index.ts";
+import { type DashboardTemplates, renderDashboard } from "./dashboard.ts";
 import { sha256Hex } from "./digest.ts";
 import {
   type Publication,
@@ -59,6 +60,8 @@ export interface PageTemplates {
   plugin: string;
   style: string;
   geeklog: string;
+  /** The release health dashboard (dashboard.ts); without it no dashboard/ is written. */
+  dashboard?: Omit<DashboardTemplates, "style">;
 }
 
 /** The file at the top of every output folder that says feedwright wrote it (published, harmless). */
@@ -145,6 +148,8 @@ export function renderOutputFiles(
   files.push({ path: "_headers", content: renderHeaders(plan.plugins) });
   files.push(outputMarkerFile());
   files.push(...renderPages(plan.plugins, facts, templates, publication.keys));
+  if (templates.dashboard)
+    files.push(...renderDashboard(plan.plugins, { ...templates.dashboard, style: templates.style }));
   const manifest = Buffer.from(toCanonicalJson(renderManifest(listDigests(files))));
   const feed = Buffer.from(
     toCanonicalJson(renderFeed(plan.plugins, facts, publication, documentDigests, sha256Hex(manifest))),

@@ -3,10 +3,12 @@
  * the Worker for /api/* and packages — on 127.0.0.1 with wrangler's local runtime, local KV
  * and Durable Object state, and nothing sent off the machine.
  *
- *   npm run dev [-- --port 8787] [--root .] [--out dist] [--persist-to .wrangler/state] [--no-build] [--origin url]
+ *   npm run dev [-- --port 8787] [--root .] [--out dist] [--persist-to .wrangler/state] [--no-build] [--origin url] [--dev-clock]
  *
  * --root names the releases repository to build and serve (default: this one); --out and
- * --persist-to are below it. `feedwright dev` runs this for a vendor's own repository.
+ * --persist-to are below it. --dev-clock lets a request set the Worker's time with the
+ * X-Feedwright-Now header (simulated days for the history; worker/src/clock.ts): it sets the
+ * FEEDWRIGHT_DEV_CLOCK variable of this local server only. `feedwright dev` runs this for a vendor's own repository.
  *
  * Secrets never go on a command line (npm echoes it, `ps` shows it to every user): ADMIN_TOKEN
  * and DOWNLOAD_URL_KEY come from the environment or from worker/.dev.vars (git-ignored), the
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     "no-build": { type: "boolean", default: false },
     // Where the built documents' URLs point (default: this server, http://127.0.0.1:<port>).
     origin: { type: "string" },
+    "dev-clock": { type: "boolean", default: false },
     // Refused below, with the way to pass them instead.
     "admin-token": { type: "string" },
     "download-url-key": { type: "string" },
@@ -182,6 +185,7 @@ const wrangler = spawnGroup(
     "--persist-to",
     path.resolve(repoRoot, values["persist-to"]),
     "--show-interactive-dev-session=false",
+    ...(values["dev-clock"] ? ["--var", "FEEDWRIGHT_DEV_CLOCK:1"] : []),
     ...secrets.args,
   ],
   // Loading --env-file is on by default; said here so a user's setting cannot drop the secrets.

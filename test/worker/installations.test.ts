@@ -170,7 +170,7 @@ describe("issue 11 item 7: a site is outdated only when it would be offered an u
     const response = await call("/api/plugins/demo/stats/?refresh=1", {
       headers: { authorization: "Bearer test-admin-token" },
     });
-    const stats = (await response.json()) as { health: Record<string, number> };
+    const stats = ((await response.json()) as { census: { health: Record<string, number> } }).census;
     // Every other record was judged when it reported, against these same releases.
     const expected: Record<string, number> = { healthy: 0, outdated: 0, error: 0 };
     for (const entry of (await env.INSTALLATIONS.list<InstallationMetadata>({ prefix: "site:demo:" })).keys) {

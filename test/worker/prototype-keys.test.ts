@@ -104,7 +104,7 @@ describe("issue 9 item 3: statistics count stored names that are JavaScript obje
       headers: { authorization: "Bearer test-admin-token" },
     });
     expect(response.status).toBe(200);
-    const stats = (await response.json()) as Record<string, Record<string, number>>;
+    const stats = ((await response.json()) as { census: Record<string, Record<string, number>> }).census;
     // Own entries, in any order (KV lists keys in byte order).
     const entries = (counts: Record<string, number> | undefined) => Object.entries(counts ?? {}).sort();
     const expected = PROTOTYPE_NAMES.map((name) => [name, 1]).sort();

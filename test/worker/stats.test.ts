@@ -18,15 +18,22 @@ describe("stats", () => {
     );
   });
 
-  it("are computed on the schedule from list pages into one record", async () => {
-    for (const [site, version] of [
+  it("issue 14 item 1: answer fresh figures at once, not a snapshot left by the schedule", async () => {
+    const admin = { headers: { authorization: "Bearer test-admin-token" } };
+    const sites = [
       ["s1", "1.4.0"],
       ["s2", "1.4.0"],
       ["s3", "1.2.0"],
-    ] as const) {
+      ["s4", "1.2.0"],
+    ] as const;
+    for (const [index, [site, version]] of sites.entries()) {
       const key = await issueApiKey(site);
       expect((await register(key, { site_id: site, version, php_version: "8.3" })).status).toBe(201);
+      // Each answer counts every site registered so far.
+      const answer = (await (await call("/api/plugins/demo/stats/", admin)).json()) as Record<string, unknown>;
+      expect(answer).toMatchObject({ slug: "demo", installations: index + 1 });
     }
+    // The schedule only opens the new day in each plugin's history: the figures stay the same.
     const context = createExecutionContext();
     await worker.scheduled(
       createScheduledController({ scheduledTime: Date.now(), cron: "*/15 * * * *" }),
@@ -34,9 +41,10 @@ describe("stats", () => {
       context,
     );
     await waitOnExecutionContext(context);
-    const record = (await env.INSTALLATIONS.get("stats:demo", "json")) as Record<string, unknown> | null;
-    expect(record).toMatchObject({ slug: "demo", installations: 3, versions: { "1.4.0": 2, "1.2.0": 1 } });
-    const served = await call("/api/plugins/demo/stats/", { headers: { authorization: "Bearer test-admin-token" } });
-    expect(await served.json()).toEqual(record);
+    expect(await (await call("/api/plugins/demo/stats/", admin)).json()).toMatchObject({
+      installations: 4,
+      versions: { "1.4.0": 2, "1.2.0": 2 },
+      php_versions: { "8.3": 4 },
+    });
   });
 });

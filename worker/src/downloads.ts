@@ -1,50 +1,42 @@
 /**
  * Exact download counts live in a SQLite Durable Object per plugin, where increments are
- * atomic; a KV key could lose concurrent increments.
+ * atomic; a KV key could lose concurrent increments. The same object keeps the release health
+ * history (history.ts); its class keeps the name and binding it was deployed with, so the
+ * counts it already holds carry on.
  */
-import { DurableObject } from "cloudflare:workers";
-import { VERIFY_REQUEST_HEADER } from "../../scripts/contract/index.ts";
+import {
+  DOWNLOAD_KIND_PARAM,
+  DOWNLOAD_KINDS,
+  type DownloadKind,
+  isDownloadKind,
+  VERIFY_REQUEST_HEADER,
+} from "../../scripts/contract/index.ts";
+import { badRequest } from "./errors.ts";
+import { PluginHistory } from "./history.ts";
 
-export type DownloadKind = "manual" | "auto_update";
+export type { DownloadKind } from "../../scripts/contract/index.ts";
 
-export interface DownloadRow {
-  version: string;
-  day: string;
-  kind: DownloadKind;
-  count: number;
-}
+export class DownloadCounter extends PluginHistory {}
 
-export class DownloadCounter extends DurableObject<Record<string, never>> {
-  constructor(ctx: DurableObjectState, env: Record<string, never>) {
-    super(ctx, env);
-    ctx.storage.sql.exec(
-      "CREATE TABLE IF NOT EXISTS downloads (version TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (version, day, kind))",
-    );
-  }
-
-  record(version: string, day: string, kind: DownloadKind): void {
-    this.ctx.storage.sql.exec(
-      "INSERT INTO downloads (version, day, kind, count) VALUES (?, ?, ?, 1) ON CONFLICT (version, day, kind) DO UPDATE SET count = count + 1",
-      version,
-      day,
-      kind,
-    );
-  }
-
-  rows(): DownloadRow[] {
-    return this.ctx.storage.sql
-      .exec<{ version: string; day: string; kind: string; count: number }>(
-        "SELECT version, day, kind, count FROM downloads ORDER BY day, version, kind",
-      )
-      .toArray()
-      .map((row) => ({ version: row.version, day: row.day, kind: row.kind as DownloadKind, count: row.count }));
-  }
-}
-
-/** WordPress core fetches updates with a "WordPress/x.y; url" user agent; a person's browser does not. */
+/**
+ * What started a download. The request says so with `?kind=auto_update|manual` (the updater
+ * inside the plugin, from version 3); any other value is a 400, so a client that sends a kind
+ * is never counted as something else. `?type=` (the original service's name) is read the same
+ * way but never refused. Without either, a guess: WordPress core fetches with a
+ * "WordPress/x.y; url" user agent, a person's browser does not (WordPress's "Update now"
+ * fetches the same way, which is why the updater says it).
+ */
 export function downloadKind(request: Request, url: URL): DownloadKind {
-  const declared = url.searchParams.get("type");
-  if (declared === "auto_update" || declared === "manual") return declared;
+  const declared = url.searchParams.get(DOWNLOAD_KIND_PARAM);
+  if (declared !== null) {
+    if (isDownloadKind(declared)) return declared;
+    throw badRequest(
+      `${DOWNLOAD_KIND_PARAM}: "${declared.slice(0, 40)}" is not one of ${DOWNLOAD_KINDS.join(", ")}`,
+      "invalid_field",
+    );
+  }
+  const legacy = url.searchParams.get("type");
+  if (legacy !== null && isDownloadKind(legacy)) return legacy;
   return /^WordPress\//.test(request.headers.get("user-agent") ?? "") ? "auto_update" : "manual";
 }
 

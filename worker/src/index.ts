@@ -37,12 +37,14 @@ import {
 } from "../../scripts/contract/index.ts";
 import { authenticateSite, checkSignedDownload, requireAdmin } from "./auth.ts";
 import { collectFields, readBody, stringField } from "./body.ts";
+import { requestTime } from "./clock.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
+import { recordDownloadHistory, recordReportHistory } from "./history-hooks.ts";
 import { healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
-import { computeStats, statsKey } from "./stats.ts";
+import { answerStats, refreshCensus } from "./stats.ts";
 
 export { DownloadCounter } from "./downloads.ts";
 
@@ -57,6 +59,8 @@ export interface Env {
   DOWNLOAD_URL_KEY?: string;
   /** Days an installation stays listed without a health check. */
   INSTALLATION_TTL_DAYS?: string;
+  /** "1" only in local simulations (npm run dev -- --dev-clock): honours X-Feedwright-Now (clock.ts). */
+  FEEDWRIGHT_DEV_CLOCK?: string;
 }
 
 interface Context {
@@ -92,7 +96,7 @@ type HonoContext = import("hono").Context<App>;
 
 /** One request's context for the handlers; `request` is the client's, so HEAD is still HEAD. */
 function contextOf(c: HonoContext, slug: string): Context {
-  return { request: c.req.raw, url: new URL(c.req.url), env: c.env, slug, now: new Date() };
+  return { request: c.req.raw, url: new URL(c.req.url), env: c.env, slug, now: requestTime(c.req.raw, c.env) };
 }
 
 function requireMethod(c: HonoContext, what: string, methods: readonly string[]): void {
@@ -170,7 +174,7 @@ export default {
   },
 
   async scheduled(_controller, env, ctx): Promise<void> {
-    ctx.waitUntil(refreshAllStats(env, new Date()));
+    ctx.waitUntil(openHistoryDays(env, new Date()));
   },
 } satisfies ExportedHandler<Env>;
 
@@ -358,12 +362,12 @@ async function servePackage(context: Context, plugin: ReleasesDocument, release:
   if (!asset.ok || !asset.body)
     throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
   if (isCountedDownload(context.request)) {
-    const counter = context.env.DOWNLOAD_COUNTER.get(context.env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
-    await counter.record(
-      release.version,
-      context.now.toISOString().slice(0, 10),
-      downloadKind(context.request, context.url),
-    );
+    await recordDownloadHistory(context.env, plugin.slug, context.request, {
+      version: release.version,
+      kind: downloadKind(context.request, context.url),
+      now: context.now,
+      ttlDays: ttlSeconds(context.env) / 86_400,
+    });
   }
   return new Response(context.request.method === "HEAD" ? null : asset.body, {
     headers: {
@@ -416,7 +420,7 @@ function ttlSeconds(env: Env): number {
 }
 
 async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, reported: string | null) {
-  return recordInstallation(context.env.INSTALLATIONS, {
+  const saved = await recordInstallation(context.env.INSTALLATIONS, {
     slug: report.plugin.slug,
     siteId: report.siteId,
     version: report.version,
@@ -428,6 +432,11 @@ async function saveReport(context: Context, report: Awaited<ReturnType<typeof si
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
+  await recordReportHistory(context.env, report.plugin.slug, report.siteId, saved.metadata, {
+    now: context.now,
+    ttlDays: ttlSeconds(context.env) / 86_400,
+  });
+  return saved;
 }
 
 async function register(context: Context): Promise<Response> {
@@ -453,24 +462,25 @@ async function healthCheck(context: Context): Promise<Response> {
 async function stats(context: Context): Promise<Response> {
   requireAdmin(context.request, context.env.ADMIN_TOKEN);
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
-  const stored =
-    context.url.searchParams.get("refresh") === "1"
-      ? null
-      : await context.env.INSTALLATIONS.get(statsKey(context.slug), "json");
-  if (stored) return jsonResponse(stored);
-  const fresh = await computeStats(context.env.INSTALLATIONS, context.env.DOWNLOAD_COUNTER, plugin, context.now);
-  await context.env.INSTALLATIONS.put(statsKey(context.slug), JSON.stringify(fresh));
-  return jsonResponse(fresh);
+  return jsonResponse(
+    await answerStats(context.env, plugin, context.url, context.now, ttlSeconds(context.env) / 86_400),
+  );
 }
 
-async function refreshAllStats(env: Env, now: Date): Promise<void> {
+/**
+ * On schedule, for each plugin: its history opens the new day (so a day without traffic still
+ * has its figures) and the census of its installation records is counted again.
+ */
+async function openHistoryDays(env: Env, now: Date): Promise<void> {
   const feed = await env.ASSETS.fetch(assetRequest(FEED_PATH));
   if (!feed.ok) return;
   const { plugins } = (await feed.json()) as FeedDocument;
   for (const slug of Object.keys(plugins)) {
+    await env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(slug)).fresh(
+      now.toISOString(),
+      ttlSeconds(env) / 86_400,
+    );
     const plugin = await loadPlugin(env.ASSETS, slug, now.getTime()).catch(() => null);
-    if (!plugin) continue;
-    const fresh = await computeStats(env.INSTALLATIONS, env.DOWNLOAD_COUNTER, plugin, now);
-    await env.INSTALLATIONS.put(statsKey(slug), JSON.stringify(fresh));
+    if (plugin) await refreshCensus(env, plugin, now);
   }
 }

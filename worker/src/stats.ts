@@ -1,118 +1,96 @@
 /**
- * Statistics: installations from KV list pages (figures come with the keys, no reads),
- * downloads from the Durable Object. Computed on a schedule into one KV record per plugin,
- * which /stats/ serves.
+ * GET /api/plugins/<slug>/stats/: the figures now, straight from the plugin's history Durable
+ * Object (no snapshot to go stale), and with `?from=YYYY-MM-DD&to=YYYY-MM-DD` the daily figures
+ * of those days too (at most HISTORY_MAX_DAYS of them, so an answer stays a bounded size: a
+ * few hundred counts a day, whatever the number of sites). Beside them, `census`: every stored
+ * installation record counted with its health judged against the releases published now
+ * (census.ts), as of the last schedule, or now with `?refresh=1`.
  */
 import type { ReleasesDocument } from "../../scripts/contract/index.ts";
-import type { DownloadCounter, DownloadRow } from "./downloads.ts";
-import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
+import { type Census, censusKey, computeCensus } from "./census.ts";
+import type { DownloadCounter } from "./downloads.ts";
+import { badRequest } from "./errors.ts";
+import {
+  addDays,
+  DAILY_FIGURE_DAYS,
+  type DayFigures,
+  dayOf,
+  daysBetween,
+  type FreshFigures,
+  HISTORY_MAX_DAYS,
+  RETENTION,
+} from "./history.ts";
 
-export interface PluginStats {
+export interface PluginStats extends FreshFigures {
   slug: string;
   generated_at: string;
-  installations: number;
-  versions: Record<string, number>;
-  health: Record<string, number>;
-  wp_versions: Record<string, number>;
-  php_versions: Record<string, number>;
-  downloads: {
-    total: number;
-    by_kind: Record<string, number>;
-    by_version: Record<string, number>;
-    by_day: Record<string, number>;
-    by_version_and_day: DownloadRow[];
-  };
+  retention: typeof RETENTION;
+  census: Census;
+  history?: { from: string; to: string; days: DayFigures[] };
 }
 
-export function statsKey(slug: string): string {
-  return `stats:${slug}`;
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+function dayParameter(url: URL, name: string): string | null {
+  const value = url.searchParams.get(name);
+  if (value === null) return null;
+  // A real calendar day: 2026-02-30 is refused, not read as March 2nd.
+  if (!DAY_PATTERN.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || addDays(value, 0) !== value)
+    throw badRequest(`${name}: "${value.slice(0, 40)}" is not a day (YYYY-MM-DD)`, "invalid_field");
+  return value;
 }
 
-/**
- * Counts by a name that comes from stored data (a version, a day, a health): kept in a Map
- * and written out with Object.fromEntries, which defines own properties, so no name (not even
- * `__proto__`) reaches a prototype or reads a count it did not add.
- */
-class Tally {
-  readonly #counts = new Map<string, number>();
-  constructor(start: readonly string[] = []) {
-    for (const name of start) this.#counts.set(name, 0);
-  }
-  bump(key: string | null, by = 1): void {
-    const name = key ?? "unknown";
-    this.#counts.set(name, (this.#counts.get(name) ?? 0) + by);
-  }
-  toJSON(): Record<string, number> {
-    return Object.fromEntries(this.#counts);
-  }
+/** The history range asked for, or null; every mistake a 400 that says what is wrong. */
+export function historyRange(url: URL, now: Date): { from: string; to: string } | null {
+  const from = dayParameter(url, "from");
+  const to = dayParameter(url, "to");
+  if (from === null && to === null) return null;
+  if (from === null || to === null) throw badRequest("history needs both from and to (YYYY-MM-DD)", "invalid_field");
+  if (from > to) throw badRequest(`from (${from}) is after to (${to})`, "invalid_field");
+  if (daysBetween(from, to) + 1 > HISTORY_MAX_DAYS)
+    throw badRequest(`from..to spans more than ${HISTORY_MAX_DAYS} days: ask in parts`, "invalid_field");
+  const today = dayOf(now);
+  if (from > today) throw badRequest(`from (${from}) is in the future`, "invalid_field");
+  const oldest = addDays(today, -DAILY_FIGURE_DAYS);
+  // Days compare as strings (YYYY-MM-DD), so no Math.max here.
+  return { from: [from, oldest].sort()[1] ?? from, to: [to, today].sort()[0] ?? to };
 }
 
-/**
- * `health` is judged again here against the releases published now (a site reported healthy
- * yesterday is outdated once a release it can take appears); a site that reported an error
- * stays counted as one until it reports again.
- */
-export async function computeStats(
-  kv: KVNamespace,
-  counters: DurableObjectNamespace<DownloadCounter>,
+export interface StatsBindings {
+  INSTALLATIONS: KVNamespace;
+  DOWNLOAD_COUNTER: DurableObjectNamespace<DownloadCounter>;
+}
+
+export async function answerStats(
+  env: StatsBindings,
   plugin: ReleasesDocument,
+  url: URL,
   now: Date,
+  ttlDays: number,
 ): Promise<PluginStats> {
-  const { slug } = plugin;
-  const prefix = installationPrefix(slug);
-  let installations = 0;
-  const versions = new Tally();
-  const health = new Tally(["healthy", "outdated", "error"]);
-  const wpVersions = new Tally();
-  const phpVersions = new Tally();
-  let cursor: string | undefined;
-  do {
-    const page: KVNamespaceListResult<InstallationMetadata> = await kv.list<InstallationMetadata>({
-      prefix,
-      ...(cursor ? { cursor } : {}),
-    });
-    for (const key of page.keys) {
-      const figures = key.metadata;
-      if (!figures) continue;
-      installations += 1;
-      versions.bump(figures.v);
-      // What depends on the releases is judged again; anything else ("error") is as stored.
-      health.bump(
-        figures.h === "healthy" || figures.h === "outdated"
-          ? await healthOf(plugin, figuresOf(key.name.slice(prefix.length), figures), null)
-          : figures.h,
-      );
-      wpVersions.bump(figures.wp);
-      phpVersions.bump(figures.php);
-    }
-    cursor = page.list_complete ? undefined : page.cursor;
-  } while (cursor);
-
-  const rows = await counters.get(counters.idFromName(slug)).rows();
-  let total = 0;
-  const byKind = new Tally(["manual", "auto_update"]);
-  const byVersion = new Tally();
-  const byDay = new Tally();
-  for (const row of rows) {
-    total += row.count;
-    byKind.bump(row.kind, row.count);
-    byVersion.bump(row.version, row.count);
-    byDay.bump(row.day, row.count);
-  }
-  return {
-    slug,
+  const range = historyRange(url, now);
+  const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
+  const fresh = await history.fresh(now.toISOString(), ttlDays);
+  const stored =
+    url.searchParams.get("refresh") === "1"
+      ? null
+      : await env.INSTALLATIONS.get<Census>(censusKey(plugin.slug), "json");
+  const census = stored ?? (await refreshCensus(env, plugin, now));
+  const stats: PluginStats = {
+    slug: plugin.slug,
     generated_at: now.toISOString(),
-    installations,
-    versions: versions.toJSON(),
-    health: health.toJSON(),
-    wp_versions: wpVersions.toJSON(),
-    php_versions: phpVersions.toJSON(),
-    downloads: {
-      total,
-      by_kind: byKind.toJSON(),
-      by_version: byVersion.toJSON(),
-      by_day: byDay.toJSON(),
-      by_version_and_day: rows,
-    },
+    retention: RETENTION,
+    ...fresh,
+    census,
   };
+  if (range)
+    stats.history = { ...range, days: await history.history(range.from, range.to, now.toISOString(), ttlDays) };
+  return stats;
+}
+
+/** Count the census now and keep it for the answers until the next schedule. */
+export async function refreshCensus(env: StatsBindings, plugin: ReleasesDocument, now: Date): Promise<Census> {
+  const census = await computeCensus(env.INSTALLATIONS, plugin, now);
+  await env.INSTALLATIONS.put(censusKey(plugin.slug), JSON.stringify(census));
+  return census;
 }

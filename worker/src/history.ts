@@ -1,0 +1,515 @@
+/**
+ * Release health history: one SQLite Durable Object per plugin (the download counter's, so the
+ * download counts it already held carry on) keeps, with exact increments:
+ *
+ * - every site's current figures (version, health, WordPress and PHP version, last day seen),
+ *   so a report moves the aggregate counts from what the site said before to what it says now;
+ * - the aggregate counts now (`current`) and at the end of each day (`daily`): installations,
+ *   by version, by health, health by version, by WordPress and PHP version (major.minor, so
+ *   their number stays small), and the day's new registrations;
+ * - downloads per day, version and kind, their totals, and one record per download (time,
+ *   version, kind, user agent, the address truncated to its /24 or /48).
+ *
+ * Aggregates are per day, never per site, so a year of history is a few hundred rows a day
+ * whatever the number of sites. Retention: daily figures DAILY_FIGURE_DAYS days, download
+ * records DOWNLOAD_RECORD_DAYS days and at most DOWNLOAD_RECORD_LIMIT of them; pruned when a
+ * day opens (the first call of a new day).
+ */
+import { DurableObject } from "cloudflare:workers";
+import type { DownloadKind } from "../../scripts/contract/index.ts";
+import type { Health } from "./installations.ts";
+
+/** Daily figures (and downloads per day) are kept this long: a year and a month. */
+export const DAILY_FIGURE_DAYS = 400;
+/** Per-download records are kept this long, and no more than DOWNLOAD_RECORD_LIMIT of them. */
+export const DOWNLOAD_RECORD_DAYS = 90;
+export const DOWNLOAD_RECORD_LIMIT = 1_000_000;
+/** The longest span one `?from=&to=` answer covers. */
+export const HISTORY_MAX_DAYS = 366;
+/** How many of the newest per-download records the fresh figures list. */
+export const RECENT_DOWNLOADS = 50;
+/** A user agent is stored up to this length. */
+const USER_AGENT_MAX = 200;
+
+export const HEALTHS: readonly Health[] = ["healthy", "outdated", "error"];
+
+/** What a site's report leaves as its figures (from the installation record just written). */
+export interface SiteFigureReport {
+  siteId: string;
+  version: string;
+  health: Health;
+  wpVersion: string | null;
+  phpVersion: string | null;
+  /** The day the installation was first registered (YYYY-MM-DD). */
+  registered: string;
+}
+
+export interface DownloadEvent {
+  /** ISO time */
+  at: string;
+  version: string;
+  kind: DownloadKind;
+  userAgent: string | null;
+  /** Already truncated (truncateAddress). */
+  address: string | null;
+}
+
+export interface DownloadRecord {
+  at: string;
+  version: string;
+  kind: DownloadKind;
+  user_agent: string | null;
+  address: string | null;
+}
+
+/** Counts by name; every count a Record made with Object.fromEntries (own properties only). */
+export type Counts = Record<string, number>;
+
+export interface Figures {
+  installations: number;
+  versions: Counts;
+  health: Counts;
+  health_by_version: Record<string, Counts>;
+  wp_versions: Counts;
+  php_versions: Counts;
+}
+
+export interface FreshFigures extends Figures {
+  downloads: { total: number; by_kind: Counts; by_version: Counts; by_version_and_kind: Record<string, Counts> };
+  recent_downloads: DownloadRecord[];
+}
+
+export interface DayFigures extends Figures {
+  day: string;
+  registrations: number;
+  downloads: { total: number; by_kind: Counts; by_version: Counts; by_version_and_kind: Record<string, Counts> };
+}
+
+/** The retention the answers state, so a reader knows how far back to ask. */
+export const RETENTION = {
+  daily_figures_days: DAILY_FIGURE_DAYS,
+  download_records_days: DOWNLOAD_RECORD_DAYS,
+  download_records_max: DOWNLOAD_RECORD_LIMIT,
+  history_max_days: HISTORY_MAX_DAYS,
+} as const;
+
+const DAY_MS = 86_400_000;
+export function dayOf(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** WordPress and PHP versions are counted by major.minor: "8.3.14" and "8.3.2" are both "8.3". */
+export function minorOf(version: string | null): string {
+  if (!version) return "unknown";
+  const match = /^v?(\d{1,9})(?:\.(\d{1,9}))?/.exec(version);
+  return match ? `${match[1]}.${match[2] ?? "0"}` : "unknown";
+}
+
+/**
+ * The address kept with a download: IPv4 to its /24 (the last octet 0), IPv6 to its /48 (the
+ * first three groups, then ::), so a record never names one machine. Anything else: null.
+ */
+export function truncateAddress(address: string | null): string | null {
+  if (!address) return null;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (v4) return `${v4[1]}.${v4[2]}.${v4[3]}.0/24`;
+  if (!/^[0-9a-fA-F:.]{2,45}$/.test(address) || !address.includes(":")) return null;
+  const [head = "", tail] = address.split("::");
+  if (address.split("::").length > 2) return null;
+  const headGroups = head === "" ? [] : head.split(":");
+  const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
+  // An IPv4 tail (::ffff:1.2.3.4) is two groups' worth.
+  const width = (groups: string[]) => groups.reduce((sum, group) => sum + (group.includes(".") ? 2 : 1), 0);
+  const missing = 8 - width(headGroups) - width(tailGroups);
+  if (tail === undefined ? missing !== 0 : missing < 1) return null;
+  const groups = [...headGroups, ...Array(tail === undefined ? 0 : missing).fill("0"), ...tailGroups];
+  const first = groups.slice(0, 3);
+  if (first.some((group) => !/^[0-9a-fA-F]{1,4}$/.test(group))) return null;
+  return `${first.map((group) => Number.parseInt(group, 16).toString(16)).join(":")}::/48`;
+}
+
+export function truncateUserAgent(userAgent: string | null): string | null {
+  return userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null;
+}
+
+type Dim = "installations" | "version" | "health" | "version_health" | "wp" | "php";
+type Cells = [Dim, string][];
+
+type SiteRow = {
+  site_id: string;
+  version: string;
+  health: string;
+  wp: string;
+  php: string;
+  seen: string;
+};
+
+/** The aggregate cells a site counts in: one per figure. */
+function cellsOf(site: { version: string; health: string; wp: string; php: string }): Cells {
+  return [
+    ["installations", ""],
+    ["version", site.version],
+    ["health", site.health],
+    ["version_health", `${site.version} ${site.health}`],
+    ["wp", site.wp],
+    ["php", site.php],
+  ];
+}
+
+class Tally {
+  readonly #counts = new Map<string, number>();
+  constructor(start: readonly string[] = []) {
+    for (const name of start) this.#counts.set(name, 0);
+  }
+  bump(name: string, by: number): void {
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + by);
+  }
+  toJSON(): Counts {
+    return Object.fromEntries(this.#counts);
+  }
+}
+
+/** Nested counts (version → health, version → kind), own properties only. */
+class Table {
+  readonly #rows = new Map<string, Tally>();
+  readonly #columns: readonly string[];
+  constructor(columns: readonly string[]) {
+    this.#columns = columns;
+  }
+  bump(row: string, column: string, by: number): void {
+    let tally = this.#rows.get(row);
+    if (!tally) {
+      tally = new Tally(this.#columns);
+      this.#rows.set(row, tally);
+    }
+    tally.bump(column, by);
+  }
+  toJSON(): Record<string, Counts> {
+    return Object.fromEntries([...this.#rows].map(([row, tally]) => [row, tally.toJSON()]));
+  }
+}
+
+const KINDS: readonly DownloadKind[] = ["auto_update", "manual"];
+
+/** Figures from (dim, key, value) rows. */
+function figuresOf(rows: Iterable<{ dim: string; key: string; value: number }>): Figures {
+  let installations = 0;
+  const versions = new Tally();
+  const health = new Tally(HEALTHS);
+  const healthByVersion = new Table(HEALTHS);
+  const wp = new Tally();
+  const php = new Tally();
+  for (const { dim, key, value } of rows) {
+    if (value === 0) continue;
+    if (dim === "installations") installations += value;
+    else if (dim === "version") versions.bump(key, value);
+    else if (dim === "health") health.bump(key, value);
+    else if (dim === "wp") wp.bump(key, value);
+    else if (dim === "php") php.bump(key, value);
+    else if (dim === "version_health") {
+      const space = key.lastIndexOf(" ");
+      healthByVersion.bump(key.slice(0, space), key.slice(space + 1), value);
+    }
+  }
+  return {
+    installations,
+    versions: versions.toJSON(),
+    health: health.toJSON(),
+    health_by_version: healthByVersion.toJSON(),
+    wp_versions: wp.toJSON(),
+    php_versions: php.toJSON(),
+  };
+}
+
+function downloadsOf(rows: Iterable<{ version: string; kind: string; count: number }>) {
+  let total = 0;
+  const byKind = new Tally(KINDS);
+  const byVersion = new Tally();
+  const byVersionAndKind = new Table(KINDS);
+  for (const { version, kind, count } of rows) {
+    total += count;
+    byKind.bump(kind, count);
+    byVersion.bump(version, count);
+    byVersionAndKind.bump(version, kind, count);
+  }
+  return {
+    total,
+    by_kind: byKind.toJSON(),
+    by_version: byVersion.toJSON(),
+    by_version_and_kind: byVersionAndKind.toJSON(),
+  };
+}
+
+export class PluginHistory extends DurableObject<Record<string, never>> {
+  constructor(ctx: DurableObjectState, env: Record<string, never>) {
+    super(ctx, env);
+    const sql = ctx.storage.sql;
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS downloads (version TEXT NOT NULL, day TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (version, day, kind))",
+    );
+    const hadTotals = sql.exec("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'download_totals'");
+    if (hadTotals.toArray().length === 0) {
+      sql.exec(
+        "CREATE TABLE download_totals (version TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (version, kind))",
+      );
+      // Counts from before the history existed become the starting totals.
+      sql.exec(
+        "INSERT INTO download_totals (version, kind, count) SELECT version, kind, SUM(count) FROM downloads GROUP BY version, kind",
+      );
+    }
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS download_log (at TEXT NOT NULL, day TEXT NOT NULL, version TEXT NOT NULL, kind TEXT NOT NULL, user_agent TEXT, address TEXT)",
+    );
+    sql.exec("CREATE INDEX IF NOT EXISTS download_log_day ON download_log (day)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS sites (site_id TEXT PRIMARY KEY, version TEXT NOT NULL, health TEXT NOT NULL, wp TEXT NOT NULL, php TEXT NOT NULL, seen TEXT NOT NULL)",
+    );
+    sql.exec("CREATE INDEX IF NOT EXISTS sites_seen ON sites (seen)");
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS current (dim TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (dim, key))",
+    );
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS daily (day TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (day, dim, key))",
+    );
+    sql.exec("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  }
+
+  /** One site's report: its figures move from what it said before to what it says now. */
+  recordReport(report: SiteFigureReport, nowIso: string, ttlDays: number): void {
+    this.ctx.storage.transactionSync(() => {
+      const today = dayOf(new Date(nowIso));
+      const day = this.#openDay(today, ttlDays);
+      const sql = this.ctx.storage.sql;
+      const next = {
+        version: report.version,
+        health: report.health,
+        wp: minorOf(report.wpVersion),
+        php: minorOf(report.phpVersion),
+      };
+      const previous = sql.exec<SiteRow>("SELECT * FROM sites WHERE site_id = ?", report.siteId).toArray()[0];
+      if (
+        previous &&
+        previous.version === next.version &&
+        previous.health === next.health &&
+        previous.wp === next.wp &&
+        previous.php === next.php
+      ) {
+        if (previous.seen !== day) sql.exec("UPDATE sites SET seen = ? WHERE site_id = ?", day, report.siteId);
+        return;
+      }
+      if (previous) this.#apply(cellsOf(previous), -1, day);
+      this.#apply(cellsOf(next), 1, day);
+      sql.exec(
+        "INSERT INTO sites (site_id, version, health, wp, php, seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET version = excluded.version, health = excluded.health, wp = excluded.wp, php = excluded.php, seen = excluded.seen",
+        report.siteId,
+        next.version,
+        next.health,
+        next.wp,
+        next.php,
+        day,
+      );
+      // New today by its installation record (first registered today), not merely new here.
+      if (!previous && report.registered === today) this.#bumpDaily(day, "registrations", "", 1);
+    });
+  }
+
+  /** One download: its day's count, the totals, and its own record. */
+  recordDownload(event: DownloadEvent, ttlDays: number): void {
+    this.ctx.storage.transactionSync(() => {
+      const day = this.#openDay(dayOf(new Date(event.at)), ttlDays);
+      const sql = this.ctx.storage.sql;
+      sql.exec(
+        "INSERT INTO downloads (version, day, kind, count) VALUES (?, ?, ?, 1) ON CONFLICT (version, day, kind) DO UPDATE SET count = count + 1",
+        event.version,
+        day,
+        event.kind,
+      );
+      sql.exec(
+        "INSERT INTO download_totals (version, kind, count) VALUES (?, ?, 1) ON CONFLICT (version, kind) DO UPDATE SET count = count + 1",
+        event.version,
+        event.kind,
+      );
+      sql.exec(
+        "INSERT INTO download_log (at, day, version, kind, user_agent, address) VALUES (?, ?, ?, ?, ?, ?)",
+        event.at,
+        day,
+        event.version,
+        event.kind,
+        truncateUserAgent(event.userAgent),
+        event.address,
+      );
+    });
+  }
+
+  /** The figures now: installations as of each site's last report, downloads since the start. */
+  fresh(nowIso: string, ttlDays: number): FreshFigures {
+    return this.ctx.storage.transactionSync(() => {
+      this.#openDay(dayOf(new Date(nowIso)), ttlDays);
+      const sql = this.ctx.storage.sql;
+      const figures = figuresOf(sql.exec<{ dim: string; key: string; value: number }>("SELECT * FROM current"));
+      const downloads = downloadsOf(
+        sql.exec<{ version: string; kind: string; count: number }>("SELECT * FROM download_totals"),
+      );
+      const recent = sql
+        .exec<{ at: string; version: string; kind: string; user_agent: string | null; address: string | null }>(
+          "SELECT at, version, kind, user_agent, address FROM download_log ORDER BY rowid DESC LIMIT ?",
+          RECENT_DOWNLOADS,
+        )
+        .toArray()
+        .map((row) => ({ ...row, kind: row.kind as DownloadKind }));
+      return { ...figures, downloads, recent_downloads: recent };
+    });
+  }
+
+  /** Each day from `from` to `to` (both kept in range by the caller), up to today. */
+  history(from: string, to: string, nowIso: string, ttlDays: number): DayFigures[] {
+    return this.ctx.storage.transactionSync(() => {
+      const today = this.#openDay(dayOf(new Date(nowIso)), ttlDays);
+      const last = to < today ? to : today;
+      const sql = this.ctx.storage.sql;
+      const figureRows = new Map<string, { dim: string; key: string; value: number }[]>();
+      const registrations = new Map<string, number>();
+      for (const row of sql.exec<{ day: string; dim: string; key: string; value: number }>(
+        "SELECT day, dim, key, value FROM daily WHERE day >= ? AND day <= ?",
+        from,
+        last,
+      )) {
+        if (row.dim === "registrations") registrations.set(row.day, (registrations.get(row.day) ?? 0) + row.value);
+        else {
+          const rows = figureRows.get(row.day);
+          if (rows) rows.push(row);
+          else figureRows.set(row.day, [row]);
+        }
+      }
+      const downloadRows = new Map<string, { version: string; kind: string; count: number }[]>();
+      for (const row of sql.exec<{ day: string; version: string; kind: string; count: number }>(
+        "SELECT day, version, kind, count FROM downloads WHERE day >= ? AND day <= ?",
+        from,
+        last,
+      )) {
+        const rows = downloadRows.get(row.day);
+        if (rows) rows.push(row);
+        else downloadRows.set(row.day, [row]);
+      }
+      const days: DayFigures[] = [];
+      for (let day = from; day <= last; day = addDays(day, 1)) {
+        days.push({
+          day,
+          ...figuresOf(figureRows.get(day) ?? []),
+          registrations: registrations.get(day) ?? 0,
+          downloads: downloadsOf(downloadRows.get(day) ?? []),
+        });
+      }
+      return days;
+    });
+  }
+
+  /** Per-download records, newest first (at most `limit`), for one day range. */
+  downloadRecords(from: string, to: string, limit: number): DownloadRecord[] {
+    return this.ctx.storage.sql
+      .exec<{ at: string; version: string; kind: string; user_agent: string | null; address: string | null }>(
+        "SELECT at, version, kind, user_agent, address FROM download_log WHERE day >= ? AND day <= ? ORDER BY rowid DESC LIMIT ?",
+        from,
+        to,
+        limit,
+      )
+      .toArray()
+      .map((row) => ({ ...row, kind: row.kind as DownloadKind }));
+  }
+
+  /** Rows and bytes this object stores (the benchmark reports them). */
+  storageFigures(): { bytes: number; rows: Record<string, number> } {
+    const sql = this.ctx.storage.sql;
+    const rows: Record<string, number> = {};
+    for (const table of ["sites", "current", "daily", "downloads", "download_totals", "download_log"]) {
+      rows[table] = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
+    }
+    return { bytes: sql.databaseSize, rows };
+  }
+
+  /**
+   * Make `today` the current day, once: each day since the last one opened (at most the
+   * retention) gets its end-of-day snapshot, sites not seen for ttlDays leave the counts, and
+   * old records are pruned. A day before the last opened one counts in the last one (time
+   * only moves forward here). Returns the day the call counts in.
+   */
+  #openDay(today: string, ttlDays: number): string {
+    const sql = this.ctx.storage.sql;
+    const last = sql.exec<{ value: string }>("SELECT value FROM meta WHERE name = 'day'").toArray()[0]?.value;
+    if (last && today <= last) return last;
+    const earliest = addDays(today, -DAILY_FIGURE_DAYS);
+    let day = last ? addDays(last, 1) : today;
+    if (day < earliest) day = earliest;
+    for (; day <= today; day = addDays(day, 1)) {
+      this.#expireSites(day, ttlDays);
+      sql.exec("DELETE FROM current WHERE value = 0");
+      sql.exec(
+        "INSERT INTO daily (day, dim, key, value) SELECT ?, dim, key, value FROM current WHERE true ON CONFLICT (day, dim, key) DO UPDATE SET value = excluded.value",
+        day,
+      );
+    }
+    sql.exec("DELETE FROM daily WHERE day < ?", earliest);
+    sql.exec("DELETE FROM downloads WHERE day < ?", earliest);
+    sql.exec("DELETE FROM download_log WHERE day < ?", addDays(today, -DOWNLOAD_RECORD_DAYS));
+    sql.exec(
+      "DELETE FROM download_log WHERE rowid <= (SELECT MAX(rowid) FROM download_log) - ?",
+      DOWNLOAD_RECORD_LIMIT,
+    );
+    sql.exec(
+      "INSERT INTO meta (name, value) VALUES ('day', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+      today,
+    );
+    return today;
+  }
+
+  /** A site last seen ttlDays or more before `day` no longer counts (its installation record has expired). */
+  #expireSites(day: string, ttlDays: number): void {
+    const sql = this.ctx.storage.sql;
+    const cutoff = addDays(day, -ttlDays);
+    const totals = new Map<string, { dim: Dim; key: string; by: number }>();
+    for (const site of sql.exec<SiteRow>("SELECT * FROM sites WHERE seen <= ?", cutoff)) {
+      for (const [dim, key] of cellsOf(site)) {
+        const id = `${dim}\n${key}`;
+        const entry = totals.get(id) ?? { dim, key, by: 0 };
+        entry.by -= 1;
+        totals.set(id, entry);
+      }
+    }
+    if (totals.size === 0) return;
+    for (const { dim, key, by } of totals.values()) this.#bumpCurrent(dim, key, by);
+    sql.exec("DELETE FROM sites WHERE seen <= ?", cutoff);
+  }
+
+  #apply(cells: Cells, by: number, day: string): void {
+    for (const [dim, key] of cells) {
+      this.#bumpCurrent(dim, key, by);
+      this.#bumpDaily(day, dim, key, by);
+    }
+  }
+
+  #bumpCurrent(dim: string, key: string, by: number): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO current (dim, key, value) VALUES (?, ?, ?) ON CONFLICT (dim, key) DO UPDATE SET value = value + excluded.value",
+      dim,
+      key,
+      by,
+    );
+  }
+
+  /** The day's snapshot started as a copy of `current`, so the same change keeps the two equal. */
+  #bumpDaily(day: string, dim: string, key: string, by: number): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO daily (day, dim, key, value) VALUES (?, ?, ?, ?) ON CONFLICT (day, dim, key) DO UPDATE SET value = value + excluded.value",
+      day,
+      dim,
+      key,
+      by,
+    );
+  }
+}
