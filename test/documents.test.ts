@@ -12,12 +12,14 @@ import {
   renderHeaders,
   renderInfo,
   renderManifest,
+  renderOfferIndex,
   renderReleases,
   type SignedPackageFacts,
   toCanonicalJson,
   toJsonText,
 } from "../scripts/core/documents.ts";
 import type { PluginPlan } from "../scripts/core/plan.ts";
+import { benchOutputFiles } from "../scripts/dev/bench-worker.ts";
 import { memoryPlan, memoryTree, type ReleaseFields } from "./support/memory-tree.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
 
@@ -344,6 +346,8 @@ describe("feed.json, manifest.json, _headers and .sha256", () => {
       },
       releases: { url: "https://api.example.com/plugins/demo/releases.json", sha256: "d".repeat(64) },
       documents: { "releases.json": "d".repeat(64), "info.json": "c".repeat(64) },
+      // Issue 12: the offer index inside the signed feed, exactly offers.json's.
+      offers: renderOfferIndex(plan.plugins[0] as PluginPlan, facts.get("demo") ?? new Map()),
     });
     // A plugin with nothing stable has no stable channel entry, and no digests yet: null, not a guess.
     expect(Object.keys(feed.plugins.other?.channels ?? {})).toEqual(["beta"]);
@@ -401,5 +405,29 @@ describe("JSON text", () => {
     expect(toCanonicalJson({ b: { z: 1, "10": 2, "9": 3 }, a: [{ y: null, x: "é" }], c: undefined })).toBe(
       '{"a":[{"x":"é","y":null}],"b":{"10":2,"9":3,"z":1}}\n',
     );
+  });
+});
+
+describe("issue 12: offers.json and feed.json stay small however long the history", () => {
+  /** The sizes of the plugin's documents in the folder the Worker benchmark publishes for N releases. */
+  const sizes = (count: number) => {
+    const files = benchOutputFiles(count);
+    const size = (name: string) => {
+      const file = files.find((candidate) => candidate.path === name || candidate.path.endsWith(`/${name}`));
+      return file && "content" in file ? Buffer.byteLength(file.content) : 0;
+    };
+    return { offers: size("offers.json"), feed: size("feed.json"), releases: size("releases.json") };
+  };
+
+  it("index bounded in size at 1000 releases: offers.json and feed.json a few KiB, growing only by the withdrawn versions", () => {
+    const hundred = sizes(100);
+    const thousand = sizes(1000);
+    // releases.json carries every changelog: it grows with the history.
+    expect(thousand.releases).toBeGreaterThan(1024 * 1024);
+    expect(thousand.offers).toBeLessThanOrEqual(8 * 1024);
+    expect(thousand.feed).toBeLessThanOrEqual(8 * 1024);
+    // 900 more releases, 22 more of them withdrawn: each adds its version to `deprecated`.
+    expect(thousand.offers - hundred.offers).toBeLessThan(22 * 16);
+    expect(thousand.feed - hundred.feed).toBeLessThan(22 * 16);
   });
 });

@@ -8,6 +8,7 @@ export * from "./api-errors.ts";
 export * from "./api-keys.ts";
 export * from "./download-signature.ts";
 export * from "./enums.ts";
+export * from "./excerpt.ts";
 export * from "./hex.ts";
 export * from "./offer.ts";
 export * from "./paths.ts";

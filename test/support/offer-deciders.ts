@@ -1,8 +1,11 @@
 /**
  * The three implementations of "what is this site offered" behind one small adapter each, so
  * test/offer-cases.test.ts does not care where they live:
- * - the Worker's offer decision: the contract's decideOffer, rolloutBucketsFor and
- *   renderCheckUpdateAnswer, which worker/src/index.ts checkUpdate calls in this order;
+ * - the Worker's offer decision: the contract's decideOffer on the offer index (offerIndexOf of
+ *   releases.json, what offers.json holds), rolloutBucketsFor and renderCheckUpdateAnswer,
+ *   which worker/src/index.ts checkUpdate calls in this order;
+ * - the decision as the Worker made it from the whole releases.json before the index
+ *   (decideFromReleases, kept here as the reference the index must answer like);
  * - the PHP updater's offer and rollout bucket, rendered and run in one `php` process;
  * - the plan's latest per channel (scripts/core/plan.ts).
  * And the pipeline that turns a case's releases into the releases.json the first two read.
@@ -10,9 +13,18 @@
 
 import semver from "semver";
 import {
+  type Channel,
+  type CheckUpdateAnswer,
+  type CheckUpdateOffer,
+  channelSees,
   decideOffer,
+  inRollout,
   normaliseVersion,
+  type OfferIndexDocument,
+  offerIndexOf,
+  type PublishedRelease,
   type ReleasesDocument,
+  ROLLOUT,
   renderCheckUpdateAnswer,
   rolloutBucket,
   rolloutBucketsFor,
@@ -59,32 +71,121 @@ export function publishedOf(plugin: PluginPlan): ReleasesDocument {
   return renderReleases(plugin, facts);
 }
 
-/** The Worker's answer to a check-update from this site (worker/src/index.ts checkUpdate). */
-export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
+const ANSWER_BASES = { apiBase: "https://api.example.test/api", siteUrl: "https://example.test" };
+
+/**
+ * The Worker's whole check-update answer to this site (worker/src/index.ts checkUpdate), from
+ * the offer index; a deprecated site's reason as deprecations.json gives it.
+ */
+export async function workerAnswer(
+  index: OfferIndexDocument,
+  reasons: ReadonlyMap<string, string>,
+  site: OfferSite,
+): Promise<CheckUpdateAnswer> {
   const currentVersion = normaliseVersion(site.version);
   if (!currentVersion) throw new Error(`the Worker refuses current_version ${site.version}`);
-  const offer = decideOffer(plugin, {
+  const candidates = index.channels[site.channel];
+  const decision = decideOffer(index, {
     currentVersion,
     channel: site.channel,
     phpVersion: site.php,
     wpVersion: site.wp,
-    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, rolloutSiteKey({ siteId: site.id })),
+    bucketFor: await rolloutBucketsFor(index.slug, candidates, rolloutSiteKey({ siteId: site.id })),
   });
-  const answer = renderCheckUpdateAnswer({
-    slug: plugin.slug,
-    apiBase: "https://api.example.test/api",
-    siteUrl: "https://example.test",
+  const latestVersion = index.latest[site.channel];
+  return renderCheckUpdateAnswer({
+    slug: index.slug,
+    ...ANSWER_BASES,
     channel: site.channel,
     currentVersion: site.version,
-    offer,
-    latest: null,
+    offer: {
+      ...decision,
+      deprecation: decision.currentDeprecated ? { reason: reasons.get(currentVersion) ?? "" } : null,
+    },
+    latest: candidates.find((candidate) => candidate.version === latestVersion) ?? null,
   });
+}
+
+/** The Worker's answer to a check-update from this site, as the offer table states answers. */
+export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
+  const answer = await workerAnswer(offerIndexOf(plugin), reasonsOf(plugin), site);
   return {
-    offer: offer.offered?.version ?? null,
+    offer: answer.update_available ? answer.latest_version : null,
     forced: answer.force_update,
     autoupdate: answer.autoupdate,
     currentDeprecated: answer.current_deprecated === true,
   };
+}
+
+/** What deprecations.json says: each withdrawn release's reason. */
+export function reasonsOf(plugin: ReleasesDocument): Map<string, string> {
+  return new Map(
+    plugin.releases
+      .filter((release) => release.status === "deprecated")
+      .map((release) => [release.version, release.deprecation_reason ?? ""]),
+  );
+}
+
+/**
+ * The offer decision as the Worker made it before the offer index (up to issue 12), from every
+ * release of releases.json: filter by channel, packaging and version, sort, then the first
+ * within requirements and rollout. Kept only as the reference the index-based decision is
+ * held to.
+ */
+function decideFromReleases(
+  releases: readonly PublishedRelease[],
+  site: { current: string; channel: Channel; php: string | null; wp: string | null },
+  bucketFor: (release: { version: string }) => number,
+): CheckUpdateOffer {
+  const meets = (actual: string | null, required: string) => {
+    if (!actual) return true;
+    const have = normaliseVersion(actual);
+    const need = normaliseVersion(required);
+    return !have || !need || semver.gte(have, need);
+  };
+  const eligible = releases
+    .filter(
+      (release) =>
+        release.offered && release.packaged && release.channel !== null && channelSees(site.channel, release.channel),
+    )
+    .filter((release) => semver.gt(release.version, site.current))
+    .sort((a, b) => semver.rcompare(a.version, b.version));
+  let offered: PublishedRelease | null = null;
+  for (const release of eligible) {
+    if (!meets(site.php, release.requires_php) || !meets(site.wp, release.requires_wp)) continue;
+    if (release.rollout < ROLLOUT.buckets && !inRollout(release.rollout, bucketFor(release))) continue;
+    offered = release;
+    break;
+  }
+  const forced =
+    offered !== null &&
+    eligible.some((release) => release.force_update && semver.lte(release.version, offered.version));
+  const installed = releases.find((release) => release.version === site.current) ?? null;
+  return {
+    offered,
+    forced,
+    deprecation: installed?.status === "deprecated" ? { reason: installed.deprecation_reason ?? "" } : null,
+  };
+}
+
+/** The whole check-update answer the Worker gave from releases.json before the offer index. */
+export async function releasesJsonAnswer(plugin: ReleasesDocument, site: OfferSite): Promise<CheckUpdateAnswer> {
+  const current = normaliseVersion(site.version);
+  if (!current) throw new Error(`the Worker refuses current_version ${site.version}`);
+  const offer = decideFromReleases(
+    plugin.releases,
+    { current, channel: site.channel, php: site.php, wp: site.wp },
+    await rolloutBucketsFor(plugin.slug, plugin.releases, rolloutSiteKey({ siteId: site.id })),
+  );
+  const latestVersion = plugin.latest[site.channel];
+  return renderCheckUpdateAnswer({
+    slug: plugin.slug,
+    ...ANSWER_BASES,
+    channel: site.channel,
+    currentVersion: site.version,
+    offer,
+    latest: plugin.releases.find((release) => release.version === latestVersion) ?? null,
+  });
 }
 
 /** The Worker's rollout bucket for a site that sends its id. */
