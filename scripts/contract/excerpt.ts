@@ -7,9 +7,14 @@
 const ELLIPSIS = "…";
 const encoder = new TextEncoder();
 
+/** Bytes of `text` as UTF-8. */
+export function utf8Bytes(text: string): number {
+  return encoder.encode(text).length;
+}
+
 /** Bytes `text` takes inside a JSON string, as UTF-8 (escapes counted). */
 export function jsonTextBytes(text: string): number {
-  return encoder.encode(JSON.stringify(text)).length - 2;
+  return utf8Bytes(JSON.stringify(text)) - 2;
 }
 
 /**

@@ -6,6 +6,7 @@
  * update-checker library reads; key order is the order written here.
  */
 import type { Channel, Platform, Status } from "./enums.ts";
+import { excerptText, jsonTextBytes, utf8Bytes } from "./excerpt.ts";
 import { apiUrl, downloadUrl, signatureFileName, staticUrl } from "./paths.ts";
 
 export const FEED_FORMAT = "feedwright-feed/1";
@@ -16,14 +17,16 @@ export const DEPRECATIONS_FORMAT = "feedwright-deprecations/1";
 /**
  * How big the offer index may grow, whatever the number of releases: at most `candidates`
  * releases per channel, and each release's changelog and upgrade notice cut to a beginning of
- * at most so many UTF-8 bytes (as JSON writes them). The Worker's check-update answer stays
- * under 1 KiB with them, the deprecation reason cut to `answerReasonBytes`.
+ * at most so many UTF-8 bytes (as JSON writes them). The Worker's check-update answer is kept
+ * within `answerBytes` (fitCheckUpdateAnswer): the deprecation reason cut to
+ * `answerReasonBytes`, then the changelog to what is left.
  */
 export const OFFER_INDEX_LIMITS = {
   candidates: 16,
   changelogBytes: 320,
   upgradeNoticeBytes: 300,
-  answerReasonBytes: 200,
+  answerReasonBytes: 160,
+  answerBytes: 1024,
 } as const;
 
 /** One line of a package's .sig file, with the id of the key that made it. */
@@ -331,4 +334,20 @@ export function renderCheckUpdateAnswer(input: {
     signature_url: described?.file ? staticUrl(input.siteUrl, slug, signatureFileName(described.file)) : null,
     ...(offer.deprecation ? { current_deprecated: true as const, deprecation_reason: offer.deprecation.reason } : {}),
   };
+}
+
+/**
+ * The Worker's answer within OFFER_INDEX_LIMITS.answerBytes: the deprecation reason cut to its
+ * share, then the changelog (already the index's excerpt) cut by whatever is still over. The
+ * whole texts stay in info.json and deprecations.json.
+ */
+export function fitCheckUpdateAnswer(answer: CheckUpdateAnswer): CheckUpdateAnswer {
+  const fitted =
+    answer.deprecation_reason === undefined
+      ? answer
+      : { ...answer, deprecation_reason: excerptText(answer.deprecation_reason, OFFER_INDEX_LIMITS.answerReasonBytes) };
+  // The Worker sends the JSON text and a newline.
+  const over = utf8Bytes(`${JSON.stringify(fitted)}\n`) - OFFER_INDEX_LIMITS.answerBytes;
+  if (over <= 0) return fitted;
+  return { ...fitted, changelog: excerptText(fitted.changelog, Math.max(0, jsonTextBytes(fitted.changelog) - over)) };
 }

@@ -13,18 +13,13 @@
 
 import semver from "semver";
 import {
-  type Channel,
   type CheckUpdateAnswer,
-  type CheckUpdateOffer,
-  channelSees,
   decideOffer,
-  inRollout,
+  fitCheckUpdateAnswer,
   normaliseVersion,
   type OfferIndexDocument,
   offerIndexOf,
-  type PublishedRelease,
   type ReleasesDocument,
-  ROLLOUT,
   renderCheckUpdateAnswer,
   rolloutBucket,
   rolloutBucketsFor,
@@ -71,7 +66,9 @@ export function publishedOf(plugin: PluginPlan): ReleasesDocument {
   return renderReleases(plugin, facts);
 }
 
-const ANSWER_BASES = { apiBase: "https://api.example.test/api", siteUrl: "https://example.test" };
+export { releasesJsonAnswer } from "./releases-json-offer.ts";
+
+export const ANSWER_BASES = { apiBase: "https://api.example.test/api", siteUrl: "https://example.test" };
 
 /**
  * The Worker's whole check-update answer to this site (worker/src/index.ts checkUpdate), from
@@ -93,17 +90,19 @@ export async function workerAnswer(
     bucketFor: await rolloutBucketsFor(index.slug, candidates, rolloutSiteKey({ siteId: site.id })),
   });
   const latestVersion = index.latest[site.channel];
-  return renderCheckUpdateAnswer({
-    slug: index.slug,
-    ...ANSWER_BASES,
-    channel: site.channel,
-    currentVersion: site.version,
-    offer: {
-      ...decision,
-      deprecation: decision.currentDeprecated ? { reason: reasons.get(currentVersion) ?? "" } : null,
-    },
-    latest: candidates.find((candidate) => candidate.version === latestVersion) ?? null,
-  });
+  return fitCheckUpdateAnswer(
+    renderCheckUpdateAnswer({
+      slug: index.slug,
+      ...ANSWER_BASES,
+      channel: site.channel,
+      currentVersion: site.version,
+      offer: {
+        ...decision,
+        deprecation: decision.currentDeprecated ? { reason: reasons.get(currentVersion) ?? "" } : null,
+      },
+      latest: candidates.find((candidate) => candidate.version === latestVersion) ?? null,
+    }),
+  );
 }
 
 /** The Worker's answer to a check-update from this site, as the offer table states answers. */
@@ -124,68 +123,6 @@ export function reasonsOf(plugin: ReleasesDocument): Map<string, string> {
       .filter((release) => release.status === "deprecated")
       .map((release) => [release.version, release.deprecation_reason ?? ""]),
   );
-}
-
-/**
- * The offer decision as the Worker made it before the offer index (up to issue 12), from every
- * release of releases.json: filter by channel, packaging and version, sort, then the first
- * within requirements and rollout. Kept only as the reference the index-based decision is
- * held to.
- */
-function decideFromReleases(
-  releases: readonly PublishedRelease[],
-  site: { current: string; channel: Channel; php: string | null; wp: string | null },
-  bucketFor: (release: { version: string }) => number,
-): CheckUpdateOffer {
-  const meets = (actual: string | null, required: string) => {
-    if (!actual) return true;
-    const have = normaliseVersion(actual);
-    const need = normaliseVersion(required);
-    return !have || !need || semver.gte(have, need);
-  };
-  const eligible = releases
-    .filter(
-      (release) =>
-        release.offered && release.packaged && release.channel !== null && channelSees(site.channel, release.channel),
-    )
-    .filter((release) => semver.gt(release.version, site.current))
-    .sort((a, b) => semver.rcompare(a.version, b.version));
-  let offered: PublishedRelease | null = null;
-  for (const release of eligible) {
-    if (!meets(site.php, release.requires_php) || !meets(site.wp, release.requires_wp)) continue;
-    if (release.rollout < ROLLOUT.buckets && !inRollout(release.rollout, bucketFor(release))) continue;
-    offered = release;
-    break;
-  }
-  const forced =
-    offered !== null &&
-    eligible.some((release) => release.force_update && semver.lte(release.version, offered.version));
-  const installed = releases.find((release) => release.version === site.current) ?? null;
-  return {
-    offered,
-    forced,
-    deprecation: installed?.status === "deprecated" ? { reason: installed.deprecation_reason ?? "" } : null,
-  };
-}
-
-/** The whole check-update answer the Worker gave from releases.json before the offer index. */
-export async function releasesJsonAnswer(plugin: ReleasesDocument, site: OfferSite): Promise<CheckUpdateAnswer> {
-  const current = normaliseVersion(site.version);
-  if (!current) throw new Error(`the Worker refuses current_version ${site.version}`);
-  const offer = decideFromReleases(
-    plugin.releases,
-    { current, channel: site.channel, php: site.php, wp: site.wp },
-    await rolloutBucketsFor(plugin.slug, plugin.releases, rolloutSiteKey({ siteId: site.id })),
-  );
-  const latestVersion = plugin.latest[site.channel];
-  return renderCheckUpdateAnswer({
-    slug: plugin.slug,
-    ...ANSWER_BASES,
-    channel: site.channel,
-    currentVersion: site.version,
-    offer,
-    latest: plugin.releases.find((release) => release.version === latestVersion) ?? null,
-  });
 }
 
 /** The Worker's rollout bucket for a site that sends its id. */

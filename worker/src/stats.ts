@@ -3,7 +3,7 @@
  * downloads from the Durable Object. Computed on a schedule into one KV record per plugin,
  * which /stats/ serves.
  */
-import type { ReleasesDocument } from "../../scripts/contract/index.ts";
+import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
 import type { DownloadCounter, DownloadRow } from "./downloads.ts";
 import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
 
@@ -55,7 +55,7 @@ class Tally {
 export async function computeStats(
   kv: KVNamespace,
   counters: DurableObjectNamespace<DownloadCounter>,
-  plugin: ReleasesDocument,
+  plugin: OfferIndexDocument,
   now: Date,
 ): Promise<PluginStats> {
   const { slug } = plugin;
