@@ -82,7 +82,8 @@ export interface BenchWorkerResult {
   figures: BenchWorkerFigures;
 }
 
-const SLUG = "bench-plugin";
+export const BENCH_SLUG = "bench-plugin";
+const SLUG = BENCH_SLUG;
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 
 const PLUGIN_YAML = `name: Bench Plugin
@@ -193,12 +194,17 @@ export function benchReleaseFiles(count: number): { path: string; text: string }
   return files;
 }
 
+/** The key the benchmark's feed is signed with (fixed, so an updater can pin it). */
+export function benchSigningKey() {
+  return signingKeyFromSeed(createHash("sha256").update("feedwright bench key").digest());
+}
+
 /** The published folder for N releases, as the build renders it, with made-up package bytes. */
 export function benchOutputFiles(count: number): OutputFile[] {
   const parsed = parseReleaseTree({ pluginDirs: [`releases/${SLUG}`], files: benchReleaseFiles(count) });
   if (parsed.problems.length > 0) throw new Error(parsed.problems.map((problem) => formatProblem(problem)).join("\n"));
   const plan = compilePlan(parsed.plugins);
-  const key = signingKeyFromSeed(createHash("sha256").update("feedwright bench key").digest());
+  const key = benchSigningKey();
   const packages: PublishedPackage[] = plan.plugins.flatMap((plugin) =>
     plugin.releases
       .filter((release) => release.packaged)

@@ -238,7 +238,7 @@ echo json_encode( $out );
 `;
 
 /**
- * Version 2 on: Offer::choose() takes the kept releases and the site's facts as arguments, and
+ * Version 2: Offer::choose() takes the kept releases and the site's facts as arguments, and
  * Feed keeps each release of releases.json as the updater stores it; no WordPress is needed.
  */
 const OFFER_SCRIPT = `
@@ -280,6 +280,41 @@ foreach ( $input as $case ) {
 echo json_encode( $out );
 `;
 
+/**
+ * Version 3 on: Offer::choose() walks the channel's candidates of the offer index the verified
+ * feed carries (kept by Feed::keep_offers()), and Offer::withdrawn() reads its withdrawn versions.
+ */
+const OFFER_SCRIPT_INDEX = `
+$feed = ( new ReflectionClass( $class . '\\Feed' ) )->newInstanceWithoutConstructor();
+$out  = array();
+foreach ( $input as $case ) {
+	$site    = $case['site'];
+	$offers  = $feed->keep_offers( $case['offers'] );
+	$offer   = call_user_func(
+		array( $class . '\\Offer', 'choose' ),
+		$offers['channels'][ $site['channel'] ],
+		$site['version'],
+		$site['php'],
+		$site['wp'],
+		function () use ( $site ) {
+			return $site['id'];
+		}
+	);
+	$buckets = new stdClass();
+	foreach ( $case['buckets'] as $version ) {
+		$buckets->{$version} = call_user_func( array( $class . '\\Offer', 'rollout_bucket' ), $case['slug'], $version, $site['id'] );
+	}
+	$out[] = array(
+		'offer'             => null === $offer ? null : $offer['version'],
+		'forced'            => null !== $offer && $offer['force_update'],
+		'autoupdate'        => null !== $offer && $offer['autoupdate'],
+		'currentDeprecated' => call_user_func( array( $class . '\\Offer', 'withdrawn' ), $offers['deprecated'], $site['version'] ),
+		'buckets'           => $buckets,
+	);
+}
+echo json_encode( $out );
+`;
+
 /** The updater's answers for many cases of one plugin definition, in one php process. */
 export function decideWithPhp(
   plugin: PluginPlan,
@@ -295,9 +330,17 @@ export function decideWithPhp(
       updater,
     });
   }
+  if (updater.version === 2) {
+    return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
+      script: OFFER_SCRIPT,
+      input: inputs.map((each) => ({ ...each, slug: plugin.slug })),
+      updater,
+    });
+  }
+  // The offer index as the feed carries it: exactly what the build derives from releases.json.
   return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
-    script: OFFER_SCRIPT,
-    input: inputs.map((each) => ({ ...each, slug: plugin.slug })),
+    script: OFFER_SCRIPT_INDEX,
+    input: inputs.map((each) => ({ ...each, slug: plugin.slug, offers: offerIndexOf(each.releases) })),
     updater,
   });
 }
