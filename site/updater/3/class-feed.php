@@ -345,8 +345,8 @@ final class Feed {
 	/**
 	 * Why a withdrawn version was withdrawn: from deprecations.json, read the first time it is
 	 * needed (the Plugins screen of a site on a withdrawn version) and kept with the SHA-256 it
-	 * was read at, so it is read again only when the feed vouches for other bytes. '' when it
-	 * cannot be read.
+	 * was read at, so it is read again only when the feed vouches for other bytes (or, when it
+	 * could not be read, after the first back-off of a failed check). '' when it cannot be read.
 	 *
 	 * @param string $version The withdrawn version.
 	 * @return string
@@ -355,23 +355,21 @@ final class Feed {
 		$state    = $this->store->get();
 		$expected = isset( $state['documents'][ Config::DEPRECATIONS_FILE ] ) ? (string) $state['documents'][ Config::DEPRECATIONS_FILE ] : '';
 		$kept     = is_array( $state['withdrawn'] ) ? $state['withdrawn'] : array();
-		if ( '' !== $expected && isset( $kept['version'], $kept['sha256'], $kept['reason'] ) && $version === $kept['version'] && $expected === $kept['sha256'] ) {
+		if ( '' !== $expected && isset( $kept['version'], $kept['sha256'], $kept['reason'], $kept['retry_at'] ) && $version === $kept['version'] && $expected === $kept['sha256'] && ( '' !== $kept['reason'] || time() < (int) $kept['retry_at'] ) ) {
 			return (string) $kept['reason'];
 		}
 		$document = $this->vouched_document( Config::DEPRECATIONS_FILE );
-		if ( is_wp_error( $document ) ) {
-			return '';
-		}
-		$reason = '';
-		foreach ( isset( $document['deprecated'] ) && is_array( $document['deprecated'] ) ? $document['deprecated'] : array() as $entry ) {
+		$reason   = '';
+		foreach ( ! is_wp_error( $document ) && isset( $document['deprecated'] ) && is_array( $document['deprecated'] ) ? $document['deprecated'] : array() as $entry ) {
 			if ( is_array( $entry ) && isset( $entry['version'], $entry['reason'] ) && is_string( $entry['reason'] ) && 0 === Versions::compare( $entry['version'], $version ) ) {
 				$reason = $entry['reason'];
 			}
 		}
 		$state['withdrawn'] = array(
-			'version' => $version,
-			'sha256'  => $expected,
-			'reason'  => $reason,
+			'version'  => $version,
+			'sha256'   => $expected,
+			'reason'   => $reason,
+			'retry_at' => time() + self::MIN_RETRY,
 		);
 		$this->store->save( $state );
 		return $reason;
