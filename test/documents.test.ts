@@ -8,6 +8,7 @@ import {
   type PackageFactsByVersion,
   renderChecksumFile,
   renderCheckUpdate,
+  renderDeprecations,
   renderFeed,
   renderHeaders,
   renderInfo,
@@ -405,6 +406,71 @@ describe("JSON text", () => {
     expect(toCanonicalJson({ b: { z: 1, "10": 2, "9": 3 }, a: [{ y: null, x: "é" }], c: undefined })).toBe(
       '{"a":[{"x":"é","y":null}],"b":{"10":2,"9":3,"z":1}}\n',
     );
+  });
+});
+
+describe("issue 12: offers.json and deprecations.json", () => {
+  it("offers.json: per channel the releases a site could be offered, every package, the withdrawn versions", () => {
+    const plan = memoryPlan({
+      releases: [
+        released("1.0.0"),
+        released("1.1.0", { requires_php: "8.1", force_update: true, rollout: 50 }),
+        { version: "1.2.0", status: "deprecated", deprecation_reason: "Breaks checkout.", changelog: "Changes." },
+        {
+          version: "1.3.0",
+          status: "update_ready",
+          requires_php: "8.2",
+          rollout: 30,
+          upgrade_notice: "Back up first.",
+        },
+        { version: "1.4.0-beta.1", status: "testing" },
+      ],
+    });
+    const facts = factsFor(plan);
+    const index = renderOfferIndex(plan, facts);
+    // Each stable release is some site's offer: 1.3.0 reaches 30% of sites on PHP 8.2, 1.1.0
+    // half of those on 8.1, 1.0.0 the rest. The beta reaches every site and asks only PHP 7.4.
+    expect(index.channels.stable.map((candidate) => [candidate.version, candidate.forced_since])).toEqual([
+      ["1.3.0", "1.1.0"],
+      ["1.1.0", "1.1.0"],
+      ["1.0.0", null],
+    ]);
+    expect(index.channels.beta.map((candidate) => [candidate.version, candidate.forced_since])).toEqual([
+      ["1.4.0-beta.1", "1.1.0"],
+    ]);
+    expect(index.packages.map((entry) => [entry.version, entry.sha256, entry.signatures])).toEqual(
+      renderReleases(plan, facts)
+        .releases.filter((release) => release.packaged)
+        .map((release) => [release.version, release.sha256, release.signatures]),
+    );
+    expect(index).toMatchObject({
+      format: "feedwright-offers/1",
+      slug: "demo",
+      active: true,
+      private: false,
+      latest: { stable: "1.3.0", beta: "1.4.0-beta.1" },
+      deprecated: ["1.2.0"],
+    });
+    expect(index.channels.stable[0]).toMatchObject({ upgrade_notice: "Back up first.", autoupdate: true });
+  });
+
+  it("deprecations.json: each withdrawn release's reason, newest first", () => {
+    const plan = memoryPlan({
+      releases: [
+        { version: "1.0.0", status: "deprecated", deprecation_reason: "Lost data." },
+        released("1.1.0"),
+        { version: "1.2.0", status: "deprecated", deprecation_reason: "Broke checkout." },
+        released("1.3.0"),
+      ],
+    });
+    expect(renderDeprecations(plan)).toEqual({
+      format: "feedwright-deprecations/1",
+      slug: "demo",
+      deprecated: [
+        { version: "1.2.0", reason: "Broke checkout." },
+        { version: "1.0.0", reason: "Lost data." },
+      ],
+    });
   });
 });
 
