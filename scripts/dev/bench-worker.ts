@@ -33,13 +33,22 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import {
+  type Channel,
+  decideOffer,
   FEED_PATH,
   FEED_SIGNATURE_PATH,
   type FeedDocument,
+  fitCheckUpdateAnswer,
   infoFileName,
+  normaliseVersion,
+  OFFERS_FILE,
+  type OfferIndexDocument,
   packageFileName,
   pluginFilePath,
   RELEASES_FILE,
+  renderCheckUpdateAnswer,
+  rolloutBucketsFor,
+  rolloutSiteKey,
 } from "../contract/index.ts";
 import type { OutputFile, PublishedPackage } from "../core/output-files.ts";
 import { renderOutputFiles } from "../core/output-files.ts";
@@ -73,6 +82,11 @@ export interface BenchWorkerFigures {
   answerBytes: number;
   /** The first check-update of a fresh Worker: it loads the document. */
   firstAnswerMs: number;
+  /**
+   * What the Worker's check-update computes per request once the index is loaded (decide,
+   * render, fit to 1 KiB), timed in this process: null when the build writes no offer index.
+   */
+  decisionMicros: number | null;
   /** What the updater reads per check: version 2 (feed, .sig, releases.json, info.json) and version 3. */
   updaterBytes: { version2: number; version3: number; version3Files: string[] };
 }
@@ -399,6 +413,48 @@ function checkUpdateUrls(base: string, files: OutputFile[]): string[] {
   return urls;
 }
 
+/**
+ * The Worker's per-request work on a loaded offer index (worker/src/index.ts checkUpdate without
+ * the HTTP around it), in microseconds per request: the median of 5 runs of 2000 site checks.
+ */
+async function timeDecision(index: OfferIndexDocument, versions: string[]): Promise<number> {
+  const sites = Array.from({ length: 2000 }, (_, n) => ({
+    version: versions[(n * 7) % versions.length] ?? "1.0.0",
+    channel: (n % 4 === 0 ? "beta" : "stable") as Channel,
+    key: rolloutSiteKey({ siteId: `wp-${n}` }),
+  }));
+  const runOnce = async () => {
+    const started = performance.now();
+    for (const site of sites) {
+      const candidates = index.channels[site.channel];
+      const decision = decideOffer(index, {
+        currentVersion: normaliseVersion(site.version) ?? site.version,
+        channel: site.channel,
+        phpVersion: "8.2.12",
+        wpVersion: "6.7.1",
+        bucketFor: await rolloutBucketsFor(index.slug, candidates, site.key),
+      });
+      const latest = candidates.find((candidate) => candidate.version === index.latest[site.channel]) ?? null;
+      fitCheckUpdateAnswer(
+        renderCheckUpdateAnswer({
+          slug: index.slug,
+          apiBase: "http://127.0.0.1/api",
+          siteUrl: "http://127.0.0.1",
+          channel: site.channel,
+          currentVersion: site.version,
+          offer: { ...decision, deprecation: decision.currentDeprecated ? { reason: "Withdrawn." } : null },
+          latest,
+        }),
+      );
+    }
+    return ((performance.now() - started) * 1000) / sites.length;
+  };
+  await runOnce();
+  const runs: number[] = [];
+  for (let run = 0; run < 5; run++) runs.push(await runOnce());
+  return median(runs);
+}
+
 function sizeOf(dir: string, relative: string): number {
   try {
     return statSync(path.join(dir, relative)).size;
@@ -432,6 +488,15 @@ export async function benchWorker(options: BenchWorkerOptions): Promise<BenchWor
     const v3Files = entry?.offers ? [FEED_PATH, FEED_SIGNATURE_PATH] : v2Files;
     log(`N=${options.releases}: ${files.length} files written; starting wrangler dev`);
     wrangler = await startWrangler(assets, path.join(dir, "state"));
+    const indexFile = files.find((file) => file.path === pluginFilePath(SLUG, OFFERS_FILE));
+    const releasesFile = files.find((file) => file.path === pluginFilePath(SLUG, RELEASES_FILE));
+    const versions = (
+      releasesFile && "content" in releasesFile ? JSON.parse(String(releasesFile.content)).releases : []
+    ).map((release: { version: string }) => release.version);
+    const decisionMicros =
+      indexFile && "content" in indexFile
+        ? await timeDecision(JSON.parse(String(indexFile.content)) as OfferIndexDocument, versions)
+        : null;
     const urls = checkUpdateUrls(wrangler.url, files);
     const staticUrls = [`${wrangler.url}/${pluginFilePath(SLUG, "check-update.json")}`];
     const first = performance.now();
@@ -469,6 +534,7 @@ export async function benchWorker(options: BenchWorkerOptions): Promise<BenchWor
       ratio: median(ratios),
       answerBytes: Math.max(...worker.map((run) => run.maxBytes)),
       firstAnswerMs,
+      decisionMicros,
       updaterBytes: {
         version2: v2Files.reduce((sum, file) => sum + sizeOf(assets, file), 0),
         version3: v3Files.reduce((sum, file) => sum + sizeOf(assets, file), 0),
@@ -498,6 +564,10 @@ function rowsOf(figures: BenchWorkerFigures, requests: number, concurrency: numb
     { label: `check-update / static throughput at ${n} releases`, value: `${figures.ratio.toFixed(2)}×` },
     { label: `first check-update of a fresh Worker at ${n} releases`, value: `${figures.firstAnswerMs.toFixed(0)} ms` },
     { label: `largest check-update answer at ${n} releases`, value: `${figures.answerBytes} bytes` },
+    {
+      label: `check-update work per request on the loaded index at ${n} releases (in process)`,
+      value: figures.decisionMicros === null ? "no offer index" : `${figures.decisionMicros.toFixed(0)} µs`,
+    },
     {
       label: `document the Worker loads per isolate at ${n} releases (${figures.workerDocument})`,
       value: kib(figures.workerDocumentBytes),
