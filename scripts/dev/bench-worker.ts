@@ -76,6 +76,11 @@ export interface BenchWorkerFigures {
   /** Medians over the rounds. */
   checkUpdate: { perSecond: number; p50Ms: number; p95Ms: number };
   staticFile: { perSecond: number; p50Ms: number; p95Ms: number };
+  /**
+   * A Worker route that does nothing (an unknown action: the per-address limit, routing, a 404):
+   * what running the Worker at all costs on this wrangler dev, the floor under check-update.
+   */
+  emptyRoute: { perSecond: number; p50Ms: number; p95Ms: number };
   /** check-update throughput over the static file's, per round, then the median. */
   ratio: number;
   /** The largest check-update answer of the queries asked. */
@@ -356,7 +361,13 @@ const percentile = (sorted: number[], fraction: number) =>
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 /** `requests` GETs of the URLs (taken in turn) at `concurrency`, stopping after maxSeconds. */
-async function load(urls: string[], requests: number, concurrency: number, maxSeconds: number): Promise<Run> {
+async function load(
+  urls: string[],
+  requests: number,
+  concurrency: number,
+  maxSeconds: number,
+  status = 200,
+): Promise<Run> {
   const latencies: number[] = [];
   let next = 0;
   let maxBytes = 0;
@@ -368,7 +379,7 @@ async function load(urls: string[], requests: number, concurrency: number, maxSe
       const sent = performance.now();
       const response = await fetch(url);
       const body = await response.arrayBuffer();
-      if (!response.ok)
+      if (response.status !== status)
         throw new Error(`${url}: HTTP ${response.status} ${Buffer.from(body).toString().slice(0, 200)}`);
       latencies.push(performance.now() - sent);
       maxBytes = Math.max(maxBytes, body.byteLength);
@@ -499,6 +510,7 @@ export async function benchWorker(options: BenchWorkerOptions): Promise<BenchWor
         : null;
     const urls = checkUpdateUrls(wrangler.url, files);
     const staticUrls = [`${wrangler.url}/${pluginFilePath(SLUG, "check-update.json")}`];
+    const emptyUrls = [`${wrangler.url}/api/plugins/${SLUG}/no-such-action/`];
     const first = performance.now();
     const firstResponse = await fetch(urls[0] as string);
     await firstResponse.arrayBuffer();
@@ -506,12 +518,15 @@ export async function benchWorker(options: BenchWorkerOptions): Promise<BenchWor
     // Warm both paths (the Worker's bundle, the asset server), then interleave measured rounds.
     await load(urls, 200, concurrency, maxSeconds);
     await load(staticUrls, 200, concurrency, maxSeconds);
+    await load(emptyUrls, 200, concurrency, maxSeconds, 404);
     const worker: Run[] = [];
     const fixed: Run[] = [];
+    const empty: Run[] = [];
     const ratios: number[] = [];
     for (let round = 0; round < rounds; round++) {
       const staticRun = await load(staticUrls, options.requests, concurrency, maxSeconds);
       const workerRun = await load(urls, options.requests, concurrency, maxSeconds);
+      empty.push(await load(emptyUrls, options.requests, concurrency, maxSeconds, 404));
       fixed.push(staticRun);
       worker.push(workerRun);
       ratios.push(workerRun.perSecond / staticRun.perSecond);
@@ -531,6 +546,7 @@ export async function benchWorker(options: BenchWorkerOptions): Promise<BenchWor
       releasesJsonBytes: sizeOf(assets, pluginFilePath(SLUG, RELEASES_FILE)),
       checkUpdate: summary(worker),
       staticFile: summary(fixed),
+      emptyRoute: summary(empty),
       ratio: median(ratios),
       answerBytes: Math.max(...worker.map((run) => run.maxBytes)),
       firstAnswerMs,
@@ -561,7 +577,15 @@ function rowsOf(figures: BenchWorkerFigures, requests: number, concurrency: numb
       value: latency(figures.checkUpdate),
     },
     { label: `static check-update.json at ${n} releases (same wrangler dev)`, value: latency(figures.staticFile) },
+    {
+      label: `Worker route that does nothing (404) at ${n} releases (same wrangler dev)`,
+      value: latency(figures.emptyRoute),
+    },
     { label: `check-update / static throughput at ${n} releases`, value: `${figures.ratio.toFixed(2)}×` },
+    {
+      label: `check-update / do-nothing Worker route throughput at ${n} releases`,
+      value: `${(figures.checkUpdate.perSecond / figures.emptyRoute.perSecond).toFixed(2)}×`,
+    },
     { label: `first check-update of a fresh Worker at ${n} releases`, value: `${figures.firstAnswerMs.toFixed(0)} ms` },
     { label: `largest check-update answer at ${n} releases`, value: `${figures.answerBytes} bytes` },
     {
