@@ -30,6 +30,9 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_PATH,
   type ManifestDocument,
+  OFFERS_FILE,
+  type OfferIndexDocument,
+  offerIndexOf,
   pluginFilePath,
   RELEASES_FILE,
   type ReleasesDocument,
@@ -38,7 +41,7 @@ import {
   VERIFY_REQUEST_HEADER,
 } from "./contract/index.ts";
 import { md5Hex, sha256Hex } from "./core/digest.ts";
-import { renderChecksumFile } from "./core/documents.ts";
+import { renderChecksumFile, toCanonicalJson } from "./core/documents.ts";
 import { VerifyError } from "./core/errors.ts";
 import { GEEKLOG_REQUIRED_FILE, GEEKLOG_UPDATE_FILE, geeklogSourcePathProblem } from "./core/geeklog.ts";
 import { checkPackagedMainFile } from "./core/packaging.ts";
@@ -231,6 +234,7 @@ export async function verifyFeed(source: FeedSource, options: VerifyOptions): Pr
     const releases = await run.readJson<ReleasesDocument>(pluginFilePath(slug, RELEASES_FILE));
     if (!releases || !Array.isArray(releases.releases)) continue;
     if (releases.platform === "geeklog") geeklogPlugins.set(slug, releases);
+    await checkOfferIndex(run, slug, entry, releases);
     const zipFacts = await checkPackages(run, slug, releases);
     await checkChannels(run, slug, entry, zipFacts);
     await checkLatestPackage(run, slug, entry);
@@ -377,6 +381,42 @@ async function checkDocuments(run: Verification, slug: string, entry: FeedPlugin
       digest === null
         ? `${run.whyAbsent(file)} (feed.json lists it)`
         : `sha256 ${digest.slice(0, 16)}…${digest === expected ? "" : `, feed.json says ${String(expected).slice(0, 16)}…`}`,
+    );
+  }
+}
+
+/**
+ * offers.json, which the Worker and the updater decide from, says what releases.json says
+ * (it is derived from it: offerIndexOf), and the copy inside the signed feed is the same.
+ */
+async function checkOfferIndex(
+  run: Verification,
+  slug: string,
+  entry: FeedPluginEntry,
+  releases: ReleasesDocument,
+): Promise<void> {
+  const file = pluginFilePath(slug, OFFERS_FILE);
+  const offers = await run.readJson<OfferIndexDocument>(file);
+  if (!isRecord(offers)) return;
+  const { icons: _icons, banners: _banners, ...decided } = offers;
+  let derived: string | null = null;
+  try {
+    derived = toCanonicalJson(offerIndexOf(releases));
+  } catch {
+    // A releases.json of the wrong shape: its own rows say what is wrong with it.
+  }
+  run.record(
+    "offer index matches releases.json",
+    file,
+    derived !== null && toCanonicalJson(decided) === derived,
+    `${CHANNELS.map((channel) => `${channel}: ${offers.channels?.[channel]?.map((each) => each.version).join(", ") || "none"}`).join("; ")}`,
+  );
+  if (entry.offers !== undefined) {
+    run.record(
+      "feed matches offer index",
+      `feed.json ${slug} offers`,
+      toCanonicalJson(entry.offers) === toCanonicalJson(offers),
+      "the offer index inside the signed feed",
     );
   }
 }

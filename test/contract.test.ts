@@ -21,18 +21,23 @@ import {
   decideOffer,
   downloadSignatureMessage,
   downloadUrl,
+  excerptText,
   FILES_OUTSIDE_MANIFEST,
   infoFileName,
   infoUrl,
   inRollout,
   isSlug,
+  jsonTextBytes,
   latestPackageFileName,
   normaliseVersion,
+  OFFER_INDEX_LIMITS,
+  offerIndexOf,
   type PublishedRelease,
   packageFileName,
   pluginFilePath,
   pluginFolder,
   REPORTED_VERSION_PATTERN,
+  type ReleasesDocument,
   renderCheckUpdateAnswer,
   rolloutBucket,
   rolloutBucketMessage,
@@ -287,6 +292,22 @@ function release(version: string, fields: Partial<PublishedRelease> = {}): Publi
   };
 }
 
+/** releases.json of the demo plugin with these releases (newest first). */
+function releasesDocument(releases: PublishedRelease[]): ReleasesDocument {
+  return {
+    slug: "demo",
+    api_base: "https://feed.example/api",
+    main_file: "demo.php",
+    version_constant: "DEMO_VERSION",
+    updater_path: null,
+    platform: "wordpress",
+    private: false,
+    active: true,
+    latest: { stable: releases.find((each) => each.channel === "stable")?.version ?? null, beta: null },
+    releases,
+  };
+}
+
 describe("the offer decision", () => {
   const releases = [
     release("2.0.0-beta.1", { status: "testing", channel: "beta" }),
@@ -303,7 +324,8 @@ describe("the offer decision", () => {
     bucketFor: () => 50,
     ...fields,
   });
-  const offered = (fields: Partial<SiteFacts>) => decideOffer({ releases }, site(fields)).offered?.version;
+  const index = offerIndexOf(releasesDocument(releases));
+  const offered = (fields: Partial<SiteFacts>) => decideOffer(index, site(fields)).offered?.version;
 
   it("offers the newest release the site's channel, requirements and rollout allow", () => {
     expect(offered({})).toBe("1.2.0");
@@ -315,14 +337,14 @@ describe("the offer decision", () => {
   });
 
   it("forces the update when a security release lies between the site and the offer", () => {
-    expect(decideOffer({ releases }, site({})).forced).toBe(true);
-    expect(decideOffer({ releases }, site({ currentVersion: "1.2.0", bucketFor: () => 0 })).forced).toBe(false);
+    expect(decideOffer(index, site({})).forced).toBe(true);
+    expect(decideOffer(index, site({ currentVersion: "1.2.0", bucketFor: () => 0 })).forced).toBe(false);
   });
 
-  it("tells a site on a deprecated release why", () => {
-    const decision = decideOffer({ releases }, site({ currentVersion: "1.0" }));
-    expect(decision.current?.version).toBe("1.0.0");
-    expect(decision.deprecation).toEqual({ reason: "Broke sites." });
+  it("tells a site on a deprecated release that it is (the reason is deprecations.json's)", () => {
+    expect(decideOffer(index, site({ currentVersion: "1.0" })).currentDeprecated).toBe(true);
+    expect(decideOffer(index, site({ currentVersion: "1.1.0" })).currentDeprecated).toBe(false);
+    expect(index.deprecated).toEqual(["1.0.0"]);
   });
 
   it("hashes each partially rolled-out release's bucket ahead, for bucketFor", async () => {
@@ -333,23 +355,23 @@ describe("the offer decision", () => {
 
   it("asks for the bucket only for a partial rollout", () => {
     const asked: string[] = [];
-    const bucketFor = (asking: PublishedRelease) => {
+    const bucketFor = (asking: { version: string }) => {
       asked.push(asking.version);
       return 99;
     };
-    decideOffer({ releases }, site({ bucketFor }));
+    decideOffer(index, site({ bucketFor }));
     expect(asked).toEqual(["1.3.0"]);
   });
 
   it("answers check-update from the decision, signed query and deprecation included", () => {
-    const decision = decideOffer({ releases }, site({ currentVersion: "1.0.0" }));
+    const decision = decideOffer(index, site({ currentVersion: "1.0.0" }));
     const answer = renderCheckUpdateAnswer({
       slug: "demo",
       apiBase: "https://feed.example/api",
       siteUrl: "https://feed.example",
       channel: "stable",
       currentVersion: "1.0.0",
-      offer: decision,
+      offer: { ...decision, deprecation: { reason: "Broke sites." } },
       latest: releases[1] ?? null,
       signedQuery: "?version=1.2.0&expires=9&signature=ab",
     });
@@ -372,6 +394,69 @@ describe("the offer decision", () => {
       current_deprecated: true,
       deprecation_reason: "Broke sites.",
     });
+  });
+});
+
+describe("issue 12: the offer index", () => {
+  const candidates = (releases: PublishedRelease[], channel: Channel = "stable") =>
+    offerIndexOf(releasesDocument(releases)).channels[channel].map((candidate) => candidate.version);
+
+  it("keeps only the releases some site could be offered: a newer one for every site and no stricter drops them", () => {
+    const releases = [
+      release("1.5.0", { rollout: 30 }),
+      release("1.4.0", { requires_php: "8.3" }),
+      release("1.3.0", { requires_wp: "6.5" }),
+      release("1.2.0"),
+      release("1.1.0"),
+      release("1.0.0", { requires_php: "7.2" }),
+    ];
+    // 1.1.0 asks what 1.2.0 asks and 1.2.0 reaches every site; 1.0.0 still serves PHP 7.2 and 7.3.
+    expect(candidates(releases)).toEqual(["1.5.0", "1.4.0", "1.3.0", "1.2.0", "1.0.0"]);
+  });
+
+  it("gives each release the newest security release at or below it on its channel", () => {
+    const releases = [
+      release("2.0.0-beta.1", { status: "testing", channel: "beta", force_update: true, rollout: 10 }),
+      release("1.3.0", { rollout: 50 }),
+      release("1.2.0", { force_update: true, requires_php: "8.4" }),
+      release("1.1.0"),
+    ];
+    const index = offerIndexOf(releasesDocument(releases));
+    const forced = (channel: Channel) =>
+      index.channels[channel].map((candidate) => [candidate.version, candidate.forced_since]);
+    expect(forced("stable")).toEqual([
+      ["1.3.0", "1.2.0"],
+      ["1.2.0", "1.2.0"],
+      ["1.1.0", null],
+    ]);
+    expect(forced("beta")[0]).toEqual(["2.0.0-beta.1", "2.0.0-beta.1"]);
+  });
+
+  it(`holds at most ${OFFER_INDEX_LIMITS.candidates} releases per channel and a bounded changelog, whatever the history`, () => {
+    const many = Array.from({ length: 300 }, (_, index) =>
+      release(`1.${Math.floor(index / 100)}.${index % 100}`, {
+        rollout: 1 + (index % 99),
+        changelog: "x ".repeat(5000),
+      }),
+    ).reverse();
+    const index = offerIndexOf(releasesDocument(many));
+    expect(index.channels.stable).toHaveLength(OFFER_INDEX_LIMITS.candidates);
+    expect(index.channels.stable[0]?.version).toBe("1.2.99");
+    for (const candidate of index.channels.stable) {
+      expect(jsonTextBytes(candidate.changelog)).toBeLessThanOrEqual(OFFER_INDEX_LIMITS.changelogBytes);
+    }
+  });
+
+  it("cuts a text to a JSON byte budget at a line or a word, with an ellipsis", () => {
+    expect(excerptText("Short.", 20)).toBe("Short.");
+    const lines = "- Fix the sync.\n- Add a button.\n- Remove the old screen.";
+    expect(excerptText(lines, 40)).toBe("- Fix the sync.\n- Add a button.…");
+    const words = "Ünïcödé wörds everywhere in this sentence";
+    const cut = excerptText(words, 24);
+    expect(cut).toMatch(/^Ünïcödé wörds…$/);
+    expect(jsonTextBytes(cut)).toBeLessThanOrEqual(24);
+    // Escapes count: a quote takes two bytes inside JSON.
+    expect(jsonTextBytes(excerptText('"'.repeat(100), 21))).toBeLessThanOrEqual(21);
   });
 });
 

@@ -8,16 +8,19 @@ import {
   type PackageFactsByVersion,
   renderChecksumFile,
   renderCheckUpdate,
+  renderDeprecations,
   renderFeed,
   renderHeaders,
   renderInfo,
   renderManifest,
+  renderOfferIndex,
   renderReleases,
   type SignedPackageFacts,
   toCanonicalJson,
   toJsonText,
 } from "../scripts/core/documents.ts";
 import type { PluginPlan } from "../scripts/core/plan.ts";
+import { benchOutputFiles } from "../scripts/dev/bench-worker.ts";
 import { memoryPlan, memoryTree, type ReleaseFields } from "./support/memory-tree.ts";
 import { CHECK_UPDATE_FIELDS, INFO_FIELDS } from "./support/original-shapes.ts";
 
@@ -344,6 +347,8 @@ describe("feed.json, manifest.json, _headers and .sha256", () => {
       },
       releases: { url: "https://api.example.com/plugins/demo/releases.json", sha256: "d".repeat(64) },
       documents: { "releases.json": "d".repeat(64), "info.json": "c".repeat(64) },
+      // Issue 12: the offer index inside the signed feed, exactly offers.json's.
+      offers: renderOfferIndex(plan.plugins[0] as PluginPlan, facts.get("demo") ?? new Map()),
     });
     // A plugin with nothing stable has no stable channel entry, and no digests yet: null, not a guess.
     expect(Object.keys(feed.plugins.other?.channels ?? {})).toEqual(["beta"]);
@@ -401,5 +406,94 @@ describe("JSON text", () => {
     expect(toCanonicalJson({ b: { z: 1, "10": 2, "9": 3 }, a: [{ y: null, x: "é" }], c: undefined })).toBe(
       '{"a":[{"x":"é","y":null}],"b":{"10":2,"9":3,"z":1}}\n',
     );
+  });
+});
+
+describe("issue 12: offers.json and deprecations.json", () => {
+  it("offers.json: per channel the releases a site could be offered, every package, the withdrawn versions", () => {
+    const plan = memoryPlan({
+      releases: [
+        released("1.0.0"),
+        released("1.1.0", { requires_php: "8.1", force_update: true, rollout: 50 }),
+        { version: "1.2.0", status: "deprecated", deprecation_reason: "Breaks checkout.", changelog: "Changes." },
+        {
+          version: "1.3.0",
+          status: "update_ready",
+          requires_php: "8.2",
+          rollout: 30,
+          upgrade_notice: "Back up first.",
+        },
+        { version: "1.4.0-beta.1", status: "testing" },
+      ],
+    });
+    const facts = factsFor(plan);
+    const index = renderOfferIndex(plan, facts);
+    // Each stable release is some site's offer: 1.3.0 reaches 30% of sites on PHP 8.2, 1.1.0
+    // half of those on 8.1, 1.0.0 the rest. The beta reaches every site and asks only PHP 7.4.
+    expect(index.channels.stable.map((candidate) => [candidate.version, candidate.forced_since])).toEqual([
+      ["1.3.0", "1.1.0"],
+      ["1.1.0", "1.1.0"],
+      ["1.0.0", null],
+    ]);
+    expect(index.channels.beta.map((candidate) => [candidate.version, candidate.forced_since])).toEqual([
+      ["1.4.0-beta.1", "1.1.0"],
+    ]);
+    expect(index.packages.map((entry) => [entry.version, entry.sha256, entry.signatures])).toEqual(
+      renderReleases(plan, facts)
+        .releases.filter((release) => release.packaged)
+        .map((release) => [release.version, release.sha256, release.signatures]),
+    );
+    expect(index).toMatchObject({
+      format: "feedwright-offers/1",
+      slug: "demo",
+      active: true,
+      private: false,
+      latest: { stable: "1.3.0", beta: "1.4.0-beta.1" },
+      deprecated: ["1.2.0"],
+    });
+    expect(index.channels.stable[0]).toMatchObject({ upgrade_notice: "Back up first.", autoupdate: true });
+  });
+
+  it("deprecations.json: each withdrawn release's reason, newest first", () => {
+    const plan = memoryPlan({
+      releases: [
+        { version: "1.0.0", status: "deprecated", deprecation_reason: "Lost data." },
+        released("1.1.0"),
+        { version: "1.2.0", status: "deprecated", deprecation_reason: "Broke checkout." },
+        released("1.3.0"),
+      ],
+    });
+    expect(renderDeprecations(plan)).toEqual({
+      format: "feedwright-deprecations/1",
+      slug: "demo",
+      deprecated: [
+        { version: "1.2.0", reason: "Broke checkout." },
+        { version: "1.0.0", reason: "Lost data." },
+      ],
+    });
+  });
+});
+
+describe("issue 12: offers.json and feed.json stay small however long the history", () => {
+  /** The sizes of the plugin's documents in the folder the Worker benchmark publishes for N releases. */
+  const sizes = (count: number) => {
+    const files = benchOutputFiles(count);
+    const size = (name: string) => {
+      const file = files.find((candidate) => candidate.path === name || candidate.path.endsWith(`/${name}`));
+      return file && "content" in file ? Buffer.byteLength(file.content) : 0;
+    };
+    return { offers: size("offers.json"), feed: size("feed.json"), releases: size("releases.json") };
+  };
+
+  it("index bounded in size at 1000 releases: offers.json and feed.json a few KiB, growing only by the withdrawn versions", () => {
+    const hundred = sizes(100);
+    const thousand = sizes(1000);
+    // releases.json carries every changelog: it grows with the history.
+    expect(thousand.releases).toBeGreaterThan(1024 * 1024);
+    expect(thousand.offers).toBeLessThanOrEqual(8 * 1024);
+    expect(thousand.feed).toBeLessThanOrEqual(8 * 1024);
+    // 900 more releases, 22 more of them withdrawn: each adds its version to `deprecated`.
+    expect(thousand.offers - hundred.offers).toBeLessThan(22 * 16);
+    expect(thousand.feed - hundred.feed).toBeLessThan(22 * 16);
   });
 });

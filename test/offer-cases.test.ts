@@ -4,6 +4,8 @@
  * (one php process for the whole table): failures show in seconds.
  */
 import { describe, expect, it } from "vitest";
+import { offerIndexOf } from "../scripts/contract/index.ts";
+import { type MemoryPlugin, memoryPlan } from "./support/memory-tree.ts";
 import {
   expectedAnswer,
   OFFER_CASES,
@@ -14,6 +16,7 @@ import {
   siteOf,
 } from "./support/offer-cases.ts";
 import {
+  ANSWER_BASES,
   decideWithPhp,
   decideWithPlan,
   decideWithWorker,
@@ -21,6 +24,9 @@ import {
   type PhpOfferAnswer,
   planOf,
   publishedOf,
+  reasonsOf,
+  releasesJsonAnswer,
+  workerAnswer,
   workerBucket,
 } from "./support/offer-deciders.ts";
 import { UPDATER_VERSIONS } from "./support/updater-php.ts";
@@ -77,6 +83,66 @@ describe("the Worker's offer decision", () => {
     for (const [version, bucket] of Object.entries(offerCase.buckets ?? {})) {
       expect(await workerBucket(OFFER_SLUG, version, siteOf(offerCase).id), version).toBe(bucket);
     }
+  });
+});
+
+describe("issue 12: the Worker answers from the offer index as it answered from releases.json", () => {
+  it.each(named)("%s", async (_name, offerCase) => {
+    const releases = publishedOf(planOf(offerCase));
+    const site = siteOf(offerCase);
+    expect(await workerAnswer(offerIndexOf(releases), reasonsOf(releases), site)).toEqual(
+      await releasesJsonAnswer(releases, site, ANSWER_BASES),
+    );
+  });
+
+  it("and on 300 generated plugins, each asked by sites on every version, channel and requirement", async () => {
+    let state = 12;
+    const random = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    let compared = 0;
+    for (let plugin = 0; plugin < 300; plugin++) {
+      const count = 1 + Math.floor(random() * 12);
+      const releases: MemoryPlugin["releases"] = [];
+      for (let index = 0; index < count; index++) {
+        const version = `1.${index}.0${random() < 0.2 ? "-beta.1" : ""}`;
+        const status = version.includes("beta")
+          ? pick(["testing", "staged"] as const)
+          : pick(["released", "released", "update_ready", "deprecated", "draft"] as const);
+        releases.push({
+          version,
+          status,
+          ...(random() < 0.4 ? { rollout: pick([1, 20, 50, 99, 100]) } : {}),
+          ...(random() < 0.3 ? { requires_php: pick(["7.4", "8.0", "8.2", "8.4"]) } : {}),
+          ...(random() < 0.2 ? { requires_wp: pick(["6.0", "6.5", "6.8"]) } : {}),
+          ...(random() < 0.15 ? { force_update: true } : {}),
+          ...(status === "deprecated" ? { deprecation_reason: `Withdrawn ${version}.` } : {}),
+        });
+      }
+      const published = publishedOf(
+        memoryPlan({ slug: OFFER_SLUG, pluginYaml: `retain: ${pick([0, 1, 3])}\n`, releases }),
+      );
+      const index = offerIndexOf(published);
+      const reasons = reasonsOf(published);
+      for (const version of ["0.9.0", ...releases.map((release) => release.version)]) {
+        for (const channel of ["stable", "beta"] as const) {
+          const site = {
+            version,
+            channel,
+            id: `site-${plugin}-${version}`,
+            php: pick(["7.4.0", "8.1.0", "8.3.1"]),
+            wp: pick(["6.4", "6.7.1"]),
+          };
+          expect(await workerAnswer(index, reasons, site), `plugin ${plugin}, ${JSON.stringify(site)}`).toEqual(
+            await releasesJsonAnswer(published, site, ANSWER_BASES),
+          );
+          compared += 1;
+        }
+      }
+    }
+    expect(compared).toBeGreaterThan(2000);
   });
 });
 

@@ -266,7 +266,12 @@ describe("check --base, the pull-request gate", () => {
 
     await ok("build", "--out", "dist", "--quiet");
     const published = readdirSync(path.join(repo.root, "dist/plugins/demo")).sort();
-    expect(published).toEqual(["index.html", "releases.json"]);
+    expect(published).toEqual(["deprecations.json", "index.html", "offers.json", "releases.json"]);
+    expect(JSON.parse(repo.read("dist/plugins/demo/offers.json"))).toMatchObject({
+      active: false,
+      channels: { stable: [], beta: [] },
+      packages: [],
+    });
     const releases = JSON.parse(repo.read("dist/plugins/demo/releases.json"));
     expect(releases.active).toBe(false);
     expect(releases.releases.map((release: { offered: boolean }) => release.offered)).toEqual([false, false]);

@@ -28,6 +28,7 @@ import {
   type UpdaterVersion,
   updaterFolder,
 } from "../scripts/core/updater.ts";
+import { BENCH_SLUG, benchOutputFiles, benchSigningKey } from "../scripts/dev/bench-worker.ts";
 import { generateSeed } from "../scripts/io/keys.ts";
 import { readUpdaterVersions, UPDATER_VERSIONS_DIR } from "../scripts/io/updater-versions.ts";
 import { memoryPlan } from "./support/memory-tree.ts";
@@ -495,12 +496,9 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
   const CONTRACT_NAMES = {
     feed: "'/' . Config::FEED_PATH",
     signature: "'/' . Config::FEED_SIGNATURE_PATH",
-    releases: "'/' . Config::PLUGIN_FOLDER . '/' . Config::RELEASES_FILE",
-    folder: "'/' . Config::PLUGIN_FOLDER . '/'",
     info: "$name     = 'beta' === $this->settings->channel() ? Config::INFO_FILE_BETA : Config::INFO_FILE_STABLE;",
   };
   it.each([
-    ["the newest", NEWEST, CONTRACT_NAMES],
     ["version 2", V2, LITERAL_NAMES("Config", "$this->settings->channel()")],
     ["version 1", FIRST, LITERAL_NAMES("self", "$this->channel()")],
   ] as const)(
@@ -528,6 +526,27 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
       expect(text).not.toContain("check-update");
     },
   );
+
+  it("issue 12: the newest reads feed.json and its .sig per check; info(-beta).json and deprecations.json only when shown, checked against the feed; no releases.json, no check-update*.json", () => {
+    const text = sourceText(NEWEST);
+    const reads = [...text.matchAll(/->http_get\(\s*([^;]+?)\s*\);/g)].map((match) => match[1]);
+    expect(reads).toEqual([
+      `$base . ${CONTRACT_NAMES.feed}`,
+      `$base . ${CONTRACT_NAMES.signature}`,
+      // vouched_document(): the details dialog's info document, a withdrawn version's reason.
+      "$state['feed_url'] . '/' . Config::PLUGIN_FOLDER . '/' . $name",
+      // Only for a package the verified feed does not list.
+      "$signature_url",
+    ]);
+    expect(text.match(/->vouched_document\(\s*[^)]+\)/g)).toEqual([
+      "->vouched_document( $name )",
+      "->vouched_document( Config::DEPRECATIONS_FILE )",
+    ]);
+    expect(text).toContain(CONTRACT_NAMES.info);
+    expect(text).toContain("if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {");
+    expect(text).not.toContain("RELEASES_FILE");
+    expect(text).not.toContain("check-update");
+  });
 });
 
 describe("issue 9 item 10: one version order, SemVer 2.0.0, in the Worker and in the updater", () => {
@@ -818,7 +837,8 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       feedPath: "FEED_PATH",
       feedSignaturePath: "FEED_SIGNATURE_PATH",
       pluginFolder: "PLUGIN_FOLDER",
-      releasesFile: "RELEASES_FILE",
+      offerIndexFormat: "OFFER_INDEX_FORMAT",
+      deprecationsFile: "DEPRECATIONS_FILE",
       infoFileStable: "INFO_FILE_STABLE",
       infoFileBeta: "INFO_FILE_BETA",
       siteIdPattern: "SITE_ID_PATTERN",
@@ -843,7 +863,8 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
     const contractStrings = [
       constants.feedFormat,
       constants.feedPath,
-      constants.releasesFile,
+      constants.offerIndexFormat,
+      constants.deprecationsFile,
       constants.infoFileStable,
       constants.infoFileBeta,
       constants.apiKeyScheme,
@@ -1155,4 +1176,127 @@ echo json_encode( array( 'tested' => $tested, 'warns' => $warns( $tested ), 'war
       if (tested === "6.1" && wordpress[0] === "6.1.9") expect(result.warnsBefore).toBe(true);
     },
   );
+});
+
+describe("issue 12: a check costs two requests and a few KB, and the site keeps a few KB, whatever the history", () => {
+  const V2 = UPDATER_VERSIONS.find((updater) => updater.version === 2) ?? NEWEST;
+  /** The bench plugin's updater, pinning the key its feed is signed with. */
+  const plugin = memoryPlan({
+    slug: BENCH_SLUG,
+    pluginYaml: `updater_path: ${UPDATER_PATH}\npublic_keys:\n  - "${benchSigningKey().publicKey}"\n`,
+    releases: [{ version: "1.0.0", status: "released" }],
+  });
+  /** Just enough of WordPress for a check: options in memory, HTTP from the published folder, counted. */
+  const STUBS = `
+class WP_Error {
+	private $message;
+	public function __construct( $code = '', $message = '' ) { $this->message = $message; }
+	public function get_error_message() { return $this->message; }
+}
+$GLOBALS['fw'] = array( 'options' => array(), 'requests' => array(), 'bytes' => 0, 'files' => array() );
+function is_wp_error( $thing ) { return $thing instanceof WP_Error; }
+function apply_filters( $hook, $value ) { return $value; }
+function untrailingslashit( $text ) { return rtrim( $text, '/\\\\' ); }
+function wp_parse_url( $url, $component = -1 ) { return parse_url( $url, $component ); }
+function get_option( $name, $default = false ) { return array_key_exists( $name, $GLOBALS['fw']['options'] ) ? $GLOBALS['fw']['options'][ $name ] : $default; }
+function update_option( $name, $value, $autoload = null ) { $GLOBALS['fw']['options'][ $name ] = $value; return true; }
+function wp_remote_get( $url, $args = array() ) {
+	$GLOBALS['fw']['requests'][] = $url;
+	$path = ltrim( (string) parse_url( $url, PHP_URL_PATH ), '/' );
+	if ( ! isset( $GLOBALS['fw']['files'][ $path ] ) ) {
+		return array( 'code' => 404, 'body' => '' );
+	}
+	$GLOBALS['fw']['bytes'] += strlen( $GLOBALS['fw']['files'][ $path ] );
+	return array( 'code' => 200, 'body' => $GLOBALS['fw']['files'][ $path ] );
+}
+function wp_remote_retrieve_response_code( $response ) { return $response['code']; }
+function wp_remote_retrieve_body( $response ) { return $response['body']; }
+`;
+  interface CheckFigures {
+    ok: boolean;
+    requests: string[];
+    bytes: number;
+    option: number;
+    offer: string | null;
+    reason?: { requests: string[]; again: string[]; text: string; option: number };
+  }
+  /** One check (Feed::refresh()) against the bench feed of N releases, by an updater version. */
+  const checkAt = (count: number, updater: UpdaterVersion): CheckFigures => {
+    const files = Object.fromEntries(
+      benchOutputFiles(count)
+        .filter((file) => "content" in file && /(\.json|\.sig)$/.test(file.path) && !file.path.endsWith(".zip.sig"))
+        .map((file) => [file.path, "content" in file ? Buffer.from(file.content).toString("base64") : ""]),
+    );
+    return runUpdaterPhp<CheckFigures>(plugin, {
+      prelude: STUBS,
+      updater,
+      input: files,
+      script: `
+foreach ( $input as $path => $content ) {
+	$GLOBALS['fw']['files'][ $path ] = base64_decode( $content );
+}
+$config  = $class . '\\Config';
+$store   = $class . '\\State_Store';
+$feed    = $class . '\\Feed';
+$feed    = new $feed( new ( $class . '\\Settings' )(), new $store() );
+$ok      = true === $feed->refresh();
+$state   = get_option( $config::PREFIX . '_state' );
+$figures = array(
+	'ok'       => $ok,
+	'requests' => $GLOBALS['fw']['requests'],
+	'bytes'    => $GLOBALS['fw']['bytes'],
+	'option'   => strlen( serialize( $state ) ),
+	'offer'    => null,
+	'error'    => $state['last_error'],
+);
+if ( method_exists( $feed, 'deprecation_reason' ) ) {
+	$offer = call_user_func( array( $class . '\\Offer', 'choose' ), ( new $store() )->candidates( 'stable' ), '1.0.0', '8.2.0', '6.7', function () { return 'site-a'; } );
+	$figures['offer'] = null === $offer ? null : $offer['version'];
+	// A site on a withdrawn release reads why once, when the Plugins screen shows it.
+	$GLOBALS['fw']['requests'] = array();
+	$text  = $feed->deprecation_reason( '1.3.9' );
+	$first = $GLOBALS['fw']['requests'];
+	$GLOBALS['fw']['requests'] = array();
+	$feed->deprecation_reason( '1.3.9' );
+	$figures['reason'] = array(
+		'requests' => $first,
+		'again'    => $GLOBALS['fw']['requests'],
+		'text'     => $text,
+		'option'   => strlen( serialize( get_option( $config::PREFIX . '_state' ) ) ),
+	);
+}
+echo json_encode( $figures );
+`,
+    });
+  };
+
+  it("updater makes ≤ 2 requests per check and stores a bounded option, at 100 and 1000 releases (version 2 for comparison)", () => {
+    const figures = [100, 1000].map((count) => ({ count, v3: checkAt(count, NEWEST), v2: checkAt(count, V2) }));
+    for (const { count, v2, v3 } of figures) {
+      console.info(
+        `issue 12, ${count} releases: updater 3: ${v3.requests.length} requests, ${v3.bytes} bytes read, option ${v3.option} bytes; ` +
+          `updater 2: ${v2.requests.length} requests, ${v2.bytes} bytes read, option ${v2.option} bytes`,
+      );
+      expect(v3, JSON.stringify(v3).slice(0, 400)).toMatchObject({ ok: true });
+      expect(v3.requests.map((url) => new URL(url).pathname)).toEqual(["/feed.json", "/feed.json.sig"]);
+      expect(v3.bytes).toBeLessThanOrEqual(8 * 1024);
+      expect(v3.option).toBeLessThanOrEqual(8 * 1024);
+      // The newest release asks PHP 8.1, rolls out to 25%: site-a is offered it or the one below.
+      expect(v3.offer).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(v3.reason?.requests.map((url) => new URL(url).pathname)).toEqual([
+        `/plugins/${BENCH_SLUG}/deprecations.json`,
+      ]);
+      expect(v3.reason?.again).toEqual([]);
+      expect(v3.reason?.text).toContain("Version 1.3.9 could lose queued orders");
+      expect(v3.reason?.option).toBeLessThanOrEqual(v3.option + 512);
+      // What it replaces: four requests, and the whole release list read and kept.
+      expect(v2.requests).toHaveLength(4);
+      expect(v2.option).toBeGreaterThan(v3.option);
+    }
+    const [hundred, thousand] = figures;
+    // 900 more releases: only the withdrawn versions' list grows (22 more of them).
+    expect((thousand?.v3.bytes ?? 0) - (hundred?.v3.bytes ?? 0)).toBeLessThan(22 * 16);
+    expect((thousand?.v3.option ?? 0) - (hundred?.v3.option ?? 0)).toBeLessThan(22 * 32);
+    expect(thousand?.v2.option).toBeGreaterThan(1024 * 1024);
+  });
 });

@@ -67,6 +67,15 @@ const VALUE_EDITS: Record<string, [string, (value: Record<string, unknown>) => v
   "releases.json": [
     ["a rollout", (releases) => Object.assign((releases.releases as object[])[0] ?? {}, { rollout: 1 })],
   ],
+  "offers.json": [
+    [
+      "a candidate's rollout",
+      (offers) => Object.assign(((offers.channels as Record<string, object[]>).stable ?? [])[0] ?? {}, { rollout: 1 }),
+    ],
+  ],
+  "deprecations.json": [
+    ["the list", (document) => Object.assign(document, { deprecated: [{ version: "0.0.1", reason: "x" }] })],
+  ],
   "manifest.json": [
     [
       "a file's sha256",
@@ -134,8 +143,27 @@ describe("issue 9 item 7: feedwright verify covers every published byte", () => 
       "feed.json",
       "manifest.json",
       "plugins/demo/check-update.json",
+      "plugins/demo/deprecations.json",
       "plugins/demo/info.json",
+      "plugins/demo/offers.json",
       "plugins/demo/releases.json",
+    ]);
+  });
+
+  it("issue 12: names exactly which checks fail when offers.json, which the Worker and the updater decide from, says other than releases.json", async () => {
+    const copy = tamperedCopy((folder) =>
+      editJson(folder, "plugins/demo/offers.json", (offers) => {
+        const stable = (offers.channels as Record<string, Record<string, unknown>[]>).stable ?? [];
+        expect(stable.length).toBeGreaterThan(0);
+        Object.assign(stable[0] ?? {}, { force_update: true, forced_since: stable[0]?.version });
+      }),
+    );
+    const result = await repo.feedwright("verify", copy);
+    expect(failedRows(result.stdout)).toEqual([
+      ["manifest matches file", "plugins/demo/offers.json"],
+      ["feed matches document", "plugins/demo/offers.json"],
+      ["offer index matches releases.json", "plugins/demo/offers.json"],
+      ["feed matches offer index", "feed.json demo offers"],
     ]);
   });
 
@@ -165,6 +193,7 @@ describe("issue 9 item 7: feedwright verify covers every published byte", () => 
       ["feed signature", "feed.json"],
       ["manifest matches file", "plugins/demo/releases.json"],
       ["feed matches document", "plugins/demo/releases.json"],
+      ["offer index matches releases.json", "plugins/demo/offers.json"],
       ["feed matches package", "feed.json demo stable"],
       ["feed matches package", "feed.json demo beta"],
       ["parses", "feed.json other"],

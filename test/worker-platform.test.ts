@@ -12,13 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestHarness } from "wrangler";
 import {
   apiUrl,
-  CHANNELS,
-  checkUpdateFileName,
   FEED_PATH,
   type FeedDocument,
   geeklogPath,
-  infoFileName,
   isApiBase,
+  OFFERS_FILE,
   pluginFilePath,
   RELEASES_FILE,
   type ReleasesDocument,
@@ -128,12 +126,10 @@ describe("routing between the static folder and the Worker", () => {
       // releases.json's api_base field is the base itself, not an address to fetch.
       const ours = (url: string) =>
         url.startsWith(`${new URL(releases.api_base).origin}/`) && url !== releases.api_base;
-      // The documents the feed lists for the plugin (a Geeklog plugin has no WordPress ones).
-      const listed = new Set(Object.keys(feed.plugins[slug]?.documents ?? {}));
-      const documents = [
-        RELEASES_FILE,
-        ...CHANNELS.flatMap((channel) => [infoFileName(channel), checkUpdateFileName(channel)]),
-      ].filter((name) => listed.has(name));
+      // Every JSON document the signed feed vouches for: a channel with no release (an inactive
+      // plugin) publishes no info or check-update document.
+      const documents = Object.keys(feed.plugins[slug]?.documents ?? {});
+      expect(documents).toEqual(expect.arrayContaining([RELEASES_FILE, OFFERS_FILE]));
       for (const name of documents) {
         const document = JSON.parse(readFileSync(path.join(feedDir, pluginFilePath(slug, name)), "utf8"));
         for (const url of new Set(urlsIn(document).filter(ours))) {

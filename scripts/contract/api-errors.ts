@@ -17,6 +17,9 @@ export const API_ERROR_CODES = [
   "not_found",
   "unknown_plugin",
   "no_release",
+  // No longer answered: the Worker reads only offers.json, which lists the packages published,
+  // so a release beyond `retain` answers no_release like any version without a package. Kept
+  // so a client that names it still type-checks.
   "not_retained",
   "plugin_inactive",
   "method_not_allowed",

@@ -9,6 +9,7 @@ export * from "./api-keys.ts";
 export * from "./download-kind.ts";
 export * from "./download-signature.ts";
 export * from "./enums.ts";
+export * from "./excerpt.ts";
 export * from "./geeklog.ts";
 export * from "./hex.ts";
 export * from "./offer.ts";

@@ -17,6 +17,10 @@ export const FILES_OUTSIDE_MANIFEST: readonly string[] = [FEED_PATH, FEED_SIGNAT
 
 export const RELEASES_FILE = "releases.json";
 
+/** A plugin's offer index (what check-update needs, bounded) and why each withdrawn release was withdrawn. */
+export const OFFERS_FILE = "offers.json";
+export const DEPRECATIONS_FILE = "deprecations.json";
+
 /**
  * The public keys the feed is signed with, one file each, for people checking a package's
  * .sig by hand: `keys/<key id>.pub` holds the base64 of the raw 32-byte key and a newline

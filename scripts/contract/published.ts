@@ -6,10 +6,28 @@
  * update-checker library reads; key order is the order written here.
  */
 import type { Channel, Platform, Status } from "./enums.ts";
+import { excerptText, jsonTextBytes, utf8Bytes } from "./excerpt.ts";
 import { apiUrl, downloadUrl, signatureFileName, staticUrl } from "./paths.ts";
 
 export const FEED_FORMAT = "feedwright-feed/1";
 export const MANIFEST_FORMAT = "feedwright-manifest/1";
+export const OFFER_INDEX_FORMAT = "feedwright-offers/1";
+export const DEPRECATIONS_FORMAT = "feedwright-deprecations/1";
+
+/**
+ * How big the offer index may grow, whatever the number of releases: at most `candidates`
+ * releases per channel, and each release's changelog and upgrade notice cut to a beginning of
+ * at most so many UTF-8 bytes (as JSON writes them). The Worker's check-update answer is kept
+ * within `answerBytes` (fitCheckUpdateAnswer): the deprecation reason cut to
+ * `answerReasonBytes`, then the changelog to what is left.
+ */
+export const OFFER_INDEX_LIMITS = {
+  candidates: 16,
+  changelogBytes: 320,
+  upgradeNoticeBytes: 300,
+  answerReasonBytes: 160,
+  answerBytes: 1024,
+} as const;
 
 /** One line of a package's .sig file, with the id of the key that made it. */
 export interface PackageSignature {
@@ -154,6 +172,82 @@ export interface CheckUpdateAnswer {
   deprecation_reason?: string;
 }
 
+/**
+ * A release a site may be offered, as the offer index carries it: what decides the offer
+ * (requirements, rollout, forcing) and what the check-update answer and the updater show.
+ */
+export interface OfferCandidate {
+  version: string;
+  version_code: number;
+  file: string | null;
+  sha256: string | null;
+  size: number | null;
+  released_at: string | null;
+  requires_php: string;
+  requires_wp: string | null;
+  tested_wp: string | null;
+  /** Percent of sites offered it (100: all). */
+  rollout: number;
+  force_update: boolean;
+  autoupdate: boolean;
+  /**
+   * The newest security release (force_update) at or below this one among the releases this
+   * channel is offered: a site offered this release, running a version below that one, is
+   * forced (decideOffer). null when there is none.
+   */
+  forced_since: string | null;
+  /** The beginning of the changelog (Markdown), at most OFFER_INDEX_LIMITS.changelogBytes, "…" when cut. */
+  changelog: string;
+  /** The same for the upgrade notice. */
+  upgrade_notice: string;
+}
+
+/** A published package: where it is and what vouches for its bytes (the Worker's downloads, the updater's check). */
+export interface OfferPackage {
+  version: string;
+  file: string;
+  sha256: string | null;
+  md5: string | null;
+  size: number | null;
+  signatures: PackageSignature[];
+}
+
+/**
+ * plugins/<slug>/offers.json, and each plugin's `offers` in feed.json: everything the offer
+ * decision needs, bounded whatever the number of releases. Derived from releases.json by
+ * offerIndexOf (scripts/contract/offer.ts), so both always say the same.
+ */
+export interface OfferIndexDocument {
+  format: typeof OFFER_INDEX_FORMAT;
+  slug: string;
+  /** What the plugin is built for: a Geeklog plugin's sites read the Geeklog repository instead. */
+  platform: Platform;
+  /** false: plugin.yaml says `active: false`; no channel offers anything and nothing is downloadable. */
+  active: boolean;
+  private: boolean;
+  latest: Record<Channel, string | null>;
+  /**
+   * Per channel, newest first: the releases a site on it may be offered. A release every site
+   * that could take it would rather get a newer one (rolled out to all, asking no more PHP or
+   * WordPress) is left out; so is any beyond OFFER_INDEX_LIMITS.candidates.
+   */
+  channels: Record<Channel, OfferCandidate[]>;
+  /** Every package published for the plugin (retained releases and those above the latest stable). */
+  packages: OfferPackage[];
+  /** The version of every withdrawn (deprecated) release; why, in deprecations.json. */
+  deprecated: string[];
+  /** The details dialog's images (info.json's), so an update row shows them without info.json. */
+  icons?: InfoDocument["icons"];
+  banners?: InfoDocument["banners"];
+}
+
+/** plugins/<slug>/deprecations.json: why each withdrawn release was withdrawn, newest first. */
+export interface DeprecationsDocument {
+  format: typeof DEPRECATIONS_FORMAT;
+  slug: string;
+  deprecated: { version: string; reason: string }[];
+}
+
 /** A channel's latest in feed.json, with what pins its package. */
 export interface FeedChannelEntry {
   version: string;
@@ -175,6 +269,12 @@ export interface FeedPluginEntry {
   releases: { url: string; sha256: string | null };
   /** SHA-256 of each per-plugin JSON document, by file name (info.json, releases.json, ...). */
   documents: Record<string, string>;
+  /**
+   * The plugin's offer index (offers.json, the same value), inside the signed feed: the updater
+   * decides its offer from feed.json and its signature alone (two requests per check). Absent in
+   * feeds written before it existed.
+   */
+  offers?: OfferIndexDocument;
 }
 
 export interface FeedKey {
@@ -204,9 +304,15 @@ export interface ManifestDocument {
   files: Record<string, string>;
 }
 
+/** What a check-update answer says about a release: releases.json's entry or the offer index's. */
+export type DescribedRelease = Pick<
+  PublishedRelease,
+  "version" | "version_code" | "changelog" | "sha256" | "size" | "requires_php" | "tested_wp" | "file" | "autoupdate"
+>;
+
 /** What was decided for a site (see decideOffer), or for a site whose version is unknown. */
 export interface CheckUpdateOffer {
-  offered: PublishedRelease | null;
+  offered: DescribedRelease | null;
   /** A security release lies between the site's version and the offer. */
   forced: boolean;
   /** The site's own release is deprecated: why. */
@@ -226,7 +332,7 @@ export function renderCheckUpdateAnswer(input: {
   channel: Channel;
   currentVersion: string | null;
   offer: CheckUpdateOffer;
-  latest: PublishedRelease | null;
+  latest: DescribedRelease | null;
   /** A signed download URL's query (signedDownloadQuery), for a private plugin. */
   signedQuery?: string | null;
 }): CheckUpdateAnswer {
@@ -254,4 +360,20 @@ export function renderCheckUpdateAnswer(input: {
     signature_url: described?.file ? staticUrl(input.siteUrl, slug, signatureFileName(described.file)) : null,
     ...(offer.deprecation ? { current_deprecated: true as const, deprecation_reason: offer.deprecation.reason } : {}),
   };
+}
+
+/**
+ * The Worker's answer within OFFER_INDEX_LIMITS.answerBytes: the deprecation reason cut to its
+ * share, then the changelog (already the index's excerpt) cut by whatever is still over. The
+ * whole texts stay in info.json and deprecations.json.
+ */
+export function fitCheckUpdateAnswer(answer: CheckUpdateAnswer): CheckUpdateAnswer {
+  const fitted =
+    answer.deprecation_reason === undefined
+      ? answer
+      : { ...answer, deprecation_reason: excerptText(answer.deprecation_reason, OFFER_INDEX_LIMITS.answerReasonBytes) };
+  // The Worker sends the JSON text and a newline.
+  const over = utf8Bytes(`${JSON.stringify(fitted)}\n`) - OFFER_INDEX_LIMITS.answerBytes;
+  if (over <= 0) return fitted;
+  return { ...fitted, changelog: excerptText(fitted.changelog, Math.max(0, jsonTextBytes(fitted.changelog) - over)) };
 }

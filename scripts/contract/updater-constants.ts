@@ -5,9 +5,9 @@
  * here rather than keeping its own copies.
  */
 
-import { API_PATH, FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder, RELEASES_FILE } from "./paths.ts";
+import { API_PATH, DEPRECATIONS_FILE, FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder } from "./paths.ts";
 import { API_KEY_SCHEME, SITE_ID_PATTERN } from "./patterns.ts";
-import { FEED_FORMAT } from "./published.ts";
+import { FEED_FORMAT, OFFER_INDEX_FORMAT } from "./published.ts";
 import { ROLLOUT } from "./rollout.ts";
 
 export function updaterConstants(slug: string) {
@@ -17,7 +17,10 @@ export function updaterConstants(slug: string) {
     feedSignaturePath: FEED_SIGNATURE_PATH,
     /** The plugin's folder below the feed URL, no trailing slash. */
     pluginFolder: pluginFolder(slug),
-    releasesFile: RELEASES_FILE,
+    /** The offer index the feed carries per plugin (what a check decides from). */
+    offerIndexFormat: OFFER_INDEX_FORMAT,
+    /** Why withdrawn releases were withdrawn: read only by a site on one. */
+    deprecationsFile: DEPRECATIONS_FILE,
     infoFileStable: infoFileName("stable"),
     infoFileBeta: infoFileName("beta"),
     /** For preg_match: the delimiters and the D modifier are the template's. */

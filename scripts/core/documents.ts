@@ -8,6 +8,8 @@ import {
   CHANNELS,
   type Channel,
   type CheckUpdateAnswer,
+  DEPRECATIONS_FORMAT,
+  type DeprecationsDocument,
   downloadUrl,
   FEED_FORMAT,
   type FeedChannelEntry,
@@ -23,6 +25,8 @@ import {
   MANIFEST_FORMAT,
   MANIFEST_PATH,
   type ManifestDocument,
+  type OfferIndexDocument,
+  offerIndexOf,
   type PackageSignature,
   type PublishedGeeklogRelease,
   type PublishedRelease,
@@ -245,6 +249,32 @@ export function renderReleases(plugin: PluginPlan, facts: PackageFactsByVersion)
   };
 }
 
+/**
+ * offers.json (and the plugin's `offers` in feed.json): the offer index of releases.json, with
+ * the details dialog's images, so the Worker and the updater decide offers from a document
+ * whose size does not grow with the history.
+ */
+export function renderOfferIndex(plugin: PluginPlan, facts: PackageFactsByVersion): OfferIndexDocument {
+  const { definition } = plugin;
+  return {
+    ...offerIndexOf(renderReleases(plugin, facts)),
+    ...(definition.icons ? { icons: imageUrls(plugin, definition.icons) } : {}),
+    ...(definition.banners ? { banners: imageUrls(plugin, definition.banners) } : {}),
+  };
+}
+
+/** deprecations.json: every withdrawn release's reason, newest first, read only for a site on one. */
+export function renderDeprecations(plugin: PluginPlan): DeprecationsDocument {
+  return {
+    format: DEPRECATIONS_FORMAT,
+    slug: plugin.slug,
+    deprecated: plugin.releases
+      .filter((release) => release.built && release.status === "deprecated")
+      .reverse()
+      .map((release) => ({ version: release.version, reason: release.definition.deprecation_reason ?? "" })),
+  };
+}
+
 /** One release as releases.json lists it. */
 function publishedRelease(plugin: PluginPlan, release: ReleasePlan, facts: PackageFactsByVersion): PublishedRelease {
   const packageFacts = facts.get(release.version);
@@ -335,9 +365,10 @@ export function renderFeed(
       url: staticUrl(plugin.siteUrl, plugin.slug, RELEASES_FILE),
       sha256: documents[RELEASES_FILE] ?? null,
     };
+    const offers = renderOfferIndex(plugin, facts.get(plugin.slug) ?? new Map());
     return [
       plugin.slug,
-      { name: plugin.definition.name, platform: plugin.definition.platform, channels, releases, documents },
+      { name: plugin.definition.name, platform: plugin.definition.platform, channels, releases, documents, offers },
     ] as const;
   });
   return {

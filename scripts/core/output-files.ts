@@ -7,6 +7,7 @@ import {
   CHANNELS,
   checksumFileName,
   checkUpdateFileName,
+  DEPRECATIONS_FILE,
   FEED_PATH,
   FEED_SIGNATURE_PATH,
   FILES_OUTSIDE_MANIFEST,
@@ -15,6 +16,7 @@ import {
   infoFileName,
   latestPackageFileName,
   MANIFEST_PATH,
+  OFFERS_FILE,
   type PackageSignature,
   pluginFilePath,
   publicKeyFilePath,
@@ -28,10 +30,12 @@ import {
   type Publication,
   renderChecksumFile,
   renderCheckUpdate,
+  renderDeprecations,
   renderFeed,
   renderHeaders,
   renderInfo,
   renderManifest,
+  renderOfferIndex,
   renderReleases,
   type SignedPackageFacts,
   toCanonicalJson,
@@ -128,6 +132,8 @@ export function renderOutputFiles(
         renderCheckUpdate(plugin, channel, pluginFacts),
       ]),
       [RELEASES_FILE, renderReleases(plugin, pluginFacts)],
+      [OFFERS_FILE, renderOfferIndex(plugin, pluginFacts)],
+      [DEPRECATIONS_FILE, renderDeprecations(plugin)],
     ];
     const digests: Record<string, string> = {};
     for (const [name, document] of documents) {

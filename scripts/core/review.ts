@@ -10,6 +10,7 @@ import {
   decideGeeklogOffer,
   decideOffer,
   type OfferDecision,
+  offerIndexOf,
   ROLLOUT,
 } from "../contract/index.ts";
 import { renderReleases } from "./documents.ts";
@@ -214,7 +215,9 @@ function noGoodStableWarning(before: PluginPlan | null, after: PluginPlan): Find
  * newer ones leave out (by requirements or rollout).
  */
 function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision | null {
-  const { releases } = renderReleases(plugin, new Map());
+  const document = renderReleases(plugin, new Map());
+  const { releases } = document;
+  const index = offerIndexOf(document);
   const published = releases.find((candidate) => candidate.version === release.version);
   if (!published) return null;
   const below = releases
@@ -224,16 +227,13 @@ function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision 
   for (const channel of CHANNELS) {
     for (const currentVersion of below) {
       for (const bucket of [0, ROLLOUT.buckets - 1]) {
-        const decision = decideOffer(
-          { releases },
-          {
-            currentVersion,
-            channel,
-            phpVersion: published.requires_php,
-            wpVersion: published.requires_wp,
-            bucketFor: () => bucket,
-          },
-        );
+        const decision = decideOffer(index, {
+          currentVersion,
+          channel,
+          phpVersion: published.requires_php,
+          wpVersion: published.requires_wp,
+          bucketFor: () => bucket,
+        });
         if (decision.offered?.version === release.version) return decision;
       }
     }
@@ -268,23 +268,22 @@ function reviewOfferChange(plugin: PluginReview, old: ReleasePlan, release: Rele
 /** Of 100 sites just below the release (one per rollout bucket) meeting its requirements, how many are offered it. */
 function sitesOffered(plugin: PluginPlan | null, release: ReleasePlan): number {
   if (!plugin || !release.channel) return 0;
-  const { releases } = renderReleases(plugin, new Map());
+  const document = renderReleases(plugin, new Map());
+  const { releases } = document;
+  const index = offerIndexOf(document);
   const published = releases.find((candidate) => candidate.version === release.version);
   if (!published) return 0;
   const below = releases.map((candidate) => candidate.version).filter((version) => semver.lt(version, release.version));
   const currentVersion = below.sort(semver.rcompare)[0] ?? "0.0.0";
   let offered = 0;
   for (let bucket = 0; bucket < ROLLOUT.buckets; bucket++) {
-    const decision = decideOffer(
-      { releases },
-      {
-        currentVersion,
-        channel: release.channel,
-        phpVersion: published.requires_php,
-        wpVersion: published.requires_wp,
-        bucketFor: () => bucket,
-      },
-    );
+    const decision = decideOffer(index, {
+      currentVersion,
+      channel: release.channel,
+      phpVersion: published.requires_php,
+      wpVersion: published.requires_wp,
+      bucketFor: () => bucket,
+    });
     if (decision.offered?.version === release.version) offered += 1;
   }
   return offered;

@@ -1,8 +1,11 @@
 /**
  * The three implementations of "what is this site offered" behind one small adapter each, so
  * test/offer-cases.test.ts does not care where they live:
- * - the Worker's offer decision: the contract's decideOffer, rolloutBucketsFor and
- *   renderCheckUpdateAnswer, which worker/src/index.ts checkUpdate calls in this order;
+ * - the Worker's offer decision: the contract's decideOffer on the offer index (offerIndexOf of
+ *   releases.json, what offers.json holds), rolloutBucketsFor and renderCheckUpdateAnswer,
+ *   which worker/src/index.ts checkUpdate calls in this order;
+ * - the decision as the Worker made it from the whole releases.json before the index
+ *   (decideFromReleases, kept here as the reference the index must answer like);
  * - the PHP updater's offer and rollout bucket, rendered and run in one `php` process;
  * - the plan's latest per channel (scripts/core/plan.ts).
  * And the pipeline that turns a case's releases into the releases.json the first two read.
@@ -10,8 +13,12 @@
 
 import semver from "semver";
 import {
+  type CheckUpdateAnswer,
   decideOffer,
+  fitCheckUpdateAnswer,
   normaliseVersion,
+  type OfferIndexDocument,
+  offerIndexOf,
   type ReleasesDocument,
   renderCheckUpdateAnswer,
   rolloutBucket,
@@ -59,32 +66,63 @@ export function publishedOf(plugin: PluginPlan): ReleasesDocument {
   return renderReleases(plugin, facts);
 }
 
-/** The Worker's answer to a check-update from this site (worker/src/index.ts checkUpdate). */
-export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
+export { releasesJsonAnswer } from "./releases-json-offer.ts";
+
+export const ANSWER_BASES = { apiBase: "https://api.example.test/api", siteUrl: "https://example.test" };
+
+/**
+ * The Worker's whole check-update answer to this site (worker/src/index.ts checkUpdate), from
+ * the offer index; a deprecated site's reason as deprecations.json gives it.
+ */
+export async function workerAnswer(
+  index: OfferIndexDocument,
+  reasons: ReadonlyMap<string, string>,
+  site: OfferSite,
+): Promise<CheckUpdateAnswer> {
   const currentVersion = normaliseVersion(site.version);
   if (!currentVersion) throw new Error(`the Worker refuses current_version ${site.version}`);
-  const offer = decideOffer(plugin, {
+  const candidates = index.channels[site.channel];
+  const decision = decideOffer(index, {
     currentVersion,
     channel: site.channel,
     phpVersion: site.php,
     wpVersion: site.wp,
-    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, rolloutSiteKey({ siteId: site.id })),
+    bucketFor: await rolloutBucketsFor(index.slug, candidates, rolloutSiteKey({ siteId: site.id })),
   });
-  const answer = renderCheckUpdateAnswer({
-    slug: plugin.slug,
-    apiBase: "https://api.example.test/api",
-    siteUrl: "https://example.test",
-    channel: site.channel,
-    currentVersion: site.version,
-    offer,
-    latest: null,
-  });
+  const latestVersion = index.latest[site.channel];
+  return fitCheckUpdateAnswer(
+    renderCheckUpdateAnswer({
+      slug: index.slug,
+      ...ANSWER_BASES,
+      channel: site.channel,
+      currentVersion: site.version,
+      offer: {
+        ...decision,
+        deprecation: decision.currentDeprecated ? { reason: reasons.get(currentVersion) ?? "" } : null,
+      },
+      latest: candidates.find((candidate) => candidate.version === latestVersion) ?? null,
+    }),
+  );
+}
+
+/** The Worker's answer to a check-update from this site, as the offer table states answers. */
+export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
+  const answer = await workerAnswer(offerIndexOf(plugin), reasonsOf(plugin), site);
   return {
-    offer: offer.offered?.version ?? null,
+    offer: answer.update_available ? answer.latest_version : null,
     forced: answer.force_update,
     autoupdate: answer.autoupdate,
     currentDeprecated: answer.current_deprecated === true,
   };
+}
+
+/** What deprecations.json says: each withdrawn release's reason. */
+export function reasonsOf(plugin: ReleasesDocument): Map<string, string> {
+  return new Map(
+    plugin.releases
+      .filter((release) => release.status === "deprecated")
+      .map((release) => [release.version, release.deprecation_reason ?? ""]),
+  );
 }
 
 /** The Worker's rollout bucket for a site that sends its id. */
@@ -200,7 +238,7 @@ echo json_encode( $out );
 `;
 
 /**
- * Version 2 on: Offer::choose() takes the kept releases and the site's facts as arguments, and
+ * Version 2: Offer::choose() takes the kept releases and the site's facts as arguments, and
  * Feed keeps each release of releases.json as the updater stores it; no WordPress is needed.
  */
 const OFFER_SCRIPT = `
@@ -242,6 +280,41 @@ foreach ( $input as $case ) {
 echo json_encode( $out );
 `;
 
+/**
+ * Version 3 on: Offer::choose() walks the channel's candidates of the offer index the verified
+ * feed carries (kept by Feed::keep_offers()), and Offer::withdrawn() reads its withdrawn versions.
+ */
+const OFFER_SCRIPT_INDEX = `
+$feed = ( new ReflectionClass( $class . '\\Feed' ) )->newInstanceWithoutConstructor();
+$out  = array();
+foreach ( $input as $case ) {
+	$site    = $case['site'];
+	$offers  = $feed->keep_offers( $case['offers'] );
+	$offer   = call_user_func(
+		array( $class . '\\Offer', 'choose' ),
+		$offers['channels'][ $site['channel'] ],
+		$site['version'],
+		$site['php'],
+		$site['wp'],
+		function () use ( $site ) {
+			return $site['id'];
+		}
+	);
+	$buckets = new stdClass();
+	foreach ( $case['buckets'] as $version ) {
+		$buckets->{$version} = call_user_func( array( $class . '\\Offer', 'rollout_bucket' ), $case['slug'], $version, $site['id'] );
+	}
+	$out[] = array(
+		'offer'             => null === $offer ? null : $offer['version'],
+		'forced'            => null !== $offer && $offer['force_update'],
+		'autoupdate'        => null !== $offer && $offer['autoupdate'],
+		'currentDeprecated' => call_user_func( array( $class . '\\Offer', 'withdrawn' ), $offers['deprecated'], $site['version'] ),
+		'buckets'           => $buckets,
+	);
+}
+echo json_encode( $out );
+`;
+
 /** The updater's answers for many cases of one plugin definition, in one php process. */
 export function decideWithPhp(
   plugin: PluginPlan,
@@ -257,9 +330,17 @@ export function decideWithPhp(
       updater,
     });
   }
+  if (updater.version === 2) {
+    return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
+      script: OFFER_SCRIPT,
+      input: inputs.map((each) => ({ ...each, slug: plugin.slug })),
+      updater,
+    });
+  }
+  // The offer index as the feed carries it: exactly what the build derives from releases.json.
   return runUpdaterPhp<PhpOfferAnswer[]>(plugin, {
-    script: OFFER_SCRIPT,
-    input: inputs.map((each) => ({ ...each, slug: plugin.slug })),
+    script: OFFER_SCRIPT_INDEX,
+    input: inputs.map((each) => ({ ...each, slug: plugin.slug, offers: offerIndexOf(each.releases) })),
     updater,
   });
 }

@@ -279,8 +279,9 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
     path.join(rotated, `${betaPackage}.sig`),
     renderSignatureFile(readFileSync(path.join(rotated, betaPackage)), [next]),
   );
-  // releases.json, which lists each package's signatures, signed again by the next key only too,
-  // and the rotated feed vouching for it.
+  // releases.json and the offer index (offers.json, and its copy inside feed.json), which list
+  // each package's signatures, signed again by the next key only too, and the rotated feed
+  // vouching for them.
   const rotatedReleasesFile = path.join(rotated, "plugins", BRIDGE_SLUG, "releases.json");
   const rotatedReleases = JSON.parse(readFileSync(rotatedReleasesFile, "utf8")) as {
     releases: { file: string | null; signatures: { key_id: string; signature: string }[] }[];
@@ -295,8 +296,9 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   writeFileSync(rotatedReleasesFile, rotatedReleasesBytes);
   const rotatedReleasesDigest = createHash("sha256").update(rotatedReleasesBytes).digest("hex");
   const rotatedFeedFile = path.join(rotated, "feed.json");
+  type Packages = { packages: { file: string; signatures: { key_id: string; signature: string }[] }[] };
   const rotatedFeed = JSON.parse(readFileSync(rotatedFeedFile, "utf8")) as FeedKeys & {
-    plugins: Record<string, { releases: { sha256: string }; documents: Record<string, string> }>;
+    plugins: Record<string, { releases: { sha256: string }; documents: Record<string, string>; offers: Packages }>;
   };
   rotatedFeed.serial += 2;
   rotatedFeed.keys = [{ id: next.id, public_key: next.publicKey, role: "current" }];
@@ -304,6 +306,19 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
   if (!rotatedEntry) throw new Error(`the test feed does not list ${BRIDGE_SLUG}`);
   rotatedEntry.releases.sha256 = rotatedReleasesDigest;
   rotatedEntry.documents["releases.json"] = rotatedReleasesDigest;
+  const rotatedOffersFile = path.join(rotated, "plugins", BRIDGE_SLUG, "offers.json");
+  const rotatedOffers = JSON.parse(readFileSync(rotatedOffersFile, "utf8")) as Packages;
+  for (const offers of [rotatedOffers, rotatedEntry.offers]) {
+    for (const entry of offers.packages) {
+      const signature = renderSignatureFile(readFileSync(path.join(rotated, "plugins", BRIDGE_SLUG, entry.file)), [
+        next,
+      ]);
+      entry.signatures = [{ key_id: next.id, signature: signature.trim() }];
+    }
+  }
+  const rotatedOffersBytes = Buffer.from(`${JSON.stringify(rotatedOffers, null, 2)}\n`);
+  writeFileSync(rotatedOffersFile, rotatedOffersBytes);
+  rotatedEntry.documents["offers.json"] = createHash("sha256").update(rotatedOffersBytes).digest("hex");
   const rotatedBytes = Buffer.from(toCanonicalJson(rotatedFeed));
   writeFileSync(rotatedFeedFile, rotatedBytes);
   writeFileSync(`${rotatedFeedFile}.sig`, renderSignatureFile(rotatedBytes, [next]));

@@ -272,6 +272,9 @@ describe("the updater in a real WordPress", () => {
       autoupdate: true,
     });
     expect(result.state).toMatchObject({ failures: 0, last_error: "" });
+    // Issue 12: the option keeps the feed's facts and the offer index, not the release list.
+    expect(result.state).not.toHaveProperty("releases");
+    expect(JSON.stringify(result.state).length).toBeLessThan(8 * 1024);
     // The Plugins screen says so, rendered by WordPress over HTTP for a logged-in admin.
     const page = await fetch(`${site.url}/wp-admin/plugins.php`, { headers: { cookie: await site.adminCookie() } });
     const html = await page.text();
@@ -424,16 +427,18 @@ describe("the updater in a real WordPress", () => {
     try {
       await useFeed(mirror.url);
       const checked = await check();
-      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/info.json`);
-      // The feed and the release list are intact: the offer stands.
+      // Issue 12: a check is feed.json and its signature, nothing else; info.json waits for the dialog.
+      expect(mirror.requests).toEqual(["/feed.json", "/feed.json.sig"]);
+      // The signed feed and its offer index are intact: the offer stands.
       expect(checked.state.last_error).toBe("");
       expect(checked.response[BRIDGE]).toMatchObject({ new_version: "1.2.0" });
       const info = await pluginInfo();
+      expect(mirror.requests).toContain(`/plugins/${BRIDGE_SLUG}/info.json`);
       expect(JSON.stringify(info)).not.toContain(TAMPERED_INFO_MARK);
       expect(info.sections.description).toContain(
         "info.json does not match the SHA-256 the signed feed gives for it, so it is not shown.",
       );
-      // What the verified releases.json says is still shown.
+      // What the verified feed's offer index says is still shown.
       expect(info).toMatchObject({ version: "1.2.0", requires_php: "7.4" });
       expect(info.sections.changelog).toContain("Sync now");
       const dialog = await fetch(

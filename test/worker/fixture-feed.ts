@@ -1,7 +1,9 @@
 /**
  * The feed the Worker tests run against, built by the real build from an inline scratch
  * repository: every status, a security release, a partial rollout, a release that needs a
- * newer PHP, a beta, a draft, a private plugin, and an inactive one (`gone`: active: false).
+ * newer PHP, a beta, a draft, a private plugin, an inactive one (`gone`: active: false), and
+ * one whose texts are as long as the schema allows (`verbose`: a 60 KB changelog, a withdrawn
+ * release's 4096-character reason).
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +15,7 @@ import {
   releaseYaml,
   type ScratchRepo,
 } from "../support/scratch-repo.ts";
+import { VERBOSE_CHANGELOG, VERBOSE_REASON } from "./verbose-texts.ts";
 
 export const FIXTURE_FEED_DIR = path.resolve(import.meta.dirname, ".feed");
 
@@ -36,6 +39,8 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
     const secretPin = repo.commit("secret 1.0.0");
     repo.write("source/gone/demo.php", demoMainFile("1.0.0"));
     const gonePin = repo.commit("gone 1.0.0");
+    repo.write("source/verbose/demo.php", demoMainFile("1.0.0"));
+    const verbosePin = repo.commit("verbose 1.0.0");
     const released = (version: string, extra: Record<string, string | number | boolean> = {}) =>
       releaseYaml({
         version,
@@ -117,6 +122,26 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
     greet("1.0.0", ["kind: upgrade"]);
     greet("1.1.0", ["kind: upgrade", "backup_tables: [greet_items]"]);
     greet("1.1.0+update.1", ["kind: patch", "update: 1"]);
+    repo.write(
+      "releases/verbose/plugin.yaml",
+      DEMO_PLUGIN_YAML.replace("slug: demo", "slug: verbose").replace("name: Demo Plugin", "name: Verbose Plugin"),
+    );
+    for (const [version, extra] of [
+      ["1.0.0", { status: "deprecated", deprecation_reason: VERBOSE_REASON }],
+      ["1.1.0", {}],
+    ] as const) {
+      repo.write(
+        `releases/verbose/${version}.yaml`,
+        releaseYaml({
+          version,
+          status: "released",
+          released_at: "2026-01-01T00:00:00Z",
+          source: verbosePin,
+          changelog: VERBOSE_CHANGELOG,
+          ...extra,
+        }),
+      );
+    }
     repo.commit("releases");
     rmSync(outDir, { recursive: true, force: true });
     const result = await repo.feedwright("build", "--out", outDir, "--quiet");

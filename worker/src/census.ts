@@ -5,7 +5,7 @@
  * plugin, which /stats/ includes as `census` (`?refresh=1` counts again now). The exact,
  * fresh figures and their history come from the plugin's history Durable Object (history.ts).
  */
-import type { ReleasesDocument } from "../../scripts/contract/index.ts";
+import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
 import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
 
 export interface Census {
@@ -45,7 +45,7 @@ class Tally {
  * yesterday is outdated once a release it can take appears); a site that reported an error
  * stays counted as one until it reports again.
  */
-export async function computeCensus(kv: KVNamespace, plugin: ReleasesDocument, now: Date): Promise<Census> {
+export async function computeCensus(kv: KVNamespace, plugin: OfferIndexDocument, now: Date): Promise<Census> {
   const { slug } = plugin;
   const prefix = installationPrefix(slug);
   let installations = 0;

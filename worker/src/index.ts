@@ -16,17 +16,17 @@ import {
   downloadUrl,
   FEED_PATH,
   type FeedDocument,
+  fitCheckUpdateAnswer,
   GEEKLOG_REPOSITORY_FOLDER,
   geeklogPath,
   infoFileName,
   isSlug,
   latestPackageFileName,
   normaliseVersion,
-  type PublishedRelease,
+  type OfferPackage,
   pluginFilePath,
   pluginFolder,
   REPORTED_VERSION_PATTERN,
-  type ReleasesDocument,
   renderCheckUpdateAnswer,
   rolloutBucketsFor,
   rolloutSiteKey,
@@ -43,7 +43,7 @@ import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./e
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
 import { recordDownloadHistory, recordReportHistory } from "./history-hooks.ts";
 import { healthOf, recordInstallation } from "./installations.ts";
-import { assetRequest, findRelease, loadPlugin } from "./releases.ts";
+import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
 import { answerStats, refreshCensus } from "./stats.ts";
 
 export { DownloadCounter } from "./downloads.ts";
@@ -186,12 +186,11 @@ async function limitRate(limiter: RateLimit, key: string): Promise<void> {
 /**
  * An inactive plugin (plugin.yaml `active: false`) has nothing to download and no details to
  * show: 410 with its own code, so a client can tell "switched off" from "no such release".
- * check-update needs no such test: releases.json lists every release of it as not offered,
- * so decideOffer offers nothing, as the updater inside the plugin reads it too.
+ * check-update needs no such test: its offer index has no candidate on any channel, so
+ * decideOffer offers nothing, as the updater inside the plugin reads it too.
  */
-function requireActive(plugin: ReleasesDocument): void {
-  // A releases.json written before `active` existed is of an active plugin.
-  if (plugin.active === false) {
+function requireActive(plugin: LoadedPlugin): void {
+  if (!plugin.index.active) {
     throw new ApiError(
       410,
       "plugin_inactive",
@@ -228,27 +227,37 @@ async function checkUpdate(context: Context): Promise<Response> {
   const siteKey = rolloutSiteKey(
     siteId ? { siteId } : { address: context.request.headers.get("cf-connecting-ip") ?? "unknown" },
   );
-  const offer = decideOffer(plugin, {
+  // The offer index: a few candidates per channel, whatever the number of releases.
+  const decision = decideOffer(plugin.index, {
     currentVersion,
     channel,
     phpVersion,
     wpVersion,
-    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.releases, siteKey),
+    bucketFor: await rolloutBucketsFor(plugin.slug, plugin.index.channels[channel], siteKey),
   });
-  const latest = findRelease(plugin, plugin.latest[channel] ?? "");
-  const described = offer.offered ?? latest;
-  const signedQuery = plugin.private && described ? await signedDownloadQueryFor(context, plugin, described) : null;
+  const latest = plugin.latest(channel);
+  const described = decision.offered ?? latest;
+  const signedQuery =
+    plugin.index.private && described ? await signedDownloadQueryFor(context, plugin, described.version) : null;
+  // Only a site on a withdrawn release costs a second document (once per isolate), its reason cut to fit the answer.
+  const deprecation = decision.currentDeprecated
+    ? { reason: await plugin.deprecationReason(context.env.ASSETS, currentVersion) }
+    : null;
+  const offer = { ...decision, deprecation };
+  // Within 1 KiB: the reason and the changelog cut to fit (the whole texts are in the documents).
   return jsonResponse(
-    renderCheckUpdateAnswer({
-      slug: plugin.slug,
-      apiBase: apiBaseOf(context),
-      siteUrl: context.url.origin,
-      channel,
-      currentVersion: currentText,
-      offer,
-      latest,
-      signedQuery,
-    }),
+    fitCheckUpdateAnswer(
+      renderCheckUpdateAnswer({
+        slug: plugin.slug,
+        apiBase: apiBaseOf(context),
+        siteUrl: context.url.origin,
+        channel,
+        currentVersion: currentText,
+        offer,
+        latest,
+        signedQuery,
+      }),
+    ),
   );
 }
 
@@ -256,25 +265,21 @@ async function checkUpdate(context: Context): Promise<Response> {
  * A private plugin's download URL is signed only for a site that proves who it is; anyone
  * else gets the plain URL, which answers 401.
  */
-async function signedDownloadQueryFor(
-  context: Context,
-  plugin: ReleasesDocument,
-  release: PublishedRelease,
-): Promise<string | null> {
+async function signedDownloadQueryFor(context: Context, plugin: LoadedPlugin, version: string): Promise<string | null> {
   if (!context.env.DOWNLOAD_URL_KEY || !context.request.headers.has("authorization")) return null;
   await authenticateSite(context.request, context.env.INSTALLATIONS, plugin.slug);
-  return signedQuery(context, plugin, release);
+  return signedQuery(context, plugin, version);
 }
 
 const SIGNED_URL_SECONDS = 3600;
 
-async function signedQuery(context: Context, plugin: ReleasesDocument, release: PublishedRelease): Promise<string> {
+async function signedQuery(context: Context, plugin: LoadedPlugin, version: string): Promise<string> {
   const key = context.env.DOWNLOAD_URL_KEY;
   if (!key)
     throw new ApiError(403, "forbidden", "private downloads are disabled: the DOWNLOAD_URL_KEY secret is not set");
   const expires = Math.floor(context.now.getTime() / 1000) + SIGNED_URL_SECONDS;
-  const signature = await signDownload(key, plugin.slug, release.version, expires);
-  return signedDownloadQuery(release.version, expires, signature);
+  const signature = await signDownload(key, plugin.slug, version, expires);
+  return signedDownloadQuery(version, expires, signature);
 }
 
 /**
@@ -288,16 +293,16 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
   const requested = context.url.searchParams.get("version") ?? "";
   const version = normaliseVersion(requested);
   if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
-  const release = findRelease(plugin, version);
-  if (!release?.packaged) throw notFound(`no downloadable release ${version} of "${plugin.slug}"`, "no_release");
-  if (!plugin.private) {
+  if (!plugin.packageOf(version))
+    throw notFound(`no downloadable release ${version} of "${plugin.slug}"`, "no_release");
+  if (!plugin.index.private) {
     return jsonResponse({
       version,
       url: downloadUrl(apiBaseOf(context), plugin.slug, version),
       expires: null,
     });
   }
-  const query = await signedQuery(context, plugin, release);
+  const query = await signedQuery(context, plugin, version);
   const expires = Number(new URLSearchParams(query).get("expires"));
   return jsonResponse({ version, url: apiUrl(apiBaseOf(context), plugin.slug, "download", query), expires });
 }
@@ -305,9 +310,9 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
 async function info(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
-  if (plugin.platform === "geeklog")
+  if (plugin.index.platform === "geeklog")
     throw notFound(
-      `"${plugin.slug}" is a Geeklog plugin: its sites read the Geeklog repository at /${GEEKLOG_REPOSITORY_FOLDER}`,
+      `"${plugin.index.slug}" is a Geeklog plugin: its sites read the Geeklog repository at /${GEEKLOG_REPOSITORY_FOLDER}`,
       "no_release",
     );
   const channel: Channel = context.url.searchParams.get("channel") === "beta" ? "beta" : "stable";
@@ -322,34 +327,37 @@ async function download(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
   const requested = context.url.searchParams.get("version");
-  const version = requested === null ? plugin.latest.stable : normaliseVersion(requested);
+  const version = requested === null ? plugin.index.latest.stable : normaliseVersion(requested);
   if (requested !== null && !version)
     throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
-  const release = version ? findRelease(plugin, version) : null;
-  if (!release)
+  const entry = version ? plugin.packageOf(version) : null;
+  if (!entry)
     throw notFound(
-      requested === null ? `"${plugin.slug}" has no stable release` : `no release ${version} of "${plugin.slug}"`,
+      requested === null
+        ? `"${plugin.slug}" has no stable release`
+        : `no downloadable release ${version} of "${plugin.slug}" (not published, or no longer kept for download)`,
       "no_release",
     );
-  return servePackage(context, plugin, release);
+  return servePackage(context, plugin, entry);
 }
 
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
-  const release =
+  const latest = plugin.index.latest.stable;
+  const entry =
     fileName === latestPackageFileName(plugin.slug)
-      ? findRelease(plugin, plugin.latest.stable ?? "")
-      : (plugin.releases.find((candidate) => candidate.file === fileName) ?? null);
-  if (!release) throw notFound(`no package ${fileName}`, "no_release");
-  return servePackage(context, plugin, release);
+      ? latest
+        ? plugin.packageOf(latest)
+        : null
+      : plugin.packageFile(fileName);
+  if (!entry) throw notFound(`no package ${fileName}`, "no_release");
+  return servePackage(context, plugin, entry);
 }
 
-async function servePackage(context: Context, plugin: ReleasesDocument, release: PublishedRelease): Promise<Response> {
-  if (!release.packaged || !release.file) {
-    throw new ApiError(404, "not_retained", `${release.version} is no longer kept for download`);
-  }
-  if (plugin.private) {
+/** A published package (offers.json lists every one, with what vouches for its bytes). */
+async function servePackage(context: Context, plugin: LoadedPlugin, release: OfferPackage): Promise<Response> {
+  if (plugin.index.private) {
     await checkSignedDownload(
       context.url,
       context.env.DOWNLOAD_URL_KEY,
@@ -378,7 +386,7 @@ async function servePackage(context: Context, plugin: ReleasesDocument, release:
       "x-checksum-sha256": release.sha256 ?? "",
       "x-checksum-md5": release.md5 ?? "",
       // A versioned package never changes; the -latest and API URLs move with each release.
-      "cache-control": plugin.private
+      "cache-control": plugin.index.private
         ? "private, no-store"
         : context.url.pathname.endsWith(`/${release.file}`)
           ? "public, max-age=31536000, immutable"
@@ -428,7 +436,7 @@ async function saveReport(context: Context, report: Awaited<ReturnType<typeof si
     phpVersion: report.phpVersion,
     channel: report.channel,
     rolloutId: report.rolloutId,
-    judge: (figures) => healthOf(report.plugin, figures, reported),
+    judge: (figures) => healthOf(report.plugin.index, figures, reported),
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
@@ -454,7 +462,7 @@ async function healthCheck(context: Context): Promise<Response> {
   return jsonResponse({
     site_id: report.siteId,
     health: metadata.h,
-    latest_version: report.plugin.latest.stable,
+    latest_version: report.plugin.index.latest.stable,
     updated: written,
   });
 }
@@ -463,7 +471,7 @@ async function stats(context: Context): Promise<Response> {
   requireAdmin(context.request, context.env.ADMIN_TOKEN);
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   return jsonResponse(
-    await answerStats(context.env, plugin, context.url, context.now, ttlSeconds(context.env) / 86_400),
+    await answerStats(context.env, plugin.index, context.url, context.now, ttlSeconds(context.env) / 86_400),
   );
 }
 
@@ -481,6 +489,6 @@ async function openHistoryDays(env: Env, now: Date): Promise<void> {
       ttlSeconds(env) / 86_400,
     );
     const plugin = await loadPlugin(env.ASSETS, slug, now.getTime()).catch(() => null);
-    if (plugin) await refreshCensus(env, plugin, now);
+    if (plugin) await refreshCensus(env, plugin.index, now);
   }
 }

@@ -8,7 +8,7 @@ import {
   type Channel,
   decideOffer,
   normaliseVersion,
-  type ReleasesDocument,
+  type OfferIndexDocument,
   rolloutBucketsFor,
   rolloutSiteKey,
 } from "../../scripts/contract/index.ts";
@@ -65,7 +65,11 @@ export function reportsError(reported: string | null): boolean {
  * check-update answer makes (channel, rollout, PHP and WordPress), so a site on the newest
  * release its PHP can run, or outside a release's rollout, is "healthy".
  */
-export async function healthOf(plugin: ReleasesDocument, site: SiteFigures, reported: string | null): Promise<Health> {
+export async function healthOf(
+  plugin: OfferIndexDocument,
+  site: SiteFigures,
+  reported: string | null,
+): Promise<Health> {
   if (reportsError(reported)) return "error";
   const currentVersion = normaliseVersion(site.version);
   if (!currentVersion) return "healthy";
@@ -76,7 +80,7 @@ export async function healthOf(plugin: ReleasesDocument, site: SiteFigures, repo
     wpVersion: site.wpVersion,
     bucketFor: await rolloutBucketsFor(
       plugin.slug,
-      plugin.releases,
+      plugin.channels[site.channel],
       rolloutSiteKey({ siteId: site.rolloutId ?? site.siteId }),
     ),
   });

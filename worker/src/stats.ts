@@ -6,7 +6,7 @@
  * installation record counted with its health judged against the releases published now
  * (census.ts), as of the last schedule, or now with `?refresh=1`.
  */
-import type { ReleasesDocument } from "../../scripts/contract/index.ts";
+import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
 import { type Census, censusKey, computeCensus } from "./census.ts";
 import type { DownloadCounter } from "./downloads.ts";
 import { badRequest } from "./errors.ts";
@@ -63,7 +63,7 @@ export interface StatsBindings {
 
 export async function answerStats(
   env: StatsBindings,
-  plugin: ReleasesDocument,
+  plugin: OfferIndexDocument,
   url: URL,
   now: Date,
   ttlDays: number,
@@ -89,7 +89,7 @@ export async function answerStats(
 }
 
 /** Count the census now and keep it for the answers until the next schedule. */
-export async function refreshCensus(env: StatsBindings, plugin: ReleasesDocument, now: Date): Promise<Census> {
+export async function refreshCensus(env: StatsBindings, plugin: OfferIndexDocument, now: Date): Promise<Census> {
   const census = await computeCensus(env.INSTALLATIONS, plugin, now);
   await env.INSTALLATIONS.put(censusKey(plugin.slug), JSON.stringify(census));
   return census;

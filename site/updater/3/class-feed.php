@@ -14,9 +14,11 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * Reads the feed and believes only what it can verify: feed.json against the trusted keys
  * (Ed25519 over SHA-384, WordPress core's signature format), no older serial than the last
- * accepted and not past its expiry, and releases.json and info(-beta).json against the
- * SHA-256 the feed gives for each. Keeps the last good answer when a check fails, and backs
- * off before trying again.
+ * accepted and not past its expiry. The offer index the verified feed carries for this plugin
+ * is all a check needs: two requests (feed.json and its .sig), a few KB whatever the number of
+ * releases. info(-beta).json (the details dialog) and deprecations.json (a withdrawn version's
+ * reason) are read only when shown, each against the SHA-256 the feed gives for it. Keeps the
+ * last good answer when a check fails, and backs off before trying again.
  */
 final class Feed {
 
@@ -45,6 +47,13 @@ final class Feed {
 	 * @var bool
 	 */
 	private $checked_this_request = false;
+
+	/**
+	 * The details document read during this request, if any (see details()).
+	 *
+	 * @var array|null
+	 */
+	private $details = null;
 
 	/**
 	 * Starts with the settings it reads and the store it keeps what it learned in.
@@ -78,7 +87,6 @@ final class Feed {
 			$this->store->save( $state );
 			return $fresh;
 		}
-		$fresh = array_merge( $fresh, $this->fetch_info( $fresh['feed_url'], $fresh['documents'], $state ) );
 		$this->store->save(
 			array_merge(
 				$state,
@@ -129,7 +137,7 @@ final class Feed {
 	}
 
 	/**
-	 * Fetches feed.json, its signature and releases.json, and checks each.
+	 * Fetches feed.json and its signature, checks them, and keeps the plugin's offer index.
 	 *
 	 * @param array $state The current state.
 	 * @param int   $now   Unix time.
@@ -168,8 +176,12 @@ final class Feed {
 			return new \WP_Error( Config::PREFIX . '_feed_expired', 'feed.json has expired: the feed is no longer being published.' );
 		}
 		$entry = isset( $data['plugins'][ Config::SLUG ] ) && is_array( $data['plugins'][ Config::SLUG ] ) ? $data['plugins'][ Config::SLUG ] : null;
-		if ( null === $entry || empty( $entry['releases']['sha256'] ) ) {
+		if ( null === $entry ) {
 			return new \WP_Error( Config::PREFIX . '_feed_plugin', 'feed.json does not list ' . Config::SLUG . '.' );
+		}
+		$offers = isset( $entry['offers'] ) && is_array( $entry['offers'] ) ? $entry['offers'] : null;
+		if ( null === $offers || ! isset( $offers['format'] ) || Config::OFFER_INDEX_FORMAT !== $offers['format'] || ! isset( $offers['slug'] ) || Config::SLUG !== $offers['slug'] ) {
+			return new \WP_Error( Config::PREFIX . '_feed_offers', 'feed.json carries no offer index for ' . Config::SLUG . ' (a feed built by an older feedwright).' );
 		}
 		// The SHA-256 of each per-plugin document the feed vouches for, by file name.
 		$documents = array();
@@ -177,18 +189,6 @@ final class Feed {
 			if ( is_string( $name ) && is_string( $digest ) && preg_match( '/^[0-9a-f]{64}$/D', $digest ) ) {
 				$documents[ $name ] = $digest;
 			}
-		}
-		$releases_text = $this->http_get( $base . '/' . Config::PLUGIN_FOLDER . '/' . Config::RELEASES_FILE );
-		if ( is_wp_error( $releases_text ) ) {
-			return $releases_text;
-		}
-		$releases_digest = hash( 'sha256', $releases_text );
-		if ( ! hash_equals( (string) $entry['releases']['sha256'], $releases_digest ) || ( isset( $documents[ Config::RELEASES_FILE ] ) && ! hash_equals( $documents[ Config::RELEASES_FILE ], $releases_digest ) ) ) {
-			return new \WP_Error( Config::PREFIX . '_releases_checksum', 'releases.json does not match the SHA-256 the signed feed gives for it.' );
-		}
-		$releases = json_decode( $releases_text, true );
-		if ( ! is_array( $releases ) || ! isset( $releases['slug'], $releases['releases'] ) || Config::SLUG !== $releases['slug'] || ! is_array( $releases['releases'] ) ) {
-			return new \WP_Error( Config::PREFIX . '_releases_format', 'releases.json is not the release list of ' . Config::SLUG . '.' );
 		}
 		// Keys the verified feed announces (current, and next while rotating): trusted from now
 		// on, as long as later feeds, each signed by a trusted key, keep announcing them.
@@ -200,120 +200,179 @@ final class Feed {
 				$announced[] = $key;
 			}
 		}
-		$kept = array();
-		foreach ( $releases['releases'] as $release ) {
-			if ( is_array( $release ) && isset( $release['version'] ) && is_string( $release['version'] ) ) {
-				$kept[] = $this->keep_release( $release );
-			}
-		}
+		$kept = $this->keep_offers( $offers );
 		return array(
 			'serial'         => $serial,
 			'expires'        => $expires,
 			'feed_url'       => $base,
-			'releases'       => $kept,
+			'offers'         => $kept,
 			'announced_keys' => $announced,
-			'private'        => ! empty( $releases['private'] ),
+			'private'        => $kept['private'],
 			'documents'      => $documents,
 		);
 	}
 
 	/**
-	 * The fields of a release entry the updater uses.
+	 * The fields of the offer index the updater uses: per channel the releases a site may be
+	 * offered (newest first), every published package with its signatures, the withdrawn
+	 * versions, and the images of the update row. Bounded by the index itself.
 	 *
-	 * @param array $release An entry of releases.json.
+	 * @param array $offers The plugin's offer index in the verified feed.
 	 * @return array
 	 */
-	private function keep_release( array $release ) {
+	public function keep_offers( array $offers ) {
+		$list     = function ( $value ) {
+			return is_array( $value ) ? array_values( array_filter( $value, 'is_array' ) ) : array();
+		};
+		$channels = array();
+		foreach ( array( 'stable', 'beta' ) as $channel ) {
+			$channels[ $channel ] = array_map( array( $this, 'keep_candidate' ), $list( isset( $offers['channels'][ $channel ] ) ? $offers['channels'][ $channel ] : null ) );
+		}
+		$packages = array();
+		foreach ( $list( isset( $offers['packages'] ) ? $offers['packages'] : null ) as $package ) {
+			// The package's signatures, as the signed feed lists them: what a package of this
+			// release is checked against, whichever URL it is downloaded from.
+			$signatures = array();
+			foreach ( isset( $package['signatures'] ) && is_array( $package['signatures'] ) ? $package['signatures'] : array() as $entry ) {
+				if ( is_array( $entry ) && isset( $entry['signature'] ) && is_string( $entry['signature'] ) ) {
+					$signatures[] = $entry['signature'];
+				}
+			}
+			$packages[] = array(
+				'version'    => isset( $package['version'] ) && is_string( $package['version'] ) ? $package['version'] : '',
+				'file'       => isset( $package['file'] ) && is_string( $package['file'] ) ? $package['file'] : '',
+				'sha256'     => isset( $package['sha256'] ) && is_string( $package['sha256'] ) ? strtolower( $package['sha256'] ) : '',
+				'signatures' => $signatures,
+			);
+		}
+		$images = function ( $key ) use ( $offers ) {
+			return isset( $offers[ $key ] ) && is_array( $offers[ $key ] ) ? array_map( 'strval', array_filter( $offers[ $key ], 'is_string' ) ) : array();
+		};
+		return array(
+			'channels'   => $channels,
+			'packages'   => $packages,
+			'deprecated' => array_values( array_filter( isset( $offers['deprecated'] ) && is_array( $offers['deprecated'] ) ? $offers['deprecated'] : array(), 'is_string' ) ),
+			'private'    => ! empty( $offers['private'] ),
+			'icons'      => $images( 'icons' ),
+			'banners'    => $images( 'banners' ),
+		);
+	}
+
+	/**
+	 * The fields of a candidate the updater uses.
+	 *
+	 * @param array $release A candidate of the offer index.
+	 * @return array
+	 */
+	private function keep_candidate( array $release ) {
 		$text = function ( $key, $fallback = '' ) use ( $release ) {
 			return isset( $release[ $key ] ) && is_scalar( $release[ $key ] ) ? (string) $release[ $key ] : $fallback;
 		};
-		// The package's signatures, as the signed feed lists them: what a package of this
-		// release is checked against, whichever URL it is downloaded from.
-		$signatures = array();
-		foreach ( isset( $release['signatures'] ) && is_array( $release['signatures'] ) ? $release['signatures'] : array() as $entry ) {
-			if ( is_array( $entry ) && isset( $entry['signature'] ) && is_string( $entry['signature'] ) ) {
-				$signatures[] = $entry['signature'];
-			}
-		}
 		return array(
 			'version'        => $text( 'version' ),
-			'status'         => $text( 'status' ),
-			'channel'        => $text( 'channel' ),
-			'offered'        => ! empty( $release['offered'] ),
-			'packaged'       => ! empty( $release['packaged'] ),
 			'file'           => $text( 'file' ),
-			'sha256'         => strtolower( $text( 'sha256' ) ),
-			'size'           => isset( $release['size'] ) ? (int) $release['size'] : 0,
 			'released_at'    => $text( 'released_at' ),
 			'requires_php'   => $text( 'requires_php' ),
 			'requires_wp'    => $text( 'requires_wp' ),
 			'tested_wp'      => $text( 'tested_wp' ),
 			'force_update'   => ! empty( $release['force_update'] ),
 			'autoupdate'     => ! empty( $release['autoupdate'] ),
+			'forced_since'   => $text( 'forced_since' ),
 			'rollout'        => isset( $release['rollout'] ) ? (int) $release['rollout'] : Config::ROLLOUT_BUCKETS,
 			'changelog'      => $text( 'changelog' ),
 			'upgrade_notice' => $text( 'upgrade_notice' ),
-			'reason'         => $text( 'deprecation_reason' ),
-			'signatures'     => $signatures,
 		);
 	}
 
 	/**
-	 * What the details dialog shows (names, description, changelog, images) from the
-	 * channel's info document, only when its bytes are the ones the signed feed gives the
-	 * SHA-256 of. Display only: versions, requirements and packages always come from the
-	 * verified releases.json.
+	 * A document of this plugin's folder, only if its bytes are the ones the last accepted feed
+	 * gives the SHA-256 of.
 	 *
-	 * @param string $base      Feed URL.
-	 * @param array  $documents SHA-256 of each document, by file name, from the verified feed.
-	 * @param array  $state     The current state (the info kept last time).
-	 * @return array{info: array, info_sha256: string, info_error: string}
+	 * @param string $name File name (info.json, deprecations.json).
+	 * @return array|\WP_Error The decoded document.
 	 */
-	private function fetch_info( $base, array $documents, array $state ) {
-		$name     = 'beta' === $this->settings->channel() ? Config::INFO_FILE_BETA : Config::INFO_FILE_STABLE;
-		$expected = isset( $documents[ $name ] ) ? $documents[ $name ] : '';
-		$refused  = function ( $why ) {
-			return array(
-				'info'        => array(),
-				'info_sha256' => '',
-				'info_error'  => $why . ' The details show only what the signed release list says.',
-			);
-		};
+	private function vouched_document( $name ) {
+		$state    = $this->store->get();
+		$expected = isset( $state['documents'][ $name ] ) ? (string) $state['documents'][ $name ] : '';
 		if ( '' === $expected ) {
-			return $refused( sprintf( 'The signed feed does not vouch for %s.', $name ) );
+			return new \WP_Error( Config::PREFIX . '_document', sprintf( 'The signed feed does not vouch for %s.', $name ) );
 		}
-		$text = $this->http_get( $base . '/' . Config::PLUGIN_FOLDER . '/' . $name );
+		$text = $this->http_get( $state['feed_url'] . '/' . Config::PLUGIN_FOLDER . '/' . $name );
 		if ( is_wp_error( $text ) ) {
-			// Kept only while the feed still vouches for the very document kept.
-			return $expected === $state['info_sha256'] ? array(
-				'info'        => $state['info'],
-				'info_sha256' => $state['info_sha256'],
-				'info_error'  => '',
-			) : $refused( $text->get_error_message() . '.' );
+			return new \WP_Error( Config::PREFIX . '_document', $text->get_error_message() . '.' );
 		}
 		if ( ! hash_equals( $expected, hash( 'sha256', $text ) ) ) {
-			return $refused( sprintf( '%s does not match the SHA-256 the signed feed gives for it, so it is not shown.', $name ) );
+			return new \WP_Error( Config::PREFIX . '_document', sprintf( '%s does not match the SHA-256 the signed feed gives for it, so it is not shown.', $name ) );
 		}
-		$info = json_decode( $text, true );
-		if ( ! is_array( $info ) ) {
-			return $refused( sprintf( '%s is not a JSON object.', $name ) );
+		$document = json_decode( $text, true );
+		return is_array( $document ) ? $document : new \WP_Error( Config::PREFIX . '_document', sprintf( '%s is not a JSON object.', $name ) );
+	}
+
+	/**
+	 * What the details dialog shows (names, description, changelog, images) from the channel's
+	 * info document, read when the dialog opens (not on every check), once per request, and
+	 * only when its bytes are the ones the signed feed gives the SHA-256 of. Display only:
+	 * versions, requirements and packages always come from the verified offer index.
+	 *
+	 * @return array{info: array, error: string}
+	 */
+	public function details() {
+		if ( null !== $this->details ) {
+			return $this->details;
 		}
-		$kept = array();
+		$name     = 'beta' === $this->settings->channel() ? Config::INFO_FILE_BETA : Config::INFO_FILE_STABLE;
+		$info     = $this->vouched_document( $name );
+		$refused  = is_wp_error( $info ) ? $info->get_error_message() . ' The details show only what the signed feed says.' : '';
+		$kept     = array();
+		$document = is_wp_error( $info ) ? array() : $info;
 		foreach ( array( 'name', 'author', 'author_homepage', 'homepage' ) as $key ) {
-			if ( isset( $info[ $key ] ) && is_string( $info[ $key ] ) ) {
-				$kept[ $key ] = $info[ $key ];
+			if ( isset( $document[ $key ] ) && is_string( $document[ $key ] ) ) {
+				$kept[ $key ] = $document[ $key ];
 			}
 		}
 		foreach ( array( 'sections', 'banners', 'icons', 'changelog_entries' ) as $key ) {
-			if ( isset( $info[ $key ] ) && is_array( $info[ $key ] ) ) {
-				$kept[ $key ] = array_map( 'strval', array_filter( $info[ $key ], 'is_string' ) );
+			if ( isset( $document[ $key ] ) && is_array( $document[ $key ] ) ) {
+				$kept[ $key ] = array_map( 'strval', array_filter( $document[ $key ], 'is_string' ) );
 			}
 		}
-		return array(
-			'info'        => $kept,
-			'info_sha256' => $expected,
-			'info_error'  => '',
+		$this->details = array(
+			'info'  => $kept,
+			'error' => $refused,
 		);
+		return $this->details;
+	}
+
+	/**
+	 * Why a withdrawn version was withdrawn: from deprecations.json, read the first time it is
+	 * needed (the Plugins screen of a site on a withdrawn version) and kept with the SHA-256 it
+	 * was read at, so it is read again only when the feed vouches for other bytes (or, when it
+	 * could not be read, after the first back-off of a failed check). '' when it cannot be read.
+	 *
+	 * @param string $version The withdrawn version.
+	 * @return string
+	 */
+	public function deprecation_reason( $version ) {
+		$state    = $this->store->get();
+		$expected = isset( $state['documents'][ Config::DEPRECATIONS_FILE ] ) ? (string) $state['documents'][ Config::DEPRECATIONS_FILE ] : '';
+		$kept     = is_array( $state['withdrawn'] ) ? $state['withdrawn'] : array();
+		if ( '' !== $expected && isset( $kept['version'], $kept['sha256'], $kept['reason'], $kept['retry_at'] ) && $version === $kept['version'] && $expected === $kept['sha256'] && ( '' !== $kept['reason'] || time() < (int) $kept['retry_at'] ) ) {
+			return (string) $kept['reason'];
+		}
+		$document = $this->vouched_document( Config::DEPRECATIONS_FILE );
+		$reason   = '';
+		foreach ( ! is_wp_error( $document ) && isset( $document['deprecated'] ) && is_array( $document['deprecated'] ) ? $document['deprecated'] : array() as $entry ) {
+			if ( is_array( $entry ) && isset( $entry['version'], $entry['reason'] ) && is_string( $entry['reason'] ) && 0 === Versions::compare( $entry['version'], $version ) ) {
+				$reason = $entry['reason'];
+			}
+		}
+		$state['withdrawn'] = array(
+			'version'  => $version,
+			'sha256'   => $expected,
+			'reason'   => $reason,
+			'retry_at' => time() + self::MIN_RETRY,
+		);
+		$this->store->save( $state );
+		return $reason;
 	}
 
 	/**

@@ -141,7 +141,7 @@ final class Installer {
 		}
 		$file    = rawurldecode( basename( (string) wp_parse_url( $package, PHP_URL_PATH ) ) );
 		$version = '';
-		foreach ( (array) $state['releases'] as $release ) {
+		foreach ( $this->store->offers( 'packages' ) as $release ) {
 			if ( is_array( $release ) && isset( $release['file'], $release['version'] ) && $release['file'] === $file ) {
 				$version = (string) $release['version'];
 			}
@@ -213,16 +213,16 @@ final class Installer {
 	}
 
 	/**
-	 * The release of the verified feed a package is: the version its URL asks for (the
-	 * Worker's .../download/?version=1.2.0), else the release whose file name its URL ends
-	 * in, else the release whose SHA-256 its bytes have.
+	 * The package of the verified feed a download is (the offer index lists every published
+	 * one): the version its URL asks for (the Worker's .../download/?version=1.2.0), else the
+	 * one whose file name its URL ends in, else the one whose SHA-256 its bytes have.
 	 *
 	 * @param string $package Its URL.
 	 * @param string $digest  SHA-256 hex of its bytes.
-	 * @return array|null A kept release entry.
+	 * @return array|null A kept package entry.
 	 */
 	private function release_for_package( $package, $digest ) {
-		$releases = (array) $this->store->get()['releases'];
+		$releases = $this->store->offers( 'packages' );
 		$query    = array();
 		parse_str( (string) wp_parse_url( $package, PHP_URL_QUERY ), $query );
 		$file = rawurldecode( basename( (string) wp_parse_url( $package, PHP_URL_PATH ) ) );

@@ -12,8 +12,8 @@ if ( ! defined( 'ABSPATH' ) ) {
 }
 
 /**
- * The offer decision, as the Worker makes it when a site asks, from the releases the verified
- * feed lists and what this site is; nothing here reads WordPress.
+ * The offer decision, as the Worker makes it when a site asks (scripts/contract/offer.ts
+ * decideOffer), from the offer index the verified feed carries; nothing here reads WordPress.
  */
 final class Offer {
 
@@ -38,43 +38,28 @@ final class Offer {
 	}
 
 	/**
-	 * The release a site is offered: the newest one offered on its channel (stable sees
-	 * stable; beta sees beta and stable) that is newer than the installed version, whose
-	 * PHP and WordPress requirements the site meets, and whose rollout includes it.
+	 * The release a site is offered: the newest of its channel's candidates (the offer index
+	 * lists, newest first, only releases some site could be offered) that is newer than the
+	 * installed version, whose PHP and WordPress requirements the site meets, and whose rollout
+	 * includes it. Forced (and automatic) when a security release lies between the installed
+	 * version and it: the index gives each candidate the newest one at or below it.
 	 *
-	 * @param array    $releases  Kept release entries (Feed::keep_release()).
-	 * @param string   $installed The installed version.
-	 * @param string   $channel   "stable" or "beta".
-	 * @param string   $php       The site's PHP version.
-	 * @param string   $wp        The site's WordPress version.
-	 * @param callable $site_id   Gives the site's id; asked only for a release in rollout.
-	 * @return array|null A kept release entry.
+	 * @param array    $candidates The channel's kept candidates (Feed::keep_offers()).
+	 * @param string   $installed  The installed version.
+	 * @param string   $php        The site's PHP version.
+	 * @param string   $wp         The site's WordPress version.
+	 * @param callable $site_id    Gives the site's id; asked only for a release in rollout.
+	 * @return array|null A kept candidate.
 	 */
-	public static function choose( array $releases, $installed, $channel, $php, $wp, $site_id ) {
+	public static function choose( array $candidates, $installed, $php, $wp, $site_id ) {
 		// Not a version (SemVer, or what the Worker accepts): nothing can be said to be newer.
-		if ( null === Versions::parse( $installed ) || empty( $releases ) ) {
+		if ( null === Versions::parse( $installed ) ) {
 			return null;
 		}
-		$beta       = 'beta' === $channel;
-		$candidates = array();
-		foreach ( $releases as $release ) {
-			if ( empty( $release['offered'] ) || empty( $release['packaged'] ) || '' === $release['file'] ) {
-				continue;
-			}
-			if ( 'stable' !== $release['channel'] && ! ( $beta && 'beta' === $release['channel'] ) ) {
-				continue;
-			}
-			if ( 1 === Versions::compare( $release['version'], $installed ) ) {
-				$candidates[] = $release;
-			}
-		}
-		usort(
-			$candidates,
-			function ( $a, $b ) {
-				return (int) Versions::compare( $b['version'], $a['version'] );
-			}
-		);
 		foreach ( $candidates as $release ) {
+			if ( ! is_array( $release ) || '' === $release['file'] || 1 !== Versions::compare( $release['version'], $installed ) ) {
+				continue;
+			}
 			if ( ! Versions::meets( $php, $release['requires_php'] ) || ! Versions::meets( $wp, $release['requires_wp'] ) ) {
 				continue;
 			}
@@ -82,14 +67,29 @@ final class Offer {
 				continue;
 			}
 			// A security release on the way makes the whole step automatic.
-			foreach ( $candidates as $other ) {
-				if ( ! empty( $other['force_update'] ) && Versions::compare( $other['version'], $release['version'] ) <= 0 ) {
-					$release['autoupdate']   = true;
-					$release['force_update'] = true;
-				}
+			if ( '' !== $release['forced_since'] && 1 === Versions::compare( $release['forced_since'], $installed ) ) {
+				$release['autoupdate']   = true;
+				$release['force_update'] = true;
 			}
 			return $release;
 		}
 		return null;
+	}
+
+	/**
+	 * Is the installed version one the vendor withdrew (deprecated)? By SemVer precedence, as
+	 * the updater matches versions everywhere.
+	 *
+	 * @param array  $deprecated The withdrawn versions of the offer index.
+	 * @param string $installed  The installed version.
+	 * @return bool
+	 */
+	public static function withdrawn( array $deprecated, $installed ) {
+		foreach ( $deprecated as $version ) {
+			if ( 0 === Versions::compare( $version, $installed ) ) {
+				return true;
+			}
+		}
+		return false;
 	}
 }

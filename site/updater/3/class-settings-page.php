@@ -68,13 +68,15 @@ final class Settings_Page {
 	 */
 	public function show_withdrawn_notice() {
 		global $wp_list_table;
-		$release = $this->updater->installed_release();
-		if ( null === $release || 'deprecated' !== $release['status'] ) {
+		if ( ! $this->updater->installed_withdrawn() ) {
 			return;
 		}
-		$message = sprintf( 'Version %s was withdrawn.', $release['version'] );
-		if ( '' !== $release['reason'] ) {
-			$message .= ' ' . $release['reason'];
+		$version = $this->plugin->installed_version();
+		$message = sprintf( 'Version %s was withdrawn.', $version );
+		// Read once from deprecations.json (the check says only that it was withdrawn).
+		$reason = $this->updater->feed()->deprecation_reason( $version );
+		if ( '' !== $reason ) {
+			$message .= ' ' . $reason;
 		}
 		$columns = is_object( $wp_list_table ) && method_exists( $wp_list_table, 'get_column_count' ) ? (int) $wp_list_table->get_column_count() : 4;
 		printf(
@@ -229,7 +231,6 @@ final class Settings_Page {
 			'Feed'                   => $this->settings->feed_url() . '/' . Config::FEED_PATH . ' (from ' . $this->settings->source_of( 'FEED_URL' ) . ')',
 			'API'                    => $this->settings->api_base() . ' (from ' . $this->settings->source_of( 'API_BASE' ) . ')',
 			'Last good check'        => (int) $state['checked_at'] > 0 ? gmdate( 'Y-m-d H:i', (int) $state['checked_at'] ) . ' UTC, serial ' . (int) $state['serial'] : 'never',
-			'Details document'       => '' !== $state['info_error'] ? $state['info_error'] : 'verified against the signed feed',
 			'Site id (for API keys)' => $credentials['site_id'],
 		);
 		foreach ( array( 'register', 'health-check' ) as $action ) {

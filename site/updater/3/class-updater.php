@@ -179,14 +179,12 @@ final class Updater {
 	/**
 	 * The release this site is offered (see Offer::choose()).
 	 *
-	 * @return array|null A kept release entry.
+	 * @return array|null A kept candidate of the offer index.
 	 */
 	public function offer() {
-		$state = $this->store->get();
 		return Offer::choose(
-			(array) $state['releases'],
+			$this->store->candidates( $this->settings->channel() ),
 			$this->plugin->installed_version(),
-			$this->settings->channel(),
 			$this->plugin->php_version(),
 			$this->plugin->wp_version(),
 			array( $this->settings, 'site_id' )
@@ -194,26 +192,18 @@ final class Updater {
 	}
 
 	/**
-	 * The newest release for this site, rollout aside: offered on its channel and runnable on
+	 * The newest release for this site, rollout aside: a candidate of its channel runnable on
 	 * its PHP and WordPress. What the settings page places the site against for the rollout.
 	 *
-	 * @return array|null A kept release entry.
+	 * @return array|null A kept candidate.
 	 */
 	public function channel_latest() {
-		$beta   = 'beta' === $this->settings->channel();
-		$latest = null;
-		foreach ( (array) $this->store->get()['releases'] as $release ) {
-			if ( empty( $release['offered'] ) || ( 'stable' !== $release['channel'] && ! ( $beta && 'beta' === $release['channel'] ) ) ) {
-				continue;
-			}
-			if ( ! Versions::meets( $this->plugin->php_version(), $release['requires_php'] ) || ! Versions::meets( $this->plugin->wp_version(), $release['requires_wp'] ) ) {
-				continue;
-			}
-			if ( null === $latest || 1 === Versions::compare( $release['version'], $latest['version'] ) ) {
-				$latest = $release;
+		foreach ( $this->store->candidates( $this->settings->channel() ) as $release ) {
+			if ( Versions::meets( $this->plugin->php_version(), $release['requires_php'] ) && Versions::meets( $this->plugin->wp_version(), $release['requires_wp'] ) ) {
+				return $release;
 			}
 		}
-		return $latest;
+		return null;
 	}
 
 	/**
@@ -247,18 +237,30 @@ final class Updater {
 	}
 
 	/**
-	 * The kept entry of the installed version, if the feed lists it.
+	 * The installed version as a candidate of the offer index, when it is one (the newest
+	 * release of a channel always is): its requirements and tested version, for "up to date".
 	 *
 	 * @return array|null
 	 */
 	public function installed_release() {
 		$installed = $this->plugin->installed_version();
-		foreach ( $this->store->get()['releases'] as $release ) {
-			if ( 0 === Versions::compare( $release['version'], $installed ) ) {
-				return $release;
+		foreach ( array( 'stable', 'beta' ) as $channel ) {
+			foreach ( $this->store->candidates( $channel ) as $release ) {
+				if ( 0 === Versions::compare( $release['version'], $installed ) ) {
+					return $release;
+				}
 			}
 		}
 		return null;
+	}
+
+	/**
+	 * Did the vendor withdraw the installed version (deprecated)?
+	 *
+	 * @return bool
+	 */
+	public function installed_withdrawn() {
+		return Offer::withdrawn( $this->store->offers( 'deprecated' ), $this->plugin->installed_version() );
 	}
 
 	/**
@@ -269,7 +271,6 @@ final class Updater {
 	 */
 	public function update_item( $release ) {
 		$headers = $this->plugin->headers();
-		$info    = $this->store->verified_info();
 		$shown   = null !== $release ? $release : $this->installed_release();
 		$item    = array(
 			'id'            => '' !== $headers['UpdateURI'] ? $headers['UpdateURI'] : $this->settings->feed_url() . '/' . Config::PLUGIN_FOLDER . '/',
@@ -279,8 +280,8 @@ final class Updater {
 			'new_version'   => null !== $release ? $release['version'] : $this->plugin->installed_version(),
 			'url'           => '' !== $headers['PluginURI'] ? $headers['PluginURI'] : $this->settings->feed_url() . '/' . Config::PLUGIN_FOLDER . '/',
 			'package'       => null !== $release ? $this->package_url( $release ) : '',
-			'icons'         => isset( $info['icons'] ) ? $info['icons'] : array(),
-			'banners'       => isset( $info['banners'] ) ? $info['banners'] : array(),
+			'icons'         => $this->store->offers( 'icons' ),
+			'banners'       => $this->store->offers( 'banners' ),
 			'banners_rtl'   => array(),
 			'tested'        => null !== $shown ? Versions::tested_up_to( $shown['tested_wp'], $this->plugin->wp_versions_in_view() ) : '',
 			'requires_php'  => null !== $shown ? $shown['requires_php'] : '',
@@ -387,17 +388,19 @@ final class Updater {
 		if ( 'plugin_information' !== $action || ! is_object( $args ) || ! isset( $args->slug ) || Config::SLUG !== $args->slug ) {
 			return $result;
 		}
-		$state   = $this->store->get();
-		$info    = $this->store->verified_info();
+		// Read now, not on every check: the dialog is the only place that shows it.
+		$details = $this->feed->details();
+		$info    = $details['info'];
 		$headers = $this->plugin->headers();
 		$offer   = $this->offer();
 		$release = null !== $offer ? $offer : $this->installed_release();
-		if ( null === $release && ! empty( $state['releases'] ) ) {
-			$release = $state['releases'][0];
+		if ( null === $release ) {
+			$candidates = $this->store->candidates( $this->settings->channel() );
+			$release    = empty( $candidates ) ? null : $candidates[0];
 		}
 		$sections = isset( $info['sections'] ) ? $info['sections'] : array();
-		if ( '' !== $state['info_error'] ) {
-			$sections['description'] = '<p><strong>Details not shown.</strong> ' . esc_html( $state['info_error'] ) . '</p>';
+		if ( '' !== $details['error'] ) {
+			$sections['description'] = '<p><strong>Details not shown.</strong> ' . esc_html( $details['error'] ) . '</p>';
 		}
 		$changelog = $this->changelog_for_site( $offer, $info );
 		if ( '' !== $changelog ) {
@@ -422,43 +425,44 @@ final class Updater {
 			'last_updated'  => null !== $release ? $release['released_at'] : '',
 			'download_link' => null !== $offer ? $this->package_url( $offer ) : '',
 			'sections'      => $sections,
-			'banners'       => isset( $info['banners'] ) ? $info['banners'] : array(),
-			'icons'         => isset( $info['icons'] ) ? $info['icons'] : array(),
+			'banners'       => isset( $info['banners'] ) ? $info['banners'] : $this->store->offers( 'banners' ),
+			'icons'         => isset( $info['icons'] ) ? $info['icons'] : $this->store->offers( 'icons' ),
 			'external'      => true,
 		);
 	}
 
 	/**
 	 * The changelog entries of the releases this update brings: those of the site's channel
-	 * above the installed version, up to the one offered, newest first (no withdrawn release,
-	 * none above the offer that this site cannot take). With nothing offered, the installed
-	 * version's entry. Each entry is the verified info document's HTML when it has one, else
-	 * the verified release list's text, escaped. '' when no release qualifies.
+	 * above the installed version, up to the one offered, newest first (no withdrawn release;
+	 * the channel's info document lists no release above its latest and none of another
+	 * channel). With nothing offered, the installed version's entry. Each entry is the verified
+	 * info document's HTML; without it, the offered release's changelog from the offer index
+	 * (its beginning), escaped. '' when no release qualifies.
 	 *
 	 * @param array|null $offer The offered release, if any.
 	 * @param array      $info  The verified info document's kept fields.
 	 * @return string HTML.
 	 */
 	private function changelog_for_site( $offer, array $info ) {
-		$installed = $this->plugin->installed_version();
-		$beta      = 'beta' === $this->settings->channel();
-		$entries   = isset( $info['changelog_entries'] ) && is_array( $info['changelog_entries'] ) ? $info['changelog_entries'] : array();
-		$html      = '';
-		foreach ( (array) $this->store->get()['releases'] as $release ) {
+		$installed  = $this->plugin->installed_version();
+		$deprecated = $this->store->offers( 'deprecated' );
+		$entries    = isset( $info['changelog_entries'] ) && is_array( $info['changelog_entries'] ) ? $info['changelog_entries'] : array();
+		$html       = '';
+		foreach ( $entries as $version => $entry ) {
+			$version = (string) $version;
 			if ( null === $offer ) {
-				$wanted = 0 === Versions::compare( $release['version'], $installed );
+				$wanted = 0 === Versions::compare( $version, $installed );
 			} else {
-				$wanted = ! empty( $release['offered'] )
-					&& ( 'stable' === $release['channel'] || ( $beta && 'beta' === $release['channel'] ) )
-					&& 1 === Versions::compare( $release['version'], $installed )
-					&& Versions::compare( $release['version'], $offer['version'] ) <= 0;
+				$wanted = ! Offer::withdrawn( $deprecated, $version )
+					&& 1 === Versions::compare( $version, $installed )
+					&& Versions::compare( $version, $offer['version'] ) <= 0;
 			}
-			if ( ! $wanted ) {
-				continue;
+			if ( $wanted && is_string( $entry ) ) {
+				$html .= $entry;
 			}
-			$html .= isset( $entries[ $release['version'] ] ) && is_string( $entries[ $release['version'] ] )
-				? $entries[ $release['version'] ]
-				: '<h4>' . esc_html( $release['version'] ) . '</h4>' . wpautop( esc_html( $release['changelog'] ) );
+		}
+		if ( '' === $html && empty( $entries ) && null !== $offer ) {
+			$html = '<h4>' . esc_html( $offer['version'] ) . '</h4>' . wpautop( esc_html( $offer['changelog'] ) );
 		}
 		return $html;
 	}
