@@ -95,6 +95,8 @@ async function openDashboard(width: number, height: number): Promise<Page> {
   });
   await page.goto(`${origin}/dashboard/`);
   await page.fill("#token", ADMIN_TOKEN);
+  // The example feed has more than one plugin: the simulated sites run this one.
+  await page.selectOption("#slug", SIMULATED_SLUG);
   await page.fill("#from", FIRST_DAY);
   await page.fill("#to", TODAY);
   await page.click("button[type=submit]");
