@@ -13,9 +13,10 @@ import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./
 import { parseReleaseTree } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, servedFrom } from "./core/plan.ts";
 import { type LocateField, type Problem, problemAt, problemOf, START_OF_FILE } from "./core/problems.ts";
-import { type SigningKey, signFile } from "./core/signing.ts";
-import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
+import type { SigningKey } from "./core/signing.ts";
+import { type BuiltPackage, buildPackages, type PackagingOptions } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";
+import { ReleaseFileMemoStore } from "./io/release-file-memo.ts";
 import { GitRepository } from "./io/source-reader.ts";
 import { writeOutputFolder } from "./io/write-output.ts";
 
@@ -51,6 +52,9 @@ export interface BuildOptions extends ProjectPaths {
   }): void;
   /** Told as they happen; also listed in the report. */
   onWarning?(message: string): void;
+  /** Releases read and packaged at once, and worker threads zipping (see PackagingContext); the defaults suit the machine. */
+  concurrency?: number;
+  zipThreads?: number;
   /**
    * Development only (`npm run dev`): the origin the folder is served from, which every URL
    * in the JSON documents and pages then points at instead of api_base and site_url. The
@@ -77,18 +81,43 @@ export function defaultCacheDir(repoRoot: string): string {
   return path.join(repoRoot, ".feedwright", "cache", "packages");
 }
 
-/** Parse and validate the whole tree and compile the plan; throws InputError with every problem. */
-export async function loadPlan(
+export interface SourceCheckOptions {
+  /**
+   * The build's signing key, when there is one: releases whose inputs the package cache holds
+   * a record of (made and checked by a build or validate with this key) are not made again.
+   */
+  cacheSigner?: SigningKey | null;
+  /** Which built releases to check (check --base: those the change touches); all by default. */
+  only?: PackagingOptions["only"];
+}
+
+export interface LoadedPlan {
+  plan: BuildPlan;
+  locate: LocateField;
+  /** Reads objects through one long-lived process: close() it when done. */
+  git: GitRepository | null;
+}
+
+/**
+ * Parse and validate the whole tree and compile the plan, with every problem found in the YAML.
+ * With the build's signing key, release files whose exact bytes validated in an earlier run
+ * are not parsed again (see release-file-memo.ts).
+ */
+export async function readPlan(
   paths: ProjectPaths,
-  { checkSources }: { checkSources: boolean },
-): Promise<{ plan: BuildPlan; locate: LocateField; git: GitRepository | null }> {
+  { cacheSigner = null }: { cacheSigner?: SigningKey | null } = {},
+): Promise<LoadedPlan & { problems: Problem[] }> {
   const tree = await loadReleaseTree(paths.repoRoot).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") {
       throw new InputError([problemAt("releases", START_OF_FILE, `no releases/ folder in ${paths.repoRoot}`)]);
     }
     throw error;
   });
-  const parsed = parseReleaseTree(tree);
+  const memo = cacheSigner
+    ? new ReleaseFileMemoStore(paths.cacheDir ?? defaultCacheDir(paths.repoRoot), cacheSigner)
+    : null;
+  const parsed = parseReleaseTree(tree, memo);
+  await memo?.save();
   const plan = compilePlan(parsed.plugins);
   const git = new GitRepository(paths.repoRoot);
   const gitOrNull = (await git.isRepository()) ? git : null;
@@ -97,28 +126,67 @@ export async function loadPlan(
     const found = source?.releases.find((candidate) => candidate.version === release.version);
     return found ? found.locate([field]) : START_OF_FILE;
   };
-  const problems: Problem[] = [...parsed.problems];
-  if (checkSources) {
-    const checked = await buildPackages(
-      plan.plugins,
-      {
-        repoRoot: paths.repoRoot,
-        cacheDir: null,
-        cacheSigner: null,
-        git: gitOrNull,
-        updaterDir: paths.updaterDir,
-        locate,
-      },
-      { checkOnly: true },
-    );
-    problems.push(...checked.problems.map(problemOf));
+  return { plan, locate, git: gitOrNull, problems: [...parsed.problems] };
+}
+
+/** The problems of the built releases' sources and recorded packages (validate, check): packaged in memory, or vouched for by a record. */
+export async function checkPlanSources(
+  paths: ProjectPaths,
+  { plan, locate, git }: LoadedPlan,
+  { cacheSigner = null, only }: SourceCheckOptions = {},
+): Promise<Problem[]> {
+  const checked = await buildPackages(
+    plan.plugins,
+    {
+      repoRoot: paths.repoRoot,
+      cacheDir: cacheSigner ? (paths.cacheDir ?? defaultCacheDir(paths.repoRoot)) : null,
+      cacheSigner,
+      git,
+      updaterDir: paths.updaterDir,
+      locate,
+    },
+    { checkOnly: true, ...(only ? { only } : {}) },
+  );
+  return checked.problems.map(problemOf);
+}
+
+/**
+ * readPlan, and with `checkSources` checkPlanSources; throws InputError with every problem.
+ * The git repository it returns reads objects through one long-lived process: close() it.
+ */
+export async function loadPlan(
+  paths: ProjectPaths,
+  { checkSources, ...options }: SourceCheckOptions & { checkSources: boolean },
+): Promise<LoadedPlan> {
+  const { problems, ...loaded } = await readPlan(paths, options);
+  try {
+    if (checkSources) problems.push(...(await checkPlanSources(paths, loaded, options)));
+  } catch (error) {
+    loaded.git?.close();
+    throw error;
   }
-  if (problems.length > 0) throw new InputError(problems);
-  return { plan, locate, git: gitOrNull };
+  if (problems.length > 0) {
+    loaded.git?.close();
+    throw new InputError(problems);
+  }
+  return loaded;
 }
 
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
-  const { plan, locate, git } = await loadPlan(options, { checkSources: false });
+  const { plan, locate, git } = await loadPlan(options, { checkSources: false, cacheSigner: options.keys[0] ?? null });
+  try {
+    return await buildFromPlan(options, plan, locate, git);
+  } finally {
+    git?.close();
+  }
+}
+
+async function buildFromPlan(
+  options: BuildOptions,
+  plan: BuildPlan,
+  locate: LocateField,
+  git: GitRepository | null,
+): Promise<BuildReport> {
   const expiresAfterDays = options.expiresAfterDays ?? 30;
   // Before anything is packaged: a feed every site would refuse is never published, and a
   // publish job re-run on an old commit learns it at once.
@@ -141,7 +209,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
     cacheSigner: options.keys[0] ?? null,
+    signingKeys: options.keys,
     updaterDir: options.updaterDir,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.zipThreads === undefined ? {} : { zipThreads: options.zipThreads }),
     git,
     locate,
     onProgress: (event) => {
@@ -158,7 +229,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
     ]);
   const publication = early ?? (await readPublication(git, options.keys, expiresAfterDays));
-  const signed = signPackages(plan, packages, options.keys, locate);
+  const signed = checkRecordedPackages(plan, packages, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
   const documented = options.documentOrigin ? servedFrom(plan, options.documentOrigin) : plan;
   const files = renderOutputFiles(documented, signed, templates, publication, options.keys);
@@ -219,36 +290,28 @@ function describeExpiredFeed(publication: Publication, expiresAfterDays: number,
 }
 
 /**
- * Sign each package's bytes, and take its facts from those same bytes, here: what is signed,
- * described and published is one Buffer, read once, never the cache file again. A release
- * with a recorded sha256 is checked against these bytes, whatever the packaging step decided.
+ * Every package about to be published against the sha256 its release records, whatever the
+ * packaging step decided: its facts and `.sig` lines were made from the same bytes (read once
+ * in packaging), and the output writer holds the copy it publishes to that sha256 too.
  */
-function signPackages(
-  plan: BuildPlan,
-  packages: BuiltPackage[],
-  keys: SigningKey[],
-  locate: LocateField,
-): PublishedPackage[] {
+function checkRecordedPackages(plan: BuildPlan, packages: BuiltPackage[], locate: LocateField): PublishedPackage[] {
   const problems: Problem[] = [];
-  const signed = packages.map((built) => {
-    const facts = factsOf(built.bytes);
+  for (const built of packages) {
     const plugin = plan.plugins.find((candidate) => candidate.slug === built.slug);
     const release = plugin?.releases.find((candidate) => candidate.version === built.version);
     const recorded = release?.definition.sha256;
-    if (plugin && release && recorded && recorded !== facts.sha256) {
+    if (plugin && release && recorded && recorded !== built.facts.sha256) {
       problems.push(
         problemAt(
           release.file,
           locate(plugin, release, "sha256"),
-          `sha256: the package about to be published is ${facts.sha256}, not the recorded ${recorded}`,
+          `sha256: the package about to be published is ${built.facts.sha256}, not the recorded ${recorded}`,
         ),
       );
     }
-    const signatures = keys.map((key) => ({ key_id: key.id, signature: signFile(built.bytes, key) }));
-    return { ...built, facts, signatures };
-  });
+  }
   if (problems.length > 0) throw new InputError(problems);
-  return signed;
+  return packages;
 }
 
 async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {
