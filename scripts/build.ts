@@ -107,6 +107,9 @@ export async function readPlan(
   paths: ProjectPaths,
   { cacheSigner = null }: { cacheSigner?: SigningKey | null } = {},
 ): Promise<LoadedPlan & { problems: Problem[] }> {
+  const git = new GitRepository(paths.repoRoot);
+  // Asked now, answered while the tree is read and parsed.
+  const isRepository = git.isRepository();
   const tree = await loadReleaseTree(paths.repoRoot).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") {
       throw new InputError([problemAt("releases", START_OF_FILE, `no releases/ folder in ${paths.repoRoot}`)]);
@@ -119,8 +122,7 @@ export async function readPlan(
   const parsed = parseReleaseTree(tree, memo);
   await memo?.save();
   const plan = compilePlan(parsed.plugins);
-  const git = new GitRepository(paths.repoRoot);
-  const gitOrNull = (await git.isRepository()) ? git : null;
+  const gitOrNull = (await isRepository) ? git : null;
   const locate: LocateField = (plugin, release, field) => {
     const source = parsed.plugins.find((candidate) => candidate.slug === plugin.slug);
     const found = source?.releases.find((candidate) => candidate.version === release.version);
@@ -190,7 +192,8 @@ async function buildFromPlan(
   const expiresAfterDays = options.expiresAfterDays ?? 30;
   // Before anything is packaged: a feed every site would refuse is never published, and a
   // publish job re-run on an old commit learns it at once.
-  const early = git && (await git.headCommit()) ? await readPublication(git, options.keys, expiresAfterDays) : null;
+  const head = git ? await git.headCommit() : null;
+  const early = git && head ? await readPublication(git, head, options.keys, expiresAfterDays) : null;
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -228,7 +231,7 @@ async function buildFromPlan(
     throw new InputError([
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
     ]);
-  const publication = early ?? (await readPublication(git, options.keys, expiresAfterDays));
+  const publication = early ?? (await readPublication(git, head, options.keys, expiresAfterDays));
   const signed = checkRecordedPackages(plan, packages, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
   const documented = options.documentOrigin ? servedFrom(plan, options.documentOrigin) : plan;
@@ -256,19 +259,23 @@ async function buildFromPlan(
 export const MAX_EXPIRES_AFTER_DAYS = 3650;
 
 /** The serial is the number of commits behind HEAD: it only grows as main moves on, a revert included. */
-async function readPublication(git: GitRepository, keys: SigningKey[], expiresAfterDays: number): Promise<Publication> {
+async function readPublication(
+  git: GitRepository,
+  head: string | null,
+  keys: SigningKey[],
+  expiresAfterDays: number,
+): Promise<Publication> {
   if (!Number.isInteger(expiresAfterDays) || expiresAfterDays < 1 || expiresAfterDays > MAX_EXPIRES_AFTER_DAYS)
     throw new RangeError(
       `expiresAfterDays: expected a whole number from 1 to ${MAX_EXPIRES_AFTER_DAYS}, found ${expiresAfterDays}`,
     );
-  const head = await git.headCommit();
   if (!head)
     throw new InputError([
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: commit something first"),
     ]);
-  const issuedAt = await git.commitTime(head);
+  const [issuedAt, serial] = await Promise.all([git.commitTime(head), git.commitCount(head)]);
   return {
-    serial: await git.commitCount(head),
+    serial,
     commit: head,
     issuedAt: issuedAt.toISOString(),
     expires: new Date(issuedAt.getTime() + expiresAfterDays * 86_400_000).toISOString(),
