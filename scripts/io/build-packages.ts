@@ -441,36 +441,53 @@ type CacheKeySource = { commit: string; folder: string } | { files: [string, str
  * them), so a record is used only for exactly the same package. A pinned release's source is
  * named by its commit (which fixes the folder's files and the commit time the entries carry);
  * the working tree's by its files' ids and the date. The signing key's id is in it too: each
- * key has its own records.
+ * key has its own records. What is the same for every release of a plugin is written once.
  */
 function packageCacheKey(
   plugin: PluginPlan,
   release: ReleasePlan,
   inputs: { source: CacheKeySource; updater: RenderedUpdater | null; updaterDigest: string; signer: SigningKey | null },
 ): string {
-  const { definition } = plugin;
-  return sha256Hex(
-    JSON.stringify({
+  const shared = sharedKeyInputs(plugin, inputs.updater, inputs.updaterDigest, inputs.signer);
+  return sha256Hex(`${shared}\n${JSON.stringify({ version: release.version, source: inputs.source })}`);
+}
+
+const sharedKeyText = new WeakMap<PluginPlan, Map<string, string>>();
+
+/** A plugin's part of its releases' cache keys, with one updater and one signer: made once per build. */
+function sharedKeyInputs(
+  plugin: PluginPlan,
+  updater: RenderedUpdater | null,
+  updaterDigest: string,
+  signer: SigningKey | null,
+): string {
+  const byVariant = sharedKeyText.get(plugin) ?? new Map<string, string>();
+  sharedKeyText.set(plugin, byVariant);
+  const variant = `${updater?.version ?? ""} ${updaterDigest} ${signer?.id ?? ""}`;
+  let text = byVariant.get(variant);
+  if (text === undefined) {
+    const { definition } = plugin;
+    text = JSON.stringify({
       format: RECORD_FORMAT,
       packager: PACKAGER_REVISION,
       // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
       zlib: process.versions.zlib,
       slug: plugin.slug,
-      version: release.version,
       platform: definition.platform,
       mainFile: definition.main_file,
       versionConstant: definition.version_constant,
       exclude: [...DEFAULT_EXCLUDES, ...definition.exclude],
       // Not in the bytes, but checked in them: a new api_base must be checked again.
       apiBase: definition.api_base,
-      signer: inputs.signer?.id ?? null,
+      signer: signer?.id ?? null,
       // The updater version, and the content of every file rendered from it.
-      updaterVersion: inputs.updater?.version ?? null,
-      updaterPath: inputs.updater?.path ?? null,
-      updater: inputs.updaterDigest,
-      source: inputs.source,
-    }),
-  );
+      updaterVersion: updater?.version ?? null,
+      updaterPath: updater?.path ?? null,
+      updater: updaterDigest,
+    });
+    byVariant.set(variant, text);
+  }
+  return text;
 }
 
 /** The snapshot's files that go into the package, by path: not excluded, and not where the rendered updater goes. */
