@@ -193,7 +193,8 @@ class BatchSession {
         const size = Number(header[2]);
         this.needed = headerEnd + 1 + size + 1;
         if (data.length < this.needed) return;
-        answer = { type: header[1] ?? "", content: Buffer.from(data.subarray(headerEnd + 1, headerEnd + 1 + size)) };
+        // A view, not a copy: the chunk it is in lives as long as the answer is used.
+        answer = { type: header[1] ?? "", content: data.subarray(headerEnd + 1, headerEnd + 1 + size) };
         consumed = headerEnd + 1 + size + 1;
       }
       this.waiting.shift();
