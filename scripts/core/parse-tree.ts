@@ -310,6 +310,8 @@ function parseReleaseFile(
   }
   if (problems.length > before) return null;
   if (!recalled) memo?.remember(file.text, definition);
+  // A thousand parsed documents are held for nothing: a message that needs a position parses again.
+  parsedOnce = null;
   return { file: file.path, version, versionCode: versionCode(version), definition, locate: at };
 }
 
