@@ -48,17 +48,16 @@ export type OutputFile =
   | { path: string; copyFrom: string; sha256: string };
 
 /**
- * A package as the published folder needs it: where its bytes are (checked and signed: a file
- * in the package cache, or the bytes), its facts and signatures.
+ * A package as the published folder needs it: its facts and signatures, and its bytes (checked
+ * and signed), or the file that holds them (a package in the cache, copied and checked again).
  */
-export interface PublishedPackage {
+export type PublishedPackage = {
   slug: string;
   version: string;
   fileName: string;
-  zip: { file: string } | { bytes: Buffer };
   facts: { sha256: string; md5: string; size: number };
   signatures: PackageSignature[];
-}
+} & ({ bytes: Buffer } | { file: string });
 
 export interface PageTemplates {
   index: string;
@@ -114,9 +113,9 @@ export function renderOutputFiles(
       for (const name of names) {
         const at = pluginFilePath(plugin.slug, name);
         files.push(
-          "file" in built.zip
-            ? { path: at, copyFrom: built.zip.file, sha256: built.facts.sha256 }
-            : { path: at, content: built.zip.bytes },
+          "file" in built
+            ? { path: at, copyFrom: built.file, sha256: built.facts.sha256 }
+            : { path: at, content: built.bytes },
         );
         files.push({ path: pluginFilePath(plugin.slug, signatureFileName(name)), content: signatureFile });
       }

@@ -14,7 +14,8 @@
  * - peak RSS of each, and the Worker's check-update against a static file when
  *   scripts/dev/bench-worker.ts is there.
  *
- * Usage: npm run bench [-- --sizes 100,300,1000 --runs 3 --manual all]
+ * Usage: npm run bench [-- --sizes 100,300,1000 --runs 3 --manual all --worker-requests 2000 --no-worker
+ *                          --only "full build,no-op"]
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -32,6 +33,8 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     manual: { type: "string", default: "same" },
     only: { type: "string" },
+    "worker-requests": { type: "string", default: "2000" },
+    "no-worker": { type: "boolean", default: false },
   },
 });
 const sizes = values.sizes.split(",").map((size) => Number(size.trim()));
@@ -161,24 +164,34 @@ async function runOnce(corpus: Corpus): Promise<void> {
   }
 }
 
+/**
+ * The Worker's figures, from the other half of the benchmark (scripts/dev/bench-worker.ts:
+ * `benchWorker({ releases, requests, rounds, log })` per size, printing rows of label and
+ * value), when that file is there.
+ */
 async function printWorkerFigures(): Promise<void> {
   const file = path.join(import.meta.dirname, "bench-worker.ts");
+  if (values["no-worker"]) return;
   if (!existsSync(file)) {
     console.log("\nWorker: scripts/dev/bench-worker.ts is not there; no Worker figures.");
     return;
   }
   const module = (await import(file)) as Record<string, unknown>;
-  const run = [module.benchWorker, module.runWorkerBench, module.default].find(
-    (candidate): candidate is (options: { releases?: number[]; runs?: number }) => Promise<unknown> =>
-      typeof candidate === "function",
-  );
-  if (!run) {
+  const benchWorker = module.benchWorker;
+  if (typeof benchWorker !== "function") {
     console.log("\nWorker: scripts/dev/bench-worker.ts exports no benchWorker function; no Worker figures.");
     return;
   }
-  console.log("\nWorker (scripts/dev/bench-worker.ts):");
-  const printed = await run({ releases: sizes, runs });
-  if (typeof printed === "string") console.log(printed);
+  console.log("\nWorker (scripts/dev/bench-worker.ts, medians of interleaved rounds):");
+  for (const releases of sizes) {
+    const result = (await benchWorker({
+      releases,
+      requests: Number(values["worker-requests"]),
+      rounds: runs,
+      log,
+    })) as { rows: { label: string; value: string }[] };
+    for (const row of result.rows) console.log(`  ${row.label}: ${row.value}`);
+  }
 }
 
 const ratio = (a: number, b: number) =>
@@ -218,6 +231,19 @@ function printTable(): void {
     );
   }
   console.log(rows.join("\n"));
+  // What history costs: the same work (no package to make, or the same 101 packages) at more releases.
+  const measured = sizes.filter((size) => samples.has(size)).sort((a, b) => a - b);
+  const [fewest, most] = [measured[0], measured[measured.length - 1]];
+  if (fewest !== undefined && most !== undefined && most > fewest) {
+    const perRelease = (scenario: Scenario) => {
+      const at = (size: number) => median((samples.get(size)?.get(scenario) ?? []).map((sample) => sample.ms));
+      return (at(most) - at(fewest)) / (most - fewest);
+    };
+    console.log(
+      `\nPer release of history, from ${fewest} to ${most} releases: no-op ${perRelease("no-op rebuild").toFixed(2)} ms, ` +
+        `validate on the PR ${perRelease("validate on the pull request").toFixed(2)} ms, check --base ${perRelease("check --base (CI: fresh clone)").toFixed(2)} ms.`,
+    );
+  }
   console.log("\nEvery scenario (median, min, max of the wall times; peak RSS):");
   for (const size of sizes) {
     for (const scenario of SCENARIOS) {

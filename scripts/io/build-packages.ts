@@ -37,23 +37,22 @@ export { factsOf } from "./package-records.ts";
 /** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
 
-export interface BuiltPackage {
+/**
+ * A package made or reused: where its bytes are (`file`: a ZIP in the package cache, whose
+ * bytes were read once here, hashed, checked and signed, and which the output writer checks
+ * its copy of against the same sha256; `bytes` when there is no cache), never every package in
+ * memory at once; its facts (from those bytes, or a verified record of them) and one `.sig`
+ * line per build key.
+ */
+export type BuiltPackage = {
   slug: string;
   version: string;
   fileName: string;
-  /**
-   * Where the package's bytes are: a ZIP in the package cache, whose bytes were read once
-   * here, hashed, checked and signed (the output writer checks its copy against the same
-   * sha256), or the bytes themselves when there is no cache. Never every package in memory.
-   */
-  zip: { file: string } | { bytes: Buffer };
-  /** Computed from the bytes (or a verified record of them). */
   facts: PackageFacts;
-  /** One `.sig` line per build key, made over these bytes. */
   signatures: PackageSignature[];
   reused: boolean;
   sourceLabel: string;
-}
+} & ({ file: string } | { bytes: Buffer });
 
 export interface PackagingContext {
   repoRoot: string;
@@ -372,7 +371,7 @@ async function buildPackage(
   if (keep) await records.writePackage(key, facts, signatures, mode === "package" ? zip : null);
   return {
     ...base,
-    zip: keep && mode === "package" ? { file: records.zipPath(key) } : { bytes: zip },
+    ...(keep && mode === "package" ? { file: records.zipPath(key) } : { bytes: zip }),
     facts,
     signatures,
     reused: false,
@@ -395,7 +394,7 @@ async function readTrusted(
   mode: PackagingMode,
   signingKeys: SigningKey[],
   discard: (why: string) => void,
-): Promise<Omit<BuiltPackage, "slug" | "version" | "fileName" | "sourceLabel"> | "checked" | null> {
+): Promise<{ file: string; facts: PackageFacts; signatures: PackageSignature[]; reused: true } | "checked" | null> {
   const record = await records.read(key);
   if (record === null) return null;
   if ("discarded" in record) {
@@ -431,7 +430,7 @@ async function readTrusted(
       [...record.signatures, ...signatures.filter((line) => missing.some((k) => k.id === line.key_id))],
       null,
     );
-  return { zip: { file: records.zipPath(key) }, facts: record.facts, signatures, reused: true };
+  return { file: records.zipPath(key), facts: record.facts, signatures, reused: true };
 }
 
 type CacheKeySource = { commit: string; folder: string } | { files: [string, string][]; date: string };
