@@ -176,7 +176,11 @@ async function printWorkerFigures(): Promise<void> {
     console.log("\nWorker: scripts/dev/bench-worker.ts is not there; no Worker figures.");
     return;
   }
-  const module = (await import(file)) as Record<string, unknown>;
+  const module = (await import(file).catch((error: Error) => {
+    console.log(`\nWorker: scripts/dev/bench-worker.ts could not be loaded (${error.message}); no Worker figures.`);
+    return null;
+  })) as Record<string, unknown> | null;
+  if (!module) return;
   const benchWorker = module.benchWorker;
   if (typeof benchWorker !== "function") {
     console.log("\nWorker: scripts/dev/bench-worker.ts exports no benchWorker function; no Worker figures.");
