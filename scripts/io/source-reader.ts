@@ -85,11 +85,17 @@ class GitObjectReader {
 
   /** The object `name` (a full object id), or null when this clone does not have it. */
   read(name: string): Promise<GitObject | null> {
-    if (!/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(name)) return Promise.reject(new Error(`not an object id: ${name}`));
+    return this.readMany([name])[0] as Promise<GitObject | null>;
+  }
+
+  /** Many objects, asked for in one write: each answer, or null for one this clone does not have. */
+  readMany(names: string[]): Promise<GitObject | null>[] {
+    const bad = names.find((name) => !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(name));
+    if (bad !== undefined) return names.map(() => Promise.reject(new Error(`not an object id: ${bad}`)));
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = null;
     if (!this.session || this.session.ended) this.session = new BatchSession(this.root, () => this.idle());
-    return this.session.read(name);
+    return this.session.readMany(names);
   }
 
   /** Ends the git process once it has answered what it was asked; a later read starts another. */
@@ -139,13 +145,19 @@ class BatchSession {
     this.hold(false);
   }
 
-  read(name: string): Promise<GitObject | null> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) this.hold(true);
-      this.waiting.push({ resolve, reject });
-      this.child.stdin.write(`${name}\n`);
-    });
+  readMany(names: string[]): Promise<GitObject | null>[] {
+    const failure = this.failure;
+    if (failure) return names.map(() => Promise.reject(failure));
+    if (names.length === 0) return [];
+    if (this.waiting.length === 0) this.hold(true);
+    const answers = names.map(
+      (_) =>
+        new Promise<GitObject | null>((resolve, reject) => {
+          this.waiting.push({ resolve, reject });
+        }),
+    );
+    this.child.stdin.write(`${names.join("\n")}\n`);
+    return answers;
   }
 
   end(): void {
@@ -261,6 +273,8 @@ export class GitRepository {
   /** Listings of trees by id: most of a plugin's folders are the same tree in every commit. */
   private readonly treeListings = new Map<string, TreeEntry[]>();
   private readonly objectTypes = new Map<string, Promise<string | null>>();
+  /** Commits read (their tree and time): remembered, as an id names the same commit for ever. */
+  private readonly commits = new Map<string, Promise<{ tree: string; time: Date }>>();
   constructor(root: string) {
     this.root = root;
     this.objects = new GitObjectReader(root);
@@ -307,15 +321,32 @@ export class GitRepository {
 
   /** Ask for many objects' types at once (one write of every id, answers streamed back). */
   async prefetchTypes(ids: string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter(
+      (id) => !this.objectTypes.has(id) && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id),
+    );
+    this.objects.readMany(unknown).forEach((answer, index) => {
+      this.objectTypes.set(
+        unknown[index] ?? "",
+        answer.then((object) => object?.type ?? null),
+      );
+    });
     await Promise.all(ids.map((id) => this.objectType(id).catch(() => null)));
   }
 
   /** A commit's tree and committer time; a SourceError when `commit` is not a commit of this clone. */
-  async readCommit(commit: string): Promise<{ tree: string; time: Date }> {
-    const object = await this.objects.read(commit);
-    if (!object) throw new SourceError(`git object ${commit} is not in this clone`);
-    if (object.type !== "commit") throw new SourceError(`${commit} is a git ${object.type} object, not a commit`);
-    return parseCommit(object.content);
+  readCommit(commit: string): Promise<{ tree: string; time: Date }> {
+    let found = this.commits.get(commit);
+    if (!found) {
+      found = this.objects.read(commit).then((object) => {
+        if (!object) throw new SourceError(`git object ${commit} is not in this clone`);
+        if (object.type !== "commit") throw new SourceError(`${commit} is a git ${object.type} object, not a commit`);
+        return parseCommit(object.content);
+      });
+      // Bounded, as the tree listings are; a commit is read twice at most per package otherwise.
+      if (this.commits.size >= MAX_TREE_LISTINGS) this.commits.clear();
+      this.commits.set(commit, found);
+    }
+    return found;
   }
 
   async commitTime(commit: string): Promise<Date> {
@@ -401,7 +432,7 @@ export class GitRepository {
   /** Blobs by id, through the long-lived reader. */
   async readBlobs(ids: string[]): Promise<Map<string, Buffer>> {
     const unique = [...new Set(ids)];
-    const objects = await Promise.all(unique.map((id) => this.objects.read(id)));
+    const objects = await Promise.all(this.objects.readMany(unique));
     const blobs = new Map<string, Buffer>();
     unique.forEach((id, index) => {
       const object = objects[index];
@@ -435,6 +466,7 @@ export async function snapshotFromGit(repo: GitRepository, commit: string, folde
     );
   }
   const label = `commit ${commit.slice(0, 12)}`;
+  const { time } = await repo.readCommit(commit);
   const listed = await repo.listTree(commit, folder);
   const paths = listed.map((entry) => entry.path);
   refuseUnsafePaths(label, folder, paths);
@@ -453,7 +485,7 @@ export async function snapshotFromGit(repo: GitRepository, commit: string, folde
   }
   return {
     label,
-    commitTime: await repo.commitTime(commit),
+    commitTime: time,
     files,
     async read(wanted) {
       const blobs = await repo.readBlobs(wanted.map((file) => file.id));
