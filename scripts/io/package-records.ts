@@ -34,8 +34,8 @@
  * from here into the published folder still hashes to the sha256 that was signed.
  */
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { closeSync, constants, fstatSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PackageSignature } from "../contract/index.ts";
 import { md5Hex, sha256Hex } from "../core/digest.ts";
@@ -239,9 +239,10 @@ export async function prepareCacheFolder(dir: string): Promise<void> {
 
 let temporaryCounter = 0;
 
+/** Write-then-rename; synchronous, as the reads are: a cache file is written in well under a millisecond. */
 async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
   temporaryCounter += 1;
   const temporary = `${target}.${process.pid}-${temporaryCounter}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, target);
+  writeFileSync(temporary, data);
+  renameSync(temporary, target);
 }
