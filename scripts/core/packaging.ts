@@ -3,8 +3,8 @@
  * version is stamped into the main file, and how the archive is written so that the same
  * inputs give the same bytes on every machine.
  */
-import { crc32, deflateRawSync } from "node:zlib";
 import picomatch from "picomatch";
+import { type ZipItem, zipSortedItems } from "./zip-writer.js";
 
 /**
  * Development files never packaged: the list the service feedwright replaces left out of its
@@ -196,11 +196,18 @@ export interface ZipEntry {
 /**
  * Write a ZIP whose bytes depend only on the entries, the folder name and the date:
  * entries sorted bytewise with their parent folders, one fixed time (UTC) and fixed modes,
- * no extra fields, each file deflated at level 9; laid out exactly as archiver (zip-stream)
- * wrote them before, which every recorded sha256 depends on (see ZIP_LAYOUT). Synchronous and
- * pure, so scripts/io/zip-pool.ts can run it on other cores.
+ * no extra fields, each file deflated at level 9, laid out as zip-writer.js says. Synchronous
+ * and pure; scripts/io/zip-pool.ts runs the second half (zipSortedItems) on other cores.
  */
 export function zipDeterministically(topFolder: string, entries: ZipEntry[], date: Date): Buffer {
+  return zipSortedItems(sortZipItems(topFolder, entries), date.getTime());
+}
+
+/**
+ * The entries as the ZIP holds them, refused when any could land outside the plugin's folder:
+ * every entry and its parent folders under `topFolder`, sorted bytewise by name.
+ */
+export function sortZipItems(topFolder: string, entries: ZipEntry[]): ZipItem[] {
   // The source readers refuse these with a position in the input; this is the last line of
   // defence, so nothing that could land outside the plugin's folder is ever archived.
   for (const name of [topFolder, ...entries.map((entry) => `${topFolder}/${entry.path}`)]) {
@@ -217,156 +224,16 @@ export function zipDeterministically(topFolder: string, entries: ZipEntry[], dat
     const parts = entry.path.split("/");
     for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join("/"));
   }
-  const items = [
+  return [
     ...[...folders].map((folder) => ({
       name: Buffer.from(folder === "" ? `${topFolder}/` : `${topFolder}/${folder}/`, "utf8"),
       content: null,
     })),
     ...entries.map((entry) => ({ name: Buffer.from(`${topFolder}/${entry.path}`, "utf8"), content: entry.content })),
   ].sort((a, b) => Buffer.compare(a.name, b.name));
-  return layOutZip(
-    items.map((item) => {
-      const stored = !item.content || item.content.length === 0;
-      return {
-        name: item.name,
-        directory: item.content === null,
-        size: item.content?.length ?? 0,
-        crc: stored ? 0 : crc32(item.content as Buffer),
-        data: stored ? null : deflateRawSync(item.content as Buffer, { level: 9 }),
-      };
-    }),
-    dosDateTime(date),
-  );
 }
 
 /** zipDeterministically, for callers that await it. */
 export async function writeDeterministicZip(topFolder: string, entries: ZipEntry[], date: Date): Promise<Buffer> {
   return zipDeterministically(topFolder, entries, date);
-}
-
-/*
- * ZIP_LAYOUT: the records, field by field, as zip-stream 7 (archiver 8) wrote them for
- * append(Buffer, { name, date, mode }) with zlib level 9; a package's recorded sha256 is over
- * exactly these bytes, so none of it may change (test/packaging.test.ts compares with archiver).
- * - A folder: stored, no data descriptor, version needed 1.0, external attributes
- *   (040755 << 16) | 0x10 (MS-DOS directory).
- * - A file with content: deflated, with a data descriptor (general purpose bit 3: the local
- *   header's CRC and sizes are zero, a descriptor with signature follows the data), version
- *   needed 2.0, external attributes (0100644 << 16) | 0x20 (MS-DOS archive).
- * - An empty file: stored, but still flagged and followed by a data descriptor (zip-stream
- *   decided "deflate, with a descriptor" before it saw the empty content), version needed 2.0.
- * - Every name is UTF-8, flagged (bit 11) only when it is not ASCII; no extra fields, no
- *   comments; central headers "made by" Unix, version 4.5.
- */
-const SIGNATURE = { local: 0x04034b50, descriptor: 0x08074b50, central: 0x02014b50, end: 0x06054b50 };
-const FLAG_DESCRIPTOR = 1 << 3;
-const FLAG_UTF8 = 1 << 11;
-const MADE_BY_UNIX_45 = (3 << 8) | 45;
-
-interface LaidOutEntry {
-  name: Buffer;
-  directory: boolean;
-  /** Uncompressed size and CRC-32 of the content. */
-  size: number;
-  crc: number;
-  /** The deflated content; null for a folder or an empty file (stored). */
-  data: Buffer | null;
-}
-
-/** The MS-DOS date and time of `date` in UTC, clamped to 1980..2043 as zip-stream does. */
-function dosDateTime(date: Date): number {
-  const year = date.getUTCFullYear();
-  if (year < 1980) return 2162688;
-  if (year >= 2044) return 2141175677;
-  return (
-    (((year - 1980) << 25) |
-      ((date.getUTCMonth() + 1) << 21) |
-      (date.getUTCDate() << 16) |
-      (date.getUTCHours() << 11) |
-      (date.getUTCMinutes() << 5) |
-      (date.getUTCSeconds() / 2)) >>>
-    0
-  );
-}
-
-function layOutZip(entries: LaidOutEntry[], time: number): Buffer {
-  if (entries.length > 0xffff) throw new Error("refusing to write a ZIP of more than 65535 entries (ZIP64)");
-  const records = entries.map((entry) => {
-    const ascii = entry.name.every((byte) => byte < 0x80);
-    const flags = (entry.directory ? 0 : FLAG_DESCRIPTOR) | (ascii ? 0 : FLAG_UTF8);
-    const method = entry.data ? 8 : 0;
-    const compressedSize = entry.data?.length ?? 0;
-    if (entry.size > 0xfffffffe || compressedSize > 0xfffffffe)
-      throw new Error("refusing to write a ZIP entry of 4 GiB or more (ZIP64)");
-    return {
-      ...entry,
-      flags,
-      method,
-      compressedSize,
-      versionNeeded: entry.directory ? 10 : 20,
-      attributes: entry.directory ? ((0o40755 << 16) | 0x10) >>> 0 : ((0o100644 << 16) | 0x20) >>> 0,
-      offset: 0,
-    };
-  });
-  const localSize = records.reduce(
-    (sum, record) => sum + 30 + record.name.length + record.compressedSize + (record.directory ? 0 : 16),
-    0,
-  );
-  const centralSize = records.reduce((sum, record) => sum + 46 + record.name.length, 0);
-  if (localSize + centralSize > 0xfffffffe) throw new Error("refusing to write a ZIP of 4 GiB or more (ZIP64)");
-  const out = Buffer.alloc(localSize + centralSize + 22);
-  let at = 0;
-  for (const record of records) {
-    record.offset = at;
-    const descriptor = !record.directory;
-    at = out.writeUInt32LE(SIGNATURE.local, at);
-    at = out.writeUInt16LE(record.versionNeeded, at);
-    at = out.writeUInt16LE(record.flags, at);
-    at = out.writeUInt16LE(record.method, at);
-    at = out.writeUInt32LE(time, at);
-    // With a data descriptor the CRC and sizes come after the data; a folder's are all zero.
-    at = out.writeUInt32LE(0, at);
-    at = out.writeUInt32LE(0, at);
-    at = out.writeUInt32LE(0, at);
-    at = out.writeUInt16LE(record.name.length, at);
-    at = out.writeUInt16LE(0, at);
-    at += record.name.copy(out, at);
-    if (record.data) at += record.data.copy(out, at);
-    if (descriptor) {
-      at = out.writeUInt32LE(SIGNATURE.descriptor, at);
-      at = out.writeUInt32LE(record.crc, at);
-      at = out.writeUInt32LE(record.compressedSize, at);
-      at = out.writeUInt32LE(record.size, at);
-    }
-  }
-  const centralOffset = at;
-  for (const record of records) {
-    at = out.writeUInt32LE(SIGNATURE.central, at);
-    at = out.writeUInt16LE(MADE_BY_UNIX_45, at);
-    at = out.writeUInt16LE(record.versionNeeded, at);
-    at = out.writeUInt16LE(record.flags, at);
-    at = out.writeUInt16LE(record.method, at);
-    at = out.writeUInt32LE(time, at);
-    at = out.writeUInt32LE(record.crc, at);
-    at = out.writeUInt32LE(record.compressedSize, at);
-    at = out.writeUInt32LE(record.size, at);
-    at = out.writeUInt16LE(record.name.length, at);
-    at = out.writeUInt16LE(0, at); // extra
-    at = out.writeUInt16LE(0, at); // comment
-    at = out.writeUInt16LE(0, at); // disk
-    at = out.writeUInt16LE(0, at); // internal attributes
-    at = out.writeUInt32LE(record.attributes, at);
-    at = out.writeUInt32LE(record.offset, at);
-    at += record.name.copy(out, at);
-  }
-  const centralEnd = at;
-  at = out.writeUInt32LE(SIGNATURE.end, at);
-  at = out.writeUInt16LE(0, at);
-  at = out.writeUInt16LE(0, at);
-  at = out.writeUInt16LE(records.length, at);
-  at = out.writeUInt16LE(records.length, at);
-  at = out.writeUInt32LE(centralEnd - centralOffset, at);
-  at = out.writeUInt32LE(centralOffset, at);
-  out.writeUInt16LE(0, at);
-  return out;
 }

@@ -2,17 +2,25 @@
  * Packaging on every core: deflating is most of what making a package costs, and Node's
  * asynchronous zlib spends more on small files (a plugin's are a few KiB each) in handing them
  * to the thread pool than in compressing them. So each package is zipped whole, synchronously,
- * by the same pure writer (zipDeterministically: same zlib, same bytes), either on a worker
+ * by the same pure writer (zip-writer.js: same zlib, same bytes), either on a worker
  * thread or, when the workers already have one waiting, on the main thread, which otherwise
  * reads the next release's source and hashes and signs what comes back. With one worker that
- * keeps two cores busy for a few tens of MiB (each worker thread loads Node and the writer).
+ * keeps two cores busy for a few MiB (a worker thread loads Node and the writer, no TypeScript).
  *
  * The first few packages of a run are zipped on the main thread: a build that makes a few
  * (a release added, a release day) starts no thread at all.
  */
 import { Worker } from "node:worker_threads";
-import { type ZipEntry, zipDeterministically } from "../core/packaging.ts";
-import type { ZipAnswer, ZipRequest } from "./zip-worker.ts";
+import { sortZipItems, type ZipEntry } from "../core/packaging.ts";
+import { zipSortedItems } from "../core/zip-writer.js";
+
+/** What a worker thread is sent (see zip-worker.js) and answers. */
+interface ZipRequest {
+  id: number;
+  items: { name: Uint8Array; content: Uint8Array | null }[];
+  time: number;
+}
+type ZipAnswer = { id: number; zip: Uint8Array } | { id: number; error: string };
 
 /** Packages zipped on the main thread before any worker thread is started. */
 const ZIPPED_BEFORE_THREADS = 4;
@@ -42,20 +50,17 @@ export class ZipPool {
 
   zip(topFolder: string, entries: ZipEntry[], date: Date): Promise<Buffer> {
     this.requests += 1;
-    if (this.size === 0 || this.requests <= ZIPPED_BEFORE_THREADS || this.queue.length > 0 || this.failure) {
-      try {
-        return Promise.resolve(zipDeterministically(topFolder, entries, date));
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    let items: ReturnType<typeof sortZipItems>;
+    try {
+      // Checked here, on the main thread, whichever thread deflates.
+      items = sortZipItems(topFolder, entries);
+      if (this.size === 0 || this.requests <= ZIPPED_BEFORE_THREADS || this.queue.length > 0 || this.failure)
+        return Promise.resolve(zipSortedItems(items, date.getTime()));
+    } catch (error) {
+      return Promise.reject(error);
     }
     return new Promise((resolve, reject) => {
-      const request: ZipRequest = {
-        id: this.requests,
-        topFolder,
-        entries: entries.map((entry) => ({ path: entry.path, content: entry.content })),
-        date: date.getTime(),
-      };
+      const request: ZipRequest = { id: this.requests, items, time: date.getTime() };
       this.queue.push({ request, resolve, reject });
       this.dispatch();
     });
@@ -81,7 +86,7 @@ export class ZipPool {
   }
 
   private startWorker(): PoolWorker {
-    const worker = new Worker(new URL("./zip-worker.ts", import.meta.url));
+    const worker = new Worker(new URL("./zip-worker.js", import.meta.url));
     const entry: PoolWorker = { worker, task: null };
     worker.on("message", (answer: ZipAnswer) => {
       const task = entry.task;
