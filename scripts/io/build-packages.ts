@@ -329,19 +329,19 @@ async function buildPackage(
     if (trusted) return { ...base, ...trusted, sourceLabel: `commit ${pinned?.slice(0, 12)}` };
   }
   const snapshot = await readSnapshot(plugin, release, context);
-  const files = selectPackagedFiles(plugin, snapshot, updater);
-  if (!files.some((file) => file.path === definition.main_file)) {
+  if (!packagesMainFile(plugin, snapshot, updater)) {
     report(
       "source",
       `source: ${snapshot.label} has no ${definition.main_file} in source/${plugin.slug}/ (main_file in ${plugin.file})`,
     );
     return null;
   }
-  const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
   if (mode === "source") {
     if (key && records) await records.writeSourceChecked(key);
     return null;
   }
+  const files = selectPackagedFiles(plugin, snapshot, updater);
+  const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
   if (!key) {
     // The working tree: no commit names it, so the key is made of its files' ids.
     key = keyOf({ files: files.map((file) => [file.path, file.id]), date: date.toISOString() });
@@ -487,6 +487,14 @@ function sharedKeyInputs(
     byVariant.set(variant, text);
   }
   return text;
+}
+
+/** Whether the package would hold the main file: it is in the snapshot, not excluded, and not where the updater goes. */
+function packagesMainFile(plugin: PluginPlan, snapshot: SourceSnapshot, updater: RenderedUpdater | null): boolean {
+  const main = plugin.definition.main_file;
+  if (createExcludeMatcher(plugin.definition.exclude)(main)) return false;
+  if (updater?.files.some((file) => file.path === main)) return false;
+  return snapshot.files.some((file) => file.path === main);
 }
 
 /** The snapshot's files that go into the package, by path: not excluded, and not where the rendered updater goes. */

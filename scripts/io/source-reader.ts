@@ -56,7 +56,7 @@ export interface TreeEntry {
 }
 
 /** Tree listings kept by one GitRepository. */
-const MAX_TREE_LISTINGS = 512;
+const MAX_TREE_LISTINGS = 64;
 
 /** How long the object reader waits for another request before it ends its git process. */
 const IDLE_READER_MS = 250;
@@ -473,15 +473,14 @@ export async function snapshotFromGit(repo: GitRepository, commit: string, folde
   const clash = describePathClash(paths);
   if (clash !== null) throw new UnsafePathError(`${label} cannot be packaged: in ${folder}/, ${clash}`);
   const links = listed.filter((entry) => entry.mode === "120000");
-  const linkTargets = await repo.readBlobs(links.map((link) => link.id));
-  const byPath = new Map(listed.map((entry) => [entry.path, entry]));
-  const files: SourceFile[] = [];
-  for (const entry of listed) {
-    if (entry.mode !== "120000") {
-      files.push({ path: entry.path, id: entry.id });
-      continue;
-    }
-    files.push({ path: entry.path, id: followGitLink(entry.path, byPath, linkTargets) });
+  let files: SourceFile[] = listed;
+  if (links.length > 0) {
+    const linkTargets = await repo.readBlobs(links.map((link) => link.id));
+    const byPath = new Map(listed.map((entry) => [entry.path, entry]));
+    files = listed.map((entry) => ({
+      path: entry.path,
+      id: entry.mode === "120000" ? followGitLink(entry.path, byPath, linkTargets) : entry.id,
+    }));
   }
   return {
     label,
