@@ -10,7 +10,7 @@ import path from "node:path";
 import type { Publication } from "./core/documents.ts";
 import { ExpiredFeedError, InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
-import { parseReleaseTree } from "./core/parse-tree.ts";
+import { parseReleaseTree, type ReleaseFileMemo } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, servedFrom } from "./core/plan.ts";
 import { type LocateField, type Problem, problemAt, problemOf, START_OF_FILE } from "./core/problems.ts";
 import type { SigningKey } from "./core/signing.ts";
@@ -105,8 +105,8 @@ export interface LoadedPlan {
  */
 export async function readPlan(
   paths: ProjectPaths,
-  { cacheSigner = null }: { cacheSigner?: SigningKey | null } = {},
-): Promise<LoadedPlan & { problems: Problem[] }> {
+  { cacheSigner = null, memo: given = null }: { cacheSigner?: SigningKey | null; memo?: ReleaseFileMemo | null } = {},
+): Promise<LoadedPlan & { problems: Problem[]; memo: ReleaseFileMemo | null }> {
   const git = new GitRepository(paths.repoRoot);
   // Asked now, answered while the tree is read and parsed.
   const isRepository = git.isRepository();
@@ -116,11 +116,12 @@ export async function readPlan(
     }
     throw error;
   });
-  const memo = cacheSigner
+  const store = cacheSigner
     ? new ReleaseFileMemoStore(paths.cacheDir ?? defaultCacheDir(paths.repoRoot), cacheSigner)
     : null;
+  const memo = store ?? given;
   const parsed = parseReleaseTree(tree, memo);
-  await memo?.save();
+  await store?.save();
   const plan = compilePlan(parsed.plugins);
   const gitOrNull = (await isRepository) ? git : null;
   const locate: LocateField = (plugin, release, field) => {
@@ -128,7 +129,7 @@ export async function readPlan(
     const found = source?.releases.find((candidate) => candidate.version === release.version);
     return found ? found.locate([field]) : START_OF_FILE;
   };
-  return { plan, locate, git: gitOrNull, problems: [...parsed.problems] };
+  return { plan, locate, git: gitOrNull, problems: [...parsed.problems], memo };
 }
 
 /** The problems of the built releases' sources and recorded packages (validate, check): packaged in memory, or vouched for by a record. */
@@ -160,7 +161,7 @@ export async function loadPlan(
   paths: ProjectPaths,
   { checkSources, ...options }: SourceCheckOptions & { checkSources: boolean },
 ): Promise<LoadedPlan> {
-  const { problems, ...loaded } = await readPlan(paths, options);
+  const { problems, memo: _memo, ...loaded } = await readPlan(paths, options);
   try {
     if (checkSources) problems.push(...(await checkPlanSources(paths, loaded, options)));
   } catch (error) {

@@ -15,6 +15,7 @@ import { compilePlan } from "./core/plan.ts";
 import { type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
 import { type Review, reviewChange, touchedReleases } from "./core/review.ts";
 import type { SigningKey } from "./core/signing.ts";
+import { RunReleaseFileMemo } from "./io/release-file-memo.ts";
 import type { GitRepository } from "./io/source-reader.ts";
 
 export interface CheckResult {
@@ -42,11 +43,12 @@ export async function runCheck(
   baseRef: string | null,
   { cacheSigner = null }: { cacheSigner?: SigningKey | null } = {},
 ): Promise<CheckResult> {
-  const { problems, ...head } = await readPlan(paths, { cacheSigner });
+  const { problems, memo, ...head } = await readPlan(paths, { cacheSigner, memo: new RunReleaseFileMemo() });
   const { git } = head;
   try {
     const baseCommit = baseRef && git ? await git.resolve(baseRef) : null;
-    const baseTree = baseCommit && git ? parseReleaseTree(await loadReleaseTreeAt(git, baseCommit)) : null;
+    // The base's files that are the head's bytes are not parsed twice.
+    const baseTree = baseCommit && git ? parseReleaseTree(await loadReleaseTreeAt(git, baseCommit), memo) : null;
     const base = baseTree ? compilePlan(baseTree.plugins) : null;
     const narrow =
       problems.length === 0 &&

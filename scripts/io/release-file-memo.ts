@@ -44,7 +44,8 @@ export class ReleaseFileMemoStore implements ReleaseFileMemo {
 
   recall(text: string | Uint8Array): ReleaseDefinition | undefined {
     const key = keyOf(text);
-    const found = this.known.get(key);
+    // Remembered earlier in this run too: check reads the base's files after the head's.
+    const found = this.used.get(key) ?? this.known.get(key);
     if (found) this.used.set(key, found);
     // A copy: what the build does with a definition never reaches the memo.
     return found ? (structuredClone(found) as ReleaseDefinition) : undefined;
@@ -92,6 +93,23 @@ export class ReleaseFileMemoStore implements ReleaseFileMemo {
     } catch {
       return new Map();
     }
+  }
+}
+
+/**
+ * The same for one run only, kept nowhere (no key to authenticate it with): `check --base`
+ * reads the base's release files after the head's, and most are the same bytes.
+ */
+export class RunReleaseFileMemo implements ReleaseFileMemo {
+  private readonly entries = new Map<string, ReleaseDefinition>();
+
+  recall(text: string | Uint8Array): ReleaseDefinition | undefined {
+    const found = this.entries.get(keyOf(text));
+    return found ? (structuredClone(found) as ReleaseDefinition) : undefined;
+  }
+
+  remember(text: string | Uint8Array, definition: ReleaseDefinition): void {
+    this.entries.set(keyOf(text), structuredClone(definition) as ReleaseDefinition);
   }
 }
 
