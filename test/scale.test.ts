@@ -296,6 +296,13 @@ describe("issue 12: records the cache keeps of what was made and checked", () =>
     const trusted = await repo.feedwright("validate");
     expect(trusted.stderr).toBe("ok: 1 plugin(s), 6 release(s), no problems\n");
     expect(trusted.code).toBe(0);
+    // The file of checked records edited (by hand, or by whoever can write the cache but not
+    // sign): none of its records counts; the packages' own records still do.
+    const checked = path.join(repo.root, CACHE, "checked-releases.json");
+    writeFileSync(checked, readFileSync(checked, "utf8").replace('"kind":"package"', '"kind":"source"'));
+    const tampered = await repo.feedwright("validate");
+    expect(tampered.code).toBe(1);
+    expect(tampered.stderr.match(/^releases\/demo\/1\.0\.[01]\.yaml:\d+:\d+ source: /gm)).toHaveLength(2);
     // Without the build's key nothing in the cache can be trusted: every source is read.
     const noKey = Object.fromEntries(Object.entries(TEST_ENV).filter(([name]) => name !== "FEEDWRIGHT_SIGNING_KEY"));
     const untrusted = await repo.feedwrightWithEnv(noKey, "validate");

@@ -136,6 +136,7 @@ export async function buildPackages(
   const results = await mapConcurrently(jobs, context.concurrency ?? 2 * availableParallelism(), (job) =>
     runJob(job, context, run),
   ).finally(() => run.zips.close());
+  await records?.saveChecked();
   const packages: BuiltPackage[] = [];
   const problems: Finding[] = [];
   for (const result of results) {
@@ -337,7 +338,7 @@ async function buildPackage(
     return null;
   }
   if (mode === "source") {
-    if (key && records) await records.writeSourceChecked(key);
+    if (key && records) records.writeSourceChecked(key);
     return null;
   }
   const files = selectPackagedFiles(plugin, snapshot, updater);
@@ -395,16 +396,25 @@ async function readTrusted(
   signingKeys: SigningKey[],
   discard: (why: string) => void,
 ): Promise<{ file: string; facts: PackageFacts; signatures: PackageSignature[]; reused: true } | "checked" | null> {
+  const recorded = release.definition.sha256;
+  const vouches = (found: { kind: string; facts?: PackageFacts }) =>
+    mode === "source" || (found.kind === "package" && (!recorded || recorded === found.facts?.sha256));
+  if (mode !== "package") {
+    const checked = records.checked(key);
+    if (checked && vouches(checked)) return "checked";
+  }
   const record = await records.read(key);
   if (record === null) return null;
   if ("discarded" in record) {
     if (mode === "package") discard(record.discarded);
     return null;
   }
-  if (mode === "source") return "checked";
+  if (mode !== "package") {
+    if (!vouches(record)) return null;
+    records.noteChecked(key, record);
+    return "checked";
+  }
   if (record.kind !== "package") return null;
-  const recorded = release.definition.sha256;
-  if (mode === "check") return !recorded || recorded === record.facts.sha256 ? "checked" : null;
   const bytes = await records.readZip(key, record.facts);
   if (bytes === null) return null;
   if (!Buffer.isBuffer(bytes)) {
@@ -424,12 +434,10 @@ async function readTrusted(
   }));
   // A key the record did not sign for yet (a next key announced): remembered for the next build.
   if (missing.length > 0)
-    await records.writePackage(
-      key,
-      record.facts,
-      [...record.signatures, ...signatures.filter((line) => missing.some((k) => k.id === line.key_id))],
-      null,
-    );
+    await records.addSignatures(key, record.facts, [
+      ...record.signatures,
+      ...signatures.filter((line) => missing.some((signingKey) => signingKey.id === line.key_id)),
+    ]);
   return { file: records.zipPath(key), facts: record.facts, signatures, reused: true };
 }
 

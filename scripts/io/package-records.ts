@@ -3,8 +3,11 @@
  * and checked, kept under a key of everything a package's bytes depend on, so a rebuild with
  * nothing changed zips nothing and reads no source, and `validate` checks only what changed.
  *
- * Each entry is `<key>.json`, a record, and for a package the build publishes `<key>.zip`.
- * A record says one of two things about the release whose inputs the key names:
+ * A package the build publishes is `<key>.zip` with its record `<key>.json`; what was only
+ * checked (a release the build does not package, or one validate packaged in memory) is a
+ * record in one file for them all, `checked-releases.json` (a thousand small files cost more
+ * to write than the checks they save). A record says one of two things about the release
+ * whose inputs the key names:
  * - "package": packaging those inputs gives a ZIP of this sha256, md5 and size, whose `.sig`
  *   lines for these keys are these (Ed25519 over its SHA-384, as the build signs);
  * - "source": its pinned source was read and checked (the folder, its paths, the main file),
@@ -15,7 +18,8 @@
  * whoever substitutes a ZIP can write a record to match. What binds a key to its facts is that
  * this build made them, so that is what a record has to show:
  *
- * 1. It carries a MAC (HMAC-SHA-256) over the key, the kind and every fact, under a key derived
+ * 1. It carries a MAC (HMAC-SHA-256) over the key, the kind and every fact (the checked
+ *    records' file: one MAC over all of it), under a key derived
  *    (HKDF) from the build's current signing key: only a build holding that key can write one,
  *    for that key; an attacker who can write the cache but not sign can neither forge one nor
  *    move a good one to another key. Whoever holds the signing key can sign packages directly,
@@ -60,10 +64,22 @@ export function factsOf(bytes: Buffer): PackageFacts {
   return { sha256: sha256Hex(bytes), md5: md5Hex(bytes), size: bytes.length };
 }
 
+/** The records of what was only checked, one file for them all. */
+const CHECKED_FORMAT = "feedwright checked releases/1";
+const CHECKED_FILE = "checked-releases.json";
+/** Read whole: far larger than any real one (a thousand releases make ~150 KiB) is not one. */
+const MAX_CHECKED_BYTES = 64 * 1024 * 1024;
+
+type CheckedRecord = { kind: "source" } | { kind: "package"; facts: PackageFacts };
+
 export class PackageRecords {
   readonly dir: string;
   private readonly macKey: Buffer;
   private ready: Promise<void> | null = null;
+  /** The checked records as read (verified), and those this run looked up, noted or made. */
+  private checkedKnown: Map<string, CheckedRecord> | null = null;
+  private readonly checkedUsed = new Map<string, CheckedRecord>();
+  private checkedChanged = false;
 
   constructor(dir: string, signer: SigningKey) {
     this.dir = dir;
@@ -88,6 +104,65 @@ export class PackageRecords {
     return createHmac("sha256", this.macKey)
       .update(`${lines.join("\n")}\n`)
       .digest("hex");
+  }
+
+  /** What the checked records say about `key` (verified with the whole file), if anything. */
+  checked(key: string): CheckedRecord | null {
+    this.checkedKnown ??= this.loadChecked();
+    const found = this.checkedUsed.get(key) ?? this.checkedKnown.get(key) ?? null;
+    if (found) this.checkedUsed.set(key, found);
+    return found;
+  }
+
+  /** Keep in the checked records what a package's own record says (so the next run reads one file, not that one). */
+  noteChecked(key: string, record: PackageRecord): void {
+    this.checked(key);
+    const next: CheckedRecord = record.kind === "package" ? { kind: "package", facts: record.facts } : record;
+    if (JSON.stringify(this.checkedUsed.get(key)) !== JSON.stringify(next)) this.checkedChanged = true;
+    this.checkedUsed.set(key, next);
+  }
+
+  /** Write the checked records of this run's releases, when anything changed (write-then-rename). */
+  async saveChecked(): Promise<void> {
+    if (!this.checkedKnown) return;
+    if (!this.checkedChanged && this.checkedUsed.size === this.checkedKnown.size) return;
+    const entries = Object.fromEntries(
+      [...this.checkedUsed]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, record]) => [key, record.kind === "package" ? { kind: record.kind, ...record.facts } : record]),
+    );
+    const body = JSON.stringify({ format: CHECKED_FORMAT, entries });
+    await this.prepare();
+    await writeAtomically(path.join(this.dir, CHECKED_FILE), `{"mac":"${this.macOf(body)}","body":${body}}`);
+  }
+
+  private macOf(text: string): string {
+    return createHmac("sha256", this.macKey).update(text).digest("hex");
+  }
+
+  /** The checked records, when the file's MAC is this build key's; none otherwise (tampered, another key, none yet). */
+  private loadChecked(): Map<string, CheckedRecord> {
+    const bytes = readRegularFile(path.join(this.dir, CHECKED_FILE), { maxSize: MAX_CHECKED_BYTES });
+    if (!Buffer.isBuffer(bytes)) return new Map();
+    const match = /^\{"mac":"([0-9a-f]{64})","body":(.*)\}$/s.exec(bytes.toString("utf8"));
+    if (!match?.[1] || match[2] === undefined) return new Map();
+    if (!timingSafeEqual(Buffer.from(this.macOf(match[2]), "hex"), Buffer.from(match[1], "hex"))) return new Map();
+    try {
+      const body = JSON.parse(match[2]) as { format?: unknown; entries?: Record<string, Record<string, unknown>> };
+      if (body.format !== CHECKED_FORMAT) return new Map();
+      const records = new Map<string, CheckedRecord>();
+      for (const [key, entry] of Object.entries(body.entries ?? {})) {
+        if (entry.kind === "source") records.set(key, { kind: "source" });
+        else if (entry.kind === "package")
+          records.set(key, {
+            kind: "package",
+            facts: { sha256: String(entry.sha256), md5: String(entry.md5), size: Number(entry.size) },
+          });
+      }
+      return records;
+    } catch {
+      return new Map();
+    }
   }
 
   /** The record for `key` when its MAC is this build's for this key; why not otherwise; null when there is none. */
@@ -164,14 +239,24 @@ export class PackageRecords {
     signatures: PackageSignature[],
     zip: Buffer | null,
   ): Promise<void> {
+    if (!zip) {
+      // Checked, not kept: a record among the checked ones.
+      this.noteChecked(key, { kind: "package", facts, signatures });
+      return;
+    }
     await this.prepare();
-    if (zip) await writeAtomically(this.zipPath(key), zip);
+    await writeAtomically(this.zipPath(key), zip);
     await this.writeRecord(key, { kind: "package", facts, signatures });
   }
 
-  async writeSourceChecked(key: string): Promise<void> {
+  /** Record, in a record of its own, a package's `.sig` lines for a key its record did not have yet. */
+  async addSignatures(key: string, facts: PackageFacts, signatures: PackageSignature[]): Promise<void> {
     await this.prepare();
-    await this.writeRecord(key, { kind: "source" });
+    await this.writeRecord(key, { kind: "package", facts, signatures });
+  }
+
+  writeSourceChecked(key: string): void {
+    this.noteChecked(key, { kind: "source" });
   }
 
   private async writeRecord(key: string, record: PackageRecord): Promise<void> {
