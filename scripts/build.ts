@@ -11,12 +11,13 @@ import path from "node:path";
 import type { Publication } from "./core/documents.ts";
 import { ExpiredFeedError, InputError } from "./core/errors.ts";
 import { type PageTemplates, type PublishedPackage, renderOutputFiles } from "./core/output-files.ts";
-import { parseReleaseTree } from "./core/parse-tree.ts";
+import { parseReleaseTree, type ReleaseFileMemo } from "./core/parse-tree.ts";
 import { type BuildPlan, compilePlan, servedFrom } from "./core/plan.ts";
 import { type LocateField, type Problem, problemAt, problemOf, START_OF_FILE } from "./core/problems.ts";
-import { type SigningKey, signFile } from "./core/signing.ts";
-import { type BuiltPackage, buildPackages, factsOf } from "./io/build-packages.ts";
+import type { SigningKey } from "./core/signing.ts";
+import { type BuiltPackage, buildPackages, type PackagingOptions } from "./io/build-packages.ts";
 import { loadReleaseTree } from "./io/load-tree.ts";
+import { ReleaseFileMemoStore } from "./io/release-file-memo.ts";
 import { GitRepository } from "./io/source-reader.ts";
 import { writeOutputFolder } from "./io/write-output.ts";
 
@@ -52,6 +53,9 @@ export interface BuildOptions extends ProjectPaths {
   }): void;
   /** Told as they happen; also listed in the report. */
   onWarning?(message: string): void;
+  /** Releases read and packaged at once, and worker threads zipping (see PackagingContext); the defaults suit the machine. */
+  concurrency?: number;
+  zipThreads?: number;
   /**
    * Development only (`npm run dev`): the origin the folder is served from, which every URL
    * in the JSON documents and pages then points at instead of api_base and site_url. The
@@ -78,52 +82,120 @@ export function defaultCacheDir(repoRoot: string): string {
   return path.join(repoRoot, ".feedwright", "cache", "packages");
 }
 
-/** Parse and validate the whole tree and compile the plan; throws InputError with every problem. */
-export async function loadPlan(
+export interface SourceCheckOptions {
+  /**
+   * The build's signing key, when there is one: releases whose inputs the package cache holds
+   * a record of (made and checked by a build or validate with this key) are not made again.
+   */
+  cacheSigner?: SigningKey | null;
+  /** Which built releases to check (check --base: those the change touches); all by default. */
+  only?: PackagingOptions["only"];
+}
+
+export interface LoadedPlan {
+  plan: BuildPlan;
+  locate: LocateField;
+  /** Reads objects through one long-lived process: close() it when done. */
+  git: GitRepository | null;
+}
+
+/**
+ * Parse and validate the whole tree and compile the plan, with every problem found in the YAML.
+ * With the build's signing key, release files whose exact bytes validated in an earlier run
+ * are not parsed again (see release-file-memo.ts).
+ */
+export async function readPlan(
   paths: ProjectPaths,
-  { checkSources }: { checkSources: boolean },
-): Promise<{ plan: BuildPlan; locate: LocateField; git: GitRepository | null }> {
+  { cacheSigner = null, memo: given = null }: { cacheSigner?: SigningKey | null; memo?: ReleaseFileMemo | null } = {},
+): Promise<LoadedPlan & { problems: Problem[]; memo: ReleaseFileMemo | null }> {
+  const git = new GitRepository(paths.repoRoot);
+  // Asked now, answered while the tree is read and parsed.
+  const isRepository = git.isRepository();
   const tree = await loadReleaseTree(paths.repoRoot).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") {
       throw new InputError([problemAt("releases", START_OF_FILE, `no releases/ folder in ${paths.repoRoot}`)]);
     }
     throw error;
   });
-  const parsed = parseReleaseTree(tree);
+  const store = cacheSigner
+    ? new ReleaseFileMemoStore(paths.cacheDir ?? defaultCacheDir(paths.repoRoot), cacheSigner)
+    : null;
+  const memo = store ?? given;
+  const parsed = parseReleaseTree(tree, memo);
+  await store?.save();
   const plan = compilePlan(parsed.plugins);
-  const git = new GitRepository(paths.repoRoot);
-  const gitOrNull = (await git.isRepository()) ? git : null;
+  const gitOrNull = (await isRepository) ? git : null;
   const locate: LocateField = (plugin, release, field) => {
     const source = parsed.plugins.find((candidate) => candidate.slug === plugin.slug);
     const found = source?.releases.find((candidate) => candidate.version === release.version);
     return found ? found.locate(typeof field === "string" ? [field] : field) : START_OF_FILE;
   };
-  const problems: Problem[] = [...parsed.problems];
-  if (checkSources) {
-    const checked = await buildPackages(
-      plan.plugins,
-      {
-        repoRoot: paths.repoRoot,
-        cacheDir: null,
-        cacheSigner: null,
-        git: gitOrNull,
-        updaterDir: paths.updaterDir,
-        locate,
-      },
-      { checkOnly: true },
-    );
-    problems.push(...checked.problems.map(problemOf));
+  return { plan, locate, git: gitOrNull, problems: [...parsed.problems], memo };
+}
+
+/** The problems of the built releases' sources and recorded packages (validate, check): packaged in memory, or vouched for by a record. */
+export async function checkPlanSources(
+  paths: ProjectPaths,
+  { plan, locate, git }: LoadedPlan,
+  { cacheSigner = null, only }: SourceCheckOptions = {},
+): Promise<Problem[]> {
+  const checked = await buildPackages(
+    plan.plugins,
+    {
+      repoRoot: paths.repoRoot,
+      cacheDir: cacheSigner ? (paths.cacheDir ?? defaultCacheDir(paths.repoRoot)) : null,
+      cacheSigner,
+      git,
+      updaterDir: paths.updaterDir,
+      locate,
+    },
+    { checkOnly: true, ...(only ? { only } : {}) },
+  );
+  return checked.problems.map(problemOf);
+}
+
+/**
+ * readPlan, and with `checkSources` checkPlanSources; throws InputError with every problem.
+ * The git repository it returns reads objects through one long-lived process: close() it.
+ */
+export async function loadPlan(
+  paths: ProjectPaths,
+  { checkSources, ...options }: SourceCheckOptions & { checkSources: boolean },
+): Promise<LoadedPlan> {
+  const { problems, memo: _memo, ...loaded } = await readPlan(paths, options);
+  try {
+    if (checkSources) problems.push(...(await checkPlanSources(paths, loaded, options)));
+  } catch (error) {
+    loaded.git?.close();
+    throw error;
   }
-  if (problems.length > 0) throw new InputError(problems);
-  return { plan, locate, git: gitOrNull };
+  if (problems.length > 0) {
+    loaded.git?.close();
+    throw new InputError(problems);
+  }
+  return loaded;
 }
 
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
-  const { plan, locate, git } = await loadPlan(options, { checkSources: false });
+  const { plan, locate, git } = await loadPlan(options, { checkSources: false, cacheSigner: options.keys[0] ?? null });
+  try {
+    return await buildFromPlan(options, plan, locate, git);
+  } finally {
+    git?.close();
+  }
+}
+
+async function buildFromPlan(
+  options: BuildOptions,
+  plan: BuildPlan,
+  locate: LocateField,
+  git: GitRepository | null,
+): Promise<BuildReport> {
   const expiresAfterDays = options.expiresAfterDays ?? 30;
   // Before anything is packaged: a feed every site would refuse is never published, and a
   // publish job re-run on an old commit learns it at once.
-  const early = git && (await git.headCommit()) ? await readPublication(git, options.keys, expiresAfterDays) : null;
+  const head = git ? await git.headCommit() : null;
+  const early = git && head ? await readPublication(git, head, options.keys, expiresAfterDays) : null;
   const warnings: string[] = [];
   const warn = (message: string) => {
     warnings.push(message);
@@ -142,7 +214,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     repoRoot: options.repoRoot,
     cacheDir: options.cacheDir ?? defaultCacheDir(options.repoRoot),
     cacheSigner: options.keys[0] ?? null,
+    signingKeys: options.keys,
     updaterDir: options.updaterDir,
+    ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+    ...(options.zipThreads === undefined ? {} : { zipThreads: options.zipThreads }),
     git,
     locate,
     onProgress: (event) => {
@@ -158,8 +233,8 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
     throw new InputError([
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: build inside a git repository"),
     ]);
-  const publication = early ?? (await readPublication(git, options.keys, expiresAfterDays));
-  const signed = signPackages(plan, packages, options.keys, locate);
+  const publication = early ?? (await readPublication(git, head, options.keys, expiresAfterDays));
+  const signed = checkRecordedPackages(plan, packages, locate);
   const templates = await loadSiteTemplates(options.siteDir ?? path.join(FEEDWRIGHT_ROOT, "site", "pages"));
   const documented = options.documentOrigin ? servedFrom(plan, options.documentOrigin) : plan;
   const files = renderOutputFiles(documented, signed, templates, publication, options.keys);
@@ -186,19 +261,23 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
 export const MAX_EXPIRES_AFTER_DAYS = 3650;
 
 /** The serial is the number of commits behind HEAD: it only grows as main moves on, a revert included. */
-async function readPublication(git: GitRepository, keys: SigningKey[], expiresAfterDays: number): Promise<Publication> {
+async function readPublication(
+  git: GitRepository,
+  head: string | null,
+  keys: SigningKey[],
+  expiresAfterDays: number,
+): Promise<Publication> {
   if (!Number.isInteger(expiresAfterDays) || expiresAfterDays < 1 || expiresAfterDays > MAX_EXPIRES_AFTER_DAYS)
     throw new RangeError(
       `expiresAfterDays: expected a whole number from 1 to ${MAX_EXPIRES_AFTER_DAYS}, found ${expiresAfterDays}`,
     );
-  const head = await git.headCommit();
   if (!head)
     throw new InputError([
       problemAt("releases", START_OF_FILE, "the feed's serial comes from git: commit something first"),
     ]);
-  const issuedAt = await git.commitTime(head);
+  const [issuedAt, serial] = await Promise.all([git.commitTime(head), git.commitCount(head)]);
   return {
-    serial: await git.commitCount(head),
+    serial,
     commit: head,
     issuedAt: issuedAt.toISOString(),
     expires: new Date(issuedAt.getTime() + expiresAfterDays * 86_400_000).toISOString(),
@@ -220,36 +299,28 @@ function describeExpiredFeed(publication: Publication, expiresAfterDays: number,
 }
 
 /**
- * Sign each package's bytes, and take its facts from those same bytes, here: what is signed,
- * described and published is one Buffer, read once, never the cache file again. A release
- * with a recorded sha256 is checked against these bytes, whatever the packaging step decided.
+ * Every package about to be published against the sha256 its release records, whatever the
+ * packaging step decided: its facts and `.sig` lines were made from the same bytes (read once
+ * in packaging), and the output writer holds the copy it publishes to that sha256 too.
  */
-function signPackages(
-  plan: BuildPlan,
-  packages: BuiltPackage[],
-  keys: SigningKey[],
-  locate: LocateField,
-): PublishedPackage[] {
+function checkRecordedPackages(plan: BuildPlan, packages: BuiltPackage[], locate: LocateField): PublishedPackage[] {
   const problems: Problem[] = [];
-  const signed = packages.map((built) => {
-    const facts = factsOf(built.bytes);
+  for (const built of packages) {
     const plugin = plan.plugins.find((candidate) => candidate.slug === built.slug);
     const release = plugin?.releases.find((candidate) => candidate.version === built.version);
     const recorded = release?.definition.sha256;
-    if (plugin && release && recorded && recorded !== facts.sha256) {
+    if (plugin && release && recorded && recorded !== built.facts.sha256) {
       problems.push(
         problemAt(
           release.file,
           locate(plugin, release, "sha256"),
-          `sha256: the package about to be published is ${facts.sha256}, not the recorded ${recorded}`,
+          `sha256: the package about to be published is ${built.facts.sha256}, not the recorded ${recorded}`,
         ),
       );
     }
-    const signatures = keys.map((key) => ({ key_id: key.id, signature: signFile(built.bytes, key) }));
-    return { ...built, facts, signatures };
-  });
+  }
   if (problems.length > 0) throw new InputError(problems);
-  return signed;
+  return packages;
 }
 
 async function loadSiteTemplates(siteDir: string): Promise<PageTemplates> {

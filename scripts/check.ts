@@ -1,13 +1,21 @@
 /**
  * `feedwright check [--base <ref>]`: everything validate does, plus the release rules against
  * the base of a pull request, and a preview of what sites will see.
+ *
+ * With a base, the sources and recorded packages checked are those the change can have
+ * touched (see touchedReleases): what a pull request adds costs its own packages, not the
+ * history's. Every release is checked when anything outside releases/ and source/ differs
+ * from the base (feedwright itself, its lockfile, the Node pin: whatever could change a
+ * package's bytes), when the base's releases do not parse, and without a base.
  */
-import { loadPlan, type ProjectPaths } from "./build.ts";
+import { checkPlanSources, type ProjectPaths, readPlan } from "./build.ts";
 import { InputError } from "./core/errors.ts";
 import { parseReleaseTree, type ReleaseTree } from "./core/parse-tree.ts";
-import { type BuildPlan, compilePlan } from "./core/plan.ts";
+import { compilePlan } from "./core/plan.ts";
 import { type Problem, problemAt, START_OF_FILE } from "./core/problems.ts";
-import { type Review, reviewChange } from "./core/review.ts";
+import { type Review, reviewChange, touchedReleases } from "./core/review.ts";
+import type { SigningKey } from "./core/signing.ts";
+import { RunReleaseFileMemo } from "./io/release-file-memo.ts";
 import type { GitRepository } from "./io/source-reader.ts";
 
 export interface CheckResult {
@@ -27,20 +35,48 @@ export async function loadReleaseTreeAt(git: GitRepository, revision: string): P
   return { pluginDirs, files };
 }
 
-export async function runCheck(paths: ProjectPaths, baseRef: string | null): Promise<CheckResult> {
-  let head: Awaited<ReturnType<typeof loadPlan>>;
-  try {
-    head = await loadPlan(paths, { checkSources: true });
-  } catch (error) {
-    if (error instanceof InputError) return { problems: error.problems, review: null };
-    throw error;
-  }
-  if (!baseRef) return { problems: [], review: null };
+/** Changes here cannot alter a pinned release's package: its YAML is compared release by release, its source is pinned by commit. */
+const RELEASE_INPUTS = /^(releases|source)\//;
+
+export async function runCheck(
+  paths: ProjectPaths,
+  baseRef: string | null,
+  { cacheSigner = null }: { cacheSigner?: SigningKey | null } = {},
+): Promise<CheckResult> {
+  const { problems, memo, ...head } = await readPlan(paths, { cacheSigner, memo: new RunReleaseFileMemo() });
   const { git } = head;
-  if (!git || !(await git.resolve(baseRef))) {
-    const why = git ? "is not a revision in this clone (fetch it first)" : "needs a git repository";
-    throw new InputError([problemAt("releases", START_OF_FILE, `--base ${baseRef} ${why}`)]);
+  try {
+    const baseCommit = baseRef && git ? await git.resolve(baseRef) : null;
+    // The base's files that are the head's bytes are not parsed twice.
+    const baseTree = baseCommit && git ? parseReleaseTree(await loadReleaseTreeAt(git, baseCommit), memo) : null;
+    const base = baseTree ? compilePlan(baseTree.plugins) : null;
+    const narrow =
+      problems.length === 0 &&
+      base !== null &&
+      baseTree?.problems.length === 0 &&
+      git !== null &&
+      baseCommit !== null &&
+      !(await changedOutsideReleaseInputs(git, baseCommit));
+    problems.push(
+      ...(await checkPlanSources(paths, head, {
+        cacheSigner,
+        ...(narrow && base ? { only: touchedReleases(base) } : {}),
+      })),
+    );
+    if (problems.length > 0) return { problems, review: null };
+    if (!baseRef) return { problems: [], review: null };
+    if (!base) {
+      const why = git ? "is not a revision in this clone (fetch it first)" : "needs a git repository";
+      throw new InputError([problemAt("releases", START_OF_FILE, `--base ${baseRef} ${why}`)]);
+    }
+    return { problems: [], review: reviewChange(base, head.plan, head.locate) };
+  } finally {
+    git?.close();
   }
-  const base: BuildPlan = compilePlan(parseReleaseTree(await loadReleaseTreeAt(git, baseRef)).plugins);
-  return { problems: [], review: reviewChange(base, head.plan, head.locate) };
+}
+
+/** Whether any file outside releases/ and source/ differs between `commit` and the work tree, untracked files included. */
+async function changedOutsideReleaseInputs(git: GitRepository, commit: string): Promise<boolean> {
+  const changed = await git.changedPaths(commit);
+  return changed.some((file) => !RELEASE_INPUTS.test(file));
 }

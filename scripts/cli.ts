@@ -7,43 +7,47 @@
  */
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
-import { addBuildCommand } from "./commands/build.ts";
-import { addCheckCommand } from "./commands/check.ts";
 import type { CommandContext, Io } from "./commands/context.ts";
-import { addDevCommand } from "./commands/dev.ts";
-import { addInitCommand } from "./commands/init.ts";
-import { addKeysCommand } from "./commands/keys.ts";
-import { addPromoteCommand } from "./commands/promote.ts";
-import { addReleaseCommand } from "./commands/release.ts";
-import { addRollforwardCommand } from "./commands/rollforward.ts";
-import { addSchemaCommand } from "./commands/schema.ts";
-import { addSignUrlCommand } from "./commands/sign-url.ts";
-import { addSitesCommand } from "./commands/sites.ts";
-import { addStatsCommand } from "./commands/stats.ts";
-import { addValidateCommand } from "./commands/validate.ts";
-import { addVerifyCommand } from "./commands/verify.ts";
+
 import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, FeedwrightError } from "./core/errors.ts";
 
 export type { Io } from "./commands/context.ts";
 export { EXIT_INPUT, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE } from "./core/errors.ts";
 
-/** In the order `feedwright --help` lists them. */
-const COMMANDS = [
-  addInitCommand,
-  addBuildCommand,
-  addValidateCommand,
-  addVerifyCommand,
-  addSchemaCommand,
-  addReleaseCommand,
-  addPromoteCommand,
-  addRollforwardCommand,
-  addCheckCommand,
-  addDevCommand,
-  addSitesCommand,
-  addStatsCommand,
-  addSignUrlCommand,
-  addKeysCommand,
+type AddCommand = (program: Command, context: CommandContext) => void;
+
+/**
+ * In the order `feedwright --help` lists them, each with its module, loaded when needed: a
+ * command loads only its own (a build does not load verify's unzipper or the sites client),
+ * help and an unknown command load them all.
+ */
+const COMMANDS: [name: string, load: () => Promise<AddCommand>][] = [
+  ["init", async () => (await import("./commands/init.ts")).addInitCommand],
+  ["build", async () => (await import("./commands/build.ts")).addBuildCommand],
+  ["validate", async () => (await import("./commands/validate.ts")).addValidateCommand],
+  ["verify", async () => (await import("./commands/verify.ts")).addVerifyCommand],
+  ["schema", async () => (await import("./commands/schema.ts")).addSchemaCommand],
+  ["release", async () => (await import("./commands/release.ts")).addReleaseCommand],
+  ["promote", async () => (await import("./commands/promote.ts")).addPromoteCommand],
+  ["rollforward", async () => (await import("./commands/rollforward.ts")).addRollforwardCommand],
+  ["check", async () => (await import("./commands/check.ts")).addCheckCommand],
+  ["dev", async () => (await import("./commands/dev.ts")).addDevCommand],
+  ["sites", async () => (await import("./commands/sites.ts")).addSitesCommand],
+  ["stats", async () => (await import("./commands/stats.ts")).addStatsCommand],
+  ["sign-url", async () => (await import("./commands/sign-url.ts")).addSignUrlCommand],
+  ["keys", async () => (await import("./commands/keys.ts")).addKeysCommand],
 ];
+
+/** The commands `argv` needs: the one it names first, or all of them (help, --version, a typo). */
+function commandsFor(argv: string[]): (typeof COMMANDS)[number][] {
+  const first = argv.find((arg) => !arg.startsWith("-"));
+  const named = COMMANDS.filter(([name]) => name === first);
+  return named.length > 0 && !argv.slice(0, argv.indexOf(first ?? "")).some(isHelpOption) ? named : COMMANDS;
+}
+
+function isHelpOption(arg: string): boolean {
+  return arg === "-h" || arg === "--help";
+}
 
 /** feedwright's version, as its package.json says: what `feedwright --version` prints. */
 export const FEEDWRIGHT_VERSION: string = JSON.parse(
@@ -86,9 +90,9 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       exitCode = code;
     },
   };
-  for (const addCommand of COMMANDS) addCommand(program, context);
-
   try {
+    const adders = await Promise.all(commandsFor(argv).map(([, load]) => load()));
+    for (const addCommand of adders) addCommand(program, context);
     await program.parseAsync(argv, { from: "user" });
     return exitCode;
   } catch (error) {

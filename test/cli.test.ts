@@ -168,7 +168,7 @@ describe("writing the output folder", () => {
     await expect(
       writeOutputFolder(out, [
         { path: "feed.json", content: "new\n" },
-        { path: "plugins/x.zip", copyFrom: path.join(parent, "missing.zip") },
+        { path: "plugins/x.zip", copyFrom: path.join(parent, "missing.zip"), sha256: "0".repeat(64) },
       ]),
     ).rejects.toThrow(/ENOENT/);
     expect(readdirSync(parent)).toEqual(["dist"]);
@@ -189,7 +189,7 @@ describe("writing the output folder", () => {
       writeFileSync(path.join(folder, OUTPUT_MARKER), "feedwright output folder\n");
     // Even when the next write fails, the interrupted swap's previous output comes back.
     await expect(
-      writeOutputFolder(out, [{ path: "x.zip", copyFrom: path.join(parent, "missing.zip") }]),
+      writeOutputFolder(out, [{ path: "x.zip", copyFrom: path.join(parent, "missing.zip"), sha256: "0".repeat(64) }]),
     ).rejects.toThrow(/ENOENT/);
     expect(readdirSync(parent)).toEqual(["dist"]);
     expect(readFileSync(path.join(out, "feed.json"), "utf8")).toBe("previous\n");

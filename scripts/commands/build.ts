@@ -104,13 +104,34 @@ function summarizeBuild(report: BuildReport, outLabel: string, seconds: string):
     `built ${outLabel}/ in ${seconds}s: ${report.fileCount} files`,
     `  packaged ${report.packaged.length}: ${report.packaged.map((p) => `${p.slug} ${p.version} (${p.source})`).join(", ") || "none (nothing changed)"}`,
     `  reused from cache ${report.reused.length}: ${report.reused.map((p) => `${p.slug} ${p.version}`).join(", ") || "none"}`,
-    ...report.skipped.map((s) => `  skipped ${s.slug} ${s.version}: ${s.reason}`),
+    ...summarizeSkipped(report.skipped),
     ...report.plan.plugins.map((p) =>
       p.active
         ? `  ${p.slug}: stable ${p.latest.stable ?? "none"}, beta ${p.latest.beta ?? "none"}`
         : `  ${p.slug}: inactive (active: false): nothing offered or downloadable`,
     ),
   ];
+}
+
+/**
+ * The releases not packaged, one line per plugin and reason: a plugin with a long history
+ * has hundreds beyond retention, which one line says as well as hundreds would.
+ */
+function summarizeSkipped(skipped: BuildReport["skipped"]): string[] {
+  const groups = new Map<string, { slug: string; reason: string; versions: string[] }>();
+  for (const { slug, version, reason } of skipped) {
+    const key = `${slug}\n${reason}`;
+    const group = groups.get(key) ?? { slug, reason, versions: [] };
+    group.versions.push(version);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ slug, reason, versions }) => {
+    const listed =
+      versions.length <= 4
+        ? versions.join(", ")
+        : `${versions.length} releases (${versions[0]} … ${versions[versions.length - 1]})`;
+    return `  skipped ${slug} ${listed}: ${reason}`;
+  });
 }
 
 /**

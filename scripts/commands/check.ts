@@ -5,7 +5,8 @@ import { runCheck } from "../check.ts";
 import { EXIT_INPUT, InputError, UsageError } from "../core/errors.ts";
 import { type Finding, problemOf } from "../core/problems.ts";
 import { formatReview } from "../core/review.ts";
-import { type CommandContext, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
+import { findCacheSigner } from "../io/keys.ts";
+import { type CommandContext, environmentOf, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
 interface CheckCommandOptions {
   base?: string;
@@ -38,7 +39,9 @@ export function addCheckCommand(program: Command, context: CommandContext): void
         if (options.format !== "text" && options.format !== "markdown") {
           throw new UsageError(`--format: expected text or markdown, found "${options.format}"`);
         }
-        const result = await runCheck({ repoRoot: path.resolve(io.cwd, options.root) }, options.base ?? null);
+        const repoRoot = path.resolve(io.cwd, options.root);
+        const cacheSigner = await findCacheSigner(environmentOf(io), repoRoot);
+        const result = await runCheck({ repoRoot }, options.base ?? null, { cacheSigner });
         if (result.problems.length > 0) throw new InputError(result.problems);
         const review = result.review;
         const violations = review?.violations ?? [];

@@ -2,7 +2,8 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { loadPlan } from "../build.ts";
-import { type CommandContext, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
+import { findCacheSigner } from "../io/keys.ts";
+import { type CommandContext, environmentOf, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
 export function addValidateCommand(program: Command, { io }: CommandContext): void {
   withRootOption(
@@ -17,7 +18,10 @@ export function addValidateCommand(program: Command, { io }: CommandContext): vo
     )
     .action((options: { root: string; json?: boolean }) =>
       reportingJsonErrors(options.json, io, async () => {
-        const { plan } = await loadPlan({ repoRoot: path.resolve(io.cwd, options.root) }, { checkSources: true });
+        const repoRoot = path.resolve(io.cwd, options.root);
+        const cacheSigner = await findCacheSigner(environmentOf(io), repoRoot);
+        const { plan, git } = await loadPlan({ repoRoot }, { checkSources: true, cacheSigner });
+        git?.close();
         const releases = plan.plugins.reduce((sum, plugin) => sum + plugin.releases.length, 0);
         if (options.json) {
           printJson(io, {

@@ -47,17 +47,26 @@ import type { BuildPlan } from "./plan.ts";
 import { compareText } from "./problems.ts";
 import { renderSignatureFile, type SigningKey } from "./signing.ts";
 
-export type OutputFile = { path: string; content: string | Buffer } | { path: string; copyFrom: string };
+/**
+ * A file of the published folder: its bytes, or a copy of a file (a package in the cache) that
+ * must hash to `sha256`: the writer checks the copy it makes, so what is published is what was
+ * hashed and signed, without holding every package in memory.
+ */
+export type OutputFile =
+  | { path: string; content: string | Buffer }
+  | { path: string; copyFrom: string; sha256: string };
 
-/** A package as the published folder needs it: its bytes (checked and signed), facts and signatures. */
-export interface PublishedPackage {
+/**
+ * A package as the published folder needs it: its facts and signatures, and its bytes (checked
+ * and signed), or the file that holds them (a package in the cache, copied and checked again).
+ */
+export type PublishedPackage = {
   slug: string;
   version: string;
   fileName: string;
-  bytes: Buffer;
   facts: { sha256: string; md5: string; size: number };
   signatures: PackageSignature[];
-}
+} & ({ bytes: Buffer } | { file: string });
 
 export interface PageTemplates {
   index: string;
@@ -114,7 +123,12 @@ export function renderOutputFiles(
         ...(built.version === plugin.latest.stable ? [latestPackageFileName(plugin.slug)] : []),
       ];
       for (const name of names) {
-        files.push({ path: pluginFilePath(plugin.slug, name), content: built.bytes });
+        const at = pluginFilePath(plugin.slug, name);
+        files.push(
+          "file" in built
+            ? { path: at, copyFrom: built.file, sha256: built.facts.sha256 }
+            : { path: at, content: built.bytes },
+        );
         files.push({ path: pluginFilePath(plugin.slug, signatureFileName(name)), content: signatureFile });
       }
       files.push({
@@ -181,15 +195,14 @@ function renderGeeklogRepository(plan: BuildPlan): OutputFile[] {
 }
 
 /**
- * Each file's path and the SHA-256 of the bytes it will have, sorted by path. Hashed from the
- * very bytes handed to the writer: the build publishes no file it has not read.
+ * Each file's path and the SHA-256 of the bytes it will have, sorted by path: hashed from the
+ * very bytes handed to the writer, or, for a copy, the sha256 the writer holds the copy to.
  */
 function listDigests(files: OutputFile[]): [string, string][] {
   return files
     .map((file): [string, string] => {
       if (FILES_OUTSIDE_MANIFEST.includes(file.path)) throw new Error(`${file.path} cannot be listed in the manifest`);
-      if (!("content" in file)) throw new Error(`${file.path}: the build lists bytes, not copies of other files`);
-      return [file.path, sha256Hex(file.content)];
+      return [file.path, "content" in file ? sha256Hex(file.content) : file.sha256];
     })
     .sort(([a], [b]) => compareText(a, b));
 }

@@ -3,9 +3,8 @@
  * version is stamped into the main file, and how the archive is written so that the same
  * inputs give the same bytes on every machine.
  */
-import { Writable } from "node:stream";
-import { type EntryData, ZipArchive } from "archiver";
 import picomatch from "picomatch";
+import { type ZipItem, zipSortedItems } from "./zip-writer.js";
 
 /**
  * Development files never packaged: the list the service feedwright replaces left out of its
@@ -16,10 +15,8 @@ export const DEFAULT_EXCLUDES = [".git", "tests", "__pycache__", "*.bak", ".DS_S
 /** Bump when anything here changes the bytes of a package: it is part of the cache key. */
 export const PACKAGER_REVISION = "1";
 
-const FILE_MODE = 0o644;
 /** White space as PHP's lexer knows it; `\s` would also take U+00A0 and U+0085, which PHP does not. */
 const PHP_SPACE = "[ \\t\\r\\n]*";
-const DIRECTORY_MODE = 0o755;
 
 /**
  * A pattern without a slash matches any single path segment (like .gitignore); one with a
@@ -199,9 +196,18 @@ export interface ZipEntry {
 /**
  * Write a ZIP whose bytes depend only on the entries, the folder name and the date:
  * entries sorted bytewise with their parent folders, one fixed time (UTC) and fixed modes,
- * no extra fields. archiver's file()/directory() would read mtimes and order from the disk.
+ * no extra fields, each file deflated at level 9, laid out as zip-writer.js says. Synchronous
+ * and pure; scripts/io/zip-pool.ts runs the second half (zipSortedItems) on other cores.
  */
-export async function writeDeterministicZip(topFolder: string, entries: ZipEntry[], date: Date): Promise<Buffer> {
+export function zipDeterministically(topFolder: string, entries: ZipEntry[], date: Date): Buffer {
+  return zipSortedItems(sortZipItems(topFolder, entries), date.getTime());
+}
+
+/**
+ * The entries as the ZIP holds them, refused when any could land outside the plugin's folder:
+ * every entry and its parent folders under `topFolder`, sorted bytewise by name.
+ */
+export function sortZipItems(topFolder: string, entries: ZipEntry[]): ZipItem[] {
   // The source readers refuse these with a position in the input; this is the last line of
   // defence, so nothing that could land outside the plugin's folder is ever archived.
   for (const name of [topFolder, ...entries.map((entry) => `${topFolder}/${entry.path}`)]) {
@@ -218,41 +224,16 @@ export async function writeDeterministicZip(topFolder: string, entries: ZipEntry
     const parts = entry.path.split("/");
     for (let i = 1; i < parts.length; i++) folders.add(parts.slice(0, i).join("/"));
   }
-  const items = [
+  return [
     ...[...folders].map((folder) => ({
-      name: folder === "" ? `${topFolder}/` : `${topFolder}/${folder}/`,
+      name: Buffer.from(folder === "" ? `${topFolder}/` : `${topFolder}/${folder}/`, "utf8"),
       content: null,
     })),
-    ...entries.map((entry) => ({ name: `${topFolder}/${entry.path}`, content: entry.content })),
-  ].sort((a, b) => Buffer.compare(Buffer.from(a.name), Buffer.from(b.name)));
+    ...entries.map((entry) => ({ name: Buffer.from(`${topFolder}/${entry.path}`, "utf8"), content: entry.content })),
+  ].sort((a, b) => Buffer.compare(a.name, b.name));
+}
 
-  const archive = new ZipArchive({ zlib: { level: 9 }, forceLocalTime: false });
-  const chunks: Buffer[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk);
-      done();
-    },
-  });
-  const finished = new Promise<void>((resolve, reject) => {
-    sink.on("finish", resolve);
-    archive.on("error", reject);
-    archive.on("warning", reject);
-  });
-  archive.pipe(sink);
-  for (const item of items) {
-    if (item.content === null) {
-      archive.append(Buffer.alloc(0), {
-        name: item.name,
-        date,
-        mode: DIRECTORY_MODE,
-        type: "directory",
-      } satisfies EntryData);
-    } else {
-      archive.append(item.content, { name: item.name, date, mode: FILE_MODE });
-    }
-  }
-  await archive.finalize();
-  await finished;
-  return Buffer.concat(chunks);
+/** zipDeterministically, for callers that await it. */
+export async function writeDeterministicZip(topFolder: string, entries: ZipEntry[], date: Date): Promise<Buffer> {
+  return zipDeterministically(topFolder, entries, date);
 }

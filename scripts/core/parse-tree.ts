@@ -60,6 +60,19 @@ export interface ParsedTree {
 }
 
 /**
+ * What earlier runs found a release file's bytes to define (passed in by the I/O layer, which
+ * keeps it authenticated beside the package cache): a file whose exact bytes validated before
+ * is not parsed again, which is most of the time a run spends on a thousand unchanged files.
+ * Its positions (for a message about it) are found by parsing it when first asked for.
+ */
+export interface ReleaseFileMemo {
+  /** The definition these exact bytes validated to, if remembered. */
+  recall(text: string | Uint8Array): ReleaseDefinition | undefined;
+  /** These bytes validated to this definition, every check of the file passed. */
+  remember(text: string | Uint8Array, definition: ReleaseDefinition): void;
+}
+
+/**
  * MAJOR*10000 + MINOR*100 + PATCH: the numeric version the service feedwright replaces
  * published (README, <version>.yaml), which sites running its plugin still read.
  */
@@ -69,17 +82,22 @@ export function versionCode(version: string): number {
   return parsed.major * 10000 + parsed.minor * 100 + parsed.patch;
 }
 
-export function parseReleaseTree(tree: ReleaseTree): ParsedTree {
+export function parseReleaseTree(tree: ReleaseTree, memo: ReleaseFileMemo | null = null): ParsedTree {
   const problems: Problem[] = [...(tree.problems ?? [])];
   const plugins: Plugin[] = [];
   for (const dir of [...tree.pluginDirs].sort()) {
-    const plugin = parsePluginDir(dir, tree.files, problems);
+    const plugin = parsePluginDir(dir, tree.files, problems, memo);
     if (plugin) plugins.push(plugin);
   }
   return { plugins, problems };
 }
 
-function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[]): Plugin | null {
+function parsePluginDir(
+  dir: string,
+  allFiles: InputFile[],
+  problems: Problem[],
+  memo: ReleaseFileMemo | null,
+): Plugin | null {
   const dirName = dir.slice(dir.lastIndexOf("/") + 1);
   const files = allFiles.filter((file) => file.path.startsWith(`${dir}/`));
   const pluginFile = `${dir}/plugin.yaml`;
@@ -108,6 +126,7 @@ function parsePluginDir(dir: string, allFiles: InputFile[], problems: Problem[])
         files.find((file) => file.path === pluginFile),
       ),
     problems,
+    memo,
   );
   if (!plugin) return null;
   const assets = checkAssets(dir, pluginFile, plugin, assetFiles, problems);
@@ -225,7 +244,13 @@ function parsePluginFile(
  * Every <version>.yaml beside plugin.yaml, oldest first; anything else in the folder is a
  * problem. `platform` is plugin.yaml's (null when it is not valid: its own rules then wait).
  */
-function parseReleaseFiles(dir: string, files: InputFile[], platform: string | null, problems: Problem[]): Release[] {
+function parseReleaseFiles(
+  dir: string,
+  files: InputFile[],
+  platform: string | null,
+  problems: Problem[],
+  memo: ReleaseFileMemo | null,
+): Release[] {
   const releases: Release[] = [];
   for (const file of files) {
     const name = file.path.slice(dir.length + 1);
@@ -239,7 +264,7 @@ function parseReleaseFiles(dir: string, files: InputFile[], platform: string | n
       );
       continue;
     }
-    const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems);
+    const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems, memo);
     if (release) releases.push(release);
   }
   // A Geeklog patch is its version with an update number (1.1.0+update.1): the Geeklog rules
@@ -255,14 +280,27 @@ function parseReleaseFiles(dir: string, files: InputFile[], platform: string | n
   });
 }
 
-function parseReleaseFile(file: InputFile, fileVersion: string, problems: Problem[]): Release | null {
-  const parsed = parseYaml(file.path, file.text);
-  const validated = validateYaml(file.path, parsed, releaseSchema);
-  problems.push(...validated.problems);
-  const definition = validated.data;
-  if (!definition) return null;
+function parseReleaseFile(
+  file: InputFile,
+  fileVersion: string,
+  problems: Problem[],
+  memo: ReleaseFileMemo | null,
+): Release | null {
+  let parsedOnce: ReturnType<typeof parseYaml> | null = null;
+  const parse = () => {
+    parsedOnce ??= parseYaml(file.path, file.text);
+    return parsedOnce;
+  };
+  const recalled = memo?.recall(file.text);
+  let definition = recalled;
+  if (!definition) {
+    const validated = validateYaml(file.path, parse(), releaseSchema);
+    problems.push(...validated.problems);
+    if (!validated.data) return null;
+    definition = validated.data;
+  }
   const before = problems.length;
-  const at = (path: FieldPath) => parsed.locate(path);
+  const at = (path: FieldPath) => parse().locate(path);
   const report = (path: FieldPath, message: string) => problems.push(problemAt(file.path, at(path), message));
 
   const { version, status } = definition;
@@ -304,6 +342,9 @@ function parseReleaseFile(file: InputFile, fileVersion: string, problems: Proble
     );
   }
   if (problems.length > before) return null;
+  if (!recalled) memo?.remember(file.text, definition);
+  // A thousand parsed documents are held for nothing: a message that needs a position parses again.
+  parsedOnce = null;
   return { file: file.path, version, versionCode: versionCode(version), definition, geeklog: null, locate: at };
 }
 

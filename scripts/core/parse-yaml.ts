@@ -3,6 +3,8 @@
  * schema errors can point at the place a person has to edit.
  */
 import {
+  Composer,
+  type CST,
   type Document,
   isMap,
   isScalar,
@@ -10,9 +12,9 @@ import {
   LineCounter,
   type Node,
   Parser,
-  parseDocument,
   visit,
   type YAMLError,
+  YAMLParseError,
 } from "yaml";
 import type { z } from "zod";
 import { describeFound, type Position, type Problem, problemAt, START_OF_FILE } from "./problems.ts";
@@ -41,12 +43,12 @@ export const MAX_YAML_FILE_BYTES = 1024 * 1024;
  * U+FFFD), and only characters YAML 1.2 allows (checkCharacters). Given text, only the characters.
  */
 export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml {
-  const { text, problems: early, refused } = checkBeforeParsing(file, input);
+  const lineCounter = new LineCounter();
+  const { text, tokens, problems: early, refused } = checkBeforeParsing(file, input, lineCounter);
   if (early.length > 0) {
     return { value: undefined, locate: () => START_OF_FILE, sourceText: () => undefined, problems: early };
   }
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = composeDocument(text, tokens, lineCounter);
   const toPosition = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, col };
@@ -65,6 +67,7 @@ export function parseYaml(file: string, input: string | Uint8Array): ParsedYaml 
 }
 
 type ToPosition = (offset: number) => Position;
+type Token = CST.Token;
 
 /** A token scanTokens refuses, with why. */
 interface RefusedToken {
@@ -80,17 +83,44 @@ interface RefusedToken {
 function checkBeforeParsing(
   file: string,
   input: string | Uint8Array,
-): { text: string; problems: Problem[]; refused: RefusedToken[] } {
+  lineCounter: LineCounter,
+): { text: string; tokens: Token[]; problems: Problem[]; refused: RefusedToken[] } {
   const decoded = typeof input === "string" ? { text: input, problems: [] } : decodeYamlBytes(file, input);
   const text = decoded.text;
   const problems = [...decoded.problems, ...checkCharacters(file, text)];
-  if (problems.length > 0) return { text, problems, refused: [] };
-  const scanned = scanTokens(text);
+  if (problems.length > 0) return { text, tokens: [], problems, refused: [] };
+  // Parsed once: the same tokens are scanned here and composed into the document after.
+  const tokens = [...new Parser(lineCounter.addNewLine).parse(text)];
+  const scanned = scanTokens(text, tokens);
   if (scanned.tooDeep !== null) {
     const message = `nested more than ${MAX_NESTING} levels deep (the fields nest at most two levels)`;
     problems.push(problemAt(file, positionAfter(text.slice(0, scanned.tooDeep)), message));
   }
-  return { text, problems, refused: scanned.refused };
+  return { text, tokens, problems, refused: scanned.refused };
+}
+
+/**
+ * The document the tokens make, exactly as the library's parseDocument composes it (a second
+ * document is an error, not a value), without lexing and parsing the text a second time.
+ */
+function composeDocument(text: string, tokens: Token[], lineCounter: LineCounter): Document.Parsed {
+  const composer = new Composer({ lineCounter, prettyErrors: false, uniqueKeys: true });
+  let doc: Document.Parsed | null = null;
+  for (const next of composer.compose(tokens, true, text.length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(
+        new YAMLParseError(
+          [next.range[0], next.range[1]],
+          "MULTIPLE_DOCS",
+          "Source contains multiple documents; please use YAML.parseAllDocuments()",
+        ),
+      );
+      break;
+    }
+  }
+  // compose(…, true, …) ends with a document even for empty text.
+  return doc as Document.Parsed;
 }
 
 /**
@@ -295,10 +325,10 @@ export const MAX_NESTING = 16;
  * `%TAG` renames tags). The files are plain fields; none of these is needed to write one, so
  * each is refused where it is written rather than given a meaning.
  */
-function scanTokens(text: string): { refused: RefusedToken[]; tooDeep: number | null } {
+function scanTokens(text: string, tokens: Token[]): { refused: RefusedToken[]; tooDeep: number | null } {
   const refused: RefusedToken[] = [];
   const collections = new Set(["block-map", "block-seq", "flow-collection"]);
-  const stack: { token: unknown; depth: number }[] = [...new Parser().parse(text)].map((token) => ({
+  const stack: { token: unknown; depth: number }[] = tokens.map((token) => ({
     token,
     depth: 0,
   }));

@@ -371,3 +371,25 @@ export function formatReview(review: Review, format: "text" | "markdown"): strin
   }
   return `${out.join("\n")}\n`;
 }
+
+/**
+ * Which built releases of a change's plan (the predicate is asked about each) may have a
+ * package the change altered, given the base it is compared with: every release of a plugin whose plugin.yaml differs (exclude, main_file,
+ * api_base, the updater's inputs: any field), every release added or whose YAML differs, and
+ * every release that pins no commit (the working tree is not in the base's history). The
+ * rest pin the same commit with the same inputs as in the base, where they were checked when
+ * they were added: `check --base` checks those above only, `validate` checks every release.
+ */
+export function touchedReleases(base: BuildPlan): (plugin: PluginPlan, release: ReleasePlan) => boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const baseReleases = new Map(
+    base.plugins.map((plugin) => [plugin.slug, new Map(plugin.releases.map((release) => [release.version, release]))]),
+  );
+  return (plugin, release) => {
+    const before = base.plugins.find((candidate) => candidate.slug === plugin.slug);
+    if (!before || !same(before.definition, plugin.definition)) return true;
+    if (release.source.kind !== "git") return true;
+    const old = baseReleases.get(plugin.slug)?.get(release.version);
+    return !old || !same(old.definition, release.definition);
+  };
+}

@@ -1,14 +1,14 @@
 /**
- * Packaging I/O: read each release's pinned source, write its ZIP, and remember the result
- * in a cache so a rebuild with nothing changed zips nothing. The cache is not trusted: see
- * readCacheEntry for what an entry must prove before its bytes are published.
+ * Packaging I/O: check each built release's source and package those the plan packages, on
+ * every core, remembering what was made and checked in the package cache (package-records.ts)
+ * so that a rebuild with nothing changed zips nothing and reads no source, and `validate`
+ * checks only what changed. The cache is not trusted: see package-records.ts.
  */
-import { createHash, createPublicKey, sign, verify } from "node:crypto";
-import { constants } from "node:fs";
-import { mkdir, open, rename, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import path from "node:path";
-import { hash } from "hasha";
-import { md5Hex, sha256Hex } from "../core/digest.ts";
+import type { PackageSignature } from "../contract/index.ts";
+import { sha256Hex } from "../core/digest.ts";
 import type { PackageFacts } from "../core/documents.ts";
 import {
   type CopiedFile,
@@ -22,15 +22,16 @@ import {
 import {
   checkPackagedMainFile,
   createExcludeMatcher,
+  DEFAULT_EXCLUDES,
   PACKAGER_REVISION,
   stampVersionInBytes,
-  writeDeterministicZip,
 } from "../core/packaging.ts";
 import type { PluginPlan, ReleasePlan } from "../core/plan.ts";
 import { compareText, type Finding, type LocateField, START_OF_FILE } from "../core/problems.ts";
-import type { SigningKey } from "../core/signing.ts";
+import { type SigningKey, signFile } from "../core/signing.ts";
 import { type RenderedUpdater, renderUpdater, selectUpdaterVersion, type UpdaterVersion } from "../core/updater.ts";
 import { checkOwnUpdateClass } from "./geeklog-update-class.ts";
+import { factsOf, PackageRecords, RECORD_FORMAT } from "./package-records.ts";
 import {
   type GitRepository,
   SourceError,
@@ -40,33 +41,40 @@ import {
   UnsafePathError,
 } from "./source-reader.ts";
 import { readUpdaterVersions } from "./updater-versions.ts";
+import { ZipPool } from "./zip-pool.ts";
+
+export { factsOf } from "./package-records.ts";
 
 /** Entry time for packages whose source has no commit time (the working tree). */
 export const UNPINNED_PACKAGE_DATE = new Date("2000-01-01T00:00:00Z");
 
-export interface BuiltPackage {
+/**
+ * A package made or reused: where its bytes are (`file`: a ZIP in the package cache, whose
+ * bytes were read once here, hashed, checked and signed, and which the output writer checks
+ * its copy of against the same sha256; `bytes` when there is no cache), never every package in
+ * memory at once; its facts (from those bytes, or a verified record of them) and one `.sig`
+ * line per build key.
+ */
+export type BuiltPackage = {
   slug: string;
   version: string;
   fileName: string;
-  /**
-   * The ZIP, read once: these exact bytes are hashed, checked, signed and written out (never
-   * the cache file again, which could have changed in between).
-   */
-  bytes: Buffer;
-  /** Computed from `bytes`. */
   facts: PackageFacts;
+  signatures: PackageSignature[];
   reused: boolean;
   sourceLabel: string;
-}
+} & ({ file: string } | { bytes: Buffer });
 
 export interface PackagingContext {
   repoRoot: string;
   /**
-   * The package cache: entries are reused only when `cacheSigner` signed them (see
-   * readCacheEntry). Either one null: no cache, every package is made in memory.
+   * The package cache: records are trusted only when a build holding `cacheSigner` made them
+   * (see package-records.ts). Either one null: no cache, every package is made in memory.
    */
   cacheDir: string | null;
   cacheSigner: SigningKey | null;
+  /** The keys each package is signed with (its `.sig` lines): the build's; none for validate. */
+  signingKeys?: SigningKey[];
   git: GitRepository | null;
   /**
    * Where the shipped updater versions are (site/updater/<N>/); feedwright's own by default.
@@ -75,6 +83,10 @@ export interface PackagingContext {
   updaterDir?: string;
   /** Position of a field (or a nested field's path) in a release file, for messages. */
   locate: LocateField;
+  /** How many releases are read and packaged at once (default: twice the cores). */
+  concurrency?: number;
+  /** Worker threads that zip besides the main thread (default: 1 on two cores, 2 on more; 0: none). */
+  zipThreads?: number;
   onProgress?(event: { slug: string; version: string; state: "reused" | "packaged" }): void;
   /** Something the build did that a person should know about, e.g. a cache entry it discarded. */
   onWarning?(message: string): void;
@@ -83,10 +95,10 @@ export interface PackagingContext {
 /**
  * What is done for a built release:
  * - "package": everything, the ZIP kept in the cache (the build, for packaged releases);
- * - "check": everything the build checks, recorded sha256 included, but nothing written
- *   (validate: every ZIP is made in memory, the cache is neither read nor written);
+ * - "check": everything the build checks, recorded sha256 included (validate and check); a
+ *   release whose inputs a trusted record already vouches for is not made again;
  * - "source": only that the pinned source and its main file exist (the build, for releases
- *   beyond retention, so a no-op rebuild zips nothing).
+ *   beyond retention, so a no-op rebuild zips nothing); once per inputs, then recorded.
  */
 type PackagingMode = "package" | "check" | "source";
 
@@ -94,64 +106,186 @@ type PackagingMode = "package" | "check" | "source";
 type Field = string | readonly (string | number)[];
 type Report = (field: Field, message: string) => void;
 
-/** Check every built release and package those the plan packages; `validate` checks only. */
+export interface PackagingOptions {
+  /** validate and check: check only, publish nothing. */
+  checkOnly?: boolean;
+  /** Which built releases to look at (check --base: those the change touches); all by default. */
+  only?: (plugin: PluginPlan, release: ReleasePlan) => boolean;
+}
+
+interface Job {
+  plugin: PluginPlan;
+  release: ReleasePlan;
+  mode: PackagingMode;
+}
+
+/**
+ * Check every built release and package those the plan packages; `validate` and `check` check
+ * only. Releases are worked on `concurrency` at a time (each package's entries deflate on the
+ * thread pool); what comes back (packages, problems) is in the plan's order whatever finished
+ * first, so the output is the same bytes as one at a time.
+ */
 export async function buildPackages(
   plugins: PluginPlan[],
   context: PackagingContext,
-  { checkOnly = false }: { checkOnly?: boolean } = {},
+  { checkOnly = false, only }: PackagingOptions = {},
 ): Promise<{ packages: BuiltPackage[]; problems: Finding[] }> {
+  const records =
+    context.cacheDir && context.cacheSigner ? new PackageRecords(context.cacheDir, context.cacheSigner) : null;
+  const run: PackagingRun = {
+    records,
+    updaters: createUpdaterSource(context.updaterDir),
+    zips: new ZipPool(context.zipThreads ?? defaultZipThreads()),
+  };
+  const jobs: Job[] = plugins.flatMap((plugin) =>
+    plugin.releases
+      .filter((release) => release.built && (!only || only(plugin, release)))
+      .map(
+        (release): Job => ({ plugin, release, mode: checkOnly ? "check" : release.packaged ? "package" : "source" }),
+      ),
+  );
+  // Every pinned commit is asked about anyway (checkPinnedCommit): all at once, in one go.
+  await context.git?.prefetchTypes(
+    jobs.flatMap(({ release }) => (release.source.kind === "git" ? [release.source.revision] : [])),
+  );
+  const results = await mapConcurrently(jobs, context.concurrency ?? 2 * availableParallelism(), (job) =>
+    runJob(job, context, run),
+  ).finally(() => run.zips.close());
+  await records?.saveChecked();
   const packages: BuiltPackage[] = [];
   const problems: Finding[] = [];
-  const cache = checkOnly || !context.cacheDir || !context.cacheSigner ? null : context.cacheDir;
-  // Read once, so every package of one build sees the same updater versions.
-  let updaters: UpdaterVersion[] | null = null;
-  const readUpdaters = () => {
-    updaters ??= readUpdaterVersions(context.updaterDir);
-    return updaters;
-  };
-  if (cache) await mkdir(cache, { recursive: true });
-  const add = (problem: Finding) => {
-    const same = (other: Finding) =>
-      other.file === problem.file &&
-      other.at.line === problem.at.line &&
-      other.at.col === problem.at.col &&
-      other.message === problem.message;
-    if (!problems.some(same)) problems.push(problem);
-  };
-  for (const plugin of plugins) {
-    for (const release of plugin.releases.filter((candidate) => candidate.built)) {
-      const report = (field: Field, message: string) =>
-        add({ file: release.file, at: context.locate(plugin, release, field), message });
-      try {
-        const mode: PackagingMode = checkOnly ? "check" : release.packaged ? "package" : "source";
-        const built = await buildPackage(plugin, release, { ...context, cacheDir: cache }, report, mode, readUpdaters);
-        if (!built) continue;
-        const recorded = release.definition.sha256;
-        if (recorded && recorded !== built.facts.sha256) {
-          report(
-            "sha256",
-            `sha256: the rebuilt package is ${built.facts.sha256}, not the recorded ${recorded}: a released package must not change (same pinned source, same Node version)`,
-          );
-          continue;
-        }
-        if (mode !== "package") continue;
-        packages.push(built);
-        context.onProgress?.({
-          slug: plugin.slug,
-          version: release.version,
-          state: built.reused ? "reused" : "packaged",
-        });
-      } catch (error) {
-        if (!(error instanceof SourceError)) throw error;
-        // The working tree belongs to the plugin, not to the release that pins nothing: a bad
-        // name there is reported once, at the plugin's definition.
-        if (error instanceof UnsafePathError && release.source.kind === "working-tree")
-          add({ file: plugin.file, at: START_OF_FILE, message: error.message });
-        else report("source", `source: ${error.message}`);
-      }
+  for (const result of results) {
+    for (const problem of result.problems) {
+      const same = (other: Finding) =>
+        other.file === problem.file &&
+        other.at.line === problem.at.line &&
+        other.at.col === problem.at.col &&
+        other.message === problem.message;
+      if (!problems.some(same)) problems.push(problem);
     }
+    if (result.built) packages.push(result.built);
   }
   return { packages, problems };
+}
+
+/**
+ * One worker thread beside the main thread on two cores, two on more: each thread costs
+ * ~40 MiB, and a third brings little while the main thread reads sources for them.
+ */
+function defaultZipThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
+}
+
+/** `work` on every item, at most `limit` at once; the results in the items' order. */
+async function mapConcurrently<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
+
+/** What the releases of one buildPackages call share. */
+interface PackagingRun {
+  records: PackageRecords | null;
+  updaters: UpdaterSource;
+  zips: ZipPool;
+}
+
+/** The shipped updater versions, read once per build, and each plugin's rendering of each, made once. */
+interface UpdaterSource {
+  versions(): UpdaterVersion[];
+  render(plugin: PluginPlan, version: UpdaterVersion): { updater: RenderedUpdater | null; digest: string };
+}
+
+function createUpdaterSource(updaterDir: string | undefined): UpdaterSource {
+  let versions: UpdaterVersion[] | null = null;
+  const rendered = new Map<string, { updater: RenderedUpdater | null; digest: string }>();
+  return {
+    versions() {
+      versions ??= readUpdaterVersions(updaterDir);
+      return versions;
+    },
+    render(plugin, version) {
+      const id = `${plugin.slug}\n${version.version}`;
+      let found = rendered.get(id);
+      if (!found) {
+        const updater = renderUpdater(plugin, version);
+        const digest = sha256Hex(
+          JSON.stringify((updater?.files ?? []).map((file) => [file.path, sha256Hex(file.content)])),
+        );
+        found = { updater, digest };
+        rendered.set(id, found);
+      }
+      return found;
+    },
+  };
+}
+
+/** One release: its problems (in the order they were found) and, in "package" mode, its package. */
+async function runJob(
+  { plugin, release, mode }: Job,
+  context: PackagingContext,
+  run: PackagingRun,
+): Promise<{ problems: Finding[]; built: BuiltPackage | null }> {
+  const problems: Finding[] = [];
+  const report = (field: Field, message: string) =>
+    problems.push({ file: release.file, at: context.locate(plugin, release, field), message });
+  try {
+    const built = await buildPackage(plugin, release, context, report, mode, run);
+    if (!built) return { problems, built: null };
+    const recorded = release.definition.sha256;
+    if (recorded && recorded !== built.facts.sha256) {
+      report(
+        "sha256",
+        `sha256: the rebuilt package is ${built.facts.sha256}, not the recorded ${recorded}: a released package must not change (same pinned source, same Node version)`,
+      );
+      return { problems, built: null };
+    }
+    if (mode !== "package") return { problems, built: null };
+    context.onProgress?.({ slug: plugin.slug, version: release.version, state: built.reused ? "reused" : "packaged" });
+    return { problems, built };
+  } catch (error) {
+    if (!(error instanceof SourceError)) throw error;
+    // The working tree belongs to the plugin, not to the release that pins nothing: a bad
+    // name there is reported once, at the plugin's definition.
+    if (error instanceof UnsafePathError && release.source.kind === "working-tree")
+      problems.push({ file: plugin.file, at: START_OF_FILE, message: error.message });
+    else report("source", `source: ${error.message}`);
+    return { problems, built: null };
+  }
+}
+
+/**
+ * A pinned commit is in this clone and is a commit: asked of every pinned release, trusted
+ * record or not (one line on the object reader), so a clone that lost the history says so.
+ */
+async function checkPinnedCommit(context: PackagingContext, revision: string): Promise<GitRepository> {
+  const { git } = context;
+  if (!git) {
+    throw new SourceError(
+      `pinned to ${revision}, but ${context.repoRoot} is not a git repository: build from a git clone of the releases repository`,
+    );
+  }
+  const type = await git.objectType(revision);
+  if (!type) {
+    const shallow = await git.isShallow();
+    throw new SourceError(
+      shallow
+        ? `commit ${revision} is not in this clone because it is shallow: run \`git fetch --unshallow\` (or clone with full history, e.g. actions/checkout with fetch-depth: 0)`
+        : `commit ${revision} does not exist in this repository (was history rewritten?)`,
+    );
+  }
+  if (type !== "commit")
+    throw new SourceError(
+      `${revision} is a git ${type} object, not a commit: pin the commit that holds the source (git rev-parse <name>^{commit} prints it)`,
+    );
+  return git;
 }
 
 async function readSnapshot(
@@ -168,21 +302,7 @@ async function readSnapshot(
       },
     );
   }
-  const { git } = context;
-  if (!git) {
-    throw new SourceError(
-      `pinned to ${release.source.revision}, but ${context.repoRoot} is not a git repository: build from a git clone of the releases repository`,
-    );
-  }
-  const type = await git.objectType(release.source.revision);
-  if (!type) {
-    const shallow = await git.isShallow();
-    throw new SourceError(
-      shallow
-        ? `commit ${release.source.revision} is not in this clone because it is shallow: run \`git fetch --unshallow\` (or clone with full history, e.g. actions/checkout with fetch-depth: 0)`
-        : `commit ${release.source.revision} does not exist in this repository (was history rewritten?)`,
-    );
-  }
+  const git = await checkPinnedCommit(context, release.source.revision);
   const snapshot = await snapshotFromGit(git, release.source.revision, folder);
   if (snapshot.files.length === 0) throw new SourceError(`${snapshot.label} has no ${folder}/ folder`);
   return snapshot;
@@ -191,8 +311,11 @@ async function readSnapshot(
 /**
  * One release's package: its source snapshot (minus excluded files and the updater's paths),
  * the main file stamped and checked, the rendered updater, zipped deterministically; reused
- * from the signed cache when an entry for exactly these inputs exists. Null, with the problem
- * reported, when the release cannot be packaged (or `mode` asks only to check the source).
+ * from the cache when a trusted record and ZIP for exactly these inputs are there. For a
+ * pinned release the cache key is known before any git is read (the commit names the source),
+ * so a release a trusted record vouches for costs no git and no zip. Null, with the problem
+ * reported, when the release cannot be packaged, or when `mode` asks for less than a package
+ * and a trusted record or the check itself says all is well.
  */
 async function buildPackage(
   plugin: PluginPlan,
@@ -200,27 +323,50 @@ async function buildPackage(
   context: PackagingContext,
   report: Report,
   mode: PackagingMode,
-  readUpdaters: () => UpdaterVersion[],
+  { records, updaters, zips }: PackagingRun,
 ): Promise<BuiltPackage | null> {
   const { definition } = plugin;
-  if (definition.platform === "geeklog") return buildGeeklogPackage(plugin, release, context, report, mode);
-  const updater = chooseUpdater(plugin, release, readUpdaters, report);
-  if (updater === false) return null;
+  if (definition.platform === "geeklog") return buildGeeklogPackage(plugin, release, context, report, mode, zips);
+  const chosen = chooseUpdater(plugin, release, updaters, report);
+  if (chosen === false) return null;
+  const { updater, digest: updaterDigest } = chosen;
+  const pinned = release.source.kind === "git" ? release.source.revision : null;
+  if (pinned) await checkPinnedCommit(context, pinned);
+  const keyOf = (source: CacheKeySource) =>
+    packageCacheKey(plugin, release, { source, updater, updaterDigest, signer: context.cacheSigner });
+  let key = pinned ? keyOf({ commit: pinned, folder: `source/${plugin.slug}` }) : null;
+  const base = { slug: plugin.slug, version: release.version, fileName: release.fileName };
+  const discard = (why: string) =>
+    context.onWarning?.(
+      `discarded the cached package of ${plugin.slug} ${release.version} (${why}) and packaged it again`,
+    );
+  if (key && records) {
+    const trusted = await readTrusted(records, key, release, mode, context.signingKeys ?? [], discard);
+    if (trusted === "checked") return null;
+    if (trusted) return { ...base, ...trusted, sourceLabel: `commit ${pinned?.slice(0, 12)}` };
+  }
   const snapshot = await readSnapshot(plugin, release, context);
-  const files = selectPackagedFiles(plugin, snapshot, updater);
-  if (!definition.main_file || !files.some((file) => file.path === definition.main_file)) {
+  if (!packagesMainFile(plugin, snapshot, updater)) {
     report(
       "source",
       `source: ${snapshot.label} has no ${definition.main_file} in source/${plugin.slug}/ (main_file in ${plugin.file})`,
     );
     return null;
   }
-  if (mode === "source") return null;
+  if (mode === "source") {
+    if (key && records) records.writeSourceChecked(key);
+    return null;
+  }
+  const files = selectPackagedFiles(plugin, snapshot, updater);
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
-  const key = await packageCacheKey(plugin, release, context, { files, updater, date });
-  const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
-  const cached = await reuseCached(plugin, release, context, mode, key, base);
-  if (cached) return cached;
+  if (!key) {
+    // The working tree: no commit names it, so the key is made of its files' ids.
+    key = keyOf({ files: files.map((file) => [file.path, file.id]), date: date.toISOString() });
+    if (records && mode === "package") {
+      const trusted = await readTrusted(records, key, release, mode, context.signingKeys ?? [], discard);
+      if (trusted && trusted !== "checked") return { ...base, ...trusted, sourceLabel: snapshot.label };
+    }
+  }
   const contents = await snapshot.read(files);
   const packagedMain = preparePackagedMainFile(plugin, release, snapshot, contents, updater, report);
   if (!packagedMain) return null;
@@ -229,69 +375,150 @@ async function buildPackage(
     content: file.path === definition.main_file ? packagedMain : (contents.get(file.path) ?? Buffer.alloc(0)),
   }));
   for (const file of updater?.files ?? []) entries.push(file);
-  const zip = await writeDeterministicZip(plugin.slug, entries, date);
-  return { ...base, bytes: zip, facts: await cacheZip(context, mode, key, zip), reused: false };
-}
-
-/** Where a package's cache entry is, when this run uses the cache. */
-function cacheEntryOf(context: PackagingContext, mode: PackagingMode, key: string) {
-  return context.cacheDir && context.cacheSigner && mode === "package"
-    ? { zip: path.join(context.cacheDir, `${key}.zip`), facts: path.join(context.cacheDir, `${key}.json`) }
-    : null;
-}
-
-/** The cached package for `key` when its entry passes every check (see readCacheEntry); null otherwise. */
-async function reuseCached(
-  plugin: PluginPlan,
-  release: ReleasePlan,
-  context: PackagingContext,
-  mode: PackagingMode,
-  key: string,
-  base: Omit<BuiltPackage, "bytes" | "facts" | "reused">,
-): Promise<BuiltPackage | null> {
-  const entry = cacheEntryOf(context, mode, key);
-  if (!entry || !context.cacheSigner) return null;
-  const cached = await readCacheEntry(entry, key, context.cacheSigner, release);
-  if (cached && "bytes" in cached) return { ...base, bytes: cached.bytes, facts: factsOf(cached.bytes), reused: true };
-  if (cached)
-    context.onWarning?.(
-      `discarded the cached package of ${plugin.slug} ${release.version} (${cached.discarded}) and packaged it again`,
-    );
-  return null;
-}
-
-/** The ZIP's facts, and the ZIP kept in the cache when this run uses it. */
-async function cacheZip(
-  context: PackagingContext,
-  mode: PackagingMode,
-  key: string,
-  zip: Buffer,
-): Promise<PackageFacts> {
+  const zip = await zips.zip(plugin.slug, entries, date);
   const facts = factsOf(zip);
-  const entry = cacheEntryOf(context, mode, key);
-  if (entry && context.cacheSigner) {
-    // Write-then-rename, ZIP before facts: a facts file only ever describes a complete ZIP.
-    await writeAtomically(entry.zip, zip);
-    await writeAtomically(
-      entry.facts,
-      JSON.stringify({ ...facts, signature: signCacheEntry(key, facts, context.cacheSigner) }),
-    );
-  }
-  return facts;
+  const signatures = (context.signingKeys ?? []).map((signingKey) => ({
+    key_id: signingKey.id,
+    signature: signFile(zip, signingKey),
+  }));
+  const recorded = release.definition.sha256;
+  // Only what is right is remembered: a package that is not the recorded one is reported, not kept.
+  const keep = records && (!recorded || recorded === facts.sha256);
+  // validate and check keep the record only: a build makes the ZIPs it publishes itself.
+  if (keep) await records.writePackage(key, facts, signatures, mode === "package" ? zip : null);
+  return {
+    ...base,
+    ...(keep && mode === "package" ? { file: records.zipPath(key) } : { bytes: zip }),
+    facts,
+    signatures,
+    reused: false,
+    sourceLabel: snapshot.label,
+  };
 }
 
 /**
- * Bump when the Geeklog package's layout changes: it is part of their cache key (a change to
- * the rendered update.php changes the key by itself, see renderedShape).
+ * What the cache already vouches for, for one release: for "package", the cached ZIP (read
+ * once, hashed, checked against the recorded sha256; its signatures from the record, or made
+ * now from those bytes for a key the record lacks); for "check", that a record says packaging
+ * these inputs gives the recorded sha256 ("checked"); for "source", that any record does.
+ * Null when the release has to be read (and packaged) again; a record or ZIP that fails its
+ * checks is reported through `discard` first.
  */
-const GEEKLOG_PACKAGER_REVISION = "1";
+async function readTrusted(
+  records: PackageRecords,
+  key: string,
+  release: ReleasePlan,
+  mode: PackagingMode,
+  signingKeys: SigningKey[],
+  discard: (why: string) => void,
+): Promise<{ file: string; facts: PackageFacts; signatures: PackageSignature[]; reused: true } | "checked" | null> {
+  const recorded = release.definition.sha256;
+  const vouches = (found: { kind: string; facts?: PackageFacts }) =>
+    mode === "source" || (found.kind === "package" && (!recorded || recorded === found.facts?.sha256));
+  if (mode !== "package") {
+    const checked = records.checked(key);
+    if (checked && vouches(checked)) return "checked";
+  }
+  const record = await records.read(key);
+  if (record === null) return null;
+  if ("discarded" in record) {
+    if (mode === "package") discard(record.discarded);
+    return null;
+  }
+  if (mode !== "package") {
+    if (!vouches(record)) return null;
+    records.noteChecked(key, record);
+    return "checked";
+  }
+  if (record.kind !== "package") return null;
+  const bytes = await records.readZip(key, record.facts);
+  if (bytes === null) return null;
+  if (!Buffer.isBuffer(bytes)) {
+    discard(bytes.discarded);
+    return null;
+  }
+  if (recorded && recorded !== record.facts.sha256) {
+    discard(`its ZIP is not the package whose sha256 ${release.file} records`);
+    return null;
+  }
+  const known = new Map(record.signatures.map((line) => [line.key_id, line.signature]));
+  const missing = signingKeys.filter((signingKey) => !known.has(signingKey.id));
+  for (const signingKey of missing) known.set(signingKey.id, signFile(bytes, signingKey));
+  const signatures = signingKeys.map((signingKey) => ({
+    key_id: signingKey.id,
+    signature: known.get(signingKey.id) ?? "",
+  }));
+  // A key the record did not sign for yet (a next key announced): remembered for the next build.
+  if (missing.length > 0)
+    await records.addSignatures(key, record.facts, [
+      ...record.signatures,
+      ...signatures.filter((line) => missing.some((signingKey) => signingKey.id === line.key_id)),
+    ]);
+  return { file: records.zipPath(key), facts: record.facts, signatures, reused: true };
+}
+
+type CacheKeySource = { commit: string; folder: string } | { files: [string, string][]; date: string };
+
+/**
+ * The cache key: every input the package's bytes depend on (and api_base, which is checked in
+ * them), so a record is used only for exactly the same package. A pinned release's source is
+ * named by its commit (which fixes the folder's files and the commit time the entries carry);
+ * the working tree's by its files' ids and the date. The signing key's id is in it too: each
+ * key has its own records. What is the same for every release of a plugin is written once.
+ */
+function packageCacheKey(
+  plugin: PluginPlan,
+  release: ReleasePlan,
+  inputs: { source: CacheKeySource; updater: RenderedUpdater | null; updaterDigest: string; signer: SigningKey | null },
+): string {
+  const shared = sharedKeyInputs(plugin, inputs.updater, inputs.updaterDigest, inputs.signer);
+  return sha256Hex(`${shared}\n${JSON.stringify({ version: release.version, source: inputs.source })}`);
+}
+
+const sharedKeyText = new WeakMap<PluginPlan, Map<string, string>>();
+
+/** A plugin's part of its releases' cache keys, with one updater and one signer: made once per build. */
+function sharedKeyInputs(
+  plugin: PluginPlan,
+  updater: RenderedUpdater | null,
+  updaterDigest: string,
+  signer: SigningKey | null,
+): string {
+  const byVariant = sharedKeyText.get(plugin) ?? new Map<string, string>();
+  sharedKeyText.set(plugin, byVariant);
+  const variant = `${updater?.version ?? ""} ${updaterDigest} ${signer?.id ?? ""}`;
+  let text = byVariant.get(variant);
+  if (text === undefined) {
+    const { definition } = plugin;
+    text = JSON.stringify({
+      format: RECORD_FORMAT,
+      packager: PACKAGER_REVISION,
+      // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
+      zlib: process.versions.zlib,
+      slug: plugin.slug,
+      platform: definition.platform,
+      mainFile: definition.main_file,
+      versionConstant: definition.version_constant,
+      exclude: [...DEFAULT_EXCLUDES, ...definition.exclude],
+      // Not in the bytes, but checked in them: a new api_base must be checked again.
+      apiBase: definition.api_base,
+      signer: signer?.id ?? null,
+      // The updater version, and the content of every file rendered from it.
+      updaterVersion: updater?.version ?? null,
+      updaterPath: updater?.path ?? null,
+      updater: updaterDigest,
+    });
+    byVariant.set(variant, text);
+  }
+  return text;
+}
 
 /**
  * A Geeklog release's package, in the layout Geeklog's repository client unpacks: one top
  * folder named after the plugin (geeklog.name) holding admin/, public_html/, plugins/ and
  * update.php, the class the client loads; rendered from the release's YAML unless the release
- * says update_class: own (then the source's, checked with PHP). Deterministic, cached and
- * signed like every package.
+ * says update_class: own (then the source's, checked with PHP). Deterministic and signed like
+ * every package; made in memory each build (a Geeklog plugin has few releases), not cached.
  */
 async function buildGeeklogPackage(
   plugin: PluginPlan,
@@ -299,6 +526,7 @@ async function buildGeeklogPackage(
   context: PackagingContext,
   report: Report,
   mode: PackagingMode,
+  zips: ZipPool,
 ): Promise<BuiltPackage | null> {
   const { definition } = plugin;
   const geeklog = release.geeklog;
@@ -340,34 +568,6 @@ async function buildGeeklogPackage(
   if (!usable || mode === "source") return null;
   const date = snapshot.commitTime ?? UNPINNED_PACKAGE_DATE;
   const title = `${definition.name} ${release.version}`;
-  const copiedFiles = (sha1Of: (file: { path: string }) => string): CopiedFile[] =>
-    files
-      .filter((file) => file !== own)
-      .map((file) => {
-        const [folder = "", ...rest] = file.path.split("/");
-        return { folder: folder as GeeklogFolder, path: rest.join("/"), sha1: sha1Of(file) };
-      });
-  // The update class as rendered with the files' ids in place of their SHA-1s: any change to
-  // what it renders (this feedwright's template included) changes the key.
-  const renderedShape = own
-    ? null
-    : sha256Hex(
-        renderGeeklogUpdateClass({
-          pluginName: name,
-          title,
-          release: geeklog,
-          files: copiedFiles((file) => files.find((candidate) => candidate.path === file.path)?.id ?? ""),
-        }),
-      );
-  const key = await packageCacheKey(plugin, release, context, {
-    files,
-    updater: null,
-    date,
-    geeklog: { revision: GEEKLOG_PACKAGER_REVISION, name, release: geeklog, renderedShape },
-  });
-  const base = { slug: plugin.slug, version: release.version, fileName: release.fileName, sourceLabel: snapshot.label };
-  const cached = await reuseCached(plugin, release, context, mode, key, base);
-  if (cached) return cached;
   const contents = await snapshot.read(files);
   const entries = files.map((file) => ({ path: file.path, content: contents.get(file.path) ?? Buffer.alloc(0) }));
   if (own) {
@@ -376,15 +576,39 @@ async function buildGeeklogPackage(
       report(["geeklog", "update_class"], `geeklog.update_class: own: ${snapshot.label}: ${problem}`);
     if (problems.length > 0) return null;
   } else {
-    const sha1 = (file: { path: string }) =>
-      createHash("sha1")
+    const copied: CopiedFile[] = files.map((file) => {
+      const [folder = "", ...rest] = file.path.split("/");
+      const sha1 = createHash("sha1")
         .update(contents.get(file.path) ?? Buffer.alloc(0))
         .digest("hex");
-    const text = renderGeeklogUpdateClass({ pluginName: name, title, release: geeklog, files: copiedFiles(sha1) });
+      return { folder: folder as GeeklogFolder, path: rest.join("/"), sha1 };
+    });
+    const text = renderGeeklogUpdateClass({ pluginName: name, title, release: geeklog, files: copied });
     entries.push({ path: GEEKLOG_UPDATE_FILE, content: Buffer.from(text, "utf8") });
   }
-  const zip = await writeDeterministicZip(name, entries, date);
-  return { ...base, bytes: zip, facts: await cacheZip(context, mode, key, zip), reused: false };
+  const zip = await zips.zip(name, entries, date);
+  return {
+    slug: plugin.slug,
+    version: release.version,
+    fileName: release.fileName,
+    bytes: zip,
+    facts: factsOf(zip),
+    signatures: (context.signingKeys ?? []).map((signingKey) => ({
+      key_id: signingKey.id,
+      signature: signFile(zip, signingKey),
+    })),
+    reused: false,
+    sourceLabel: snapshot.label,
+  };
+}
+
+/** Whether the package would hold the main file: it is in the snapshot, not excluded, and not where the updater goes. */
+function packagesMainFile(plugin: PluginPlan, snapshot: SourceSnapshot, updater: RenderedUpdater | null): boolean {
+  const main = plugin.definition.main_file;
+  if (!main) return false;
+  if (createExcludeMatcher(plugin.definition.exclude)(main)) return false;
+  if (updater?.files.some((file) => file.path === main)) return false;
+  return snapshot.files.some((file) => file.path === main);
 }
 
 /** The snapshot's files that go into the package, by path: not excluded, and not where the rendered updater goes. */
@@ -399,45 +623,6 @@ function selectPackagedFiles(
   return snapshot.files
     .filter((file) => !isExcluded(file.path) && !updaterPaths.has(file.path))
     .sort((a, b) => compareText(a.path, b.path));
-}
-
-/**
- * The cache key: every input the package's bytes depend on (and api_base, which is checked in
- * them), so an entry is reused only for exactly the same package.
- */
-function packageCacheKey(
-  plugin: PluginPlan,
-  release: ReleasePlan,
-  context: PackagingContext,
-  inputs: { files: SourceSnapshot["files"]; updater: RenderedUpdater | null; date: Date; geeklog?: object },
-): Promise<string> {
-  const { definition } = plugin;
-  return hash(
-    JSON.stringify({
-      packager: PACKAGER_REVISION,
-      // Deflate output depends on zlib: a different zlib must not reuse another's bytes.
-      zlib: process.versions.zlib,
-      slug: plugin.slug,
-      version: release.version,
-      platform: definition.platform,
-      mainFile: definition.main_file,
-      versionConstant: definition.version_constant,
-      // Not in the bytes, but checked in them: a new api_base must be checked again.
-      apiBase: definition.api_base,
-      date: inputs.date.toISOString(),
-      // Entries are signed by the build's key (see readCacheEntry): each key has its own.
-      signer: context.cacheSigner?.id ?? null,
-      // The updater version, and the content of every file rendered from it.
-      updaterVersion: inputs.updater?.version ?? null,
-      files: [
-        ...inputs.files.map((file) => [file.path, file.id]),
-        ...(inputs.updater?.files ?? []).map((file) => [file.path, `rendered ${sha256Hex(file.content)}`]),
-      ],
-      // A Geeklog package's update.php is rendered from these (and the files' bytes above).
-      ...(inputs.geeklog ? { geeklog: inputs.geeklog } : {}),
-    }),
-    { algorithm: "sha256" },
-  );
 }
 
 /**
@@ -472,17 +657,18 @@ function preparePackagedMainFile(
 
 /**
  * The updater this release's package carries, rendered from the updater version it records
- * (else the newest); null when the plugin has none; false, reported at the release's
- * updater_version, when that version cannot be used.
+ * (else the newest), with the digest of its rendered files; updater null when the plugin has
+ * none; false, reported at the release's updater_version, when that version cannot be used.
  */
 function chooseUpdater(
   plugin: PluginPlan,
   release: ReleasePlan,
-  readUpdaters: () => UpdaterVersion[],
+  updaters: UpdaterSource,
   report: Report,
-): RenderedUpdater | null | false {
-  if (!plugin.definition.updater_path && release.definition.updater_version === undefined) return null;
-  const versions = readUpdaters();
+): { updater: RenderedUpdater | null; digest: string } | false {
+  const none = { updater: null, digest: "" };
+  if (!plugin.definition.updater_path && release.definition.updater_version === undefined) return none;
+  const versions = updaters.versions();
   const chosen = selectUpdaterVersion(
     plugin,
     release,
@@ -493,138 +679,5 @@ function chooseUpdater(
     return false;
   }
   const version = versions.find((candidate) => candidate.version === chosen.version);
-  return version ? renderUpdater(plugin, version) : null;
-}
-
-/** sha256, md5 and size of exactly these bytes. */
-export function factsOf(bytes: Buffer): PackageFacts {
-  return {
-    sha256: sha256Hex(bytes),
-    md5: md5Hex(bytes),
-    size: bytes.length,
-  };
-}
-
-/*
- * Why a cache entry can be trusted, and when it is not.
- *
- * The cache key is derived from the inputs (file ids, version, main file, zlib, ...), but the
- * entry under it is just two files anyone with write access to the cache folder can replace
- * (a CI cache restored from a shared store, a careless copy). A sha256 in the facts only
- * catches accidents (a flipped byte, a truncated ZIP): whoever substitutes a ZIP can write
- * facts to match. What binds the key to the bytes is that this build made them from those
- * inputs, so that is what an entry has to show:
- *
- * 1. Its facts carry an Ed25519 signature, by the build's current signing key, over the
- *    cache key and the ZIP's sha256 and size. Only a build holding that key wrote it, for that key; an
- *    attacker who can write the cache but not sign cannot forge one, and cannot move a good
- *    entry to another key. Whoever holds the signing key can sign packages directly, so this
- *    adds no power. The key's id is part of the cache key, so entries of another key (a
- *    rotation, a development key) are simply not found rather than discarded.
- *    The message is text longer than 48 bytes and every package and feed signature is over a
- *    48-byte SHA-384 digest, so an entry's signature can never pass as a signature of a file.
- * 2. The ZIP is a regular file of that size, and its bytes, read once, hash to that sha256.
- *    (Checked through one open file, at most `size` bytes read: a FIFO, a device or a huge
- *    file put in its place can neither hang the build nor exhaust its memory.)
- * 3. A release with a recorded sha256 (the reviewed YAML) must have exactly those bytes.
- *
- * An entry failing any of these is discarded and the package made again from its source, and
- * the build says so. Independently of the cache, runBuild hashes the bytes it signs and
- * publishes, at signing time, and checks them against the recorded sha256 again.
- */
-const CACHE_ENTRY_FORMAT = "feedwright package cache entry/1";
-
-/** Facts files are a few hundred bytes; anything much larger is not one. */
-const MAX_FACTS_SIZE = 64 * 1024;
-
-function cacheEntryMessage(key: string, sha256: string, size: number): Buffer {
-  return Buffer.from(`${CACHE_ENTRY_FORMAT}\n${key}\n${sha256}\n${size}\n`, "utf8");
-}
-
-function signCacheEntry(key: string, facts: PackageFacts, signer: SigningKey): string {
-  return sign(null, cacheEntryMessage(key, facts.sha256, facts.size), signer.privateKey).toString("base64");
-}
-
-/**
- * A regular file's first bytes, through one open file: at most `maxSize` bytes, and only if
- * the file is exactly `size` bytes long when given. Null when it does not exist; a reason
- * when it is not a regular file or not that size. O_NONBLOCK: opening a FIFO does not wait.
- */
-async function readRegularFile(
-  file: string,
-  { size, maxSize }: { size?: number; maxSize: number },
-): Promise<Buffer | { refused: string } | null> {
-  const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return null;
-    throw error;
-  });
-  if (!handle) return null;
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) return { refused: "is not a regular file" };
-    if (size !== undefined && stats.size !== size) return { refused: `is ${stats.size} bytes, not ${size}` };
-    if (stats.size > maxSize) return { refused: `is ${stats.size} bytes` };
-    const bytes = Buffer.alloc(stats.size);
-    const { bytesRead } = await handle.read(bytes, 0, stats.size, 0);
-    return bytes.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * The cached ZIP for `key` when it passes every check above; `{ discarded }` with the reason
- * when an entry is there but does not; null when there is none.
- */
-async function readCacheEntry(
-  entry: { zip: string; facts: string },
-  key: string,
-  signer: SigningKey,
-  release: ReleasePlan,
-): Promise<{ bytes: Buffer } | { discarded: string } | null> {
-  const factsBytes = await readRegularFile(entry.facts, { maxSize: MAX_FACTS_SIZE });
-  // No facts: no entry (a ZIP without facts is what a build interrupted between the two writes leaves).
-  if (factsBytes === null) return null;
-  if (!Buffer.isBuffer(factsBytes)) return { discarded: `its facts file ${factsBytes.refused}` };
-  let facts: { sha256?: unknown; size?: unknown; signature?: unknown };
-  try {
-    facts = JSON.parse(factsBytes.toString("utf8")) as typeof facts;
-  } catch {
-    return { discarded: "its facts are not JSON" };
-  }
-  const { sha256, size, signature } = facts ?? {};
-  if (
-    typeof sha256 !== "string" ||
-    !/^[0-9a-f]{64}$/.test(sha256) ||
-    typeof size !== "number" ||
-    !Number.isSafeInteger(size) ||
-    size < 0 ||
-    typeof signature !== "string"
-  )
-    return { discarded: "its facts have no sha256, size or signature" };
-  const signed = verify(
-    null,
-    cacheEntryMessage(key, sha256, size),
-    createPublicKey(signer.privateKey),
-    Buffer.from(signature, "base64"),
-  );
-  if (!signed) return { discarded: "its facts are not signed by this build's key for this entry" };
-  const bytes = await readRegularFile(entry.zip, { size, maxSize: size });
-  if (bytes === null) return { discarded: "its ZIP is missing" };
-  if (!Buffer.isBuffer(bytes)) return { discarded: `its ZIP ${bytes.refused}` };
-  const actual = factsOf(bytes).sha256;
-  if (actual !== sha256)
-    return {
-      discarded: `its ZIP does not hash to the sha256 its facts record: ${bytes.length} bytes, sha256 ${actual}`,
-    };
-  const recorded = release.definition.sha256;
-  if (recorded && recorded !== actual)
-    return { discarded: `its ZIP is not the package whose sha256 ${release.file} records` };
-  return { bytes };
-}
-
-async function writeAtomically(target: string, data: string | Buffer): Promise<void> {
-  const temporary = `${target}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, target);
+  return version ? updaters.render(plugin, version) : none;
 }

@@ -183,3 +183,17 @@ async function checkDevKeyIsPrivate(file: string): Promise<void> {
     }
   }
 }
+
+/**
+ * The key a build would sign with, for the package cache of a command that creates none
+ * (validate, check): $FEEDWRIGHT_SIGNING_KEY, else the development key when there is one.
+ * Null when there is neither (a pull request's CI): the cache is then neither read nor written.
+ */
+export async function findCacheSigner(env: NodeJS.ProcessEnv, repoRoot: string): Promise<SigningKey | null> {
+  try {
+    return (await resolveSigningKeys({ env, repoRoot, createDevKey: false })).keys[0] ?? null;
+  } catch (error) {
+    if (error instanceof MissingKeyError) return null;
+    throw error;
+  }
+}

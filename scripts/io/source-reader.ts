@@ -4,7 +4,7 @@
  * so the package cache can decide without reading any content. Every path is checked to be a
  * plain relative path (describeUnsafePath) before anything is read.
  */
-import { execFile, spawn } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from "node:child_process";
 import { lstat, readdir, readFile, readlink } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -48,11 +48,241 @@ function refuseUnsafePaths(where: string, folder: string, paths: string[]): void
   }
 }
 
-/** Git wrapper bound to one repository; every call is a separate, argument-safe process. */
-export class GitRepository {
-  readonly root: string;
+/** A tree entry as `git ls-tree` shows it: the mode in six octal digits ("100644", "120000"). */
+export interface TreeEntry {
+  path: string;
+  mode: string;
+  id: string;
+}
+
+/** Tree listings kept by one GitRepository. */
+const MAX_TREE_LISTINGS = 64;
+
+/** How long the object reader waits for another request before it ends its git process. */
+const IDLE_READER_MS = 250;
+
+/** An object read through `git cat-file --batch`. */
+interface GitObject {
+  type: string;
+  content: Buffer;
+}
+
+/**
+ * One long-lived `git cat-file --batch` for a whole build: every object (commit, tree, blob) is
+ * asked for by id on its stdin and answered in order on its stdout, so reading a release's
+ * source costs a few lines on a pipe instead of several processes. Requests are pipelined;
+ * while any is waiting the process keeps Node alive, and when none is, it does not, and it
+ * ends after a moment of idleness (so a caller that forgets close() leaves nothing running).
+ */
+class GitObjectReader {
+  private session: BatchSession | null = null;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly root: string;
+
   constructor(root: string) {
     this.root = root;
+  }
+
+  /** The object `name` (a full object id), or null when this clone does not have it. */
+  read(name: string): Promise<GitObject | null> {
+    return this.readMany([name])[0] as Promise<GitObject | null>;
+  }
+
+  /** Many objects, asked for in one write: each answer, or null for one this clone does not have. */
+  readMany(names: string[]): Promise<GitObject | null>[] {
+    const bad = names.find((name) => !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(name));
+    if (bad !== undefined) return names.map(() => Promise.reject(new Error(`not an object id: ${bad}`)));
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    if (!this.session || this.session.ended) this.session = new BatchSession(this.root, () => this.idle());
+    return this.session.readMany(names);
+  }
+
+  /** Ends the git process once it has answered what it was asked; a later read starts another. */
+  close(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+    this.session?.end();
+    this.session = null;
+  }
+
+  private idle(): void {
+    this.idleTimer ??= setTimeout(() => this.close(), IDLE_READER_MS).unref();
+  }
+}
+
+/** One `git cat-file --batch` process and the requests it has not answered yet, in order. */
+class BatchSession {
+  ended = false;
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: { resolve(object: GitObject | null): void; reject(error: Error): void }[] = [];
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Bytes the answer being received needs in all: no joining of chunks before they are there. */
+  private needed = 0;
+  private failure: Error | null = null;
+  private readonly onIdle: () => void;
+
+  constructor(root: string, onIdle: () => void) {
+    this.onIdle = onIdle;
+    const child = spawn("git", ["cat-file", "--batch"], { cwd: root, stdio: ["pipe", "pipe", "pipe"] });
+    this.child = child;
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (text: string) => {
+      stderr += text;
+    });
+    child.stdout.on("data", (chunk: Buffer) => this.receive(chunk));
+    child.on("error", (error) => this.fail(new SourceError(`could not run git cat-file: ${error.message}`)));
+    child.on("close", (code) => {
+      this.ended = true;
+      if (this.waiting.length > 0)
+        this.fail(
+          new SourceError(`git cat-file stopped (exit ${code}) while reading the pinned source: ${stderr.trim()}`),
+        );
+    });
+    // EPIPE when git is gone: the close handler above says what happened.
+    child.stdin.on("error", () => {});
+    this.hold(false);
+  }
+
+  readMany(names: string[]): Promise<GitObject | null>[] {
+    const failure = this.failure;
+    if (failure) return names.map(() => Promise.reject(failure));
+    if (names.length === 0) return [];
+    if (this.waiting.length === 0) this.hold(true);
+    const answers = names.map(
+      (_) =>
+        new Promise<GitObject | null>((resolve, reject) => {
+          this.waiting.push({ resolve, reject });
+        }),
+    );
+    this.child.stdin.write(`${names.join("\n")}\n`);
+    return answers;
+  }
+
+  end(): void {
+    this.ended = true;
+    this.child.stdin.end();
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.ended = true;
+    for (const request of this.waiting.splice(0)) request.reject(this.failure);
+    this.hold(false);
+  }
+
+  /** While requests wait, the process and its pipes keep Node's event loop alive; otherwise not. */
+  private hold(active: boolean): void {
+    const { child } = this;
+    for (const handle of [child, child.stdin, child.stdout, child.stderr] as unknown as {
+      ref(): void;
+      unref(): void;
+    }[])
+      if (active) handle.ref();
+      else handle.unref();
+  }
+
+  private receive(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    if (this.buffered < this.needed) return;
+    for (;;) {
+      const request = this.waiting[0];
+      if (!request) return;
+      const data = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
+      this.chunks = [data];
+      const headerEnd = data.indexOf(10);
+      if (headerEnd < 0) return;
+      const header = data.subarray(0, headerEnd).toString("utf8").split(" ");
+      let consumed: number;
+      let answer: GitObject | null;
+      if (header.length === 2) {
+        // "<name> missing" (or "ambiguous"): this clone does not have it.
+        consumed = headerEnd + 1;
+        answer = null;
+      } else {
+        const size = Number(header[2]);
+        this.needed = headerEnd + 1 + size + 1;
+        if (data.length < this.needed) return;
+        // A view, not a copy: the chunk it is in lives as long as the answer is used.
+        answer = { type: header[1] ?? "", content: data.subarray(headerEnd + 1, headerEnd + 1 + size) };
+        consumed = headerEnd + 1 + size + 1;
+      }
+      this.waiting.shift();
+      this.needed = 0;
+      const rest = data.subarray(consumed);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.buffered = rest.length;
+      if (this.waiting.length === 0) {
+        this.hold(false);
+        if (!this.ended) this.onIdle();
+      }
+      request.resolve(answer);
+    }
+  }
+}
+
+/** A commit object's tree and committer time. */
+function parseCommit(content: Buffer): { tree: string; time: Date } {
+  const text = content.toString("utf8");
+  const headerEnd = text.indexOf("\n\n");
+  const lines = (headerEnd < 0 ? text : text.slice(0, headerEnd)).split("\n");
+  const tree = lines.find((line) => line.startsWith("tree "))?.slice(5) ?? "";
+  const committer = lines.find((line) => line.startsWith("committer "))?.split(" ") ?? [];
+  // "committer Name <email> 1700000000 +0000": the time is the second field from the end.
+  const seconds = Number(committer.at(-2));
+  return { tree, time: new Date(seconds * 1000) };
+}
+
+/** The entries of a tree object: mode (canonical, six octal digits as ls-tree prints it), name and id. */
+function parseTree(content: Buffer, idBytes: number): { mode: string; name: string; id: string }[] {
+  const entries: { mode: string; name: string; id: string }[] = [];
+  let offset = 0;
+  while (offset < content.length) {
+    const space = content.indexOf(32, offset);
+    const nul = content.indexOf(0, space + 1);
+    if (space < 0 || nul < 0 || nul + 1 + idBytes > content.length)
+      throw new SourceError("git returned a damaged tree object");
+    const mode = canonicalMode(Number.parseInt(content.subarray(offset, space).toString("latin1"), 8));
+    const name = content.subarray(space + 1, nul).toString("utf8");
+    const id = content.subarray(nul + 1, nul + 1 + idBytes).toString("hex");
+    entries.push({ mode, name, id });
+    offset = nul + 1 + idBytes;
+  }
+  return entries;
+}
+
+/** The mode as git itself reads a tree entry (canon_mode): a regular file is 100644 or 100755, whatever was written. */
+function canonicalMode(mode: number): string {
+  const type = mode & 0o170000;
+  if (type === 0o100000) return mode & 0o111 ? "100755" : "100644";
+  if (type === 0o120000) return "120000";
+  if (type === 0o040000) return "040000";
+  return "160000";
+}
+
+/**
+ * Git bound to one repository. Objects (commits, trees, blobs) are read through one
+ * long-lived `git cat-file --batch` (see GitObjectReader); the few questions about refs and
+ * the work tree run as separate, argument-safe processes. close() ends the reader.
+ */
+export class GitRepository {
+  readonly root: string;
+  private readonly objects: GitObjectReader;
+  /** Listings of trees by id: most of a plugin's folders are the same tree in every commit. */
+  private readonly treeListings = new Map<string, TreeEntry[]>();
+  private readonly objectTypes = new Map<string, Promise<string | null>>();
+  /** Commits read (their tree and time): remembered, as an id names the same commit for ever. */
+  private readonly commits = new Map<string, Promise<{ tree: string; time: Date }>>();
+  constructor(root: string) {
+    this.root = root;
+    this.objects = new GitObjectReader(root);
+  }
+
+  /** Ends the object reader; any later read starts it again. */
+  close(): void {
+    this.objects.close();
   }
 
   private async git(args: string[]): Promise<string> {
@@ -76,18 +306,51 @@ export class GitRepository {
     }
   }
 
-  /** The object type of a revision (commit, tree, blob, tag), or null when this clone does not have it. */
-  async objectType(revision: string): Promise<string | null> {
-    try {
-      return (await this.git(["cat-file", "-t", revision])).trim() || null;
-    } catch {
-      return null;
+  /**
+   * The object type of a full object id (commit, tree, blob, tag), or null when this clone does
+   * not have it. Remembered: an object id names the same object for ever.
+   */
+  objectType(id: string): Promise<string | null> {
+    let type = this.objectTypes.get(id);
+    if (!type) {
+      type = this.objects.read(id).then((object) => object?.type ?? null);
+      this.objectTypes.set(id, type);
     }
+    return type;
+  }
+
+  /** Ask for many objects' types at once (one write of every id, answers streamed back). */
+  async prefetchTypes(ids: string[]): Promise<void> {
+    const unknown = [...new Set(ids)].filter(
+      (id) => !this.objectTypes.has(id) && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(id),
+    );
+    this.objects.readMany(unknown).forEach((answer, index) => {
+      this.objectTypes.set(
+        unknown[index] ?? "",
+        answer.then((object) => object?.type ?? null),
+      );
+    });
+    await Promise.all(ids.map((id) => this.objectType(id).catch(() => null)));
+  }
+
+  /** A commit's tree and committer time; a SourceError when `commit` is not a commit of this clone. */
+  readCommit(commit: string): Promise<{ tree: string; time: Date }> {
+    let found = this.commits.get(commit);
+    if (!found) {
+      found = this.objects.read(commit).then((object) => {
+        if (!object) throw new SourceError(`git object ${commit} is not in this clone`);
+        if (object.type !== "commit") throw new SourceError(`${commit} is a git ${object.type} object, not a commit`);
+        return parseCommit(object.content);
+      });
+      // Bounded, as the tree listings are; a commit is read twice at most per package otherwise.
+      if (this.commits.size >= MAX_TREE_LISTINGS) this.commits.clear();
+      this.commits.set(commit, found);
+    }
+    return found;
   }
 
   async commitTime(commit: string): Promise<Date> {
-    const seconds = Number((await this.git(["show", "-s", "--format=%ct", commit])).trim());
-    return new Date(seconds * 1000);
+    return (await this.readCommit(commit)).time;
   }
 
   /** The commit a ref names, or null. */
@@ -104,6 +367,16 @@ export class GitRepository {
     return (await this.git(["status", "--porcelain", "--", folder])).trim() !== "";
   }
 
+  /**
+   * Every path (from the repository's top) that differs between `commit` and the work tree:
+   * changed, added, deleted or staged tracked files, and untracked files git does not ignore.
+   */
+  async changedPaths(commit: string): Promise<string[]> {
+    const tracked = await this.git(["diff", "--name-only", "--no-renames", "-z", commit, "--"]);
+    const untracked = await this.git(["ls-files", "--others", "--exclude-standard", "--full-name", "-z"]);
+    return `${tracked}${untracked}`.split("\0").filter((file) => file !== "");
+  }
+
   async commitCount(commit: string): Promise<number> {
     return Number((await this.git(["rev-list", "--count", commit])).trim());
   }
@@ -116,45 +389,56 @@ export class GitRepository {
     }
   }
 
-  /** Every file below `folder` at `revision`: path (relative to folder), mode and blob id. */
-  async listTree(revision: string, folder: string): Promise<{ path: string; mode: string; id: string }[]> {
-    const out = await this.git(["ls-tree", "-r", "-z", "--full-tree", revision, "--", `${folder}/`]);
-    const entries: { path: string; mode: string; id: string }[] = [];
-    for (const record of out.split("\0")) {
-      if (record === "") continue;
-      const tab = record.indexOf("\t");
-      const [mode, type, id] = record.slice(0, tab).split(" ");
-      const fullPath = record.slice(tab + 1);
-      if (type !== "blob" || !mode || !id) continue; // submodules ("commit") are not packaged
-      entries.push({ path: fullPath.slice(folder.length + 1), mode, id });
+  /**
+   * Every file below `folder` at `revision` (a commit id, or a name this resolves first): path
+   * relative to folder, mode and blob id, in the order `git ls-tree -r` lists them. Submodules
+   * are not files and are left out; a folder that is not there lists nothing.
+   */
+  async listTree(revision: string, folder: string): Promise<TreeEntry[]> {
+    const commit = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(revision) ? revision : await this.resolve(revision);
+    if (!commit) throw new SourceError(`${revision} is not a commit of this clone`);
+    let tree = (await this.readCommit(commit)).tree;
+    for (const name of folder.split("/").filter((part) => part !== "")) {
+      const entry = (await this.readTree(tree)).find((candidate) => candidate.name === name);
+      if (entry?.mode !== "040000") return [];
+      tree = entry.id;
     }
-    return entries;
+    return this.listFiles(tree);
   }
 
-  /** Read many blobs through one `git cat-file --batch` process. */
+  private async readTree(id: string): Promise<{ mode: string; name: string; id: string }[]> {
+    const object = await this.objects.read(id);
+    if (object?.type !== "tree") throw new SourceError(`git tree ${id} is not in this clone`);
+    return parseTree(object.content, id.length / 2);
+  }
+
+  private async listFiles(tree: string): Promise<TreeEntry[]> {
+    const known = this.treeListings.get(tree);
+    if (known) return known;
+    const files: TreeEntry[] = [];
+    for (const entry of await this.readTree(tree)) {
+      if (entry.mode === "040000") {
+        for (const file of await this.listFiles(entry.id)) files.push({ ...file, path: `${entry.name}/${file.path}` });
+      } else if (entry.mode !== "160000") {
+        files.push({ path: entry.name, mode: entry.mode, id: entry.id });
+      }
+    }
+    // Bounded: the listings of a thousand commits' folders are not all worth keeping.
+    if (this.treeListings.size >= MAX_TREE_LISTINGS) this.treeListings.clear();
+    this.treeListings.set(tree, files);
+    return files;
+  }
+
+  /** Blobs by id, through the long-lived reader. */
   async readBlobs(ids: string[]): Promise<Map<string, Buffer>> {
     const unique = [...new Set(ids)];
+    const objects = await Promise.all(this.objects.readMany(unique));
     const blobs = new Map<string, Buffer>();
-    if (unique.length === 0) return blobs;
-    const child = spawn("git", ["cat-file", "--batch"], { cwd: this.root, stdio: ["pipe", "pipe", "pipe"] });
-    const chunks: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
-    const exited = new Promise<number>((resolve, reject) => {
-      child.on("error", reject);
-      child.on("close", (code) => resolve(code ?? 1));
+    unique.forEach((id, index) => {
+      const object = objects[index];
+      if (!object) throw new SourceError(`git object ${id} is not in this clone`);
+      blobs.set(id, object.content);
     });
-    child.stdin.end(`${unique.join("\n")}\n`);
-    if ((await exited) !== 0) throw new SourceError("git cat-file failed while reading the pinned source");
-    const all = Buffer.concat(chunks);
-    let offset = 0;
-    for (const id of unique) {
-      const headerEnd = all.indexOf(10, offset);
-      const [, , size] = all.subarray(offset, headerEnd).toString("utf8").split(" ");
-      const start = headerEnd + 1;
-      const end = start + Number(size);
-      blobs.set(id, all.subarray(start, end));
-      offset = end + 1; // skip the newline after each blob
-    }
     return blobs;
   }
 }
@@ -182,25 +466,25 @@ export async function snapshotFromGit(repo: GitRepository, commit: string, folde
     );
   }
   const label = `commit ${commit.slice(0, 12)}`;
+  const { time } = await repo.readCommit(commit);
   const listed = await repo.listTree(commit, folder);
   const paths = listed.map((entry) => entry.path);
   refuseUnsafePaths(label, folder, paths);
   const clash = describePathClash(paths);
   if (clash !== null) throw new UnsafePathError(`${label} cannot be packaged: in ${folder}/, ${clash}`);
   const links = listed.filter((entry) => entry.mode === "120000");
-  const linkTargets = await repo.readBlobs(links.map((link) => link.id));
-  const byPath = new Map(listed.map((entry) => [entry.path, entry]));
-  const files: SourceFile[] = [];
-  for (const entry of listed) {
-    if (entry.mode !== "120000") {
-      files.push({ path: entry.path, id: entry.id });
-      continue;
-    }
-    files.push({ path: entry.path, id: followGitLink(entry.path, byPath, linkTargets) });
+  let files: SourceFile[] = listed;
+  if (links.length > 0) {
+    const linkTargets = await repo.readBlobs(links.map((link) => link.id));
+    const byPath = new Map(listed.map((entry) => [entry.path, entry]));
+    files = listed.map((entry) => ({
+      path: entry.path,
+      id: entry.mode === "120000" ? followGitLink(entry.path, byPath, linkTargets) : entry.id,
+    }));
   }
   return {
     label,
-    commitTime: await repo.commitTime(commit),
+    commitTime: time,
     files,
     async read(wanted) {
       const blobs = await repo.readBlobs(wanted.map((file) => file.id));

@@ -11,27 +11,18 @@
  * restores only marked folders that no live build owns.
  */
 import { randomBytes } from "node:crypto";
-import {
-  copyFile,
-  lstat,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  realpath,
-  rename,
-  rm,
-  stat,
-  unlink,
-  writeFile,
-} from "node:fs/promises";
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sha256Hex } from "../core/digest.ts";
 import { OutputBusyError, OutputTargetError } from "../core/errors.ts";
 import { MARKER_FIRST_LINE, MARKER_TEXT, OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
 
 export { OUTPUT_MARKER, type OutputFile } from "../core/output-files.ts";
+
+/** Files written at once into the staging folder. */
+const WRITES_IN_FLIGHT = 8;
 
 /** Suffix of the lock file beside the output (`dist.feedwright-lock` for `dist`). */
 export const LOCK_SUFFIX = ".feedwright-lock";
@@ -110,6 +101,7 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
   try {
     // First, so a staging folder left by a crash is recognisably feedwright's.
     await writeFile(path.join(staging, OUTPUT_MARKER), MARKER_TEXT);
+    const writes: { destination: string; file: OutputFile }[] = [];
     for (const file of files) {
       const destination = path.join(staging, file.path);
       if (!destination.startsWith(`${staging}${path.sep}`))
@@ -118,10 +110,20 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
         if ("content" in file && String(file.content) === MARKER_TEXT) continue;
         throw new Error(`refusing to overwrite the output marker: ${file.path}`);
       }
-      await mkdir(path.dirname(destination), { recursive: true });
-      if ("copyFrom" in file) await copyFile(file.copyFrom, destination);
-      else await writeFile(destination, file.content);
+      writes.push({ destination, file });
     }
+    // Folders first, then the files a few at a time: the writes overlap on the thread pool.
+    for (const folder of new Set(writes.map(({ destination }) => path.dirname(destination))))
+      await mkdir(folder, { recursive: true });
+    let next = 0;
+    const writeNext = async (): Promise<void> => {
+      for (let index = next++; index < writes.length; index = next++) {
+        const { destination, file } = writes[index] as (typeof writes)[number];
+        if ("copyFrom" in file) await copyVerified(file.copyFrom, destination, file.sha256);
+        else await writeFile(destination, file.content);
+      }
+    };
+    await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, writeNext));
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -134,6 +136,21 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
   if (hadOutput) await rename(target, previous);
   await rename(staging, target);
   if (hadOutput) await rm(previous, { recursive: true, force: true });
+}
+
+/**
+ * Copy a file the build hashed and signed earlier (a package in the cache) into the staging
+ * folder, refusing it unless the bytes copied are still the ones whose sha256 was published:
+ * the manifest, the feed and the `.sig` files describe `sha256`, so nothing else may go out.
+ */
+async function copyVerified(source: string, destination: string, sha256: string): Promise<void> {
+  const bytes = await readFile(source);
+  const actual = sha256Hex(bytes);
+  if (actual !== sha256)
+    throw new Error(
+      `refusing to publish ${source}: it changed while the build ran (sha256 ${actual}, not the ${sha256} it signed); build again`,
+    );
+  await writeFile(destination, bytes);
 }
 
 /**
