@@ -23,6 +23,7 @@ import { type RenderedUpdater, renderUpdater, selectUpdaterVersion, type Updater
 import { factsOf, PackageRecords, RECORD_FORMAT } from "./package-records.ts";
 import {
   type GitRepository,
+  inspectPlainGitSource,
   SourceError,
   type SourceSnapshot,
   snapshotFromGit,
@@ -329,6 +330,23 @@ async function buildPackage(
     if (trusted === "checked") return null;
     if (trusted) return { ...base, ...trusted, sourceLabel: `commit ${pinned?.slice(0, 12)}` };
   }
+  if (mode === "source" && pinned) {
+    // A release the build does not package: its folder looked at, not listed, when it is plain.
+    const git = await checkPinnedCommit(context, pinned);
+    const folder = `source/${plugin.slug}`;
+    const plain = await inspectPlainGitSource(git, pinned, folder, definition.main_file);
+    if (plain) {
+      if (!plain.hasMainFile || !packagesMainFile(plugin, { files: [{ path: definition.main_file }] }, updater)) {
+        report(
+          "source",
+          `source: ${plain.label} has no ${definition.main_file} in ${folder}/ (main_file in ${plugin.file})`,
+        );
+        return null;
+      }
+      if (key && records) records.writeSourceChecked(key);
+      return null;
+    }
+  }
   const snapshot = await readSnapshot(plugin, release, context);
   if (!packagesMainFile(plugin, snapshot, updater)) {
     report(
@@ -498,7 +516,11 @@ function sharedKeyInputs(
 }
 
 /** Whether the package would hold the main file: it is in the snapshot, not excluded, and not where the updater goes. */
-function packagesMainFile(plugin: PluginPlan, snapshot: SourceSnapshot, updater: RenderedUpdater | null): boolean {
+function packagesMainFile(
+  plugin: PluginPlan,
+  snapshot: { files: { path: string }[] },
+  updater: RenderedUpdater | null,
+): boolean {
   const main = plugin.definition.main_file;
   if (createExcludeMatcher(plugin.definition.exclude)(main)) return false;
   if (updater?.files.some((file) => file.path === main)) return false;

@@ -12,6 +12,29 @@ import { sha256Hex } from "../core/digest.ts";
 import { SourceError, UnsafePathError } from "../core/errors.ts";
 import { describePathClash, describeUnsafePath } from "../core/packaging.ts";
 
+/**
+ * A pinned commit's folder looked at without listing it: whether the package would hold
+ * `mainFile` there, for a plain folder (see GitRepository.plainTree: safe names, no clash, no
+ * symlink), where that is all a build checks of a release it does not package. Null when the
+ * folder is not plain: snapshotFromGit then says exactly what is wrong. A SourceError when the
+ * folder holds no file at all, as snapshotFromGit's caller says.
+ */
+export async function inspectPlainGitSource(
+  repo: GitRepository,
+  commit: string,
+  folder: string,
+  mainFile: string,
+): Promise<{ label: string; hasMainFile: boolean } | null> {
+  const label = `commit ${commit.slice(0, 12)}`;
+  const tree = await repo.folderTree(commit, folder);
+  if (!tree) throw new SourceError(`${label} has no ${folder}/ folder`);
+  const { plain, files } = await repo.plainTree(tree);
+  if (!plain) return null;
+  if (files === 0) throw new SourceError(`${label} has no ${folder}/ folder`);
+  const entry = await repo.findEntry(tree, mainFile);
+  return { label, hasMainFile: entry !== null && entry.mode !== "160000" };
+}
+
 const run = promisify(execFile);
 
 export interface SourceFile {
@@ -273,6 +296,10 @@ export class GitRepository {
   /** Listings of trees by id: most of a plugin's folders are the same tree in every commit. */
   private readonly treeListings = new Map<string, TreeEntry[]>();
   private readonly objectTypes = new Map<string, Promise<string | null>>();
+  /** Tree objects read, by id. */
+  private readonly trees = new Map<string, Promise<{ mode: string; name: string; id: string }[]>>();
+  /** plainTree's verdicts by tree id. */
+  private readonly plainTrees = new Map<string, Promise<{ plain: boolean; files: number }>>();
   /** Commits read (their tree and time): remembered, as an id names the same commit for ever. */
   private readonly commits = new Map<string, Promise<{ tree: string; time: Date }>>();
   constructor(root: string) {
@@ -397,19 +424,82 @@ export class GitRepository {
   async listTree(revision: string, folder: string): Promise<TreeEntry[]> {
     const commit = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(revision) ? revision : await this.resolve(revision);
     if (!commit) throw new SourceError(`${revision} is not a commit of this clone`);
+    const tree = await this.folderTree(commit, folder);
+    return tree ? this.listFiles(tree) : [];
+  }
+
+  /** The tree of `folder` at `commit`, or null when there is no such folder. */
+  async folderTree(commit: string, folder: string): Promise<string | null> {
     let tree = (await this.readCommit(commit)).tree;
     for (const name of folder.split("/").filter((part) => part !== "")) {
       const entry = (await this.readTree(tree)).find((candidate) => candidate.name === name);
-      if (entry?.mode !== "040000") return [];
+      if (entry?.mode !== "040000") return null;
       tree = entry.id;
     }
-    return this.listFiles(tree);
+    return tree;
   }
 
-  private async readTree(id: string): Promise<{ mode: string; name: string; id: string }[]> {
-    const object = await this.objects.read(id);
-    if (object?.type !== "tree") throw new SourceError(`git tree ${id} is not in this clone`);
-    return parseTree(object.content, id.length / 2);
+  /**
+   * The entry at `relative` below `tree` (a file, symlink or submodule; not a folder), or null.
+   */
+  async findEntry(tree: string, relative: string): Promise<{ mode: string; id: string } | null> {
+    const names = relative.split("/");
+    let current = tree;
+    for (const [index, name] of names.entries()) {
+      const entry = (await this.readTree(current)).find((candidate) => candidate.name === name);
+      if (!entry) return null;
+      if (index === names.length - 1) return entry.mode === "040000" ? null : entry;
+      if (entry.mode !== "040000") return null;
+      current = entry.id;
+    }
+    return null;
+  }
+
+  /**
+   * Whether everything below `tree` is plainly packageable, and how many files it holds: every
+   * name a safe path segment (describeUnsafePath), no name twice, no file that is also a folder,
+   * no symlink. Remembered by tree id, so the folders most commits share are looked at once.
+   */
+  plainTree(tree: string): Promise<{ plain: boolean; files: number }> {
+    let verdict = this.plainTrees.get(tree);
+    if (!verdict) {
+      verdict = this.readTree(tree).then(async (entries) => {
+        const names = new Set<string>();
+        let files = 0;
+        for (const entry of entries) {
+          if (
+            names.has(entry.name) ||
+            entry.mode === "120000" ||
+            entry.name.includes("/") ||
+            describeUnsafePath(entry.name) !== null
+          )
+            return { plain: false, files };
+          names.add(entry.name);
+          if (entry.mode === "040000") {
+            const inside = await this.plainTree(entry.id);
+            if (!inside.plain) return { plain: false, files };
+            files += inside.files;
+          } else if (entry.mode !== "160000") files += 1;
+        }
+        return { plain: true, files };
+      });
+      if (this.plainTrees.size >= MAX_TREE_LISTINGS * 8) this.plainTrees.clear();
+      this.plainTrees.set(tree, verdict);
+    }
+    return verdict;
+  }
+
+  private readTree(id: string): Promise<{ mode: string; name: string; id: string }[]> {
+    let rows = this.trees.get(id);
+    if (!rows) {
+      rows = this.objects.read(id).then((object) => {
+        if (object?.type !== "tree") throw new SourceError(`git tree ${id} is not in this clone`);
+        return parseTree(object.content, id.length / 2);
+      });
+      if (this.trees.size >= MAX_TREE_LISTINGS * 8) this.trees.clear();
+      this.trees.set(id, rows);
+    }
+    return rows;
   }
 
   private async listFiles(tree: string): Promise<TreeEntry[]> {
