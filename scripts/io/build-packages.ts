@@ -107,9 +107,9 @@ interface Job {
 
 /**
  * Check every built release and package those the plan packages; `validate` and `check` check
- * only. Releases are worked on `concurrency` at a time (each package's entries deflate on the
- * thread pool); what comes back (packages, problems) is in the plan's order whatever finished
- * first, so the output is the same bytes as one at a time.
+ * only. Releases are worked on `concurrency` at a time (their packages zipped on a worker thread
+ * or on this one, see zip-pool.ts); what comes back (packages, problems) is in the plan's order
+ * whatever finished first, so the output is the same bytes as one at a time.
  */
 export async function buildPackages(
   plugins: PluginPlan[],
@@ -155,8 +155,8 @@ export async function buildPackages(
 }
 
 /**
- * One worker thread beside the main thread on two cores, two on more: each thread costs
- * ~40 MiB, and a third brings little while the main thread reads sources for them.
+ * One worker thread beside the main thread on two cores, two on more: each thread costs some
+ * 15 MiB, and a third brings little while the main thread reads sources for them.
  */
 function defaultZipThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
