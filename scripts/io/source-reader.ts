@@ -206,42 +206,83 @@ class BatchSession {
       else handle.unref();
   }
 
+  /**
+   * Answers as they arrive: an object that lies within one chunk of git's output is handed out
+   * as a view of it; one that spans chunks is copied into a buffer of its own (the chunks are
+   * not joined, so a package's worth of output costs no more memory than its objects).
+   */
   private receive(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered < this.needed) return;
     for (;;) {
       const request = this.waiting[0];
-      if (!request) return;
-      const data = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
-      this.chunks = [data];
-      const headerEnd = data.indexOf(10);
-      if (headerEnd < 0) return;
-      const header = data.subarray(0, headerEnd).toString("utf8").split(" ");
-      let consumed: number;
-      let answer: GitObject | null;
+      const first = this.chunks[0];
+      if (!request || !first) return;
+      const headerEnd = first.indexOf(10);
+      if (headerEnd < 0) {
+        // The header is split between chunks (it is short): join just those.
+        if (this.chunks.length < 2) return;
+        this.chunks.splice(0, 2, Buffer.concat([first, this.chunks[1] as Buffer]));
+        continue;
+      }
+      const header = first.subarray(0, headerEnd).toString("utf8").split(" ");
+      let answer: GitObject | null = null;
       if (header.length === 2) {
         // "<name> missing" (or "ambiguous"): this clone does not have it.
-        consumed = headerEnd + 1;
-        answer = null;
+        this.drop(headerEnd + 1);
       } else {
+        // "<id> <type> <size>", then the content and a newline.
         const size = Number(header[2]);
         this.needed = headerEnd + 1 + size + 1;
-        if (data.length < this.needed) return;
-        // A view, not a copy: the chunk it is in lives as long as the answer is used.
-        answer = { type: header[1] ?? "", content: data.subarray(headerEnd + 1, headerEnd + 1 + size) };
-        consumed = headerEnd + 1 + size + 1;
+        if (this.buffered < this.needed) return;
+        answer = { type: header[1] ?? "", content: this.take(headerEnd + 1, size) };
+        this.drop(1);
       }
       this.waiting.shift();
       this.needed = 0;
-      const rest = data.subarray(consumed);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.buffered = rest.length;
       if (this.waiting.length === 0) {
         this.hold(false);
         if (!this.ended) this.onIdle();
       }
       request.resolve(answer);
+    }
+  }
+
+  /** `size` bytes from `offset` on, dropping what comes before them and them from the chunks. */
+  private take(offset: number, size: number): Buffer {
+    this.drop(offset);
+    if (size === 0) return Buffer.alloc(0);
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= size) {
+      const view = first.subarray(0, size);
+      this.drop(size);
+      return view;
+    }
+    const content = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const next = this.chunks[0] as Buffer;
+      const part = Math.min(next.length, size - filled);
+      next.copy(content, filled, 0, part);
+      filled += part;
+      this.drop(part);
+    }
+    return content;
+  }
+
+  /** Forget the next `count` bytes of git's output. */
+  private drop(count: number): void {
+    let left = count;
+    this.buffered -= count;
+    while (left > 0) {
+      const first = this.chunks[0] as Buffer;
+      if (first.length > left) {
+        this.chunks[0] = first.subarray(left);
+        return;
+      }
+      left -= first.length;
+      this.chunks.shift();
     }
   }
 }
