@@ -14,8 +14,8 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { rename, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ReleaseFileMemo } from "../core/parse-tree.ts";
 import type { ReleaseDefinition } from "../core/schema.ts";
 import type { SigningKey } from "../core/signing.ts";
@@ -144,7 +144,7 @@ function codeRevision(): string {
 
 /** The version of the package `name` resolves to from here. */
 function packageVersion(name: string): string {
-  let folder = path.dirname(fileURLToPath(import.meta.resolve(name)));
+  let folder = path.dirname(createRequire(import.meta.url).resolve(name));
   for (;;) {
     try {
       const found = JSON.parse(readFileSync(path.join(folder, "package.json"), "utf8")) as {
