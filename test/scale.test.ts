@@ -316,6 +316,38 @@ describe("issue 12: records the cache keeps of what was made and checked", () =>
   });
 });
 
+describe("issue 12: releases the build does not package", () => {
+  it("issue 12: a release beyond retention is still refused for an unsafe name, a symlink out of its folder or no main file", async () => {
+    const repo = track(createHistoryRepo(4, DEMO_PLUGIN_YAML.concat("retain: 0\n")));
+    // Three more commits, each with a fault in its source, pinned by the three oldest releases.
+    const repin = (version: string, pin: string) => {
+      const file = `releases/demo/${version}.yaml`;
+      repo.write(file, repo.read(file).replace(/^source: .*$/m, `source: "${pin}"`));
+    };
+    repo.write("source/demo/a\\..\\evil.php", "<?php\n");
+    repin("1.0.0", repo.commit("a backslash name"));
+    repo.remove("source/demo/a\\..\\evil.php");
+    execFileSync("ln", ["-s", "../../outside.php", path.join(repo.root, "source/demo/out.php")]);
+    repin("1.0.1", repo.commit("a symlink out of the folder"));
+    repo.remove("source/demo/out.php");
+    const main = repo.read("source/demo/demo.php");
+    repo.remove("source/demo/demo.php");
+    repin("1.0.2", repo.commit("no main file"));
+    repo.write("source/demo/demo.php", main);
+    repo.commit("the faulty pins");
+    const result = await buildReport(repo);
+    expect(result.code).toBe(1);
+    const lineOf = (version: string) =>
+      result.stderr.split("\n").find((line) => line.startsWith(`releases/demo/${version}.yaml:`)) ?? "";
+    expect(lineOf("1.0.0")).toMatch(
+      /source: commit [0-9a-f]{12} has the file "a\\\\\.\.\\\\evil\.php" in source\/demo\/, which is not a safe path to package/,
+    );
+    expect(lineOf("1.0.1")).toContain("source: symlink out.php points outside the plugin folder (../../outside.php)");
+    expect(lineOf("1.0.2")).toMatch(/source: commit [0-9a-f]{12} has no demo\.php in source\/demo\//);
+    expect(lineOf("1.0.3")).toBe("");
+  });
+});
+
 describe("issue 12: check --base checks what a pull request touches", () => {
   /** The base on main, then a pull request branch adding release 1.0.<count> on top of it. */
   function openPullRequest(repo: HistoryRepo, sha256Line = ""): string {

@@ -52,6 +52,8 @@ export function createExcludeMatcher(extra: readonly string[]): (relativePath: s
  * Everything else (spaces, punctuation, any other Unicode) is a name like any other.
  */
 export function describeUnsafePath(relativePath: string): string | null {
+  // Nearly every path is plainly safe: one test, no allocation, for the thousands a build checks.
+  if (PLAINLY_SAFE_PATH.test(relativePath)) return null;
   if (relativePath === "") return "it is empty";
   if (relativePath.startsWith("/")) return "it starts with /";
   for (const char of relativePath) {
@@ -72,6 +74,14 @@ export function describeUnsafePath(relativePath: string): string | null {
 }
 
 /**
+ * What describeUnsafePath accepts, as one pattern: segments of characters that are neither a
+ * control character, a backslash, a colon nor U+FFFD, each ending in something other than a dot
+ * or a space (so none is empty or only dots and spaces), joined by single slashes.
+ */
+const SAFE_SEGMENT = "[^/\\x00-\\x1f\\x7f-\\x9f\\\\:\\uFFFD]*[^/\\x00-\\x1f\\x7f-\\x9f\\\\:\\uFFFD. ]";
+const PLAINLY_SAFE_PATH = new RegExp(`^${SAFE_SEGMENT}(?:/${SAFE_SEGMENT})*$`);
+
+/**
  * Two entries that would claim the same place when unpacked, or null: the same path twice (a
  * crafted git tree can hold two entries of one name, and which one an unzipper keeps is up to
  * it), or a path that is a file and also the folder of another.
@@ -82,12 +92,15 @@ export function describePathClash(paths: readonly string[]): string | null {
     if (files.has(file)) return `${JSON.stringify(file)} is there twice`;
     files.add(file);
   }
+  // Each folder is looked up once: one that is not a file the first time is not one later either.
+  const folders = new Set<string>();
   for (const file of paths) {
-    const parts = file.split("/");
-    for (let i = 1; i < parts.length; i++) {
-      const folder = parts.slice(0, i).join("/");
+    for (let at = file.indexOf("/"); at !== -1; at = file.indexOf("/", at + 1)) {
+      const folder = file.slice(0, at);
+      if (folders.has(folder)) continue;
       if (files.has(folder))
         return `${JSON.stringify(folder)} is both a file and the folder of ${JSON.stringify(file)}`;
+      folders.add(folder);
     }
   }
   return null;

@@ -34,6 +34,7 @@ import { checkOwnUpdateClass } from "./geeklog-update-class.ts";
 import { factsOf, PackageRecords, RECORD_FORMAT } from "./package-records.ts";
 import {
   type GitRepository,
+  inspectPlainGitSource,
   SourceError,
   type SourceSnapshot,
   snapshotFromGit,
@@ -121,9 +122,9 @@ interface Job {
 
 /**
  * Check every built release and package those the plan packages; `validate` and `check` check
- * only. Releases are worked on `concurrency` at a time (each package's entries deflate on the
- * thread pool); what comes back (packages, problems) is in the plan's order whatever finished
- * first, so the output is the same bytes as one at a time.
+ * only. Releases are worked on `concurrency` at a time (their packages zipped on a worker thread
+ * or on this one, see zip-pool.ts); what comes back (packages, problems) is in the plan's order
+ * whatever finished first, so the output is the same bytes as one at a time.
  */
 export async function buildPackages(
   plugins: PluginPlan[],
@@ -169,8 +170,8 @@ export async function buildPackages(
 }
 
 /**
- * One worker thread beside the main thread on two cores, two on more: each thread costs
- * ~40 MiB, and a third brings little while the main thread reads sources for them.
+ * One worker thread beside the main thread on two cores, two on more: each thread costs some
+ * 15 MiB, and a third brings little while the main thread reads sources for them.
  */
 function defaultZipThreads(): number {
   return Math.max(1, Math.min(2, availableParallelism() - 1));
@@ -344,6 +345,23 @@ async function buildPackage(
     const trusted = await readTrusted(records, key, release, mode, context.signingKeys ?? [], discard);
     if (trusted === "checked") return null;
     if (trusted) return { ...base, ...trusted, sourceLabel: `commit ${pinned?.slice(0, 12)}` };
+  }
+  if (mode === "source" && pinned) {
+    // A release the build does not package: its folder looked at, not listed, when it is plain.
+    const git = await checkPinnedCommit(context, pinned);
+    const folder = `source/${plugin.slug}`;
+    const plain = await inspectPlainGitSource(git, pinned, folder, definition.main_file);
+    if (plain) {
+      if (!plain.hasMainFile || !packagesMainFile(plugin, { files: [{ path: definition.main_file }] }, updater)) {
+        report(
+          "source",
+          `source: ${plain.label} has no ${definition.main_file} in ${folder}/ (main_file in ${plugin.file})`,
+        );
+        return null;
+      }
+      if (key && records) records.writeSourceChecked(key);
+      return null;
+    }
   }
   const snapshot = await readSnapshot(plugin, release, context);
   if (!packagesMainFile(plugin, snapshot, updater)) {
@@ -603,7 +621,11 @@ async function buildGeeklogPackage(
 }
 
 /** Whether the package would hold the main file: it is in the snapshot, not excluded, and not where the updater goes. */
-function packagesMainFile(plugin: PluginPlan, snapshot: SourceSnapshot, updater: RenderedUpdater | null): boolean {
+function packagesMainFile(
+  plugin: PluginPlan,
+  snapshot: { files: { path: string }[] },
+  updater: RenderedUpdater | null,
+): boolean {
   const main = plugin.definition.main_file;
   if (!main) return false;
   if (createExcludeMatcher(plugin.definition.exclude)(main)) return false;

@@ -18,10 +18,9 @@
  * whoever substitutes a ZIP can write a record to match. What binds a key to its facts is that
  * this build made them, so that is what a record has to show:
  *
- * 1. It carries a MAC (HMAC-SHA-256) over the key, the kind and every fact (the checked
- *    records' file: one MAC over all of it), under a key derived
- *    (HKDF) from the build's current signing key: only a build holding that key can write one,
- *    for that key; an attacker who can write the cache but not sign can neither forge one nor
+ * 1. It carries a MAC (HMAC-SHA-256) over the key, the kind and every fact (the file of checked
+ *    records: one MAC over all of it), under a key derived (HKDF) from the build's current
+ *    signing key: only a build holding that key can write one, for that key; an attacker who can write the cache but not sign can neither forge one nor
  *    move a good one to another key. Whoever holds the signing key can sign packages directly,
  *    so this adds no power. The signing key's id is part of every cache key, so records of
  *    another key (a rotation, a development key) are simply not found. A MAC rather than a

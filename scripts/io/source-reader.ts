@@ -12,6 +12,29 @@ import { sha256Hex } from "../core/digest.ts";
 import { SourceError, UnsafePathError } from "../core/errors.ts";
 import { describePathClash, describeUnsafePath } from "../core/packaging.ts";
 
+/**
+ * A pinned commit's folder looked at without listing it: whether the package would hold
+ * `mainFile` there, for a plain folder (see GitRepository.plainTree: safe names, no clash, no
+ * symlink), where that is all a build checks of a release it does not package. Null when the
+ * folder is not plain: snapshotFromGit then says exactly what is wrong. A SourceError when the
+ * folder holds no file at all, as snapshotFromGit's caller says.
+ */
+export async function inspectPlainGitSource(
+  repo: GitRepository,
+  commit: string,
+  folder: string,
+  mainFile: string,
+): Promise<{ label: string; hasMainFile: boolean } | null> {
+  const label = `commit ${commit.slice(0, 12)}`;
+  const tree = await repo.folderTree(commit, folder);
+  if (!tree) throw new SourceError(`${label} has no ${folder}/ folder`);
+  const { plain, files } = await repo.plainTree(tree);
+  if (!plain) return null;
+  if (files === 0) throw new SourceError(`${label} has no ${folder}/ folder`);
+  const entry = await repo.findEntry(tree, mainFile);
+  return { label, hasMainFile: entry !== null && entry.mode !== "160000" };
+}
+
 const run = promisify(execFile);
 
 export interface SourceFile {
@@ -183,42 +206,83 @@ class BatchSession {
       else handle.unref();
   }
 
+  /**
+   * Answers as they arrive: an object that lies within one chunk of git's output is handed out
+   * as a view of it; one that spans chunks is copied into a buffer of its own (the chunks are
+   * not joined, so a package's worth of output costs no more memory than its objects).
+   */
   private receive(chunk: Buffer): void {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     if (this.buffered < this.needed) return;
     for (;;) {
       const request = this.waiting[0];
-      if (!request) return;
-      const data = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks, this.buffered);
-      this.chunks = [data];
-      const headerEnd = data.indexOf(10);
-      if (headerEnd < 0) return;
-      const header = data.subarray(0, headerEnd).toString("utf8").split(" ");
-      let consumed: number;
-      let answer: GitObject | null;
+      const first = this.chunks[0];
+      if (!request || !first) return;
+      const headerEnd = first.indexOf(10);
+      if (headerEnd < 0) {
+        // The header is split between chunks (it is short): join just those.
+        if (this.chunks.length < 2) return;
+        this.chunks.splice(0, 2, Buffer.concat([first, this.chunks[1] as Buffer]));
+        continue;
+      }
+      const header = first.subarray(0, headerEnd).toString("utf8").split(" ");
+      let answer: GitObject | null = null;
       if (header.length === 2) {
         // "<name> missing" (or "ambiguous"): this clone does not have it.
-        consumed = headerEnd + 1;
-        answer = null;
+        this.drop(headerEnd + 1);
       } else {
+        // "<id> <type> <size>", then the content and a newline.
         const size = Number(header[2]);
         this.needed = headerEnd + 1 + size + 1;
-        if (data.length < this.needed) return;
-        // A view, not a copy: the chunk it is in lives as long as the answer is used.
-        answer = { type: header[1] ?? "", content: data.subarray(headerEnd + 1, headerEnd + 1 + size) };
-        consumed = headerEnd + 1 + size + 1;
+        if (this.buffered < this.needed) return;
+        answer = { type: header[1] ?? "", content: this.take(headerEnd + 1, size) };
+        this.drop(1);
       }
       this.waiting.shift();
       this.needed = 0;
-      const rest = data.subarray(consumed);
-      this.chunks = rest.length > 0 ? [rest] : [];
-      this.buffered = rest.length;
       if (this.waiting.length === 0) {
         this.hold(false);
         if (!this.ended) this.onIdle();
       }
       request.resolve(answer);
+    }
+  }
+
+  /** `size` bytes from `offset` on, dropping what comes before them and them from the chunks. */
+  private take(offset: number, size: number): Buffer {
+    this.drop(offset);
+    if (size === 0) return Buffer.alloc(0);
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= size) {
+      const view = first.subarray(0, size);
+      this.drop(size);
+      return view;
+    }
+    const content = Buffer.allocUnsafeSlow(size);
+    let filled = 0;
+    while (filled < size) {
+      const next = this.chunks[0] as Buffer;
+      const part = Math.min(next.length, size - filled);
+      next.copy(content, filled, 0, part);
+      filled += part;
+      this.drop(part);
+    }
+    return content;
+  }
+
+  /** Forget the next `count` bytes of git's output. */
+  private drop(count: number): void {
+    let left = count;
+    this.buffered -= count;
+    while (left > 0) {
+      const first = this.chunks[0] as Buffer;
+      if (first.length > left) {
+        this.chunks[0] = first.subarray(left);
+        return;
+      }
+      left -= first.length;
+      this.chunks.shift();
     }
   }
 }
@@ -273,6 +337,10 @@ export class GitRepository {
   /** Listings of trees by id: most of a plugin's folders are the same tree in every commit. */
   private readonly treeListings = new Map<string, TreeEntry[]>();
   private readonly objectTypes = new Map<string, Promise<string | null>>();
+  /** Tree objects read, by id. */
+  private readonly trees = new Map<string, Promise<{ mode: string; name: string; id: string }[]>>();
+  /** plainTree's verdicts by tree id. */
+  private readonly plainTrees = new Map<string, Promise<{ plain: boolean; files: number }>>();
   /** Commits read (their tree and time): remembered, as an id names the same commit for ever. */
   private readonly commits = new Map<string, Promise<{ tree: string; time: Date }>>();
   constructor(root: string) {
@@ -397,19 +465,82 @@ export class GitRepository {
   async listTree(revision: string, folder: string): Promise<TreeEntry[]> {
     const commit = /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(revision) ? revision : await this.resolve(revision);
     if (!commit) throw new SourceError(`${revision} is not a commit of this clone`);
+    const tree = await this.folderTree(commit, folder);
+    return tree ? this.listFiles(tree) : [];
+  }
+
+  /** The tree of `folder` at `commit`, or null when there is no such folder. */
+  async folderTree(commit: string, folder: string): Promise<string | null> {
     let tree = (await this.readCommit(commit)).tree;
     for (const name of folder.split("/").filter((part) => part !== "")) {
       const entry = (await this.readTree(tree)).find((candidate) => candidate.name === name);
-      if (entry?.mode !== "040000") return [];
+      if (entry?.mode !== "040000") return null;
       tree = entry.id;
     }
-    return this.listFiles(tree);
+    return tree;
   }
 
-  private async readTree(id: string): Promise<{ mode: string; name: string; id: string }[]> {
-    const object = await this.objects.read(id);
-    if (object?.type !== "tree") throw new SourceError(`git tree ${id} is not in this clone`);
-    return parseTree(object.content, id.length / 2);
+  /**
+   * The entry at `relative` below `tree` (a file, symlink or submodule; not a folder), or null.
+   */
+  async findEntry(tree: string, relative: string): Promise<{ mode: string; id: string } | null> {
+    const names = relative.split("/");
+    let current = tree;
+    for (const [index, name] of names.entries()) {
+      const entry = (await this.readTree(current)).find((candidate) => candidate.name === name);
+      if (!entry) return null;
+      if (index === names.length - 1) return entry.mode === "040000" ? null : entry;
+      if (entry.mode !== "040000") return null;
+      current = entry.id;
+    }
+    return null;
+  }
+
+  /**
+   * Whether everything below `tree` is plainly packageable, and how many files it holds: every
+   * name a safe path segment (describeUnsafePath), no name twice, no file that is also a folder,
+   * no symlink. Remembered by tree id, so the folders most commits share are looked at once.
+   */
+  plainTree(tree: string): Promise<{ plain: boolean; files: number }> {
+    let verdict = this.plainTrees.get(tree);
+    if (!verdict) {
+      verdict = this.readTree(tree).then(async (entries) => {
+        const names = new Set<string>();
+        let files = 0;
+        for (const entry of entries) {
+          if (
+            names.has(entry.name) ||
+            entry.mode === "120000" ||
+            entry.name.includes("/") ||
+            describeUnsafePath(entry.name) !== null
+          )
+            return { plain: false, files };
+          names.add(entry.name);
+          if (entry.mode === "040000") {
+            const inside = await this.plainTree(entry.id);
+            if (!inside.plain) return { plain: false, files };
+            files += inside.files;
+          } else if (entry.mode !== "160000") files += 1;
+        }
+        return { plain: true, files };
+      });
+      if (this.plainTrees.size >= MAX_TREE_LISTINGS * 8) this.plainTrees.clear();
+      this.plainTrees.set(tree, verdict);
+    }
+    return verdict;
+  }
+
+  private readTree(id: string): Promise<{ mode: string; name: string; id: string }[]> {
+    let rows = this.trees.get(id);
+    if (!rows) {
+      rows = this.objects.read(id).then((object) => {
+        if (object?.type !== "tree") throw new SourceError(`git tree ${id} is not in this clone`);
+        return parseTree(object.content, id.length / 2);
+      });
+      if (this.trees.size >= MAX_TREE_LISTINGS * 8) this.trees.clear();
+      this.trees.set(id, rows);
+    }
+    return rows;
   }
 
   private async listFiles(tree: string): Promise<TreeEntry[]> {

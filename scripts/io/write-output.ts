@@ -11,6 +11,7 @@
  * restores only marked folders that no live build owns.
  */
 import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, readFile, realpath, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import path from "node:path";
@@ -117,9 +118,12 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
       await mkdir(folder, { recursive: true });
     let next = 0;
     const writeNext = async (): Promise<void> => {
+      // One buffer per writer for the copies, grown as needed: a hundred packages copied leave
+      // no hundred buffers behind for the collector.
+      const scratch = { buffer: Buffer.alloc(0) };
       for (let index = next++; index < writes.length; index = next++) {
         const { destination, file } = writes[index] as (typeof writes)[number];
-        if ("copyFrom" in file) await copyVerified(file.copyFrom, destination, file.sha256);
+        if ("copyFrom" in file) await copyVerified(file.copyFrom, destination, file.sha256, scratch);
         else await writeFile(destination, file.content);
       }
     };
@@ -143,8 +147,30 @@ async function swapInOutput(target: string, files: OutputFile[]): Promise<void> 
  * folder, refusing it unless the bytes copied are still the ones whose sha256 was published:
  * the manifest, the feed and the `.sig` files describe `sha256`, so nothing else may go out.
  */
-async function copyVerified(source: string, destination: string, sha256: string): Promise<void> {
-  const bytes = await readFile(source);
+async function copyVerified(
+  source: string,
+  destination: string,
+  sha256: string,
+  scratch: { buffer: Buffer },
+): Promise<void> {
+  // Without waiting on a FIFO put in its place since it was hashed: not a regular file, not published.
+  const handle = await open(source, constants.O_RDONLY | constants.O_NONBLOCK);
+  let bytes: Buffer;
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) throw new Error(`refusing to publish ${source}: it is no longer a regular file`);
+    const { size } = info;
+    if (scratch.buffer.length < size) scratch.buffer = Buffer.allocUnsafeSlow(size);
+    let length = 0;
+    while (length < size) {
+      const { bytesRead } = await handle.read(scratch.buffer, length, size - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    bytes = scratch.buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
   const actual = sha256Hex(bytes);
   if (actual !== sha256)
     throw new Error(
