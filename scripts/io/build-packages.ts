@@ -350,9 +350,9 @@ async function buildPackage(
     // A release the build does not package: its folder looked at, not listed, when it is plain.
     const git = await checkPinnedCommit(context, pinned);
     const folder = `source/${plugin.slug}`;
-    const plain = await inspectPlainGitSource(git, pinned, folder, definition.main_file);
+    const plain = await inspectPlainGitSource(git, pinned, folder, definition.main_file ?? "");
     if (plain) {
-      if (!plain.hasMainFile || !packagesMainFile(plugin, { files: [{ path: definition.main_file }] }, updater)) {
+      if (!plain.hasMainFile || !packagesMainFile(plugin, { files: [{ path: definition.main_file ?? "" }] }, updater)) {
         report(
           "source",
           `source: ${plain.label} has no ${definition.main_file} in ${folder}/ (main_file in ${plugin.file})`,
