@@ -5,36 +5,24 @@
  * show it.
  */
 import type { Command } from "commander";
-import { type ApiErrorBody, apiBaseFor, apiUrl, isSlug } from "../contract/index.ts";
+import {
+  type ApiErrorBody,
+  apiBaseFor,
+  apiUrl,
+  type Counts,
+  type DayFigures,
+  type FreshFigures,
+  isSlug,
+} from "../contract/index.ts";
 import { MissingKeyError, StatsError, UsageError } from "../core/errors.ts";
 import { type CommandContext, environmentOf, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
 
-type Counts = Record<string, number>;
-interface Downloads {
-  total: number;
-  by_kind: Counts;
-  by_version: Counts;
-}
-interface Figures {
-  installations: number;
-  versions: Counts;
-  health: Counts;
-  health_by_version: Record<string, Counts>;
-  wp_versions: Counts;
-  php_versions: Counts;
-}
-/** What /stats/ answers (the fields this command prints). */
-export interface StatsAnswer extends Figures {
+/** What /stats/ answers (the fields this command prints): the contract's figures. */
+export interface StatsAnswer extends FreshFigures {
   slug: string;
   generated_at: string;
-  downloads: Downloads;
-  recent_downloads: { at: string; version: string; kind: string; user_agent: string | null; address: string | null }[];
   census: { generated_at: string; installations: number; health: Counts };
-  history?: {
-    from: string;
-    to: string;
-    days: (Figures & { day: string; registrations: number; downloads: Downloads })[];
-  };
+  history?: { from: string; to: string; days: DayFigures[] };
 }
 
 interface StatsOptions {

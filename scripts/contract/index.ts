@@ -11,6 +11,7 @@ export * from "./download-signature.ts";
 export * from "./enums.ts";
 export * from "./excerpt.ts";
 export * from "./geeklog.ts";
+export * from "./health-figures.ts";
 export * from "./hex.ts";
 export * from "./offer.ts";
 export * from "./paths.ts";

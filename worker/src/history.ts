@@ -16,7 +16,14 @@
  * day opens (the first call of a new day).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { DownloadKind } from "../../scripts/contract/index.ts";
+import type {
+  Counts,
+  DayFigures,
+  DownloadKind,
+  DownloadRecord,
+  Figures,
+  FreshFigures,
+} from "../../scripts/contract/index.ts";
 import type { Health } from "./installations.ts";
 
 /** Daily figures (and downloads per day) are kept this long: a year and a month. */
@@ -54,36 +61,7 @@ export interface DownloadEvent {
   address: string | null;
 }
 
-export interface DownloadRecord {
-  at: string;
-  version: string;
-  kind: DownloadKind;
-  user_agent: string | null;
-  address: string | null;
-}
-
-/** Counts by name; every count a Record made with Object.fromEntries (own properties only). */
-export type Counts = Record<string, number>;
-
-export interface Figures {
-  installations: number;
-  versions: Counts;
-  health: Counts;
-  health_by_version: Record<string, Counts>;
-  wp_versions: Counts;
-  php_versions: Counts;
-}
-
-export interface FreshFigures extends Figures {
-  downloads: { total: number; by_kind: Counts; by_version: Counts; by_version_and_kind: Record<string, Counts> };
-  recent_downloads: DownloadRecord[];
-}
-
-export interface DayFigures extends Figures {
-  day: string;
-  registrations: number;
-  downloads: { total: number; by_kind: Counts; by_version: Counts; by_version_and_kind: Record<string, Counts> };
-}
+export type { Counts, DayFigures, DownloadRecord, Figures, FreshFigures } from "../../scripts/contract/index.ts";
 
 /** The retention the answers state, so a reader knows how far back to ask. */
 export const RETENTION = {
