@@ -5,6 +5,7 @@
  * writes into every package. scripts/init.ts checks the answers and writes the files.
  */
 import { apiBaseProblem, isSlug } from "../contract/index.ts";
+import { phpString } from "./updater.ts";
 
 export interface NewPluginAnswers {
   slug: string;
@@ -72,11 +73,6 @@ export function newPluginProblems(answers: NewPluginAnswers): string[] {
 /** A YAML double-quoted scalar: the answers are one line (checked), so only `\` and `"` need escaping. */
 function yamlString(value: string): string {
   return `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
-}
-
-/** A PHP single-quoted string. */
-function phpString(value: string): string {
-  return `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
 export function renderNewPlugin(answers: NewPluginAnswers): NewPluginFile[] {
