@@ -10,7 +10,9 @@ import {
   decideGeeklogOffer,
   decideOffer,
   type OfferDecision,
+  type OfferIndexDocument,
   offerIndexOf,
+  type PublishedRelease,
   ROLLOUT,
 } from "../contract/index.ts";
 import { renderReleases } from "./documents.ts";
@@ -208,6 +210,22 @@ function noGoodStableWarning(before: PluginPlan | null, after: PluginPlan): Find
 }
 
 /**
+ * A plan's releases as published (releases.json's entries) and its offer index, made once per
+ * plan: every rule and preview line of a review asks the same plan again.
+ */
+const publishedViews = new WeakMap<PluginPlan, { releases: PublishedRelease[]; index: OfferIndexDocument }>();
+
+function publishedView(plugin: PluginPlan): { releases: PublishedRelease[]; index: OfferIndexDocument } {
+  let view = publishedViews.get(plugin);
+  if (!view) {
+    const document = renderReleases(plugin, new Map());
+    view = { releases: document.releases, index: offerIndexOf(document) };
+    publishedViews.set(plugin, view);
+  }
+  return view;
+}
+
+/**
  * The Worker's offer decision for a site this release can reach, or null when it reaches
  * none: asked of decideOffer for a site on each published version below it (the nearest
  * first, or none), on either channel, meeting exactly its PHP and WordPress requirements, at
@@ -215,9 +233,7 @@ function noGoodStableWarning(before: PluginPlan | null, after: PluginPlan): Find
  * newer ones leave out (by requirements or rollout).
  */
 function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision | null {
-  const document = renderReleases(plugin, new Map());
-  const { releases } = document;
-  const index = offerIndexOf(document);
+  const { releases, index } = publishedView(plugin);
   const published = releases.find((candidate) => candidate.version === release.version);
   if (!published) return null;
   const below = releases
@@ -268,9 +284,7 @@ function reviewOfferChange(plugin: PluginReview, old: ReleasePlan, release: Rele
 /** Of 100 sites just below the release (one per rollout bucket) meeting its requirements, how many are offered it. */
 function sitesOffered(plugin: PluginPlan | null, release: ReleasePlan): number {
   if (!plugin || !release.channel) return 0;
-  const document = renderReleases(plugin, new Map());
-  const { releases } = document;
-  const index = offerIndexOf(document);
+  const { releases, index } = publishedView(plugin);
   const published = releases.find((candidate) => candidate.version === release.version);
   if (!published) return 0;
   const below = releases.map((candidate) => candidate.version).filter((version) => semver.lt(version, release.version));
