@@ -9,6 +9,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main } from "../scripts/cli.ts";
 import { parseSigningKey } from "../scripts/core/signing.ts";
+import { runFeedwright } from "./support/run-cli.ts";
 import { createScratchRepo, type ScratchRepo, TEST_ENV, TEST_SIGNING_KEY } from "./support/scratch-repo.ts";
 
 const FLAGS = [
@@ -140,7 +141,6 @@ describe("a directory that is not a repository yet", () => {
   it("gets the plugin too (git comes when the vendor commits)", async () => {
     const root = mkdtempSync(path.join(tmpdir(), "feedwright-init-"));
     try {
-      const { runFeedwright } = await import("./support/run-cli.ts");
       const result = await runFeedwright(["init", "acme-notes", ...FLAGS], { cwd: root, env: TEST_ENV });
       expect(result.code).toBe(0);
       expect(existsSync(path.join(root, "source/acme-notes/acme-notes.php"))).toBe(true);
