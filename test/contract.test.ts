@@ -284,6 +284,7 @@ function release(version: string, fields: Partial<PublishedRelease> = {}): Publi
     force_update: false,
     autoupdate: false,
     rollout: 100,
+    guard: null,
     changelog: `Changes in ${version}.`,
     upgrade_notice: "",
     deprecation_reason: null,

@@ -849,6 +849,10 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       rolloutSeparator: "ROLLOUT_SEPARATOR",
       rolloutSiteKeyPrefix: "ROLLOUT_SITE_KEY_PREFIX",
       apiPath: "API_PATH",
+      downloadKindParam: "DOWNLOAD_KIND_PARAM",
+      installedVersionParam: "INSTALLED_VERSION_PARAM",
+      rolloutAction: "ROLLOUT_ACTION",
+      rolloutHaltedCode: "ROLLOUT_HALTED_CODE",
     };
     const rendered = runUpdaterPhp<Record<string, string | number>>(plugin, {
       script: `$out = array(); foreach ( $input as $name ) { $out[ $name ] = constant( $class . '\\Config::' . $name ); } echo json_encode( $out );`,

@@ -22,6 +22,8 @@ export const API_ERROR_CODES = [
   // so a client that names it still type-checks.
   "not_retained",
   "plugin_inactive",
+  /** 409: the release's rollout is halted (rollout-guard.ts); its package goes only to sites already on it. */
+  "rollout_halted",
   "method_not_allowed",
   "payload_too_large",
   "rate_limited",

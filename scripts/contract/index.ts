@@ -19,5 +19,6 @@ export * from "./patterns.ts";
 export * from "./php-serialized.ts";
 export * from "./published.ts";
 export * from "./rollout.ts";
+export * from "./rollout-guard.ts";
 export * from "./updater-constants.ts";
 export * from "./verify-request.ts";

@@ -37,6 +37,11 @@ export interface SiteFacts {
    * rolloutBucketsFor computes them ahead, since WebCrypto hashes asynchronously).
    */
   bucketFor(release: { version: string }): number;
+  /**
+   * Versions whose rollout is halted now (scripts/contract/rollout-guard.ts): offered to no
+   * site, as if not published. The Worker passes them; without it, none.
+   */
+  held?: ReadonlySet<string>;
 }
 
 export interface OfferDecision extends Omit<CheckUpdateOffer, "deprecation"> {
@@ -95,6 +100,20 @@ function supersedes(newer: PublishedRelease, older: PublishedRelease): boolean {
   );
 }
 
+/**
+ * What a release's guard compares it with: the newest older release, offered and packaged,
+ * that the release's channel sees (a site on the channel could be on it); null when none.
+ */
+export function guardBaseline(releases: readonly PublishedRelease[], release: PublishedRelease): string | null {
+  let baseline: string | null = null;
+  for (const other of releases) {
+    if (!other.offered || !other.packaged || other.channel === null || release.channel === null) continue;
+    if (!channelSees(release.channel, other.channel) || !semver.lt(other.version, release.version)) continue;
+    if (baseline === null || semver.gt(other.version, baseline)) baseline = other.version;
+  }
+  return baseline;
+}
+
 /** A channel's candidates: offered, packaged, seen by the channel, not superseded, newest first, capped. */
 function candidatesFor(releases: readonly PublishedRelease[], channel: Channel): OfferCandidate[] {
   const eligible = releases
@@ -126,6 +145,7 @@ function candidatesFor(releases: readonly PublishedRelease[], channel: Channel):
     requires_wp: release.requires_wp,
     tested_wp: release.tested_wp,
     rollout: release.rollout,
+    guard: release.guard ? { ...release.guard, baseline: guardBaseline(releases, release) } : null,
     force_update: release.force_update,
     autoupdate: release.autoupdate,
     forced_since: forcedSince.get(release.version) ?? null,
@@ -188,6 +208,7 @@ export function decideOffer(index: OfferIndex, site: SiteFacts): OfferDecision {
   for (const candidate of index.channels[site.channel] ?? []) {
     // Newest first: once one is not newer than the site's version, none after it is.
     if (!semver.gt(candidate.version, current)) break;
+    if (site.held?.has(candidate.version)) continue;
     if (!satisfiesRequirement(site.phpVersion, candidate.requires_php)) continue;
     if (!satisfiesRequirement(site.wpVersion, candidate.requires_wp)) continue;
     if (candidate.rollout < ROLLOUT.buckets && !inRollout(candidate.rollout, site.bucketFor(candidate))) continue;

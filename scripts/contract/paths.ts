@@ -120,6 +120,7 @@ export const API_ACTIONS = [
   "register",
   "health-check",
   "stats",
+  "rollout",
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 

@@ -6,6 +6,7 @@
  * update-checker library reads; key order is the order written here.
  */
 import type { Channel, Platform, Status } from "./enums.ts";
+import type { OfferGuard, RolloutGuard } from "./rollout-guard.ts";
 import { excerptText, jsonTextBytes, utf8Bytes } from "./excerpt.ts";
 import { apiUrl, downloadUrl, signatureFileName, staticUrl } from "./paths.ts";
 
@@ -60,6 +61,8 @@ export interface PublishedRelease {
   autoupdate: boolean;
   /** Percent of sites offered it (100: all). */
   rollout: number;
+  /** The rollout guard its YAML declares (only below 100%); null when none. */
+  guard: RolloutGuard | null;
   /** Markdown. */
   changelog: string;
   upgrade_notice: string;
@@ -188,6 +191,8 @@ export interface OfferCandidate {
   tested_wp: string | null;
   /** Percent of sites offered it (100: all). */
   rollout: number;
+  /** Its rollout guard with the version it is compared with (scripts/contract/rollout-guard.ts); null when none. */
+  guard: OfferGuard | null;
   force_update: boolean;
   autoupdate: boolean;
   /**

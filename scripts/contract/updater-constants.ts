@@ -5,10 +5,12 @@
  * here rather than keeping its own copies.
  */
 
+import { DOWNLOAD_KIND_PARAM } from "./download-kind.ts";
 import { API_PATH, DEPRECATIONS_FILE, FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder } from "./paths.ts";
 import { API_KEY_SCHEME, SITE_ID_PATTERN } from "./patterns.ts";
 import { FEED_FORMAT, OFFER_INDEX_FORMAT } from "./published.ts";
 import { ROLLOUT } from "./rollout.ts";
+import { INSTALLED_VERSION_PARAM } from "./rollout-guard.ts";
 
 export function updaterConstants(slug: string) {
   return {
@@ -32,5 +34,11 @@ export function updaterConstants(slug: string) {
     rolloutSiteKeyPrefix: ROLLOUT.siteKeyPrefix,
     /** The API's path below an origin: a feed URL set in wp-config.php puts the API at its origin + this. */
     apiPath: API_PATH,
+    /** The download request's parameters (updater 4): what started it, and the version the site runs. */
+    downloadKindParam: DOWNLOAD_KIND_PARAM,
+    installedVersionParam: INSTALLED_VERSION_PARAM,
+    /** The API action listing the releases whose rollout is halted (GET, public), and the error code of a refused download. */
+    rolloutAction: "rollout",
+    rolloutHaltedCode: "rollout_halted",
   } as const;
 }

@@ -297,6 +297,7 @@ function publishedRelease(plugin: PluginPlan, release: ReleasePlan, facts: Packa
     force_update: release.definition.force_update,
     autoupdate: autoupdateOf(release),
     rollout: release.definition.rollout ?? 100,
+    guard: release.definition.guard ?? null,
     changelog: release.definition.changelog,
     upgrade_notice: release.definition.upgrade_notice ?? "",
     deprecation_reason: release.status === "deprecated" ? (release.definition.deprecation_reason ?? "") : null,

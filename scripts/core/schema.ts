@@ -454,6 +454,26 @@ export const releaseSchema = z
     tested_wp: requirementVersion.optional(),
     force_update: z.boolean().default(false).describe("Security release: offered with autoupdate and force_update."),
     rollout: z.number().int().min(1).max(100).optional().describe("Percent of sites offered this release."),
+    guard: z
+      .strictObject({
+        max_error_rise_points: z
+          .number()
+          .min(0)
+          .max(100)
+          .describe(
+            "Percentage points the error share among sites on this release may exceed the share on the release before it; more halts the rollout.",
+          ),
+        min_sites: z
+          .number()
+          .int()
+          .min(1)
+          .max(10_000_000)
+          .describe("The guard judges only once at least this many sites on this release have reported."),
+      })
+      .optional()
+      .describe(
+        "Rollout guard (only with rollout below 100): the Worker halts this release's rollout when its sites report errors this much more often than the release before it.",
+      ),
     source: z
       .string()
       // Only a full id is immutable: a branch, a tag or an abbreviated id (which a new object

@@ -87,6 +87,7 @@ const HANDLERS: Record<ApiAction, { methods: readonly string[]; handle: Handler 
   register: { methods: ["POST"], handle: register },
   "health-check": { methods: ["POST"], handle: healthCheck },
   stats: { methods: ["GET"], handle: stats },
+  rollout: { methods: ["GET", "POST"], handle: rollout },
 };
 // In the contract's order; the Record makes a missing or unknown action a type error.
 const ACTIONS = API_ACTIONS.map((action) => ({ action, ...HANDLERS[action] }));
@@ -465,6 +466,11 @@ async function healthCheck(context: Context): Promise<Response> {
     latest_version: report.plugin.index.latest.stable,
     updated: written,
   });
+}
+
+// Being built: the rollout guard's halts (scripts/contract/rollout-guard.ts).
+async function rollout(context: Context): Promise<Response> {
+  throw notFound(`no rollout state for "${context.slug}" yet`);
 }
 
 async function stats(context: Context): Promise<Response> {
