@@ -6,9 +6,9 @@
  * update-checker library reads; key order is the order written here.
  */
 import type { Channel, Platform, Status } from "./enums.ts";
-import type { OfferGuard, RolloutGuard } from "./rollout-guard.ts";
 import { excerptText, jsonTextBytes, utf8Bytes } from "./excerpt.ts";
 import { apiUrl, downloadUrl, signatureFileName, staticUrl } from "./paths.ts";
+import type { OfferGuard, RolloutGuard } from "./rollout-guard.ts";
 
 export const FEED_FORMAT = "feedwright-feed/1";
 export const MANIFEST_FORMAT = "feedwright-manifest/1";
