@@ -63,7 +63,8 @@ interface Case {
  */
 const STATUSES = "draft, testing, staged, released, update_ready, deprecated";
 const RELEASE_FIELDS =
-  "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, source, sha256, updater_version, upgrade_notice, deprecation_reason";
+  "version, status, changelog, released_at, requires_php, requires_wp, tested_wp, force_update, rollout, guard, source, sha256, updater_version, upgrade_notice, deprecation_reason";
+const GUARD_NEEDS_ROLLOUT = "guard: only with rollout below 100 (a guard halts a release before it reaches every site)";
 const MISSING_COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const FULL_COMMIT_ID = "expected the full 40-digit lower-case id of a git commit (git rev-parse HEAD prints one)";
 
@@ -80,6 +81,14 @@ function setField(file: string, key: string, value: string): Mutation {
     if (index === -1) lines.push(`${key}: ${value}`);
     else lines[index] = `${key}: ${value}`;
     repo.write(`releases/demo/${file}`, `${lines.join("\n")}\n`);
+  };
+}
+
+/** Append these lines to releases/demo/<file>. */
+function appendLines(file: string, ...lines: string[]): Mutation {
+  return (repo) => {
+    const text = repo.read(`releases/demo/${file}`).trimEnd();
+    repo.write(`releases/demo/${file}`, `${[text, ...lines].join("\n")}\n`);
   };
 }
 
@@ -261,6 +270,56 @@ const cases: Case[] = [
     name: "rollout: not a whole number",
     mutate: setField("1.0.0.yaml", "rollout", "12.5"),
     expected: [at("demo/1.0.0.yaml", 6, 10, "rollout: expected a whole number, found number 12.5")],
+  },
+  {
+    name: "issue 14: a rollout guard on a release that reaches every site (no rollout)",
+    mutate: appendLines("1.1.0.yaml", "guard:", "  max_error_rise_points: 5", "  min_sites: 20"),
+    expected: [at("demo/1.1.0.yaml", 6, 1, `${GUARD_NEEDS_ROLLOUT}, found no rollout (every site)`)],
+  },
+  {
+    name: "issue 14: a rollout guard with rollout 100",
+    mutate: appendLines("1.1.0.yaml", "rollout: 100", "guard: {max_error_rise_points: 5, min_sites: 20}"),
+    expected: [at("demo/1.1.0.yaml", 7, 1, `${GUARD_NEEDS_ROLLOUT}, found rollout 100`)],
+  },
+  {
+    name: "issue 14: a rollout guard on a deprecated release",
+    mutate: all(
+      setField("1.0.0.yaml", "status", "deprecated"),
+      appendLines(
+        "1.0.0.yaml",
+        "deprecation_reason: Broke.",
+        "rollout: 50",
+        "guard: {max_error_rise_points: 5, min_sites: 20}",
+      ),
+    ),
+    expected: [
+      at(
+        "demo/1.0.0.yaml",
+        8,
+        1,
+        "guard: not on a deprecated release: no site is offered it, so there is no rollout to halt (remove the guard)",
+      ),
+    ],
+  },
+  {
+    name: "issue 14: a rollout guard without min_sites",
+    mutate: appendLines("1.1.0.yaml", "rollout: 30", "guard: {max_error_rise_points: 5}"),
+    expected: [at("demo/1.1.0.yaml", 7, 8, "guard.min_sites: required field is missing (expected a number)")],
+  },
+  {
+    name: "issue 14: every problem of a guard in one run: a fraction of a point, no sites, a misspelt field, no rollout",
+    mutate: appendLines("1.1.0.yaml", "guard:", "  max_error_rise_points: 2.5", "  min_sites: 0", "  min_site: 3"),
+    expected: [
+      at("demo/1.1.0.yaml", 6, 1, `${GUARD_NEEDS_ROLLOUT}, found no rollout (every site)`),
+      at("demo/1.1.0.yaml", 7, 26, "guard.max_error_rise_points: expected a whole number, found number 2.5"),
+      at("demo/1.1.0.yaml", 8, 14, "guard.min_sites: expected at least 1, found number 0"),
+      at(
+        "demo/1.1.0.yaml",
+        9,
+        3,
+        'unknown field "min_site" (did you mean "min_sites"?); expected one of: max_error_rise_points, min_sites',
+      ),
+    ],
   },
   {
     name: "changelog: a list instead of a text",

@@ -41,7 +41,7 @@ export interface GeeklogRuleInput {
   file: string;
   version: string;
   definition: ReleaseDefinition;
-  locate(path: FieldPath): Position;
+  locate(path: FieldPath, part?: "key" | "value"): Position;
 }
 
 /** The build metadata a patch's version carries: `<version>+update.<n>`. */
@@ -61,8 +61,8 @@ export function checkGeeklogReleases(
   problems: Problem[],
 ): Map<string, GeeklogRelease> {
   const derived = new Map<string, GeeklogRelease>();
-  const report = (release: GeeklogRuleInput, path: FieldPath, message: string) =>
-    problems.push(problemAt(release.file, release.locate(path), message));
+  const report = (release: GeeklogRuleInput, path: FieldPath, message: string, part?: "key" | "value") =>
+    problems.push(problemAt(release.file, release.locate(path, part), message));
   if (platform !== "geeklog") {
     for (const release of releases)
       if (release.definition.geeklog !== undefined)
@@ -77,8 +77,14 @@ export function checkGeeklogReleases(
     const before = problems.length;
     const { definition, version } = release;
     for (const [field, why] of Object.entries(WORDPRESS_ONLY_RELEASE_FIELDS)) {
+      // The guard is pointed at by its key: a block mapping's value starts on the next line.
       if ((definition as Record<string, unknown>)[field] !== undefined)
-        report(release, [field], `${field}: only for platform wordpress, not geeklog: ${why}`);
+        report(
+          release,
+          [field],
+          `${field}: only for platform wordpress, not geeklog: ${why}`,
+          field === "guard" ? "key" : "value",
+        );
     }
     const geeklog = definition.geeklog;
     if (!geeklog) {

@@ -32,7 +32,7 @@ export interface Release {
   definition: ReleaseDefinition;
   /** What a Geeklog plugin's release is (patch or upgrade, from what); null for other platforms. */
   geeklog: GeeklogRelease | null;
-  locate(path: FieldPath): Position;
+  locate(path: FieldPath, part?: "key" | "value"): Position;
 }
 
 /** An image of the plugin's assets/ folder that plugin.yaml names (icons, banners). */
@@ -264,7 +264,7 @@ function parseReleaseFiles(
       );
       continue;
     }
-    const release = parseReleaseFile(file, name.slice(0, -".yaml".length), problems, memo);
+    const release = parseReleaseFile(file, name.slice(0, -".yaml".length), platform, problems, memo);
     if (release) releases.push(release);
   }
   // A Geeklog patch is its version with an update number (1.1.0+update.1): the Geeklog rules
@@ -283,6 +283,7 @@ function parseReleaseFiles(
 function parseReleaseFile(
   file: InputFile,
   fileVersion: string,
+  platform: string | null,
   problems: Problem[],
   memo: ReleaseFileMemo | null,
 ): Release | null {
@@ -291,17 +292,28 @@ function parseReleaseFile(
     parsedOnce ??= parseYaml(file.path, file.text);
     return parsedOnce;
   };
+  const at = (path: FieldPath, part?: "key" | "value") => parse().locate(path, part);
+  const report = (path: FieldPath, message: string, part?: "key" | "value") =>
+    problems.push(problemAt(file.path, at(path, part), message));
+  // A Geeklog release has no rollout at all: checkGeeklogReleases refuses the guard there.
+  const reportGuard = (release: GuardFields) => {
+    const problem = platform === "geeklog" ? null : guardProblemOf(release);
+    if (problem) report(["guard"], problem, "key");
+  };
   const recalled = memo?.recall(file.text);
   let definition = recalled;
   if (!definition) {
     const validated = validateYaml(file.path, parse(), releaseSchema);
     problems.push(...validated.problems);
-    if (!validated.data) return null;
+    if (!validated.data) {
+      // Read from the fields as written, beside the schema's problems: every problem in one run.
+      const value = parse().value;
+      if (typeof value === "object" && value !== null) reportGuard(value);
+      return null;
+    }
     definition = validated.data;
   }
   const before = problems.length;
-  const at = (path: FieldPath) => parse().locate(path);
-  const report = (path: FieldPath, message: string) => problems.push(problemAt(file.path, at(path), message));
 
   const { version, status } = definition;
   if (version !== fileVersion) {
@@ -341,11 +353,36 @@ function parseReleaseFile(
       `deprecation_reason: only meaningful when status is deprecated, found status ${status}`,
     );
   }
+  reportGuard(definition);
   if (problems.length > before) return null;
   if (!recalled) memo?.remember(file.text, definition);
   // A thousand parsed documents are held for nothing: a message that needs a position parses again.
   parsedOnce = null;
   return { file: file.path, version, versionCode: versionCode(version), definition, geeklog: null, locate: at };
+}
+
+/**
+ * Why a release's rollout guard can never act, or null: the Worker halts a release only while
+ * it is rolled out to part of the sites, and a withdrawn release is offered to none (a status
+ * never moves back from deprecated). A draft may carry one: it acts once the draft is offered.
+ */
+function guardProblemOf(release: GuardFields): string | null {
+  if (release.guard === undefined) return null;
+  if (release.status === "deprecated") {
+    return "guard: not on a deprecated release: no site is offered it, so there is no rollout to halt (remove the guard)";
+  }
+  // Below 100, or a value the schema refuses already.
+  if (release.rollout !== undefined && release.rollout !== 100) return null;
+  return `guard: only with rollout below 100 (a guard halts a release before it reaches every site), found ${
+    release.rollout === undefined ? "no rollout (every site)" : "rollout 100"
+  }`;
+}
+
+/** What the guard's rule reads of a release: its definition, or the fields as written when the schema refused some. */
+interface GuardFields {
+  status?: unknown;
+  rollout?: unknown;
+  guard?: unknown;
 }
 
 /**

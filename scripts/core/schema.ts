@@ -208,6 +208,7 @@ export const WORDPRESS_ONLY_RELEASE_FIELDS = {
   requires_wp: "use geeklog.requires_geeklog",
   tested_wp: "use geeklog.requires_geeklog",
   rollout: "the Geeklog client sends no site id to place a site in a rollout",
+  guard: "a Geeklog release has no rollout for a guard to halt",
 } as const;
 
 /** name, description and author for Geeklog: the characters its client writes unescaped where they break it. */
@@ -456,12 +457,15 @@ export const releaseSchema = z
     rollout: z.number().int().min(1).max(100).optional().describe("Percent of sites offered this release."),
     guard: z
       .strictObject({
+        // Whole points: judgeGuard compares exactly by cross-multiplying integers, which a
+        // fraction such as 0.57 (56.99999999999999 when multiplied by 100) would not be.
         max_error_rise_points: z
           .number()
+          .int()
           .min(0)
           .max(100)
           .describe(
-            "Percentage points the error share among sites on this release may exceed the share on the release before it; more halts the rollout.",
+            "Whole percentage points the error share among sites on this release may exceed the share on the release before it (its baseline); more halts the rollout.",
           ),
         min_sites: z
           .number()
@@ -573,6 +577,16 @@ export function generateJsonSchemas(): Record<"plugin" | "release", object> {
         properties: { geeklog: false },
       },
     },
-    release: z.toJSONSchema(releaseSchema, { io: "input" }),
+    release: {
+      ...z.toJSONSchema(releaseSchema, { io: "input" }),
+      // What the build checks of a guard (parse-tree.ts): a partial rollout, and a release
+      // that is not withdrawn. (That a Geeklog release has none depends on plugin.yaml.)
+      dependentSchemas: {
+        guard: {
+          required: ["rollout"],
+          properties: { rollout: { maximum: 99 }, status: { not: { const: "deprecated" } } },
+        },
+      },
+    },
   };
 }

@@ -230,6 +230,23 @@ const cases: { name: string; mutate(repo: Repo): void; expected: Problem[] }[] =
     ],
   },
   {
+    name: "issue 14: a rollout guard in a Geeklog release (refused as WordPress-only, not as lacking a rollout)",
+    mutate: (repo) =>
+      repo.write(
+        `releases/${GREET_SLUG}/1.2.0.yaml`,
+        `${geeklogReleaseYaml(released("1.2.0", repo.pins["1.1.0+update.1"] ?? ""), ["kind: upgrade"])}guard:\n  max_error_rise_points: 5\n  min_sites: 20\n`,
+      ),
+    expected: [
+      {
+        file: `releases/${GREET_SLUG}/1.2.0.yaml`,
+        line: 8,
+        col: 1,
+        message:
+          "guard: only for platform wordpress, not geeklog: a Geeklog release has no rollout for a guard to halt",
+      },
+    ],
+  },
+  {
     name: "a Geeklog plugin.yaml without its geeklog block",
     mutate: (repo) =>
       repo.write(`releases/${GREET_SLUG}/plugin.yaml`, GREET_PLUGIN_YAML.replace(/geeklog:\n( {2}.*\n)+/, "")),
