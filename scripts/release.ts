@@ -145,6 +145,12 @@ export async function promoteRelease(input: {
   const reasonLine = target === "deprecated" ? applyDeprecationReason(document, reason, slug, version) : null;
   if (reasonLine) done.push(reasonLine);
   checkPromotion({ repoRoot, file, slug, version, document, reasonChanged: reasonLine !== null }, current, target);
+  // The build refuses a guard on a withdrawn release (it has no rollout left to halt): deprecating
+  // one whose guard tripped is one command, not a command and an edit.
+  if (target === "deprecated" && document.has("guard")) {
+    document.delete("guard");
+    done.push("guard removed: no site is offered a deprecated release, so there is no rollout to halt");
+  }
   if (STATUS_RULES[target].built && !document.get("source"))
     done.push(await pinSourceToHead(repoRoot, slug, version, document));
   document.set("status", target);

@@ -166,6 +166,20 @@ describe("release and promote", () => {
       expect(repo.read(file)).toBe(before);
     });
 
+    it("issue 14: deprecating a guarded release removes its guard (a withdrawn release has no rollout to halt)", async () => {
+      const file = "releases/demo/1.1.0.yaml";
+      repo.write(file, `${repo.read(file)}rollout: 40\nguard:\n  max_error_rise_points: 5\n  min_sites: 20\n`);
+      repo.commit("Guard 1.1.0's rollout");
+      const printed = await ok("promote", "demo", "1.1.0", "deprecated", "--reason", REASON);
+      expect(printed).toContain(
+        "guard removed: no site is offered a deprecated release, so there is no rollout to halt",
+      );
+      const after = parse(repo.read(file));
+      expect(after).toMatchObject({ status: "deprecated", rollout: 40, deprecation_reason: REASON });
+      expect(after).not.toHaveProperty("guard");
+      await ok("validate");
+    });
+
     it("issue 11 item 13: a release already deprecated gets its reason set or changed, and keeps the one it has", async () => {
       await ok("promote", "demo", "1.0.0", "deprecated", "--reason", "First reason.");
       const changed = await ok("promote", "demo", "1.0.0", "deprecated", "--reason", REASON);
