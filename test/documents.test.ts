@@ -4,6 +4,7 @@
  * disk, no packaging: the facts are made up here.
  */
 import { describe, expect, it } from "vitest";
+import type { OfferCandidate } from "../scripts/contract/index.ts";
 import {
   type PackageFactsByVersion,
   renderChecksumFile,
@@ -126,6 +127,7 @@ describe("releases.json", () => {
       force_update: false,
       autoupdate: true,
       rollout: 100,
+      guard: null,
       changelog: "Changes in 1.3.0.",
       upgrade_notice: "Back up first.",
       deprecation_reason: null,
@@ -471,6 +473,58 @@ describe("issue 12: offers.json and deprecations.json", () => {
         { version: "1.0.0", reason: "Lost data." },
       ],
     });
+  });
+});
+
+describe("issue 14: the rollout guard in releases.json and the offer index", () => {
+  const GUARD = { max_error_rise_points: 5, min_sites: 20 };
+  // retain 0: only 1.2.0 and the betas above it keep a package.
+  const plan = memoryPlan({
+    pluginYaml: "retain: 0\n",
+    releases: [
+      released("1.0.0"),
+      released("1.1.0"),
+      { version: "1.1.5", status: "deprecated", deprecation_reason: "Broke checkout.", changelog: "Changes." },
+      { version: "1.2.0-beta.1", status: "testing" },
+      released("1.2.0", { rollout: 20, guard: GUARD }),
+      { version: "1.3.0-beta.1", status: "testing", rollout: 50, guard: { max_error_rise_points: 10, min_sites: 5 } },
+      { version: "1.3.0-beta.2", status: "testing", rollout: 30, guard: GUARD },
+    ],
+  });
+  const facts = factsFor(plan);
+  const guards = (candidates: OfferCandidate[]) => candidates.map((candidate) => [candidate.version, candidate.guard]);
+
+  it("releases.json: the guard as the YAML declares it, null without one", () => {
+    const releases = renderReleases(plan, facts).releases;
+    expect(releases.map((release) => [release.version, release.guard])).toEqual([
+      ["1.3.0-beta.2", GUARD],
+      ["1.3.0-beta.1", { max_error_rise_points: 10, min_sites: 5 }],
+      ["1.2.0", GUARD],
+      ["1.2.0-beta.1", null],
+      ["1.1.5", null],
+      ["1.1.0", null],
+      ["1.0.0", null],
+    ]);
+  });
+
+  it("offers.json: each guard with its baseline, the newest older offered release its channel sees, packaged or not", () => {
+    const index = renderOfferIndex(plan, facts);
+    // 1.2.0: sites outside its 20% stay on 1.1.0, whose package retain 0 no longer keeps; not
+    // the withdrawn 1.1.5, nor the beta 1.2.0-beta.1 a stable site is never offered.
+    expect(guards(index.channels.stable)).toEqual([["1.2.0", { ...GUARD, baseline: "1.1.0" }]]);
+    // A beta's baseline is the newest older release a beta site sees: a stable one, or a beta.
+    expect(guards(index.channels.beta)).toEqual([
+      ["1.3.0-beta.2", { ...GUARD, baseline: "1.3.0-beta.1" }],
+      ["1.3.0-beta.1", { max_error_rise_points: 10, min_sites: 5, baseline: "1.2.0" }],
+      ["1.2.0", { ...GUARD, baseline: "1.1.0" }],
+    ]);
+  });
+
+  it("offers.json: a guarded first release has no baseline (null)", () => {
+    const first = memoryPlan({ releases: [released("1.0.0", { rollout: 10, guard: GUARD })] });
+    expect(guards(renderOfferIndex(first, factsFor(first)).channels.stable)).toEqual([
+      ["1.0.0", { ...GUARD, baseline: null }],
+    ]);
   });
 });
 

@@ -101,13 +101,15 @@ function supersedes(newer: PublishedRelease, older: PublishedRelease): boolean {
 }
 
 /**
- * What a release's guard compares it with: the newest older release, offered and packaged,
- * that the release's channel sees (a site on the channel could be on it); null when none.
+ * What a release's guard compares it with: the newest older offered release that the
+ * release's channel sees, where the sites outside its rollout stay; null when none. Whether
+ * its package is still published does not matter: a release beyond `retain` has no package,
+ * but the sites on it still report.
  */
 export function guardBaseline(releases: readonly PublishedRelease[], release: PublishedRelease): string | null {
   let baseline: string | null = null;
   for (const other of releases) {
-    if (!other.offered || !other.packaged || other.channel === null || release.channel === null) continue;
+    if (!other.offered || other.channel === null || release.channel === null) continue;
     if (!channelSees(release.channel, other.channel) || !semver.lt(other.version, release.version)) continue;
     if (baseline === null || semver.gt(other.version, baseline)) baseline = other.version;
   }

@@ -28,10 +28,19 @@ define( 'DEMO_API_BASE', 'https://api.example.com/api' );
 `;
 }
 
-export function releaseYaml(fields: Record<string, string | number | boolean>): string {
+/** A field's value: a scalar, or a mapping of numbers (a rollout guard) written as a flow mapping. */
+export type ReleaseFieldValue = string | number | boolean | Record<string, number>;
+
+export function releaseYaml(fields: Record<string, ReleaseFieldValue>): string {
+  const text = (key: string, value: ReleaseFieldValue) =>
+    typeof value === "object"
+      ? `{${Object.entries(value)
+          .map(([inner, number]) => `${inner}: ${number}`)
+          .join(", ")}}`
+      : typeof value === "string" && key !== "changelog"
+        ? JSON.stringify(value)
+        : value;
   return `${Object.entries(fields)
-    .map(
-      ([key, value]) => `${key}: ${typeof value === "string" && key !== "changelog" ? JSON.stringify(value) : value}`,
-    )
+    .map(([key, value]) => `${key}: ${text(key, value)}`)
     .join("\n")}\n`;
 }

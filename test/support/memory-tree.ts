@@ -11,10 +11,10 @@ import { type ParsedTree, parseReleaseTree } from "../../scripts/core/parse-tree
 import { type BuildPlan, compilePlan, type PluginPlan } from "../../scripts/core/plan.ts";
 import { formatProblem, type LocateField } from "../../scripts/core/problems.ts";
 import { STATUS_RULES } from "../../scripts/core/schema.ts";
-import { DEMO_PLUGIN_YAML, releaseYaml } from "./demo-plugin.ts";
+import { DEMO_PLUGIN_YAML, type ReleaseFieldValue, releaseYaml } from "./demo-plugin.ts";
 
 /** A release's YAML fields; `null` leaves out a field that would otherwise be filled in. */
-export type ReleaseFields = { version: string; status: Status } & Record<string, string | number | boolean | null>;
+export type ReleaseFields = { version: string; status: Status } & Record<string, ReleaseFieldValue | null>;
 
 export interface MemoryPlugin {
   /** Default "demo"; the demo plugin.yaml with this slug. */
@@ -29,14 +29,14 @@ export const SOURCE_PIN = "c0ffee".padEnd(40, "0");
 
 function releaseText(fields: ReleaseFields): string {
   const rules = STATUS_RULES[fields.status];
-  const defaults: Record<string, string | number | boolean> = {
+  const defaults: Record<string, ReleaseFieldValue> = {
     ...(rules.needsReleaseDate ? { released_at: "2026-01-01T00:00:00Z", source: SOURCE_PIN } : {}),
     ...(rules.offered ? { changelog: `Changes in ${fields.version}.` } : {}),
   };
   // version and status first, whatever order the test wrote its fields in.
-  const ordered: Record<string, string | number | boolean | null> = { version: "", status: "", ...defaults };
+  const ordered: Record<string, ReleaseFieldValue | null> = { version: "", status: "", ...defaults };
   Object.assign(ordered, fields);
-  const merged: Record<string, string | number | boolean> = {};
+  const merged: Record<string, ReleaseFieldValue> = {};
   for (const [key, value] of Object.entries(ordered)) if (value !== null) merged[key] = value;
   return releaseYaml(merged);
 }
