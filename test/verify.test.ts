@@ -243,6 +243,40 @@ describe("issue 9 item 7: feedwright verify covers every published byte", () => 
   });
 });
 
+describe("issue 14: verify and a guarded rollout", () => {
+  let guarded: ScratchRepo;
+  beforeAll(async () => {
+    guarded = createDemoRepo();
+    const file = "releases/demo/1.1.0.yaml";
+    guarded.write(file, `${guarded.read(file)}rollout: 40\nguard:\n  max_error_rise_points: 5\n  min_sites: 20\n`);
+    expect((await guarded.feedwright("build", "--out", "dist", "--quiet")).code).toBe(0);
+  });
+  afterAll(() => guarded.cleanup());
+
+  it("passes the build, whose offer index and signed feed carry the guard with its baseline, and fails an offer index that loosens it", async () => {
+    const offersFile = "dist/plugins/demo/offers.json";
+    const offers = JSON.parse(guarded.read(offersFile));
+    const feed = JSON.parse(guarded.read("dist/feed.json"));
+    const guard = { max_error_rise_points: 5, min_sites: 20, baseline: "1.0.0" };
+    expect(offers.channels.stable.map((candidate: { guard: unknown }) => candidate.guard)).toEqual([guard, null]);
+    expect(feed.plugins.demo.offers).toEqual(offers);
+    const passed = await guarded.feedwright("verify", "dist");
+    expect(failedRows(passed.stdout)).toEqual([]);
+    expect(passed.code).toBe(0);
+
+    offers.channels.stable[0].guard.max_error_rise_points = 100;
+    guarded.write(offersFile, toJsonText(offers));
+    const loosened = await guarded.feedwright("verify", "dist");
+    expect(loosened.code).toBe(1);
+    expect(failedRows(loosened.stdout)).toEqual([
+      ["manifest matches file", "plugins/demo/offers.json"],
+      ["feed matches document", "plugins/demo/offers.json"],
+      ["offer index matches releases.json", "plugins/demo/offers.json"],
+      ["feed matches offer index", "feed.json demo offers"],
+    ]);
+  });
+});
+
 describe("issue 9 item 12: verify refuses a feed issued in the future", () => {
   const issuedAt = () => Date.parse(JSON.parse(readFileSync(path.join(dist, "feed.json"), "utf8")).issued_at);
 
