@@ -125,7 +125,7 @@ describe("issue 11 item 4: check uses the offer decision for mixed requirements,
       "1.1.0: rollout default → 40: offered to 40 of every 100 sites below it (was 100): 60 no longer are",
     ]);
     expect(preview(partial, full)).toEqual([
-      "1.1.0: rollout 40 → default: offered to 100 of every 100 sites below it (was 40)",
+      "1.1.0: rollout 40 → default: offered to 100 of every 100 sites below it (was 40); a halt made at 40% no longer holds",
     ]);
   });
 
@@ -134,6 +134,61 @@ describe("issue 11 item 4: check uses the offer decision for mixed requirements,
     const after = planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0", "force_update: true\n") });
     expect(preview(before, after)).toEqual([
       "1.1.0: force_update false → true: still offered to 100 of every 100 sites below it",
+    ]);
+  });
+});
+
+describe("issue 14: check previews a rollout guard", () => {
+  const preview = (before: BuildPlan, after: BuildPlan) =>
+    reviewChange(before, after, locate).preview.flatMap((plugin) => plugin.lines);
+  const guard = (points: number, sites: number) =>
+    `guard:\n  max_error_rise_points: ${points}\n  min_sites: ${sites}\n`;
+  const withRelease110 = (extra: string) =>
+    planOf({ "1.0.0": releaseYaml("1.0.0"), "1.1.0": releaseYaml("1.1.0", extra) });
+
+  it("says what a new guarded release halts itself on, against the release before it", () => {
+    const after = planOf({
+      "1.0.0": releaseYaml("1.0.0"),
+      "1.1.0": releaseYaml("1.1.0"),
+      "1.2.0": releaseYaml("1.2.0", `rollout: 20\n${guard(5, 20)}`),
+      "1.3.0-beta.1": `version: "1.3.0-beta.1"\nstatus: testing\nsource: "${SOURCE}"\nchangelog: Changes.\nrollout: 50\n${guard(10, 1)}`,
+    });
+    expect(preview(base, after).slice(0, 2)).toEqual([
+      "1.2.0 (released): sites below 1.2.0 will be offered it as a manual update (to 20% of them); it halts itself if its error share exceeds 1.1.0's by more than 5 points once 20 sites on it report",
+      "1.3.0-beta.1 (testing): sites on the beta channel below 1.3.0-beta.1 will be offered it as a manual update (to 50% of them); it halts itself if its error share exceeds 1.2.0's by more than 10 points once 1 site on it reports",
+    ]);
+    const first = planOf({ "1.0.0": releaseYaml("1.0.0", `rollout: 10\n${guard(5, 20)}`) });
+    expect(preview({ plugins: [] }, first)[0]).toBe(
+      "1.0.0 (released): sites below 1.0.0 will be offered it as a manual update (to 10% of them); it halts itself if its error share exceeds 5% once 20 sites on it report (no earlier release to compare with)",
+    );
+  });
+
+  it("previews a guard added, changed or removed like the other offer fields, and nothing for one only rewritten", () => {
+    const unguarded = withRelease110("rollout: 40\n");
+    const guarded = withRelease110(`rollout: 40\n${guard(5, 20)}`);
+    expect(preview(unguarded, guarded)).toEqual([
+      "1.1.0: guard none → 5 points over 1.0.0 from 20 sites: it halts itself if its error share exceeds 1.0.0's by more than 5 points once 20 sites on it report",
+    ]);
+    expect(preview(guarded, withRelease110(`rollout: 40\n${guard(3, 50)}`))).toEqual([
+      "1.1.0: guard 5 points over 1.0.0 from 20 sites → 3 points over 1.0.0 from 50 sites: it halts itself if its error share exceeds 1.0.0's by more than 3 points once 50 sites on it report",
+    ]);
+    expect(preview(guarded, unguarded)).toEqual([
+      "1.1.0: guard 5 points over 1.0.0 from 20 sites → none: no guard watches its rollout any more",
+    ]);
+    const flow = withRelease110("rollout: 40\nguard: {min_sites: 20, max_error_rise_points: 5}\n");
+    expect(preview(guarded, flow)).toEqual([]);
+  });
+
+  it("says that raising the rollout lifts a halt made below it, and re-arms a resumed guard", () => {
+    const at20 = withRelease110(`rollout: 20\n${guard(5, 20)}`);
+    expect(preview(at20, withRelease110(`rollout: 50\n${guard(5, 20)}`))).toEqual([
+      "1.1.0: rollout 20 → 50: offered to 50 of every 100 sites below it (was 20); a halt made at 20% no longer holds, and a guard resumed at 20% judges again",
+    ]);
+    expect(preview(at20, withRelease110(""))).toEqual([
+      "1.1.0: rollout 20 → default, guard 5 points over 1.0.0 from 20 sites → none: offered to 100 of every 100 sites below it (was 20); a halt made at 20% no longer holds; no guard watches its rollout any more",
+    ]);
+    expect(preview(withRelease110(`rollout: 50\n${guard(5, 20)}`), at20)).toEqual([
+      "1.1.0: rollout 50 → 20: offered to 20 of every 100 sites below it (was 50): 30 no longer are",
     ]);
   });
 });

@@ -9,7 +9,10 @@ import {
   type Channel,
   decideGeeklogOffer,
   decideOffer,
+  guardBaseline,
+  haltHolds,
   type OfferDecision,
+  type OfferGuard,
   type OfferIndexDocument,
   offerIndexOf,
   type PublishedRelease,
@@ -261,24 +264,70 @@ function offerReaching(plugin: PluginPlan, release: ReleasePlan): OfferDecision 
 const OFFER_FIELDS = ["rollout", "requires_php", "requires_wp", "force_update"] as const;
 
 /**
- * A release whose status stays but whose rollout, requirements or forcing changed: say what
- * changed and, by the offer decision, how many of every 100 sites right below it are offered
- * it before and after (a site meeting the release's requirements, at every rollout bucket).
+ * A release whose status stays but whose rollout, requirements, forcing or rollout guard
+ * changed: say what changed and, by the offer decision, how many of every 100 sites right
+ * below it are offered it before and after (a site meeting the release's requirements, at
+ * every rollout bucket); for a guard, what it now halts the release on.
  */
 function reviewOfferChange(plugin: PluginReview, old: ReleasePlan, release: ReleasePlan): void {
   if (!release.channel) return;
   const changed = OFFER_FIELDS.filter((field) => old.definition[field] !== release.definition[field]);
-  if (changed.length === 0) return;
-  const what = changed
-    .map((field) => `${field} ${old.definition[field] ?? "default"} → ${release.definition[field] ?? "default"}`)
-    .join(", ");
-  const was = sitesOffered(plugin.before, old);
-  const now = sitesOffered(plugin.after, release);
-  const reach =
-    was === now
-      ? `still offered to ${now} of every 100 sites below it`
-      : `offered to ${now} of every 100 sites below it (was ${was})${now < was ? `: ${was - now} no longer are` : ""}`;
-  plugin.lines.push(`${release.version}: ${what}: ${reach}`);
+  const oldGuard = offerGuardOf(plugin.before, old);
+  const newGuard = offerGuardOf(plugin.after, release);
+  const guardChanged = describeGuardBriefly(oldGuard) !== describeGuardBriefly(newGuard);
+  if (changed.length === 0 && !guardChanged) return;
+  const what = changed.map(
+    (field) => `${field} ${old.definition[field] ?? "default"} → ${release.definition[field] ?? "default"}`,
+  );
+  const effects: string[] = [];
+  if (changed.length > 0) {
+    const was = sitesOffered(plugin.before, old);
+    const now = sitesOffered(plugin.after, release);
+    effects.push(
+      was === now
+        ? `still offered to ${now} of every 100 sites below it`
+        : `offered to ${now} of every 100 sites below it (was ${was})${now < was ? `: ${was - now} no longer are` : ""}`,
+    );
+  }
+  const oldRollout = old.definition.rollout ?? ROLLOUT.buckets;
+  if (!haltHolds(oldRollout, release.definition.rollout ?? ROLLOUT.buckets)) {
+    // The Worker's rule: a halt (or a resume's pause of the guard) holds until the rollout is raised.
+    effects.push(
+      `a halt made at ${oldRollout}% no longer holds${newGuard ? `, and a guard resumed at ${oldRollout}% judges again` : ""}`,
+    );
+  }
+  if (guardChanged) {
+    what.push(`guard ${describeGuardBriefly(oldGuard)} → ${describeGuardBriefly(newGuard)}`);
+    effects.push(newGuard ? describeGuard(newGuard) : "no guard watches its rollout any more");
+  }
+  plugin.lines.push(`${release.version}: ${what.join(", ")}: ${effects.join("; ")}`);
+}
+
+/** A release's rollout guard with its baseline, as the plan's offer index carries it; null without one. */
+function offerGuardOf(plugin: PluginPlan | null, release: ReleasePlan): OfferGuard | null {
+  const guard = release.definition.guard;
+  if (!plugin || !guard) return null;
+  const { releases } = publishedView(plugin);
+  const published = releases.find((candidate) => candidate.version === release.version);
+  return { ...guard, baseline: published ? guardBaseline(releases, published) : null };
+}
+
+/** A guard in a list of changed fields: "5 points over 1.1.0 from 20 sites", or "none". */
+function describeGuardBriefly(guard: OfferGuard | null): string {
+  if (!guard) return "none";
+  const over =
+    guard.baseline === null
+      ? `${guard.max_error_rise_points}%`
+      : `${guard.max_error_rise_points} points over ${guard.baseline}`;
+  return `${over} from ${guard.min_sites} site${guard.min_sites === 1 ? "" : "s"}`;
+}
+
+/** What a guard halts the release on, as a vendor reads it (judgeGuard's rule). */
+function describeGuard(guard: OfferGuard): string {
+  const sites = guard.min_sites === 1 ? "once 1 site on it reports" : `once ${guard.min_sites} sites on it report`;
+  return guard.baseline === null
+    ? `it halts itself if its error share exceeds ${guard.max_error_rise_points}% ${sites} (no earlier release to compare with)`
+    : `it halts itself if its error share exceeds ${guard.baseline}'s by more than ${guard.max_error_rise_points} points ${sites}`;
 }
 
 /** Of 100 sites just below the release (one per rollout bucket) meeting its requirements, how many are offered it. */
@@ -351,11 +400,13 @@ function describeNewRelease(plugin: PluginPlan, release: ReleasePlan): string {
       ? "will be offered it automatically"
       : "will be offered it as a manual update";
   const rollout = definition.rollout && definition.rollout < 100 ? ` (to ${definition.rollout}% of them)` : "";
+  const guard = offerGuardOf(plugin, release);
+  const guarded = guard ? `; ${describeGuard(guard)}` : "";
   const php =
     definition.requires_php && definition.requires_php !== plugin.definition.requires_php
       ? `; it needs PHP ${definition.requires_php}, so older sites keep what they have`
       : "";
-  return `${release.version} (${release.status}): ${below} ${how}${rollout}${php}`;
+  return `${release.version} (${release.status}): ${below} ${how}${rollout}${guarded}${php}`;
 }
 
 export function formatReview(review: Review, format: "text" | "markdown"): string {
