@@ -28,6 +28,7 @@ import {
   inRollout,
   isSlug,
   jsonTextBytes,
+  judgeGuard,
   latestPackageFileName,
   normaliseVersion,
   OFFER_INDEX_LIMITS,
@@ -102,6 +103,40 @@ describe("the rollout bucket", () => {
       true,
       false,
     ]);
+  });
+});
+
+describe("issue 14: the rollout guard's verdict (judgeGuard)", () => {
+  const guard = { max_error_rise_points: 5, min_sites: 20, baseline: "1.1.0" };
+  const figures = (errors: number, sites: number, baseline_errors: number, baseline_sites: number) => ({
+    errors,
+    sites,
+    baseline_errors,
+    baseline_sites,
+  });
+
+  it("trips only on more than the allowed points above the baseline, as the README's example says", () => {
+    expect(judgeGuard("1.2.0", guard, figures(6, 100, 1, 100))).toMatchObject({ waiting: false, tripped: false });
+    expect(judgeGuard("1.2.0", guard, figures(7, 100, 1, 100))).toMatchObject({
+      tripped: true,
+      share: 7,
+      baseline_share: 1,
+      summary:
+        "1.2.0: error share 7% (7 of 100 sites) against 1.1.0: 1% (1 of 100 sites): more than the 5 points the guard allows",
+    });
+    // Exactly at the limit, where floating point is not: 7% − 2% computes as 5.000000000000001,
+    // and 33% − 4% against 29 points as more than 0.29.
+    expect(judgeGuard("1.2.0", guard, figures(7, 100, 2, 100)).tripped).toBe(false);
+    const points29 = { ...guard, max_error_rise_points: 29 };
+    expect(judgeGuard("1.2.0", points29, figures(33, 100, 4, 100)).tripped).toBe(false);
+    expect(judgeGuard("1.2.0", points29, figures(34, 100, 4, 100)).tripped).toBe(true);
+  });
+
+  it("waits for min_sites, and compares a release without a baseline with 0%", () => {
+    expect(judgeGuard("1.2.0", guard, figures(19, 19, 0, 100))).toMatchObject({ waiting: true, tripped: false });
+    const first = { ...guard, baseline: null };
+    expect(judgeGuard("1.0.0", first, figures(1, 20, 0, 0))).toMatchObject({ tripped: false, baseline_share: 0 });
+    expect(judgeGuard("1.0.0", first, figures(2, 20, 0, 0)).tripped).toBe(true);
   });
 });
 
