@@ -476,7 +476,7 @@ export const releaseSchema = z
       })
       .optional()
       .describe(
-        "Rollout guard (only with rollout below 100): the Worker halts this release's rollout when its sites report errors this much more often than the release before it.",
+        "Rollout guard (only with rollout below 100, not on a deprecated release, not for Geeklog): the Worker halts this release's rollout when its sites report errors this much more often than on the release before it.",
       ),
     source: z
       .string()
