@@ -38,6 +38,7 @@ const SITES = 200;
 const DAYS = 6;
 const TODAY = new Date().toISOString().slice(0, 10);
 const FIRST_DAY = dayAfter(TODAY, -DAYS);
+const HALT_REASON = "Support reports: Sync now times out on shared hosts";
 const WIDTHS = [
   { name: "desktop", width: 1280, height: 900 },
   { name: "phone", width: 390, height: 844 },
@@ -69,6 +70,12 @@ beforeAll(async () => {
     args: ["--dev-clock"],
   });
   expected = (await simulate(server.base, sites, FIRST_DAY, DAYS)).expected;
+  // A person halts the latest release, as `feedwright rollout halt` does: the guard panel shows why.
+  const halted = await runFeedwright(["rollout", "halt", SIMULATED_SLUG, LATEST, "--reason", HALT_REASON], {
+    cwd: ROOT,
+    env: { FEEDWRIGHT_WORKER_URL: server.base, FEEDWRIGHT_ADMIN_TOKEN: ADMIN_TOKEN },
+  });
+  expect(halted.code, halted.stderr).toBe(0);
   browser = await chromium.launch({
     executablePath: chromiumPath,
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
@@ -175,6 +182,18 @@ describe("issue 14 item 5: the release health dashboard in a headless browser", 
       deprecated.map((version) => [version, String(last.versions[version] ?? 0)]),
     );
     expect(await page.$eval("[data-figure=sites] strong", (element) => element.textContent)).toBe(String(SITES));
+    await page.context().close();
+  });
+
+  it("issue 14 item 4: the rollout guard panel shows a halted release, who halted it and why", async () => {
+    const page = await openDashboard(1280, 900);
+    expect(await page.textContent("#guard-state")).toContain(`Halted: ${LATEST}.`);
+    const rows = await tableRows(page, "guard");
+    expect(rows[0]).toEqual(["version", "rollout %", "state", "sites on it", "errors", "compared with", "why"]);
+    const row = rows.find((cells) => cells[0] === LATEST);
+    expect(row?.slice(0, 3)).toEqual([LATEST, "100", "halted (by manual)"]);
+    expect(row?.[6]).toBe(HALT_REASON);
+    expect((await chartData(page, "guard")).labels).toContain(LATEST);
     await page.context().close();
   });
 

@@ -157,6 +157,8 @@ function render(stats, releases) {
     [[latest ?? "none", onLatest, share, target]],
   );
 
+  renderGuard(stats.rollouts ?? []);
+
   // Deprecated releases and the sites still on them.
   const deprecated = releases.releases
     .filter((candidate) => candidate.status === "deprecated")
@@ -178,6 +180,68 @@ function render(stats, releases) {
     deprecated.map((version) => [version, stats.versions[version] ?? 0]),
   );
   $("figures").hidden = false;
+}
+
+/**
+ * Releases rolled out to part of the sites (and any a person or a guard halted): the error
+ * share on each against the release before it and what its guard allows, and where each stands.
+ */
+function renderGuard(rollouts) {
+  const halted = rollouts.filter((rollout) => rollout.state === "halted");
+  $("guard-state").textContent =
+    rollouts.length === 0
+      ? "No release is rolling out to part of the sites."
+      : halted.length > 0
+        ? `Halted: ${halted.map((rollout) => rollout.version).join(", ")}. Resume with feedwright rollout resume, or raise rollout in a pull request.`
+        : "Every partial rollout is running.";
+  $("guard-state").className = halted.length > 0 ? "state-halted" : "muted";
+  const share = (part, whole) => (whole > 0 ? Math.round((part * 1000) / whole) / 10 : 0);
+  const labels = rollouts.map((rollout) => rollout.version);
+  draw("guard", {
+    type: "bar",
+    data: {
+      labels,
+      datasets: [
+        {
+          label: "error share on it (%)",
+          data: rollouts.map((rollout) => share(rollout.figures.errors, rollout.figures.sites)),
+          backgroundColor: HEALTH_COLORS.error,
+        },
+        {
+          label: "error share before it (%)",
+          data: rollouts.map((rollout) => share(rollout.figures.baseline_errors, rollout.figures.baseline_sites)),
+          backgroundColor: COLORS[8],
+        },
+        {
+          label: "guard allows (%)",
+          data: rollouts.map((rollout) =>
+            rollout.guard
+              ? Math.min(
+                  100,
+                  share(rollout.figures.baseline_errors, rollout.figures.baseline_sites) +
+                    rollout.guard.max_error_rise_points,
+                )
+              : null,
+          ),
+          backgroundColor: COLORS[2],
+        },
+      ],
+    },
+    options: { scales: { y: { beginAtZero: true, max: 100 } } },
+  });
+  fillTable(
+    "guard",
+    ["version", "rollout %", "state", "sites on it", "errors", "compared with", "why"],
+    rollouts.map((rollout) => [
+      rollout.version,
+      rollout.rollout,
+      rollout.halt ? `${rollout.state} (by ${rollout.halt.by})` : rollout.state,
+      rollout.figures.sites,
+      rollout.figures.errors,
+      rollout.guard ? (rollout.guard.baseline ?? "none") : "no guard",
+      rollout.halt ? rollout.halt.reason : (rollout.events[0]?.reason ?? rollout.judgement?.summary ?? ""),
+    ]),
+  );
 }
 
 async function show(event) {

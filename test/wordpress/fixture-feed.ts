@@ -24,6 +24,9 @@ export const SCRATCH_UPDATE_HOST = "updates.example.invalid";
 /** The scratch release only part of the sites get. */
 export const ROLLOUT_VERSION = "2.0.0";
 export const ROLLOUT_PERCENT = 50;
+/** The rollout release's guard: halted once this many of its sites report and their error share is 20 points above none. */
+export const GUARD_MIN_SITES = 6;
+export const GUARD_MAX_ERROR_RISE_POINTS = 20;
 /** Its tested_wp: major.minor, as plugin.yaml writes it, of the WordPress the tests run (6.1.x). */
 export const ROLLOUT_TESTED_WP = "6.1";
 /** Why the scratch plugin's 1.0.0 was withdrawn (deprecated): sites on it are told. */
@@ -199,7 +202,10 @@ export async function buildFixtureFeed(dir: string): Promise<FixtureFeed> {
       .concat("private: true\n"),
   );
   release("1.0.0", `status: deprecated\ndeprecation_reason: "${WITHDRAWN_REASON}"\n`);
-  release(ROLLOUT_VERSION, `status: released\nrollout: ${ROLLOUT_PERCENT}\ntested_wp: "${ROLLOUT_TESTED_WP}"\n`);
+  release(
+    ROLLOUT_VERSION,
+    `status: released\nrollout: ${ROLLOUT_PERCENT}\ntested_wp: "${ROLLOUT_TESTED_WP}"\nguard:\n  max_error_rise_points: ${GUARD_MAX_ERROR_RISE_POINTS}\n  min_sites: ${GUARD_MIN_SITES}\n`,
+  );
   release(PHP_INCOMPATIBLE_VERSION, 'status: released\nrequires_php: "99.0"\n');
   git("add", "-A");
   git("commit", "-q", "-m", "test feed: test key, scratch releases");

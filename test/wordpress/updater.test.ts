@@ -11,9 +11,13 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RolloutStatus } from "../../scripts/contract/index.ts";
+import { generateApiKey } from "../../scripts/sites.ts";
+import { runFeedwright } from "../support/run-cli.ts";
 import { addSite, type FeedServer, listInstallations, serveFolder, startFeedServer } from "./feed-server.ts";
 import {
   BRIDGE_SLUG,
+  GUARD_MIN_SITES,
   buildFixtureFeed,
   type FixtureFeed,
   PHP_INCOMPATIBLE_VERSION,
@@ -44,6 +48,18 @@ const PRIVATE = `${PRIVATE_SLUG}/feedwright-private.php`;
 const DOWNLOAD_URL_KEY = randomBytes(16).toString("hex");
 const SITE_ID = "site-a";
 const ADMIN_TOKEN = randomBytes(16).toString("hex");
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+/** Sites of the scratch plugin, reporting over HTTP only, that the rollout guard judges. */
+interface SimulatedFleetSite {
+  site_id: string;
+  api_key: string;
+  slug: string;
+}
+const guardFleet: SimulatedFleetSite[] = Array.from({ length: GUARD_MIN_SITES }, (_, index) => ({
+  site_id: `guard-fleet-${index}`,
+  api_key: generateApiKey(),
+  slug: SCRATCH_SLUG,
+}));
 
 /** Test seams, as a must-use plugin of the test site; never part of a package. */
 const TEST_SEAMS = `<?php
@@ -204,6 +220,10 @@ describe("the updater in a real WordPress", () => {
     // processes at once.
     apiKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
     privateApiKey = await addSite(stateDir, SITE_ID, PRIVATE_SLUG);
+    const fleetFile = path.join(dir, "guard-fleet.json");
+    writeFileSync(fleetFile, JSON.stringify(guardFleet));
+    const imported = await runFeedwright(["sites", "import", fleetFile, "--persist-to", stateDir], { cwd: ROOT });
+    if (imported.code !== 0) throw new Error(`feedwright sites import: ${imported.stderr}`);
     // Both at once; whichever starts is kept, so afterAll stops it even if the other fails.
     const [feedServer, wordpress] = await Promise.allSettled([
       startFeedServer({
@@ -845,6 +865,102 @@ describe("the updater in a real WordPress", () => {
 		`);
       expect(answers.own).toMatchObject({ slug: SCRATCH_SLUG, new_version: ROLLOUT_VERSION, plugin: SCRATCH });
       expect(answers.other).toBe(false);
+    });
+
+    describe("issue 14 item 4: the rollout guard halts a 50% rollout whose sites report errors", () => {
+      const stats = async () =>
+        (await fetch(`${server.url}/api/plugins/${SCRATCH_SLUG}/stats/`, {
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+        }).then((response) => response.json())) as { rollouts: RolloutStatus[] };
+      const guarded = async () => (await stats()).rollouts.find((rollout) => rollout.version === ROLLOUT_VERSION);
+      /** A site of the simulated fleet reports: registered on the release, then its health. */
+      const report = async (site: { site_id: string; api_key: string }, action: string, body: object) => {
+        const response = await fetch(`${server.url}/api/plugins/${SCRATCH_SLUG}/${action}/`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Api-Key ${site.api_key}` },
+          body: JSON.stringify({ site_id: site.site_id, version: ROLLOUT_VERSION, ...body }),
+        });
+        expect(response.status, await response.text()).toBe(action === "register" ? 201 : 200);
+      };
+      /** The package fetched straight from its URL, as a browser or another client would. */
+      const packageStatus = async (query = "") => {
+        const response = await fetch(
+          `${server.url}/plugins/${SCRATCH_SLUG}/${SCRATCH_SLUG}-v${ROLLOUT_VERSION}.zip${query}`,
+        );
+        return { status: response.status, body: response.status === 200 ? null : await response.json() };
+      };
+      /** "Update now" with the release's package handed to WordPress whether or not it is offered. */
+      const forcedUpgrade = () =>
+        php<UpgradeResult>(`
+			add_filter( 'site_transient_update_plugins', function ( $value ) {
+				if ( is_object( $value ) ) {
+					$value->response['${SCRATCH}'] = (object) array(
+						'slug'        => '${SCRATCH_SLUG}',
+						'plugin'      => '${SCRATCH}',
+						'new_version' => '${ROLLOUT_VERSION}',
+						'package'     => get_option( 'fwtest_feed_url' ) . '/plugins/${SCRATCH_SLUG}/${SCRATCH_SLUG}-v${ROLLOUT_VERSION}.zip',
+					);
+				}
+				return $value;
+			}, 99 );
+			${upgrade(SCRATCH).replace(/^\s*/, "")}
+		`);
+
+      it("the guard waits until min_sites sites on the release report, then trips on their errors", async () => {
+        expect(await packageStatus()).toEqual({ status: 200, body: null });
+        const [last, ...first] = [...guardFleet].reverse();
+        for (const site of first.reverse()) {
+          await report(site, "register", { wp_version: "6.1.9", php_version: "8.2.0" });
+          await report(site, "health-check", { status: "error" });
+        }
+        // Every one of them reports errors, but fewer than min_sites have reported: no verdict yet.
+        const waiting = await guarded();
+        expect(waiting).toMatchObject({ state: "rolling", rollout: ROLLOUT_PERCENT, halt: null });
+        expect(waiting?.judgement).toMatchObject({ waiting: true, tripped: false });
+        await report(last as SimulatedFleetSite, "register", { wp_version: "6.1.9", php_version: "8.2.0" });
+        const halted = await guarded();
+        expect(halted).toMatchObject({ state: "halted", halt: { by: "guard", action: "halt" } });
+        expect(halted?.figures).toMatchObject({ sites: GUARD_MIN_SITES, errors: GUARD_MIN_SITES - 1 });
+        expect(halted?.halt?.reason).toContain(`${ROLLOUT_VERSION}: error share`);
+      });
+
+      it("a site inside the rollout is no longer offered it, by its updater or the Worker, and cannot download it", async () => {
+        await useSiteId(inside);
+        const result = await check();
+        expect(result.response[SCRATCH]).toBeUndefined();
+        expect(await workerOffer(inside, phpVersion)).toBeNull();
+        const refused = await forcedUpgrade();
+        expect(refused.version).toBe("1.0.0");
+        expect(refused.errors).toContain("paused the rollout");
+      });
+
+      it("a site outside the rollout is not offered it and cannot download it", async () => {
+        await useSiteId(outside);
+        const result = await check();
+        expect(result.response[SCRATCH]).toBeUndefined();
+        expect(await workerOffer(outside, phpVersion)).toBeNull();
+        const refused = await forcedUpgrade();
+        expect(refused.version).toBe("1.0.0");
+        expect(refused.errors).toContain("paused the rollout");
+        const direct = await packageStatus();
+        expect(direct.status).toBe(409);
+        expect(direct.body).toMatchObject({ error: { code: "rollout_halted" } });
+        // A site already on the release may fetch it again (a repair).
+        expect((await packageStatus(`?installed=${ROLLOUT_VERSION}`)).status).toBe(200);
+      });
+
+      it("feedwright rollout resume restores it: offered inside the rollout again, downloadable by anyone", async () => {
+        const resumed = await runFeedwright(
+          ["rollout", "resume", SCRATCH_SLUG, ROLLOUT_VERSION, "--url", server.url, "--reason", "fixed upstream"],
+          { cwd: ROOT, env: { ...process.env, ADMIN_TOKEN } },
+        );
+        expect(resumed.code, resumed.stderr).toBe(0);
+        expect(await guarded()).toMatchObject({ state: "resumed", halt: null });
+        await useSiteId(inside);
+        expect((await check()).response[SCRATCH]).toMatchObject({ new_version: ROLLOUT_VERSION });
+        expect(await workerOffer(inside, phpVersion)).toBe(ROLLOUT_VERSION);
+        expect(await packageStatus()).toEqual({ status: 200, body: null });
+      });
     });
 
     it("updates into the folder the plugin was installed in", async () => {
