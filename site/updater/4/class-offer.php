@@ -42,22 +42,28 @@ final class Offer {
 	 * lists, newest first, only releases some site could be offered) that is newer than the
 	 * installed version, whose PHP and WordPress requirements the site meets, and whose rollout
 	 * includes it. Forced (and automatic) when a security release lies between the installed
-	 * version and it: the index gives each candidate the newest one at or below it.
+	 * version and it: the index gives each candidate the newest one at or below it. A release
+	 * whose rollout is halted (Holds) is skipped like one not published, so the next older
+	 * candidate is offered instead (the contract's decideOffer with `held`).
 	 *
 	 * @param array    $candidates The channel's kept candidates (Feed::keep_offers()).
 	 * @param string   $installed  The installed version.
 	 * @param string   $php        The site's PHP version.
 	 * @param string   $wp         The site's WordPress version.
 	 * @param callable $site_id    Gives the site's id; asked only for a release in rollout.
+	 * @param string[] $held       Versions held back now (Holds::held()).
 	 * @return array|null A kept candidate.
 	 */
-	public static function choose( array $candidates, $installed, $php, $wp, $site_id ) {
+	public static function choose( array $candidates, $installed, $php, $wp, $site_id, array $held = array() ) {
 		// Not a version (SemVer, or what the Worker accepts): nothing can be said to be newer.
 		if ( null === Versions::parse( $installed ) ) {
 			return null;
 		}
 		foreach ( $candidates as $release ) {
 			if ( ! is_array( $release ) || '' === $release['file'] || 1 !== Versions::compare( $release['version'], $installed ) ) {
+				continue;
+			}
+			if ( in_array( $release['version'], $held, true ) ) {
 				continue;
 			}
 			if ( ! Versions::meets( $php, $release['requires_php'] ) || ! Versions::meets( $wp, $release['requires_wp'] ) ) {
