@@ -535,6 +535,9 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
       `$base . ${CONTRACT_NAMES.signature}`,
       // vouched_document(): the details dialog's info document, a withdrawn version's reason.
       "$state['feed_url'] . '/' . Config::PLUGIN_FOLDER . '/' . $name",
+      // Issue 14 item 4 (Holds::refresh()): the releases held back, asked only when the
+      // verified feed offers this site a release (test/updater-downloads-and-holds.test.ts).
+      "$this->url()",
       // Only for a package the verified feed does not list.
       "$signature_url",
     ]);
@@ -850,6 +853,8 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       rolloutSiteKeyPrefix: "ROLLOUT_SITE_KEY_PREFIX",
       apiPath: "API_PATH",
       downloadKindParam: "DOWNLOAD_KIND_PARAM",
+      downloadKindAutoUpdate: "DOWNLOAD_KIND_AUTO",
+      downloadKindManual: "DOWNLOAD_KIND_MANUAL",
       installedVersionParam: "INSTALLED_VERSION_PARAM",
       rolloutAction: "ROLLOUT_ACTION",
       rolloutHaltedCode: "ROLLOUT_HALTED_CODE",
@@ -875,6 +880,12 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       constants.apiKeyScheme,
       constants.rolloutSiteKeyPrefix,
       constants.apiPath,
+      constants.downloadKindAutoUpdate,
+      constants.downloadKindManual,
+      constants.rolloutHaltedCode,
+      `${constants.rolloutAction}/`,
+      `${constants.downloadKindParam}=`,
+      `${constants.installedVersionParam}=`,
       "plugins/",
       "A-Za-z0-9._:-",
     ];

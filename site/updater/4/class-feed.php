@@ -113,27 +113,37 @@ final class Feed {
 	}
 
 	/**
+	 * Reads the feed no more during this request: the update list is saved again from what is
+	 * already known (see Installer::refuse_halted()), which is not a check.
+	 *
+	 * @return void
+	 */
+	public function skip_this_request() {
+		$this->checked_this_request = true;
+	}
+
+	/**
 	 * Checks the feed only when WordPress is checking for updates (it has just stamped the
 	 * transient), at most once per request, and not while backing off after a failure (see
 	 * Updater::check_again() for the administrator's way past the back-off).
 	 *
 	 * @param mixed $transient The update_plugins value being saved.
-	 * @return void
+	 * @return true|\WP_Error|null What refresh() answered; null when it did not read the feed.
 	 */
 	public function maybe_refresh( $transient ) {
 		if ( $this->checked_this_request ) {
-			return;
+			return null;
 		}
 		$stamp = is_object( $transient ) && isset( $transient->last_checked ) ? (int) $transient->last_checked : 0;
 		if ( $stamp < time() - 60 ) {
-			return;
+			return null;
 		}
 		$state = $this->store->get();
 		if ( (int) $state['next_retry_at'] > time() ) {
 			$this->checked_this_request = true;
-			return;
+			return null;
 		}
-		$this->refresh();
+		return $this->refresh();
 	}
 
 	/**

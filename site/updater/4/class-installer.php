@@ -15,7 +15,8 @@ if ( ! defined( 'ABSPATH' ) ) {
  * Before WordPress installs an update of this plugin, downloads the package itself and
  * refuses it unless it verifies against a trusted key with a signature the signed feed lists
  * for that release, from whatever URL it came (core alone only warns); then installs it into
- * the folder the plugin already lives in.
+ * the folder the plugin already lives in. The download request says what started it and which
+ * version this site runs; a release whose rollout the vendor halted is refused and held back.
  */
 final class Installer {
 
@@ -48,18 +49,96 @@ final class Installer {
 	private $feed;
 
 	/**
+	 * The releases the vendor holds back.
+	 *
+	 * @var Holds
+	 */
+	private $holds;
+
+	/**
 	 * Starts with what it reads.
 	 *
 	 * @param Plugin      $plugin   The installed plugin.
 	 * @param Settings    $settings The updater's settings.
 	 * @param State_Store $store    Where the state is kept.
 	 * @param Feed        $feed     The verified feed.
+	 * @param Holds       $holds    The releases the vendor holds back.
 	 */
-	public function __construct( Plugin $plugin, Settings $settings, State_Store $store, Feed $feed ) {
+	public function __construct( Plugin $plugin, Settings $settings, State_Store $store, Feed $feed, Holds $holds ) {
 		$this->plugin   = $plugin;
 		$this->settings = $settings;
 		$this->store    = $store;
 		$this->feed     = $feed;
+		$this->holds    = $holds;
+	}
+
+	/**
+	 * What started a download, as the download request says it (Config::DOWNLOAD_KIND_PARAM):
+	 * WordPress's automatic background update, or a person. WP_Automatic_Updater::update()
+	 * (wp-admin/includes/class-wp-automatic-updater.php) runs the upgrader with an
+	 * Automatic_Upgrader_Skin. The Plugins screen's "Update now" runs it with
+	 * WP_Ajax_Upgrader_Skin, which extends Automatic_Upgrader_Skin, so that one is a person's;
+	 * update.php, the bulk update of Dashboard > Updates and WP-CLI use skins of their own.
+	 *
+	 * @param \WP_Upgrader|null $upgrader The upgrader running the download, if any.
+	 * @return string Config::DOWNLOAD_KIND_AUTO or Config::DOWNLOAD_KIND_MANUAL.
+	 */
+	public static function download_kind( $upgrader ) {
+		$skin = is_object( $upgrader ) && isset( $upgrader->skin ) ? $upgrader->skin : null;
+		if ( $skin instanceof \Automatic_Upgrader_Skin && ! $skin instanceof \WP_Ajax_Upgrader_Skin ) {
+			return Config::DOWNLOAD_KIND_AUTO;
+		}
+		return Config::DOWNLOAD_KIND_MANUAL;
+	}
+
+	/**
+	 * A URL with the download request's facts in its query: what started the download and the
+	 * version this site runs (the Worker serves a release whose rollout is halted to a site
+	 * already on it). Pairs already there are kept byte for byte, so a private plugin's signed
+	 * URL stays valid (its signature covers the version and the expiry only); a kind or
+	 * installed version the URL already carried is replaced.
+	 *
+	 * @param string $url   The URL.
+	 * @param array  $facts Parameter => value.
+	 * @return string
+	 */
+	public static function with_query( $url, array $facts ) {
+		$fragment = '';
+		$hash     = strpos( $url, '#' );
+		if ( false !== $hash ) {
+			$fragment = substr( $url, $hash );
+			$url      = substr( $url, 0, $hash );
+		}
+		$question = strpos( $url, '?' );
+		$base     = false === $question ? $url : substr( $url, 0, $question );
+		$pairs    = false === $question ? array() : explode( '&', substr( $url, $question + 1 ) );
+		$kept     = array();
+		foreach ( $pairs as $pair ) {
+			$name = rawurldecode( str_replace( '+', ' ', explode( '=', $pair, 2 )[0] ) );
+			if ( '' !== $pair && ! array_key_exists( $name, $facts ) ) {
+				$kept[] = $pair;
+			}
+		}
+		foreach ( $facts as $name => $value ) {
+			$kept[] = rawurlencode( (string) $name ) . '=' . rawurlencode( (string) $value );
+		}
+		return $base . '?' . implode( '&', $kept ) . $fragment;
+	}
+
+	/**
+	 * What a download request of this site says besides the version: what started it, and
+	 * the installed version (left out when the header gives none).
+	 *
+	 * @param string $kind What started it (download_kind()).
+	 * @return array Parameter => value.
+	 */
+	private function download_facts( $kind ) {
+		$facts     = array( Config::DOWNLOAD_KIND_PARAM => $kind );
+		$installed = $this->plugin->installed_version();
+		if ( '' !== $installed ) {
+			$facts[ Config::INSTALLED_VERSION_PARAM ] = $installed;
+		}
+		return $facts;
 	}
 
 	/**
@@ -106,11 +185,12 @@ final class Installer {
 		if ( is_object( $upgrader ) && isset( $upgrader->skin ) && is_object( $upgrader->skin ) ) {
 			$upgrader->skin->feedback( 'downloading_package', esc_html( $package ) );
 		}
-		$source = $this->download_source( $package );
+		$facts  = $this->download_facts( self::download_kind( $upgrader ) );
+		$source = $this->download_source( $package, $facts );
 		if ( is_wp_error( $source ) ) {
 			return $source;
 		}
-		$download = $this->download_package( $source );
+		$download = $this->download_package( self::with_query( $source, $facts ), $package );
 		if ( is_wp_error( $download ) ) {
 			return $download;
 		}
@@ -132,20 +212,15 @@ final class Installer {
 	 * signature file stays at the package's own (public) address.
 	 *
 	 * @param string $package The package's URL in the feed.
+	 * @param array  $facts   What the download request says besides the version (download_facts()).
 	 * @return string|\WP_Error
 	 */
-	private function download_source( $package ) {
+	private function download_source( $package, array $facts ) {
 		$state = $this->store->get();
 		if ( empty( $state['private'] ) ) {
 			return $package;
 		}
-		$file    = rawurldecode( basename( (string) wp_parse_url( $package, PHP_URL_PATH ) ) );
-		$version = '';
-		foreach ( $this->store->offers( 'packages' ) as $release ) {
-			if ( is_array( $release ) && isset( $release['file'], $release['version'] ) && $release['file'] === $file ) {
-				$version = (string) $release['version'];
-			}
-		}
+		$version     = $this->package_version( $package );
 		$credentials = $this->settings->credentials();
 		if ( '' === $version || '' === $credentials['api_key'] ) {
 			return new \WP_Error(
@@ -153,8 +228,10 @@ final class Installer {
 				'Update refused: this plugin is private and downloads need this site\'s API key (set it in the plugin\'s settings). Nothing was installed.'
 			);
 		}
+		// The installed version, not the kind: asking for a URL is not a download.
+		$asked    = array_intersect_key( $facts, array( Config::INSTALLED_VERSION_PARAM => true ) );
 		$response = wp_remote_get(
-			$this->settings->api_base() . '/' . Config::PLUGIN_FOLDER . '/download-url/?version=' . rawurlencode( $version ),
+			self::with_query( $this->settings->api_base() . '/' . Config::PLUGIN_FOLDER . '/download-url/?version=' . rawurlencode( $version ), $asked ),
 			array(
 				'timeout' => 10,
 				'headers' => array(
@@ -164,6 +241,9 @@ final class Installer {
 			)
 		);
 		$code = is_wp_error( $response ) ? 0 : (int) wp_remote_retrieve_response_code( $response );
+		if ( $this->is_rollout_halted( $code, is_wp_error( $response ) ? '' : (string) wp_remote_retrieve_body( $response ) ) ) {
+			return $this->refuse_halted( $version );
+		}
 		$body = 200 === $code ? json_decode( (string) wp_remote_retrieve_body( $response ), true ) : null;
 		if ( ! is_array( $body ) || empty( $body['url'] ) || ! is_string( $body['url'] ) ) {
 			return new \WP_Error(
@@ -178,13 +258,84 @@ final class Installer {
 	}
 
 	/**
+	 * The version of the verified feed's package a URL asks for: its ?version= (the Worker's
+	 * .../download/?version=1.2.0), else the package whose file name it ends in. '' when neither.
+	 *
+	 * @param string $package The package's URL.
+	 * @return string
+	 */
+	private function package_version( $package ) {
+		$query = array();
+		parse_str( (string) wp_parse_url( $package, PHP_URL_QUERY ), $query );
+		$file  = rawurldecode( basename( (string) wp_parse_url( $package, PHP_URL_PATH ) ) );
+		$found = '';
+		foreach ( $this->store->offers( 'packages' ) as $release ) {
+			if ( ! is_array( $release ) || ! isset( $release['file'], $release['version'] ) ) {
+				continue;
+			}
+			if ( isset( $query['version'] ) && is_string( $query['version'] ) && 0 === Versions::compare( $release['version'], $query['version'] ) ) {
+				return (string) $release['version'];
+			}
+			if ( $release['file'] === $file ) {
+				$found = (string) $release['version'];
+			}
+		}
+		return $found;
+	}
+
+	/**
+	 * Is this the Worker's refusal of a release whose rollout the vendor halted (HTTP 409 with
+	 * the error code Config::ROLLOUT_HALTED_CODE)?
+	 *
+	 * @param int    $code The HTTP status.
+	 * @param string $body The answer's body (its beginning is enough).
+	 * @return bool
+	 */
+	public static function is_rollout_halted( $code, $body ) {
+		if ( 409 !== (int) $code ) {
+			return false;
+		}
+		$answer = json_decode( (string) $body, true );
+		return is_array( $answer ) && isset( $answer['error']['code'] ) && Config::ROLLOUT_HALTED_CODE === $answer['error']['code'];
+	}
+
+	/**
+	 * Refuses the update of a release whose rollout is halted, and holds the release back
+	 * until the next check (which asks the update service again), so this site is offered the
+	 * release before it, if any, meanwhile.
+	 *
+	 * @param string $version The release refused ('' when the URL names none the feed lists).
+	 * @return \WP_Error
+	 */
+	private function refuse_halted( $version ) {
+		if ( '' !== $version ) {
+			$this->holds->hold( $version );
+			// The update list takes it at once: filter_update_transient() offers again, without it
+			// (and without reading the feed, which would ask for the holds again).
+			$this->feed->skip_this_request();
+			$transient = get_site_transient( 'update_plugins' );
+			if ( is_object( $transient ) ) {
+				set_site_transient( 'update_plugins', $transient );
+			}
+		}
+		return new \WP_Error(
+			Config::PREFIX . '_' . Config::ROLLOUT_HALTED_CODE,
+			sprintf(
+				'Update refused: the vendor has paused the rollout of %s; nothing was installed. This site is offered it again when the rollout resumes.',
+				'' !== $version ? Config::SLUG . ' ' . $version : 'this release of ' . Config::SLUG
+			)
+		);
+	}
+
+	/**
 	 * Downloads a package to a temporary file, keeping the signature the response carried
 	 * (the Worker's X-Content-Signature header), which download_url() would not return.
 	 *
-	 * @param string $url Where to download it from.
+	 * @param string $url     Where to download it from.
+	 * @param string $package The package's URL in the feed (which release it is).
 	 * @return array{file: string, signature: string}|\WP_Error
 	 */
-	private function download_package( $url ) {
+	private function download_package( $url, $package ) {
 		$file = wp_tempnam( basename( (string) wp_parse_url( $url, PHP_URL_PATH ) ) );
 		if ( ! $file ) {
 			return new \WP_Error( Config::PREFIX . '_download', 'Could not create a temporary file for the package.' );
@@ -199,7 +350,12 @@ final class Installer {
 		);
 		$code = is_wp_error( $response ) ? 0 : (int) wp_remote_retrieve_response_code( $response );
 		if ( 200 !== $code ) {
+			// An error answer is streamed into the file too: a short JSON body.
+			$body = 409 === $code ? (string) file_get_contents( $file, false, null, 0, 65536 ) : '';
 			wp_delete_file( $file );
+			if ( self::is_rollout_halted( $code, $body ) ) {
+				return $this->refuse_halted( $this->package_version( $package ) );
+			}
 			return new \WP_Error(
 				Config::PREFIX . '_download',
 				sprintf( 'Could not download the package from %s: %s', $url, is_wp_error( $response ) ? $response->get_error_message() : 'HTTP ' . $code )

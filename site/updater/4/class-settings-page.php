@@ -233,6 +233,10 @@ final class Settings_Page {
 			'Last good check'        => (int) $state['checked_at'] > 0 ? gmdate( 'Y-m-d H:i', (int) $state['checked_at'] ) . ' UTC, serial ' . (int) $state['serial'] : 'never',
 			'Site id (for API keys)' => $credentials['site_id'],
 		);
+		$held = $this->updater->holds()->held();
+		if ( array() !== $held ) {
+			$rows['Rollout paused'] = sprintf( 'the vendor holds back %s until its rollout resumes (asked at %s)', implode( ', ', $held ), $this->updater->holds()->url() );
+		}
 		foreach ( array( 'register', 'health-check' ) as $action ) {
 			if ( is_array( $reports ) && isset( $reports[ $action ]['at'] ) ) {
 				$rows[ 'Last ' . $action ] = gmdate( 'Y-m-d H:i', (int) $reports[ $action ]['at'] ) . ' UTC: ' . ( $reports[ $action ]['ok'] ? 'ok' : $reports[ $action ]['error'] );

@@ -14,8 +14,8 @@ if ( ! defined( 'ABSPATH' ) ) {
 /**
  * The state the feed checks keep between requests: the last accepted feed (serial, expiry,
  * announced keys, the SHA-256 of the plugin's documents), the plugin's offer index it carried,
- * the reason of a withdrawn installed version once read, and how the last tries went. Nothing
- * in it grows with the number of releases.
+ * the reason of a withdrawn installed version once read, the releases the vendor holds back
+ * (Holds), and how the last tries went. Nothing in it grows with the number of releases.
  */
 final class State_Store {
 
@@ -35,6 +35,7 @@ final class State_Store {
 		'offers'         => array(),
 		'documents'      => array(),
 		'withdrawn'      => array(),
+		'held'           => array(),
 		'retry_delay'    => 0,
 		'next_retry_at'  => 0,
 		'failures'       => 0,

@@ -54,6 +54,13 @@ final class Updater {
 	private $feed;
 
 	/**
+	 * The releases the vendor holds back.
+	 *
+	 * @var Holds
+	 */
+	private $holds;
+
+	/**
 	 * Installs verified packages only.
 	 *
 	 * @var Installer
@@ -114,7 +121,8 @@ final class Updater {
 		$this->settings      = new Settings();
 		$this->store         = new State_Store();
 		$this->feed          = new Feed( $this->settings, $this->store );
-		$this->installer     = new Installer( $this->plugin, $this->settings, $this->store, $this->feed );
+		$this->holds         = new Holds( $this->settings, $this->store, $this->feed );
+		$this->installer     = new Installer( $this->plugin, $this->settings, $this->store, $this->feed, $this->holds );
 		$this->reporter      = new Reporter( $this->plugin, $this->settings, $this->store );
 		$this->settings_page = new Settings_Page( $this, $this->plugin, $this->settings, $this->store );
 	}
@@ -177,18 +185,49 @@ final class Updater {
 	}
 
 	/**
-	 * The release this site is offered (see Offer::choose()).
+	 * The releases the vendor holds back.
 	 *
+	 * @return Holds
+	 */
+	public function holds() {
+		return $this->holds;
+	}
+
+	/**
+	 * The release this site is offered (see Offer::choose()): of the signed feed's offer index,
+	 * without the releases held back.
+	 *
+	 * @param bool $with_holds False: as if nothing were held back.
 	 * @return array|null A kept candidate of the offer index.
 	 */
-	public function offer() {
+	public function offer( $with_holds = true ) {
 		return Offer::choose(
 			$this->store->candidates( $this->settings->channel() ),
 			$this->plugin->installed_version(),
 			$this->plugin->php_version(),
 			$this->plugin->wp_version(),
-			array( $this->settings, 'site_id' )
+			array( $this->settings, 'site_id' ),
+			$with_holds ? $this->holds->held() : array()
 		);
+	}
+
+	/**
+	 * After the feed was read: when it was accepted and offers this site a release, asks which
+	 * releases are held back now (Holds::refresh()); when it offers nothing, nothing is held and
+	 * nothing is asked, so an up-to-date site's check stays the feed's two requests.
+	 *
+	 * @param true|\WP_Error|null $checked What the feed check answered (null: not read).
+	 * @return void
+	 */
+	public function after_check( $checked ) {
+		if ( true !== $checked ) {
+			return;
+		}
+		if ( null === $this->offer( false ) ) {
+			$this->holds->forget();
+			return;
+		}
+		$this->holds->refresh();
 	}
 
 	/**
@@ -218,7 +257,7 @@ final class Updater {
 		if ( empty( $_GET['force-check'] ) || ! current_user_can( 'update_plugins' ) || $this->feed->checked_this_request() ) {
 			return;
 		}
-		$this->feed->refresh();
+		$this->after_check( $this->feed->refresh() );
 		$transient = get_site_transient( 'update_plugins' );
 		if ( is_object( $transient ) ) {
 			// Runs filter_update_transient(), which puts this plugin's fresh answer in.
@@ -309,7 +348,7 @@ final class Updater {
 			return $transient;
 		}
 		$this->add_update_uri_filter();
-		$this->feed->maybe_refresh( $transient );
+		$this->after_check( $this->feed->maybe_refresh( $transient ) );
 		$basename = $this->plugin->basename();
 		$offer    = $this->offer();
 		if ( ! isset( $transient->response ) || ! is_array( $transient->response ) ) {
@@ -361,7 +400,7 @@ final class Updater {
 		if ( $plugin_file !== $this->plugin->basename() ) {
 			return $update;
 		}
-		$this->feed->maybe_refresh( (object) array( 'last_checked' => time() ) );
+		$this->after_check( $this->feed->maybe_refresh( (object) array( 'last_checked' => time() ) ) );
 		return $this->update_item( $this->offer() );
 	}
 
