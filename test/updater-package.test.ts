@@ -1290,7 +1290,7 @@ echo json_encode( $figures );
     const figures = [100, 1000].map((count) => ({ count, v3: checkAt(count, NEWEST), v2: checkAt(count, V2) }));
     for (const { count, v2, v3 } of figures) {
       console.info(
-        `issue 12, ${count} releases: updater 3: ${v3.requests.length} requests, ${v3.bytes} bytes read, option ${v3.option} bytes; ` +
+        `issue 12, ${count} releases: updater ${NEWEST.version}: ${v3.requests.length} requests, ${v3.bytes} bytes read, option ${v3.option} bytes; ` +
           `updater 2: ${v2.requests.length} requests, ${v2.bytes} bytes read, option ${v2.option} bytes`,
       );
       expect(v3, JSON.stringify(v3).slice(0, 400)).toMatchObject({ ok: true });
