@@ -309,6 +309,11 @@ echo json_encode( array(
 	'automatic' => fw_download( $package, 'Automatic_Upgrader_Skin' ),
 	'ajax'      => fw_download( $package, 'WP_Ajax_Upgrader_Skin' ),
 	'update'    => fw_download( $package, 'Plugin_Upgrader_Skin' ),
+	// A header that gives no version: the request says none.
+	'trunk'     => ( function () use ( $package ) {
+		$GLOBALS['fw']['version'] = 'trunk';
+		return fw_download( $package, 'Bulk_Plugin_Upgrader_Skin' );
+	} )(),
 ) );`);
     expect(result.check?.offer).toBe(NEWEST);
     const digest = createHash("sha256").update(packageBytes(NEWEST)).digest("hex");
@@ -320,6 +325,8 @@ echo json_encode( array(
       expect(result[run], run).toMatchObject({ file: digest });
       expect(result[run]?.requests).toEqual([`${feedUrl(packageFile(NEWEST))}?kind=${kind}&installed=1.0.0`]);
     }
+    expect(result.trunk).toMatchObject({ file: digest });
+    expect(result.trunk?.requests).toEqual([`${feedUrl(packageFile(NEWEST))}?kind=manual`]);
   });
 
   it("keeps a private plugin's signed URL as the Worker signed it, and adds kind and installed after it", async () => {

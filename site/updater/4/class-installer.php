@@ -127,15 +127,16 @@ final class Installer {
 
 	/**
 	 * What a download request of this site says besides the version: what started it, and
-	 * the installed version (left out when the header gives none).
+	 * the installed version, left out when the header gives none that reads as a version (the
+	 * Worker could not place the site on a release by it).
 	 *
 	 * @param string $kind What started it (download_kind()).
 	 * @return array Parameter => value.
 	 */
 	private function download_facts( $kind ) {
 		$facts     = array( Config::DOWNLOAD_KIND_PARAM => $kind );
-		$installed = $this->plugin->installed_version();
-		if ( '' !== $installed ) {
+		$installed = trim( $this->plugin->installed_version(), " \t\n\r\v\f" );
+		if ( null !== Versions::parse( $installed ) ) {
 			$facts[ Config::INSTALLED_VERSION_PARAM ] = $installed;
 		}
 		return $facts;
