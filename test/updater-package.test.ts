@@ -535,6 +535,9 @@ describe("issue 9 item 7: the updater reads only documents the signed feed vouch
       `$base . ${CONTRACT_NAMES.signature}`,
       // vouched_document(): the details dialog's info document, a withdrawn version's reason.
       "$state['feed_url'] . '/' . Config::PLUGIN_FOLDER . '/' . $name",
+      // Issue 14 item 4 (Holds::refresh()): the releases held back, asked only when the
+      // verified feed offers this site a release (test/updater-downloads-and-holds.test.ts).
+      "$this->url()",
       // Only for a package the verified feed does not list.
       "$signature_url",
     ]);
@@ -850,6 +853,8 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       rolloutSiteKeyPrefix: "ROLLOUT_SITE_KEY_PREFIX",
       apiPath: "API_PATH",
       downloadKindParam: "DOWNLOAD_KIND_PARAM",
+      downloadKindAutoUpdate: "DOWNLOAD_KIND_AUTO",
+      downloadKindManual: "DOWNLOAD_KIND_MANUAL",
       installedVersionParam: "INSTALLED_VERSION_PARAM",
       rolloutAction: "ROLLOUT_ACTION",
       rolloutHaltedCode: "ROLLOUT_HALTED_CODE",
@@ -875,6 +880,12 @@ describe("issue 10 item 1: the updater takes the contract's constants from scrip
       constants.apiKeyScheme,
       constants.rolloutSiteKeyPrefix,
       constants.apiPath,
+      constants.downloadKindAutoUpdate,
+      constants.downloadKindManual,
+      constants.rolloutHaltedCode,
+      `${constants.rolloutAction}/`,
+      `${constants.downloadKindParam}=`,
+      `${constants.installedVersionParam}=`,
       "plugins/",
       "A-Za-z0-9._:-",
     ];
@@ -1279,7 +1290,7 @@ echo json_encode( $figures );
     const figures = [100, 1000].map((count) => ({ count, v3: checkAt(count, NEWEST), v2: checkAt(count, V2) }));
     for (const { count, v2, v3 } of figures) {
       console.info(
-        `issue 12, ${count} releases: updater 3: ${v3.requests.length} requests, ${v3.bytes} bytes read, option ${v3.option} bytes; ` +
+        `issue 12, ${count} releases: updater ${NEWEST.version}: ${v3.requests.length} requests, ${v3.bytes} bytes read, option ${v3.option} bytes; ` +
           `updater 2: ${v2.requests.length} requests, ${v2.bytes} bytes read, option ${v2.option} bytes`,
       );
       expect(v3, JSON.stringify(v3).slice(0, 400)).toMatchObject({ ok: true });

@@ -5,7 +5,7 @@
  * here rather than keeping its own copies.
  */
 
-import { DOWNLOAD_KIND_PARAM } from "./download-kind.ts";
+import { DOWNLOAD_KIND_PARAM, type DownloadKind } from "./download-kind.ts";
 import { API_PATH, DEPRECATIONS_FILE, FEED_PATH, FEED_SIGNATURE_PATH, infoFileName, pluginFolder } from "./paths.ts";
 import { API_KEY_SCHEME, SITE_ID_PATTERN } from "./patterns.ts";
 import { FEED_FORMAT, OFFER_INDEX_FORMAT } from "./published.ts";
@@ -36,6 +36,9 @@ export function updaterConstants(slug: string) {
     apiPath: API_PATH,
     /** The download request's parameters (updater 4): what started it, and the version the site runs. */
     downloadKindParam: DOWNLOAD_KIND_PARAM,
+    /** Its values: WordPress's automatic background update, and a person's update. */
+    downloadKindAutoUpdate: "auto_update" satisfies DownloadKind,
+    downloadKindManual: "manual" satisfies DownloadKind,
     installedVersionParam: INSTALLED_VERSION_PARAM,
     /** The API action listing the releases whose rollout is halted (GET, public), and the error code of a refused download. */
     rolloutAction: "rollout",

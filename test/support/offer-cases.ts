@@ -63,6 +63,12 @@ export interface OfferCase {
   /** Releases the plan must leave unpackaged (beyond retain), so the case tests what it says. */
   unpackaged?: string[];
   /**
+   * Versions whose rollout is halted (scripts/contract/rollout-guard.ts): the Worker passes
+   * them to decideOffer, the updater (from version 4) to Offer::choose() from the holds the
+   * update service lists. Older updaters know no holds (the Worker refuses those downloads).
+   */
+  held?: string[];
+  /**
    * An implementation that answers otherwise today, with its answer: the test expects exactly
    * that answer, so a fix makes it fail and the mark is removed with the fix.
    */
@@ -462,6 +468,57 @@ export const OFFER_CASES: readonly OfferCase[] = [
       php: { forced: false, autoupdate: false },
       why: "the README says a security release between the site and the offer sets force_update and autoupdate; both look for it only among packaged releases, so once retain drops its package a site still below it is offered the fix as a manual update",
     },
+  },
+
+  // Issue 14 item 4: a release whose rollout is halted is skipped like one not published.
+  {
+    name: "issue 14: a held (halted) newest release is skipped for the one below",
+    releases: [stable("1.0.0"), stable("1.1.0"), stable("1.2.0", { rollout: 50 })],
+    site: { id: "alpha" },
+    buckets: { "1.2.0": 34 },
+    held: ["1.2.0"],
+    expected: { offer: "1.1.0" },
+  },
+  {
+    name: "issue 14: a held release below the newest holds nothing else back",
+    releases: [stable("1.0.0"), stable("1.1.0"), stable("1.2.0")],
+    site: {},
+    held: ["1.1.0"],
+    expected: { offer: "1.2.0" },
+  },
+  {
+    name: "issue 14: the only release above the site held: nothing",
+    releases: [stable("1.0.0"), stable("1.1.0")],
+    site: {},
+    held: ["1.1.0"],
+    expected: { offer: null },
+  },
+  {
+    name: "issue 14: a site already on the held release is not downgraded",
+    releases: [stable("1.0.0"), stable("1.1.0"), stable("1.2.0", { rollout: 50 })],
+    site: { version: "1.2.0", id: "alpha" },
+    held: ["1.2.0"],
+    expected: { offer: null },
+  },
+  {
+    name: "issue 14: a beta site with the beta held is offered the newest stable",
+    releases: [stable("1.1.0"), stable("1.2.0"), beta("1.3.0-beta.1", { rollout: 50 })],
+    site: { channel: "beta", id: "alpha" },
+    buckets: { "1.3.0-beta.1": 34 },
+    held: ["1.3.0-beta.1"],
+    expected: { offer: "1.2.0" },
+  },
+  {
+    name: "issue 14: a held security release: the forced release below it is offered, forced",
+    releases: [
+      stable("1.0.0"),
+      stable("1.1.0", { force_update: true }),
+      stable("1.2.0", { force_update: true, rollout: 50 }),
+    ],
+    site: { id: "alpha" },
+    buckets: { "1.2.0": 34 },
+    held: ["1.2.0"],
+    expected: { offer: "1.1.0", forced: true, autoupdate: true },
   },
 
   // An inactive plugin (plugin.yaml active: false): releases.json lists every release as not

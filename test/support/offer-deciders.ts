@@ -72,12 +72,14 @@ export const ANSWER_BASES = { apiBase: "https://api.example.test/api", siteUrl: 
 
 /**
  * The Worker's whole check-update answer to this site (worker/src/index.ts checkUpdate), from
- * the offer index; a deprecated site's reason as deprecations.json gives it.
+ * the offer index; a deprecated site's reason as deprecations.json gives it; `held`, the
+ * versions whose rollout is halted.
  */
 export async function workerAnswer(
   index: OfferIndexDocument,
   reasons: ReadonlyMap<string, string>,
   site: OfferSite,
+  held: readonly string[] = [],
 ): Promise<CheckUpdateAnswer> {
   const currentVersion = normaliseVersion(site.version);
   if (!currentVersion) throw new Error(`the Worker refuses current_version ${site.version}`);
@@ -88,6 +90,7 @@ export async function workerAnswer(
     phpVersion: site.php,
     wpVersion: site.wp,
     bucketFor: await rolloutBucketsFor(index.slug, candidates, rolloutSiteKey({ siteId: site.id })),
+    held: new Set(held),
   });
   const latestVersion = index.latest[site.channel];
   return fitCheckUpdateAnswer(
@@ -106,8 +109,12 @@ export async function workerAnswer(
 }
 
 /** The Worker's answer to a check-update from this site, as the offer table states answers. */
-export async function decideWithWorker(plugin: ReleasesDocument, site: OfferSite): Promise<OfferAnswer> {
-  const answer = await workerAnswer(offerIndexOf(plugin), reasonsOf(plugin), site);
+export async function decideWithWorker(
+  plugin: ReleasesDocument,
+  site: OfferSite,
+  held: readonly string[] = [],
+): Promise<OfferAnswer> {
+  const answer = await workerAnswer(offerIndexOf(plugin), reasonsOf(plugin), site, held);
   return {
     offer: answer.update_available ? answer.latest_version : null,
     forced: answer.force_update,
@@ -136,6 +143,8 @@ export interface PhpOfferInput {
   site: OfferSite;
   /** Versions whose rollout_bucket() to report. */
   buckets: string[];
+  /** Versions whose rollout is halted (from updater version 4). */
+  held?: string[];
 }
 
 export interface PhpOfferAnswer extends OfferAnswer {
@@ -283,6 +292,7 @@ echo json_encode( $out );
 /**
  * Version 3 on: Offer::choose() walks the channel's candidates of the offer index the verified
  * feed carries (kept by Feed::keep_offers()), and Offer::withdrawn() reads its withdrawn versions.
+ * Version 4 on: it also skips the versions held back (Holds::held()), given as its last argument.
  */
 const OFFER_SCRIPT_INDEX = `
 $feed = ( new ReflectionClass( $class . '\\Feed' ) )->newInstanceWithoutConstructor();
@@ -298,7 +308,9 @@ foreach ( $input as $case ) {
 		$site['wp'],
 		function () use ( $site ) {
 			return $site['id'];
-		}
+		},
+		// Version 4 on; version 3 takes five arguments and ignores a sixth.
+		isset( $case['held'] ) ? $case['held'] : array()
 	);
 	$buckets = new stdClass();
 	foreach ( $case['buckets'] as $version ) {
@@ -357,7 +369,7 @@ export function decideWithPlan(plugin: PluginPlan, site: OfferSite): Pick<OfferA
 }
 
 /**
- * The cases where the plan's latest must be the offer: every rollout 100 and the site meets
+ * The cases where the plan's latest must be the offer: nothing held, every rollout 100 and the site meets
  * every release's requirements (the demo plugin's own, PHP 7.4 and WordPress 6.0, every case's
  * site meets), so only channel and version decide.
  */
@@ -366,6 +378,8 @@ export function hasNoConstraint(offerCase: OfferCase): boolean {
   const meets = (have: string, need: string | undefined) =>
     need === undefined ||
     semver.gte(semver.coerce(have, { includePrerelease: true }) ?? "0.0.0", semver.coerce(need) ?? "0.0.0");
+  // A halted release is the Worker's to hold back: the plan knows nothing of it.
+  if ((offerCase.held ?? []).length > 0) return false;
   return offerCase.releases.every(
     (release) =>
       (release.rollout ?? 100) === 100 && meets(site.php, release.requires_php) && meets(site.wp, release.requires_wp),

@@ -548,7 +548,10 @@ describe("the updater in a real WordPress", () => {
       const result = await php<UpgradeResult>(upgrade(BRIDGE));
       expect(result.codes).toContain(`${BRIDGE_PREFIX}_signature_invalid`);
       expect(result).toMatchObject({ version: "1.1.1", active: true });
-      expect(worker.requests).toEqual([`/api/plugins/${BRIDGE_SLUG}/download/?version=1.2.0`]);
+      // Issue 14 item 2: the request says a person started it ("Update now"), and from which version.
+      expect(worker.requests).toEqual([
+        `/api/plugins/${BRIDGE_SLUG}/download/?version=1.2.0&kind=manual&installed=1.1.1`,
+      ]);
     } finally {
       await usePackageUrl("");
       await worker.close();
