@@ -17,9 +17,9 @@ import { runFeedwright } from "../support/run-cli.ts";
 import { addSite, type FeedServer, listInstallations, serveFolder, startFeedServer } from "./feed-server.ts";
 import {
   BRIDGE_SLUG,
-  GUARD_MIN_SITES,
   buildFixtureFeed,
   type FixtureFeed,
+  GUARD_MIN_SITES,
   PHP_INCOMPATIBLE_VERSION,
   PRIVATE_OLD_UPDATER_VERSION,
   PRIVATE_SLUG,
