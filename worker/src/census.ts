@@ -5,17 +5,10 @@
  * plugin, which /stats/ includes as `census` (`?refresh=1` counts again now). The exact,
  * fresh figures and their history come from the plugin's history Durable Object (history.ts).
  */
-import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
+import type { Census, OfferIndexDocument } from "../../scripts/contract/index.ts";
 import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
 
-export interface Census {
-  generated_at: string;
-  installations: number;
-  versions: Record<string, number>;
-  health: Record<string, number>;
-  wp_versions: Record<string, number>;
-  php_versions: Record<string, number>;
-}
+export type { Census } from "../../scripts/contract/index.ts";
 
 export function censusKey(slug: string): string {
   return `stats:${slug}`;
