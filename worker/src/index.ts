@@ -19,6 +19,7 @@ import {
   fitCheckUpdateAnswer,
   GEEKLOG_REPOSITORY_FOLDER,
   geeklogPath,
+  INSTALLED_VERSION_PARAM,
   infoFileName,
   isSlug,
   latestPackageFileName,
@@ -32,6 +33,7 @@ import {
   rolloutSiteKey,
   SITE_ID_MAX_LENGTH,
   SITE_ID_PATTERN,
+  type SiteFacts,
   signDownload,
   signedDownloadQuery,
 } from "../../scripts/contract/index.ts";
@@ -41,9 +43,18 @@ import { requestTime } from "./clock.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
-import { recordDownloadHistory, recordReportHistory } from "./history-hooks.ts";
+import { gatePackageRequest, recordReportHistory } from "./history-hooks.ts";
 import { healthOf, recordInstallation } from "./installations.ts";
 import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
+import {
+  answerRolloutHolds,
+  changeRolloutByHand,
+  guardedReleasesOf,
+  haltedError,
+  heldVersions,
+  installedVersionOf,
+  publishedRollouts,
+} from "./rollouts.ts";
 import { answerStats, refreshCensus } from "./stats.ts";
 
 export { DownloadCounter } from "./downloads.ts";
@@ -229,13 +240,24 @@ async function checkUpdate(context: Context): Promise<Response> {
     siteId ? { siteId } : { address: context.request.headers.get("cf-connecting-ip") ?? "unknown" },
   );
   // The offer index: a few candidates per channel, whatever the number of releases.
-  const decision = decideOffer(plugin.index, {
+  const facts: SiteFacts = {
     currentVersion,
     channel,
     phpVersion,
     wpVersion,
     bucketFor: await rolloutBucketsFor(plugin.slug, plugin.index.channels[channel], siteKey),
-  });
+  };
+  let decision = decideOffer(plugin.index, facts);
+  // Only an offer can be held back (a halted rollout): a site with nothing to take costs no
+  // call to the plugin's history; one offered something is decided again without the halted.
+  if (decision.offered) {
+    const held = await heldVersions(
+      context.env,
+      plugin,
+      plugin.index.channels[channel].map((candidate) => candidate.version),
+    );
+    if (held.size > 0) decision = decideOffer(plugin.index, { ...facts, held });
+  }
   const latest = plugin.latest(channel);
   const described = decision.offered ?? latest;
   const signedQuery =
@@ -296,6 +318,17 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
   if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
   if (!plugin.packageOf(version))
     throw notFound(`no downloadable release ${version} of "${plugin.slug}"`, "no_release");
+  // A halted release's URL is not handed out, but to a site already on it (a repair).
+  if (installedVersionOf(context.url, INSTALLED_VERSION_PARAM) !== version) {
+    const gate = await gatePackageRequest(context.env, plugin.slug, context.request, {
+      choices: publishedRollouts(plugin.index, [version]),
+      installed: null,
+      counted: null,
+      now: context.now,
+      ttlDays: ttlSeconds(context.env) / 86_400,
+    });
+    if (gate.version === null) throw haltedError(plugin.slug, gate.halt);
+  }
   if (!plugin.index.private) {
     return jsonResponse({
       version,
@@ -328,55 +361,84 @@ async function download(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
   const requested = context.url.searchParams.get("version");
-  const version = requested === null ? plugin.index.latest.stable : normaliseVersion(requested);
-  if (requested !== null && !version)
-    throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
-  const entry = version ? plugin.packageOf(version) : null;
+  if (requested === null) return servePackage(context, plugin, latestStableChoices(plugin));
+  const version = normaliseVersion(requested);
+  if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
+  const entry = plugin.packageOf(version);
   if (!entry)
     throw notFound(
-      requested === null
-        ? `"${plugin.slug}" has no stable release`
-        : `no downloadable release ${version} of "${plugin.slug}" (not published, or no longer kept for download)`,
+      `no downloadable release ${version} of "${plugin.slug}" (not published, or no longer kept for download)`,
       "no_release",
     );
-  return servePackage(context, plugin, entry);
+  return servePackage(context, plugin, [entry]);
+}
+
+/**
+ * What "the latest stable" serves: the latest stable package, then (should its rollout be
+ * halted) the older stable candidates, newest first: the newest one not halted is served.
+ */
+function latestStableChoices(plugin: LoadedPlugin): OfferPackage[] {
+  const latest = plugin.index.latest.stable;
+  const entry = latest ? plugin.packageOf(latest) : null;
+  if (!entry) throw notFound(`"${plugin.slug}" has no stable release`, "no_release");
+  const older = plugin.index.channels.stable.flatMap((candidate) => {
+    const other = candidate.version === entry.version ? null : plugin.packageOf(candidate.version);
+    return other ? [other] : [];
+  });
+  return [entry, ...older];
 }
 
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
-  const latest = plugin.index.latest.stable;
-  const entry =
-    fileName === latestPackageFileName(plugin.slug)
-      ? latest
-        ? plugin.packageOf(latest)
-        : null
-      : plugin.packageFile(fileName);
+  if (fileName === latestPackageFileName(plugin.slug))
+    return servePackage(context, plugin, latestStableChoices(plugin));
+  const entry = plugin.packageFile(fileName);
   if (!entry) throw notFound(`no package ${fileName}`, "no_release");
-  return servePackage(context, plugin, entry);
+  return servePackage(context, plugin, [entry]);
 }
 
-/** A published package (offers.json lists every one, with what vouches for its bytes). */
-async function servePackage(context: Context, plugin: LoadedPlugin, release: OfferPackage): Promise<Response> {
+/**
+ * A published package (offers.json lists every one, with what vouches for its bytes): the
+ * first of `choices` whose rollout is not halted, or that the site already runs (?installed=).
+ * One call to the plugin's history checks the halts and counts the download.
+ */
+async function servePackage(context: Context, plugin: LoadedPlugin, choices: OfferPackage[]): Promise<Response> {
+  const [first] = choices;
+  if (!first) throw notFound(`"${plugin.slug}" has no such package`, "no_release");
   if (plugin.index.private) {
     await checkSignedDownload(
       context.url,
       context.env.DOWNLOAD_URL_KEY,
       plugin.slug,
-      release.version,
+      first.version,
       Math.floor(context.now.getTime() / 1000),
     );
   }
-  const asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
+  let asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, first.file)));
   if (!asset.ok || !asset.body)
-    throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
-  if (isCountedDownload(context.request)) {
-    await recordDownloadHistory(context.env, plugin.slug, context.request, {
-      version: release.version,
-      kind: downloadKind(context.request, context.url),
-      now: context.now,
-      ttlDays: ttlSeconds(context.env) / 86_400,
-    });
+    throw notFound(`package ${first.file} is missing from the published folder`, "no_release");
+  const gate = await gatePackageRequest(context.env, plugin.slug, context.request, {
+    choices: publishedRollouts(
+      plugin.index,
+      choices.map((choice) => choice.version),
+    ),
+    installed: installedVersionOf(context.url, INSTALLED_VERSION_PARAM),
+    counted: isCountedDownload(context.request) ? { kind: downloadKind(context.request, context.url) } : null,
+    now: context.now,
+    ttlDays: ttlSeconds(context.env) / 86_400,
+  });
+  if (gate.version === null) {
+    await asset.body?.cancel();
+    throw haltedError(plugin.slug, gate.halt);
+  }
+  const release = choices.find((choice) => choice.version === gate.version) ?? first;
+  if (release !== first) {
+    // The latest stable is halted: an older one is served (and counted) instead.
+    await asset.body?.cancel();
+    asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
+    if (!asset.ok || !asset.body)
+      throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
   }
   return new Response(context.request.method === "HEAD" ? null : asset.body, {
     headers: {
@@ -441,10 +503,15 @@ async function saveReport(context: Context, report: Awaited<ReturnType<typeof si
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
-  await recordReportHistory(context.env, report.plugin.slug, report.siteId, saved.metadata, {
-    now: context.now,
-    ttlDays: ttlSeconds(context.env) / 86_400,
-  });
+  // The report moves the counts, and the rollout guards are judged on them in the same call.
+  await recordReportHistory(
+    context.env,
+    report.plugin.slug,
+    report.siteId,
+    saved.metadata,
+    { now: context.now, ttlDays: ttlSeconds(context.env) / 86_400 },
+    guardedReleasesOf(report.plugin.index),
+  );
   return saved;
 }
 
@@ -468,9 +535,21 @@ async function healthCheck(context: Context): Promise<Response> {
   });
 }
 
-// Being built: the rollout guard's halts (scripts/contract/rollout-guard.ts).
+/**
+ * The rollout guard's halts (scripts/contract/rollout-guard.ts). GET, public: the versions held
+ * back now (what the updater inside the plugin reads before it offers a release). POST, with
+ * the admin token: halt or resume a release by hand (`feedwright rollout halt|resume`).
+ */
 async function rollout(context: Context): Promise<Response> {
-  throw notFound(`no rollout state for "${context.slug}" yet`);
+  if (context.request.method === "POST") {
+    requireAdmin(context.request, context.env.ADMIN_TOKEN);
+    const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+    requireActive(plugin);
+    return jsonResponse(await changeRolloutByHand(context.env, plugin, context.request, context.now));
+  }
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  // Short-lived: a halt reaches every reader within a minute.
+  return jsonResponse(await answerRolloutHolds(context.env, plugin), 200, { "cache-control": "public, max-age=60" });
 }
 
 async function stats(context: Context): Promise<Response> {
