@@ -286,6 +286,13 @@ describe("issue 14 item 4: the rollout guard", () => {
       [GUARDED, "resumed"],
       [BASELINE, "halted"],
     ]);
+    // With 1.2.0 halted too, the latest package is the newest one left, 1.0.0, which no channel offers any more.
+    await change({ action: "halt", version: GUARDED });
+    expect(await fetchPackage(`/plugins/${GUARDED_SLUG}/${GUARDED_SLUG}-latest.zip`)).toEqual({
+      status: 200,
+      served: `${GUARDED_SLUG}-v1.0.0.zip`,
+    });
+    await change({ action: "resume", version: GUARDED });
     // Resumed: with no guard to disarm, it is simply offered again.
     expect(await change({ action: "resume", version: "1.1" })).toMatchObject({ changed: true, state: "resumed" });
     expect(await held()).toEqual([]);

@@ -4,6 +4,7 @@
  * and for package downloads, which are counted and, for private plugins, need a signed URL.
  */
 import { Hono } from "hono";
+import semver from "semver";
 import {
   API_ACTIONS,
   API_PATH,
@@ -375,16 +376,18 @@ async function download(context: Context): Promise<Response> {
 
 /**
  * What "the latest stable" serves: the latest stable package, then (should its rollout be
- * halted) the older stable candidates, newest first: the newest one not halted is served.
+ * halted) the older packages, newest first, but withdrawn ones: the first not halted is
+ * served. Every package older than the latest stable is of a stable release (the build
+ * packages no beta behind it).
  */
 function latestStableChoices(plugin: LoadedPlugin): OfferPackage[] {
   const latest = plugin.index.latest.stable;
   const entry = latest ? plugin.packageOf(latest) : null;
-  if (!entry) throw notFound(`"${plugin.slug}" has no stable release`, "no_release");
-  const older = plugin.index.channels.stable.flatMap((candidate) => {
-    const other = candidate.version === entry.version ? null : plugin.packageOf(candidate.version);
-    return other ? [other] : [];
-  });
+  if (!latest || !entry) throw notFound(`"${plugin.slug}" has no stable release`, "no_release");
+  const withdrawn = new Set(plugin.index.deprecated);
+  const older = plugin.index.packages
+    .filter((other) => !withdrawn.has(other.version) && semver.lt(other.version, latest))
+    .sort((a, b) => semver.rcompare(a.version, b.version));
   return [entry, ...older];
 }
 
