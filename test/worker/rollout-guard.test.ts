@@ -28,8 +28,8 @@ const admin = { authorization: "Bearer test-admin-token" };
 const ROLLOUT_PATH = `/api/plugins/${GUARDED_SLUG}/rollout/`;
 
 const keys = new Map<string, string>();
-/** A site's health check, as the updater sends it: its version and, for a broken site, status "error". */
-async function report(siteId: string, version: string, status: "ok" | "error"): Promise<void> {
+/** A site's health check, as the updater sends it: its version and, for a broken site, status "error". Returns its health. */
+async function report(siteId: string, version: string, status: "ok" | "error"): Promise<string> {
   if (!keys.has(siteId)) keys.set(siteId, await issueApiKey(siteId, GUARDED_SLUG));
   const response = await postJson(
     `/api/plugins/${GUARDED_SLUG}/health-check/`,
@@ -37,6 +37,7 @@ async function report(siteId: string, version: string, status: "ok" | "error"): 
     { authorization: `Api-Key ${keys.get(siteId)}` },
   );
   expect(response.status, await response.clone().text()).toBe(200);
+  return ((await response.json()) as { health: string }).health;
 }
 
 /** A site id inside (or outside) 1.2.0's 50% rollout. */
@@ -321,6 +322,78 @@ describe("issue 14 item 4: the rollout guard", () => {
     expect(await history.recordReport(report, now, 30, [{ version: GUARDED, rollout: ROLLOUT, guard }])).toEqual([]);
     const halts = await history.recordReport(report, now, 30, [{ version: GUARDED, rollout: 60, guard }]);
     expect(halts).toMatchObject([{ version: GUARDED, action: "halt", by: "guard", rollout: 60 }]);
+  });
+});
+
+describe("issue 14 item 4: health while a rollout is halted", () => {
+  async function censusHealth(): Promise<Record<string, number>> {
+    const response = await call(`/api/plugins/${GUARDED_SLUG}/stats/?refresh=1`, { headers: admin });
+    return ((await response.json()) as PluginStats).census.health;
+  }
+
+  it("issue 14 item 4: a site held back from a halted release is healthy, not outdated, in its record and the census", async () => {
+    // 1.2.0 is halted: the guard tripped again at 60% in the step before, which holds at the published 50%.
+    expect(await held()).toEqual([GUARDED]);
+    const site = await siteInRollout(true, "held-back");
+    expect(await report(site, BASELINE, "ok")).toBe("healthy");
+    const halted = await censusHealth();
+    // The sites on 1.1.0 inside 1.2.0's rollout that do not report errors: outdated once it is offered again.
+    const heldBack = [site];
+    for (let index = 1; index < 10; index++) {
+      if ((await rolloutBucket(GUARDED_SLUG, GUARDED, `site:base-${index}`)) < ROLLOUT) heldBack.push(`base-${index}`);
+    }
+    await change({ action: "resume", version: GUARDED });
+    expect(await report(site, BASELINE, "ok")).toBe("outdated");
+    const resumed = await censusHealth();
+    expect(resumed.outdated).toBe((halted.outdated ?? 0) + heldBack.length);
+    expect(resumed.healthy).toBe((halted.healthy ?? 0) - heldBack.length);
+    expect(resumed.error).toBe(halted.error);
+  });
+
+  it("issue 14 item 4: the report that halts the last release a site could take counts that site healthy", async () => {
+    // A plugin of its own in the history: 2.0.0 at 50% may not do worse than 1.0.0 at all.
+    const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName("judged-reports"));
+    const guarded = [
+      { version: "2.0.0", rollout: 50, guard: { max_error_rise_points: 0, min_sites: 1, baseline: "1.0.0" } },
+    ];
+    const offers = [{ version: "2.0.0", rollout: 50 }];
+    const now = new Date().toISOString();
+    const site = (siteId: string, version: string, health: "healthy" | "error") => ({
+      siteId,
+      version,
+      health,
+      wpVersion: null,
+      phpVersion: null,
+      registered: now.slice(0, 10),
+    });
+    // Both fail: 100% against 100%, no rise.
+    expect(await history.recordJudgedReport(site("old", "1.0.0", "error"), null, now, 30, guarded)).toEqual({
+      health: "error",
+      halts: [],
+    });
+    expect(await history.recordJudgedReport(site("new", "2.0.0", "error"), [], now, 30, guarded)).toEqual({
+      health: "error",
+      halts: [],
+    });
+    // The site on 1.0.0 recovers: 1.0.0 is at 0% now, so 2.0.0 trips, and the site, which only
+    // 2.0.0 could update, is healthy.
+    const recovered = await history.recordJudgedReport(site("old", "1.0.0", "healthy"), offers, now, 30, guarded);
+    expect(recovered).toMatchObject({ health: "healthy", halts: [{ version: "2.0.0", by: "guard" }] });
+    const fresh = await history.fresh(now, 30);
+    expect(fresh.health_by_version["1.0.0"]).toEqual({ healthy: 1, outdated: 0, error: 0 });
+    expect(fresh.health).toEqual({ healthy: 1, outdated: 0, error: 1 });
+    // Its next report, the halt holding: healthy still; with 2.0.0 offered again, outdated.
+    expect((await history.recordJudgedReport(site("old", "1.0.0", "healthy"), offers, now, 30, [])).health).toBe(
+      "healthy",
+    );
+    await history.changeRollout(
+      { action: "resume", version: "2.0.0", reason: "" },
+      { version: "2.0.0", rollout: 50, channel: "stable", guard: null },
+      now,
+    );
+    expect((await history.recordJudgedReport(site("old", "1.0.0", "healthy"), offers, now, 30, [])).health).toBe(
+      "outdated",
+    );
   });
 });
 

@@ -356,9 +356,39 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
     ttlDays: number,
     guarded: readonly GuardedRelease[] = [],
   ): RolloutEvent[] {
+    return this.recordJudgedReport(report, null, nowIso, ttlDays, guarded).halts;
+  }
+
+  /**
+   * The same, for a report whose health the halts decide: unless it is "error", the site is
+   * "outdated" while one of `offers` (what check-update would offer it, halts aside, in its
+   * order) is not halted after this report's guards are judged, else "healthy". A guard sees
+   * only errors and versions, so the site is counted first and corrected in the rare case its
+   * own report halts the last release it could take. Returns the health recorded (its
+   * installation record keeps the same) and the halts made.
+   */
+  recordJudgedReport(
+    report: SiteFigureReport,
+    offers: readonly PublishedRollout[] | null,
+    nowIso: string,
+    ttlDays: number,
+    guarded: readonly GuardedRelease[],
+  ): { health: Health; halts: RolloutEvent[] } {
     return this.ctx.storage.transactionSync(() => {
-      this.#recordSite(report, nowIso, ttlDays);
-      return this.#judgeGuards(guarded, nowIso);
+      const healthNow = (): Health =>
+        report.health === "error" || offers === null
+          ? report.health
+          : offers.some((offer) => this.#haltOf(offer) === null)
+            ? "outdated"
+            : "healthy";
+      let health = healthNow();
+      this.#recordSite({ ...report, health }, nowIso, ttlDays);
+      const halts = this.#judgeGuards(guarded, nowIso);
+      if (halts.length > 0 && healthNow() !== health) {
+        health = healthNow();
+        this.#recordSite({ ...report, health }, nowIso, ttlDays);
+      }
+      return { health, halts };
     });
   }
 

@@ -45,7 +45,7 @@ import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloa
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
 import { gatePackageRequest, recordReportHistory } from "./history-hooks.ts";
-import { healthOf, recordInstallation } from "./installations.ts";
+import { offersFor, recordInstallation, reportsError } from "./installations.ts";
 import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
 import {
   answerRolloutHolds,
@@ -494,28 +494,39 @@ function ttlSeconds(env: Env): number {
 }
 
 async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, reported: string | null) {
-  const saved = await recordInstallation(context.env.INSTALLATIONS, {
-    slug: report.plugin.slug,
+  const { plugin } = report;
+  const at = { now: context.now, ttlDays: ttlSeconds(context.env) / 86_400 };
+  return recordInstallation(context.env.INSTALLATIONS, {
+    slug: plugin.slug,
     siteId: report.siteId,
     version: report.version,
     wpVersion: report.wpVersion,
     phpVersion: report.phpVersion,
     channel: report.channel,
     rolloutId: report.rolloutId,
-    judge: (figures) => healthOf(report.plugin.index, figures, reported),
+    // One call to the plugin's history: it counts the report, judges the rollout guards on the
+    // counts, and says whether what the site would be offered is held back by a halt.
+    judge: async (figures, registered) => {
+      const error = reportsError(reported);
+      const recorded = await recordReportHistory(
+        context.env,
+        plugin.slug,
+        {
+          siteId: figures.siteId,
+          version: figures.version,
+          wpVersion: figures.wpVersion,
+          phpVersion: figures.phpVersion,
+          registered,
+        },
+        { error, offers: error ? [] : publishedRollouts(plugin.index, await offersFor(plugin.index, figures)) },
+        at,
+        guardedReleasesOf(plugin.index),
+      );
+      return recorded.health;
+    },
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
-  // The report moves the counts, and the rollout guards are judged on them in the same call.
-  await recordReportHistory(
-    context.env,
-    report.plugin.slug,
-    report.siteId,
-    saved.metadata,
-    { now: context.now, ttlDays: ttlSeconds(context.env) / 86_400 },
-    guardedReleasesOf(report.plugin.index),
-  );
-  return saved;
 }
 
 async function register(context: Context): Promise<Response> {

@@ -82,7 +82,11 @@ export async function answerStats(
 
 /** Count the census now and keep it for the answers until the next schedule. */
 export async function refreshCensus(env: StatsBindings, plugin: OfferIndexDocument, now: Date): Promise<Census> {
-  const census = await computeCensus(env.INSTALLATIONS, plugin, now);
+  const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
+  const held = new Set(
+    await history.heldVersions(rolloutReleasesOf(plugin).map(({ version, rollout }) => ({ version, rollout }))),
+  );
+  const census = await computeCensus(env.INSTALLATIONS, plugin, now, held);
   await env.INSTALLATIONS.put(censusKey(plugin.slug), JSON.stringify(census));
   return census;
 }
