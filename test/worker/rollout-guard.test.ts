@@ -495,21 +495,38 @@ describe("issue 14 item 4: the rollout action", () => {
     ]);
   });
 
-  it("issue 14 item 4: a halted Geeklog release: its download redirects to the package, which refuses it", async () => {
+  it("issue 14 item 4: a halted Geeklog release is not offered, and its download redirects to a package that refuses it", async () => {
     const index = (await (
       await env.ASSETS.fetch(new Request(`https://assets.invalid/${GEEKLOG_INDEX_PATH}`))
     ).json()) as GeeklogIndex;
     const upgrade = index.items.find((item) => item.kind === "upgrade" && item.version === "1.1.0");
-    expect(upgrade).toBeDefined();
-    const halted = await postJson(
-      apiUrl(API_PATH, upgrade?.slug ?? "", "rollout"),
-      { action: "halt", version: "1.1.0", reason: "Geeklog sites report a broken upgrade" },
-      admin,
-    );
-    expect(halted.status, await halted.clone().text()).toBe(200);
-    const redirect = await call(`/${geeklogPath("upgrade")}?pid=${upgrade?.id}`, { redirect: "manual" });
+    const first = index.listing.find((entry) => entry.geeklog_version === "1.0.0");
+    if (!upgrade || !first) throw new Error("the fixture's Geeklog plugin has no 1.0.0 listing or 1.1.0 upgrade");
+    // The client's check from a site on 1.0.0: serialize(array(id => array(version, count))).
+    const installed = `a:1:{i:${first.id};a:2:{i:0;s:5:"1.0.0";i:1;s:1:"0";}}`;
+    const check = async () =>
+      (
+        await call(`/${geeklogPath("check")}?cmd=2`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: `REPOSITORY_ARRAY_PATCHES=${encodeURIComponent(installed)}`,
+        })
+      ).text();
+    expect(await check()).toContain(`<upgrade_id>${upgrade.id}</upgrade_id>`);
+    const rollout = (action: string) =>
+      postJson(
+        apiUrl(API_PATH, upgrade.slug, "rollout"),
+        { action, version: "1.1.0", reason: "Geeklog sites report a broken upgrade" },
+        admin,
+      );
+    expect((await rollout("halt")).status).toBe(200);
+    expect(await check()).toBe('<?xml version="1.0" encoding="UTF-8"?>\n<repository>\n</repository>\n');
+    const redirect = await call(`/${geeklogPath("upgrade")}?pid=${upgrade.id}`, { redirect: "manual" });
     expect(redirect.status).toBe(302);
     const location = new URL(redirect.headers.get("location") ?? "");
     await expectJsonError(await call(`${location.pathname}${location.search}`), 409, "rollout_halted");
+    expect((await rollout("resume")).status).toBe(200);
+    expect(await check()).toContain(`<upgrade_id>${upgrade.id}</upgrade_id>`);
+    expect((await fetchPackage(`${location.pathname}${location.search}`)).status).toBe(200);
   });
 });

@@ -143,7 +143,10 @@ app.all(`/${PLUGIN_ROUTE}/:file{[^/]+\\.zip}`, async (c) => {
 // downloads, which redirect to the package route above. The listing and status.rep are static.
 app.all(`/${geeklogPath("check")}`, async (c) => {
   requireMethod(c, "the Geeklog update check", ["POST"]);
-  return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now());
+  return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now(), async (slug, version) => {
+    const plugin = await loadPlugin(c.env.ASSETS, slug, Date.now());
+    return (await heldVersions(c.env, plugin, [version])).has(version);
+  });
 });
 for (const endpoint of ["get", "patch", "upgrade"] as const) {
   app.all(`/${geeklogPath(endpoint)}`, async (c) => {
