@@ -6,7 +6,7 @@
  * and the steps build on each other, so they run in order here.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import {
   API_PATH,
   apiUrl,
@@ -20,6 +20,7 @@ import {
   type RolloutStatus,
   rolloutBucket,
 } from "../../scripts/contract/index.ts";
+import { HOLDS_CACHE_MS } from "../../worker/src/rollouts.ts";
 import { GUARDED_RELEASES, GUARDED_SLUG } from "./guarded-plugin.ts";
 import { call, expectJsonError, issueApiKey, postJson } from "./helpers.ts";
 
@@ -394,6 +395,33 @@ describe("issue 14 item 4: health while a rollout is halted", () => {
     expect((await history.recordJudgedReport(site("old", "1.0.0", "healthy"), offers, now, 30, [])).health).toBe(
       "outdated",
     );
+  });
+});
+
+describe("issue 14 item 4: a halt made by another isolate", () => {
+  it(`issue 14 item 4: refuses the package at once, and reaches check-update and the holds list within ${HOLDS_CACHE_MS / 1000} s`, async () => {
+    // This isolate has read the halts (1.2.0 resumed: offered).
+    expect(await offered(inside, "1.0.0")).toBe(GUARDED);
+    expect(await held()).toEqual([]);
+    // Another isolate halts it: the plugin's history is all that changes.
+    const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(GUARDED_SLUG));
+    await history.changeRollout(
+      { action: "halt", version: GUARDED, reason: "elsewhere" },
+      { version: GUARDED, rollout: ROLLOUT, channel: "stable", guard: null },
+      new Date().toISOString(),
+    );
+    expect((await fetchPackage(file(GUARDED))).status).toBe(409);
+    expect(await offered(inside, "1.0.0")).toBe(GUARDED);
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + HOLDS_CACHE_MS);
+      expect(await offered(inside, "1.0.0")).toBe(BASELINE);
+      expect(await held()).toEqual([GUARDED]);
+    } finally {
+      vi.useRealTimers();
+    }
+    await change({ action: "resume", version: GUARDED });
+    expect(await offered(inside, "1.0.0")).toBe(GUARDED);
   });
 });
 

@@ -50,6 +50,7 @@ import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
 import {
   answerRolloutHolds,
   changeRolloutByHand,
+  forgetHolds,
   guardedReleasesOf,
   haltedError,
   heldVersions,
@@ -145,7 +146,7 @@ app.all(`/${geeklogPath("check")}`, async (c) => {
   requireMethod(c, "the Geeklog update check", ["POST"]);
   return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now(), async (slug, version) => {
     const plugin = await loadPlugin(c.env.ASSETS, slug, Date.now());
-    return (await heldVersions(c.env, plugin, [version])).has(version);
+    return (await heldVersions(c.env, plugin)).has(version);
   });
 });
 for (const endpoint of ["get", "patch", "upgrade"] as const) {
@@ -255,11 +256,7 @@ async function checkUpdate(context: Context): Promise<Response> {
   // Only an offer can be held back (a halted rollout): a site with nothing to take costs no
   // call to the plugin's history; one offered something is decided again without the halted.
   if (decision.offered) {
-    const held = await heldVersions(
-      context.env,
-      plugin,
-      plugin.index.channels[channel].map((candidate) => candidate.version),
-    );
+    const held = await heldVersions(context.env, plugin);
     if (held.size > 0) decision = decideOffer(plugin.index, { ...facts, held });
   }
   const latest = plugin.latest(channel);
@@ -525,6 +522,8 @@ async function saveReport(context: Context, report: Awaited<ReturnType<typeof si
         at,
         guardedReleasesOf(plugin.index),
       );
+      // This isolate answers from the halts at once, not after HOLDS_CACHE_MS.
+      if (recorded.halts.length > 0) forgetHolds(plugin);
       return recorded.health;
     },
     now: context.now,

@@ -99,13 +99,38 @@ export function publishedRollouts(index: OfferIndexDocument, versions: readonly 
   });
 }
 
-/** The versions among `versions` whose rollout is halted now (one call to the plugin's history). */
-export async function heldVersions(
-  env: RolloutEnv,
-  plugin: LoadedPlugin,
-  versions: readonly string[],
-): Promise<ReadonlySet<string>> {
-  return new Set(await historyOf(env, plugin.slug).heldVersions(publishedRollouts(plugin.index, versions)));
+/**
+ * How long an isolate answers from the halts it last read. A halt reaches every check-update,
+ * Geeklog check and holds list within this time (at once in the isolate that made it); the
+ * package routes ask the plugin's history on every request, so a package is refused at once.
+ * Without it every check-update that offers something waits for the one Durable Object of the
+ * plugin (wherever it runs): halved throughput on a local `wrangler dev` (README, Rollout guard).
+ */
+export const HOLDS_CACHE_MS = 30_000;
+
+/** The published releases whose rollout is halted, per parsed index (so a new index asks again). */
+const holdsByIndex = new WeakMap<OfferIndexDocument, { held: string[]; readAt: number }>();
+
+/** Every published release whose rollout is halted now, newest first (one call to the history at most every HOLDS_CACHE_MS). */
+async function heldReleases(env: RolloutEnv, plugin: LoadedPlugin): Promise<string[]> {
+  const cached = holdsByIndex.get(plugin.index);
+  const now = Date.now();
+  if (cached && now - cached.readAt < HOLDS_CACHE_MS) return cached.held;
+  const held = await historyOf(env, plugin.slug).heldVersions(
+    rolloutReleasesOf(plugin.index).map(({ version, rollout }) => ({ version, rollout })),
+  );
+  holdsByIndex.set(plugin.index, { held, readAt: now });
+  return held;
+}
+
+/** After this isolate halted or resumed a release (by hand or by a guard): read the halts again. */
+export function forgetHolds(plugin: LoadedPlugin): void {
+  holdsByIndex.delete(plugin.index);
+}
+
+/** The published releases whose rollout is halted now, as a set (see HOLDS_CACHE_MS). */
+export async function heldVersions(env: RolloutEnv, plugin: LoadedPlugin): Promise<ReadonlySet<string>> {
+  return new Set(await heldReleases(env, plugin));
 }
 
 /**
@@ -130,11 +155,7 @@ export function haltedError(slug: string, halt: RolloutEvent): ApiError {
 
 /** GET /api/plugins/<slug>/rollout/: the versions held back now, newest first. */
 export async function answerRolloutHolds(env: RolloutEnv, plugin: LoadedPlugin): Promise<RolloutHoldsDocument> {
-  const releases = rolloutReleasesOf(plugin.index);
-  const held = await historyOf(env, plugin.slug).heldVersions(
-    releases.map(({ version, rollout }) => ({ version, rollout })),
-  );
-  return { slug: plugin.slug, held };
+  return { slug: plugin.slug, held: await heldReleases(env, plugin) };
 }
 
 const REQUEST_FIELDS = ["action", "version", "reason"] as const;
@@ -183,6 +204,7 @@ export async function changeRolloutByHand(
       "no_release",
     );
   const { changed, status } = await historyOf(env, plugin.slug).changeRollout(change, release, now.toISOString());
+  if (changed) forgetHolds(plugin);
   return { slug: plugin.slug, ...status, changed, message: describeChange(change.action, changed, status) };
 }
 
