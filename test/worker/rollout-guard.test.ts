@@ -290,6 +290,7 @@ describe("issue 14 item 4: the rollout guard", () => {
     ]);
     // With 1.2.0 halted too, the latest package is the newest one left, 1.0.0, which no channel offers any more.
     await change({ action: "halt", version: GUARDED });
+    expect(await held()).toEqual([GUARDED, BASELINE]);
     expect(await fetchPackage(`/plugins/${GUARDED_SLUG}/${GUARDED_SLUG}-latest.zip`)).toEqual({
       status: 200,
       served: `${GUARDED_SLUG}-v1.0.0.zip`,

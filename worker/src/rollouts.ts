@@ -5,6 +5,7 @@
  * in the shapes the Durable Object takes, the 409 a halted package answers, and the rollout
  * action (GET: the versions held back; POST with the admin token: halt or resume by hand).
  */
+import semver from "semver";
 import {
   normaliseVersion,
   type OfferIndexDocument,
@@ -29,7 +30,7 @@ interface RolloutEnv {
 }
 
 interface RolloutFacts {
-  /** Every published release (packages and candidates), newest first as the index lists them. */
+  /** Every published release (packages and candidates), newest first. */
   releases: RolloutRelease[];
   byVersion: Map<string, RolloutRelease>;
   /** The releases with a guard: what each report asks the history to judge. */
@@ -61,12 +62,12 @@ function rolloutFactsOf(index: OfferIndexDocument): RolloutFacts {
     if (byVersion.has(entry.version)) continue;
     byVersion.set(entry.version, {
       version: entry.version,
-      channel: /-/.test(entry.version) ? "beta" : "stable",
+      channel: semver.prerelease(entry.version) ? "beta" : "stable",
       rollout: ROLLOUT.buckets,
       guard: null,
     });
   }
-  const releases = [...byVersion.values()];
+  const releases = [...byVersion.values()].sort((a, b) => semver.rcompare(a.version, b.version));
   facts = {
     releases,
     byVersion,
