@@ -34,6 +34,7 @@ const COMMANDS: [name: string, load: () => Promise<AddCommand>][] = [
   ["dev", async () => (await import("./commands/dev.ts")).addDevCommand],
   ["sites", async () => (await import("./commands/sites.ts")).addSitesCommand],
   ["stats", async () => (await import("./commands/stats.ts")).addStatsCommand],
+  ["rollout", async () => (await import("./commands/rollout.ts")).addRolloutCommand],
   ["sign-url", async () => (await import("./commands/sign-url.ts")).addSignUrlCommand],
   ["keys", async () => (await import("./commands/keys.ts")).addKeysCommand],
 ];

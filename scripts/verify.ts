@@ -24,6 +24,7 @@ import {
   GEEKLOG_STATUS_BODY,
   type GeeklogIndex,
   geeklogPath,
+  INSTALLED_VERSION_PARAM,
   type InfoDocument,
   infoFileName,
   latestPackageFileName,
@@ -54,6 +55,15 @@ export interface CheckRow {
   detail: string;
 }
 
+export interface ReadOptions {
+  /**
+   * A package is read as a site already on its release asks for it (?installed=, the
+   * contract's INSTALLED_VERSION_PARAM): a Worker serves a release whose rollout is halted
+   * only to such a site, and what verify checks is the published bytes, halted or not.
+   */
+  packageVersion?: string;
+}
+
 export interface FeedSource {
   label: string;
   /**
@@ -61,7 +71,7 @@ export interface FeedSource {
    * VerifyError when the path cannot be read for another reason (an address that does not
    * answer, an HTTP error).
    */
-  read(relativePath: string): Promise<Buffer | null>;
+  read(relativePath: string, options?: ReadOptions): Promise<Buffer | null>;
   /** Every file the folder holds (a folder can be listed; a URL cannot). */
   list?(): Promise<string[]>;
 }
@@ -100,10 +110,11 @@ export function urlSource(baseUrl: string): FeedSource {
   const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
   return {
     label: base,
-    async read(relativePath) {
+    async read(relativePath, options = {}) {
       const url = new URL(relativePath, base);
       // Paths come from fetched documents: never let one lead verify to another host or folder.
       if (!url.href.startsWith(base)) throw new VerifyError(`refusing to fetch ${relativePath}: it is outside ${base}`);
+      if (options.packageVersion) url.searchParams.set(INSTALLED_VERSION_PARAM, options.packageVersion);
       let response: Response;
       try {
         response = await fetch(url, {
@@ -170,8 +181,8 @@ class Verification {
    * run's. A JSON document is read once, so every check of it sees the same bytes (an address
    * could answer differently each time) and a URL is not asked three times.
    */
-  read(relativePath: string): Promise<Buffer | null> {
-    if (!relativePath.endsWith(".json")) return this.readOnce(relativePath);
+  read(relativePath: string, options: ReadOptions = {}): Promise<Buffer | null> {
+    if (!relativePath.endsWith(".json")) return this.readOnce(relativePath, options);
     let pending = this.documents.get(relativePath);
     if (!pending) {
       pending = this.readOnce(relativePath);
@@ -180,9 +191,9 @@ class Verification {
     return pending;
   }
 
-  private async readOnce(relativePath: string): Promise<Buffer | null> {
+  private async readOnce(relativePath: string, options: ReadOptions = {}): Promise<Buffer | null> {
     try {
-      const bytes = await this.source.read(relativePath);
+      const bytes = await this.source.read(relativePath, options);
       if (!bytes) this.absent.set(relativePath, "missing");
       return bytes;
     } catch (error) {
@@ -434,7 +445,7 @@ async function checkPackages(
   for (const release of packaged) {
     const fileName = String(release.file);
     const file = pluginFilePath(slug, fileName);
-    const zip = await run.read(file);
+    const zip = await run.read(file, { packageVersion: String(release.version) });
     if (!zip) {
       run.record("package present", file, false, run.whyAbsent(file));
       continue;
@@ -646,7 +657,7 @@ async function checkLatestPackage(run: Verification, slug: string, entry: FeedPl
   const stable = isRecord(entry.channels) ? entry.channels.stable : undefined;
   if (!stable) return;
   const file = pluginFilePath(slug, latestPackageFileName(slug));
-  const latest = await run.read(file);
+  const latest = await run.read(file, { packageVersion: String(stable.version) });
   const sha256 = latest ? sha256Hex(latest) : null;
   run.record(
     "latest package",

@@ -31,6 +31,8 @@ const COMMANDS = [
   "check",
   "sign-url",
   "stats",
+  "rollout halt",
+  "rollout resume",
   "sites add",
   "sites import",
   "sites revoke",

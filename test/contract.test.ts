@@ -23,6 +23,9 @@ import {
   downloadUrl,
   excerptText,
   FILES_OUTSIDE_MANIFEST,
+  type GuardFigures,
+  guardBaseline,
+  haltHolds,
   infoFileName,
   infoUrl,
   inRollout,
@@ -32,6 +35,7 @@ import {
   latestPackageFileName,
   normaliseVersion,
   OFFER_INDEX_LIMITS,
+  type OfferGuard,
   offerIndexOf,
   type PublishedRelease,
   packageFileName,
@@ -430,6 +434,150 @@ describe("the offer decision", () => {
       current_deprecated: true,
       deprecation_reason: "Broke sites.",
     });
+  });
+});
+
+describe("issue 14 item 4: the rollout guard's verdict", () => {
+  const guard = (fields: Partial<OfferGuard> = {}): OfferGuard => ({
+    max_error_rise_points: 20,
+    min_sites: 4,
+    baseline: "1.1.0",
+    ...fields,
+  });
+  const figures = (sites: number, errors: number, baselineSites: number, baselineErrors: number): GuardFigures => ({
+    sites,
+    errors,
+    baseline_sites: baselineSites,
+    baseline_errors: baselineErrors,
+  });
+
+  it("issue 14 item 4: waits until min_sites sites on the release report, however many fail", () => {
+    expect(judgeGuard("1.2.0", guard(), figures(3, 3, 10, 0))).toEqual({
+      waiting: true,
+      tripped: false,
+      share: 100,
+      baseline_share: 0,
+      summary: "1.2.0: error share 100% (3 of 3 sites); waiting for 4 sites to report",
+    });
+    expect(judgeGuard("1.2.0", guard(), figures(4, 3, 10, 0))).toMatchObject({ waiting: false, tripped: true });
+  });
+
+  it("issue 14 item 4: does not trip at exactly the allowed rise, and trips above it", () => {
+    // 30% against 10%: 20 points, as allowed.
+    expect(judgeGuard("1.2.0", guard(), figures(10, 3, 10, 1))).toEqual({
+      waiting: false,
+      tripped: false,
+      share: 30,
+      baseline_share: 10,
+      summary:
+        "1.2.0: error share 30% (3 of 10 sites) against 1.1.0: 10% (1 of 10 sites): within the 20 points the guard allows",
+    });
+    // 31 of 100 against 10 of 100: 21 points.
+    expect(judgeGuard("1.2.0", guard(), figures(100, 31, 100, 10)).tripped).toBe(true);
+    // Unequal counts: 1 of 3 against 1 of 30 is 10/30 − 1/30, exactly 30 points.
+    const few = { min_sites: 3 };
+    expect(judgeGuard("1.2.0", guard({ ...few, max_error_rise_points: 30 }), figures(3, 1, 30, 1)).tripped).toBe(false);
+    expect(judgeGuard("1.2.0", guard({ ...few, max_error_rise_points: 29.9 }), figures(3, 1, 30, 1)).tripped).toBe(
+      true,
+    );
+  });
+
+  it("issue 14 item 4: compares exactly where floating point would not (0.8 − 0.7 is 0.10000000000000009)", () => {
+    expect(0.8 - 0.7 > 0.1).toBe(true);
+    expect(judgeGuard("1.2.0", guard({ max_error_rise_points: 10 }), figures(10, 8, 10, 7)).tripped).toBe(false);
+    expect(judgeGuard("1.2.0", guard({ max_error_rise_points: 0 }), figures(10, 8, 10, 8)).tripped).toBe(false);
+    expect(judgeGuard("1.2.0", guard({ max_error_rise_points: 0 }), figures(10, 9, 10, 8)).tripped).toBe(true);
+  });
+
+  it("issue 14 item 4: a baseline without sites, or no baseline at all, counts as 0% errors", () => {
+    for (const baseline of ["1.1.0", null]) {
+      expect(judgeGuard("1.2.0", guard({ baseline }), figures(5, 1, 0, 0)).tripped).toBe(false);
+      expect(judgeGuard("1.2.0", guard({ baseline }), figures(5, 2, 0, 0)).tripped).toBe(true);
+    }
+    expect(judgeGuard("1.2.0", guard({ baseline: null }), figures(5, 2, 0, 0)).summary).toBe(
+      "1.2.0: error share 40% (2 of 5 sites) against no earlier release to compare with (0%): more than the 20 points the guard allows",
+    );
+    expect(judgeGuard("1.2.0", guard(), figures(5, 1, 0, 0)).summary).toBe(
+      "1.2.0: error share 20% (1 of 5 sites) against 1.1.0: 0% (0 of 0 sites): within the 20 points the guard allows",
+    );
+  });
+
+  it("issue 14 item 4: a halt (or a resume's disarming) holds until the published rollout is raised above it", () => {
+    expect(haltHolds(50, 50)).toBe(true);
+    expect(haltHolds(50, 30)).toBe(true);
+    expect(haltHolds(50, 51)).toBe(false);
+    expect(haltHolds(100, 100)).toBe(true);
+  });
+
+  it("issue 14 item 4: compares a release with the newest older offered release its channel sees", () => {
+    const releases = [
+      release("2.0.0-beta.1", { status: "testing", channel: "beta" }),
+      release("1.3.0", { rollout: 50 }),
+      release("1.2.0", { offered: false, status: "deprecated", channel: null }),
+      release("1.1.0"),
+    ];
+    const [beta, stable] = releases as [PublishedRelease, PublishedRelease];
+    expect(guardBaseline(releases, stable)).toBe("1.1.0");
+    expect(guardBaseline(releases, beta)).toBe("1.3.0");
+    expect(guardBaseline(releases, releases[3] as PublishedRelease)).toBeNull();
+  });
+});
+
+describe("issue 14 item 4: the offer decision with halted releases", () => {
+  const releases = [
+    release("1.3.0", { rollout: 50, guard: { max_error_rise_points: 5, min_sites: 10 } }),
+    release("1.2.0", { requires_php: "8.3" }),
+    release("1.1.0"),
+  ];
+  const index = offerIndexOf(releasesDocument(releases));
+  const offered = (held: string[], fields: Partial<SiteFacts> = {}) =>
+    decideOffer(index, {
+      currentVersion: "1.0.0",
+      channel: "stable",
+      phpVersion: "8.3",
+      wpVersion: null,
+      bucketFor: () => 10,
+      held: new Set(held),
+      ...fields,
+    }).offered?.version ?? null;
+
+  it("issue 14 item 4: carries the guard and its baseline in the offer index", () => {
+    expect(index.channels.stable[0]?.guard).toEqual({ max_error_rise_points: 5, min_sites: 10, baseline: "1.2.0" });
+    expect(index.channels.stable[1]?.guard).toBeNull();
+  });
+
+  it("issue 14 item 4: skips a held release and offers the next one the site may have", () => {
+    expect(offered([])).toBe("1.3.0");
+    expect(offered(["1.3.0"])).toBe("1.2.0");
+    expect(offered(["1.3.0"], { phpVersion: "7.4" })).toBe("1.1.0");
+    expect(offered(["1.3.0", "1.2.0", "1.1.0"])).toBeNull();
+    // A held release the site is already past changes nothing.
+    expect(offered(["1.1.0"], { currentVersion: "1.2.0" })).toBe("1.3.0");
+    // Without `held`, nothing is held.
+    expect(
+      decideOffer(index, {
+        currentVersion: "1.0.0",
+        channel: "stable",
+        phpVersion: "8.3",
+        wpVersion: null,
+        bucketFor: () => 10,
+      }).offered?.version,
+    ).toBe("1.3.0");
+  });
+
+  it("issue 14 item 4: offers the security release below a held release, still forced", () => {
+    const forced = offerIndexOf(
+      releasesDocument([release("1.3.0", { rollout: 50 }), release("1.2.0", { force_update: true }), release("1.1.0")]),
+    );
+    const decision = decideOffer(forced, {
+      currentVersion: "1.1.0",
+      channel: "stable",
+      phpVersion: null,
+      wpVersion: null,
+      bucketFor: () => 0,
+      held: new Set(["1.3.0"]),
+    });
+    expect(decision).toMatchObject({ offered: { version: "1.2.0" }, forced: true });
   });
 });
 

@@ -224,6 +224,27 @@ describe("routing between the static folder and the Worker", () => {
     expect(await downloads("demo")).toBe(before + 1);
   });
 
+  it("issue 14 item 4: feedwright verify <url> still checks a package whose rollout is halted, and the latest", async () => {
+    const { url } = await server.listen();
+    const rollout = (action: "halt" | "resume") =>
+      server.fetch("/api/plugins/guarded/rollout/", {
+        method: "POST",
+        headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+        body: JSON.stringify({ action, version: "1.2.0" }),
+      });
+    expect((await rollout("halt")).status).toBe(200);
+    try {
+      // A site not on it is refused the package, and the latest is the release before it.
+      expect((await server.fetch("/plugins/guarded/guarded-v1.2.0.zip").then(drain)).status).toBe(409);
+      const result = await runFeedwright(["verify", url.href], { cwd: fixtureRepo.root, env: TEST_ENV });
+      expect(result.stdout).toMatch(/^PASS {2}package sha256 +plugins\/guarded\/guarded-v1\.2\.0\.zip:/m);
+      expect(result.stdout).toMatch(/^PASS {2}latest package +plugins\/guarded\/guarded-latest\.zip:/m);
+      expect(result.stdout).not.toMatch(/^FAIL .*guarded/m);
+    } finally {
+      expect((await rollout("resume")).status).toBe(200);
+    }
+  });
+
   it("serves versioned packages through the Worker, still cached as immutable", async () => {
     const response = await server.fetch("/plugins/demo/demo-v1.1.0.zip");
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
@@ -231,6 +252,12 @@ describe("routing between the static folder and the Worker", () => {
     await response.arrayBuffer();
   });
 });
+
+/** A response with its body read (so the connection is free again). */
+async function drain(response: Response): Promise<Response> {
+  await response.arrayBuffer();
+  return response;
+}
 
 /** Every string in a JSON value that is an http(s) URL. */
 function urlsIn(value: unknown): string[] {

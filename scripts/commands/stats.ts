@@ -1,29 +1,14 @@
 /**
  * `feedwright stats <slug> --url <worker>`: the release health figures the Worker's /stats/
- * answers (worker/src/stats.ts), in the terminal or as JSON. The admin token comes from the
- * ADMIN_TOKEN environment variable only: on a command line, the shell history and `ps` would
- * show it.
+ * answers (worker/src/stats.ts; its shape is the contract's PluginStats), in the terminal or as
+ * JSON, the rollouts and their guards included. The admin token comes from the ADMIN_TOKEN
+ * environment variable only: on a command line, the shell history and `ps` would show it.
  */
 import type { Command } from "commander";
-import {
-  type ApiErrorBody,
-  apiBaseFor,
-  apiUrl,
-  type Counts,
-  type DayFigures,
-  type FreshFigures,
-  isSlug,
-} from "../contract/index.ts";
-import { MissingKeyError, StatsError, UsageError } from "../core/errors.ts";
+import type { Counts, GuardFigures, PluginStats, RolloutEvent, RolloutStatus } from "../contract/index.ts";
+import { UsageError } from "../core/errors.ts";
+import { adminTokenOf, callWorker, workerActionUrl } from "../io/worker-admin.ts";
 import { type CommandContext, environmentOf, printJson, reportingJsonErrors, withRootOption } from "./context.ts";
-
-/** What /stats/ answers (the fields this command prints): the contract's figures. */
-export interface StatsAnswer extends FreshFigures {
-  slug: string;
-  generated_at: string;
-  census: { generated_at: string; installations: number; health: Counts };
-  history?: { from: string; to: string; days: DayFigures[] };
-}
 
 interface StatsOptions {
   url: string;
@@ -55,11 +40,7 @@ export function addStatsCommand(program: Command, { io }: CommandContext): void 
     )
     .action(async (slug: string, options: StatsOptions) =>
       reportingJsonErrors(options.json, io, async () => {
-        const token = environmentOf(io).ADMIN_TOKEN;
-        if (!token) throw new MissingKeyError("ADMIN_TOKEN is not set: use the same value as the Worker's secret");
-        if (!isSlug(slug)) throw new UsageError(`"${slug}" is not a plugin slug`);
-        if (!/^https?:\/\/[^/]+\/?$/.test(options.url))
-          throw new UsageError(`--url: expected the Worker's origin, http(s)://host[:port], found "${options.url}"`);
+        const token = adminTokenOf(environmentOf(io));
         if ((options.from === undefined) !== (options.to === undefined))
           throw new UsageError("--from and --to go together");
         for (const [name, day] of [
@@ -75,38 +56,12 @@ export function addStatsCommand(program: Command, { io }: CommandContext): void 
           query.set("to", options.to);
         }
         if (options.refresh) query.set("refresh", "1");
-        const url = apiUrl(
-          apiBaseFor(options.url.replace(/\/+$/, "")),
-          slug,
-          "stats",
-          query.size > 0 ? `?${query}` : "",
-        );
-        const answer = await fetchStats(url, token);
+        const url = workerActionUrl(options.url, slug, "stats", query.size > 0 ? `?${query}` : "");
+        const answer = await callWorker<PluginStats>(url, token);
         if (options.json) printJson(io, answer);
         else io.stdout(renderStats(answer));
       }),
     );
-}
-
-async function fetchStats(url: string, token: string): Promise<StatsAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-  } catch (error) {
-    throw new StatsError(`cannot reach ${url}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new StatsError(`${url} answered ${response.status} with something other than JSON`);
-  }
-  if (!response.ok) {
-    const error = (body as Partial<ApiErrorBody>).error;
-    throw new StatsError(`${url} answered ${response.status}${error ? ` (${error.code}): ${error.message}` : ""}`);
-  }
-  return body as StatsAnswer;
 }
 
 /** "a 2, b 1", in the order given. */
@@ -122,8 +77,71 @@ function table(rows: (string | number)[][]): string {
     .join("\n");
 }
 
+/** "4 of 10 (40%)": errors among the sites that report. */
+function errorShare(errors: number, sites: number): string {
+  return `${errors} of ${sites}${sites === 0 ? "" : ` (${Math.round((errors * 1000) / sites) / 10}%)`}`;
+}
+
+function guardFiguresText(status: RolloutStatus): [onRelease: string, baseline: string] {
+  const figures: GuardFigures = status.figures;
+  return [
+    errorShare(figures.errors, figures.sites),
+    status.guard?.baseline
+      ? `${status.guard.baseline}: ${errorShare(figures.baseline_errors, figures.baseline_sites)}`
+      : "-",
+  ];
+}
+
+function verdictOf(status: RolloutStatus): string {
+  const judgement = status.judgement;
+  if (!judgement || !status.guard) return "-";
+  if (judgement.waiting) return `waiting (${status.figures.sites} of ${status.guard.min_sites} sites)`;
+  return judgement.tripped ? "over the limit" : "within the limit";
+}
+
+function eventLine(event: RolloutEvent): string {
+  const who = event.by === "guard" ? "the guard" : "hand";
+  return `${event.action === "halt" ? "halted" : "resumed"} ${event.at} by ${who} at ${event.rollout}%: ${event.reason || "(no reason given)"}`;
+}
+
+/**
+ * Each partial, guarded or halted rollout: its state, rollout, guard, the error shares the
+ * guard compares (sites on the release, sites on its baseline) and its verdict, then the halt
+ * in force or the last one, and the guard's summary.
+ */
+export function renderRollouts(rollouts: readonly RolloutStatus[]): string[] {
+  if (rollouts.length === 0) return ["rollouts: none partial, guarded or halted"];
+  const lines = [
+    "rollouts",
+    table([
+      ["version", "channel", "rollout", "state", "guard", "errors on it", "errors on baseline", "verdict"],
+      ...rollouts.map((status) => [
+        status.version,
+        status.channel,
+        `${status.rollout}%`,
+        status.state,
+        status.guard ? `+${status.guard.max_error_rise_points} points once ${status.guard.min_sites} sites` : "none",
+        ...guardFiguresText(status),
+        verdictOf(status),
+      ]),
+    ]),
+  ];
+  for (const status of rollouts) {
+    const lastHalt = status.halt ?? status.events.find((event) => event.action === "halt");
+    // The guard's verdict now, unless it is word for word the halt's reason below.
+    if (status.judgement && status.judgement.summary !== lastHalt?.reason) lines.push(`  ${status.judgement.summary}`);
+    if (lastHalt) lines.push(`  ${status.version} ${status.halt ? "" : "last "}${eventLine(lastHalt)}`);
+    const newest = status.events[0];
+    if (status.state === "resumed" && newest)
+      lines.push(
+        `  ${status.version} ${eventLine(newest)}${status.guard ? ` (the guard is disarmed until the rollout is raised above ${newest.rollout}%)` : ""}`,
+      );
+  }
+  return lines;
+}
+
 /** The answer for a person at a terminal: the same figures as the JSON, in tables. */
-export function renderStats(stats: StatsAnswer): string {
+export function renderStats(stats: PluginStats): string {
   const lines: string[] = [];
   lines.push(`${stats.slug}: release health at ${stats.generated_at}`);
   lines.push("");
@@ -156,6 +174,8 @@ export function renderStats(stats: StatsAnswer): string {
       ),
     );
   }
+  lines.push("");
+  lines.push(...renderRollouts(stats.rollouts ?? []));
   lines.push("");
   lines.push(
     `census of installation records at ${stats.census.generated_at} (health judged against the releases published now): ${stats.census.installations} sites, ${listed(stats.census.health)}`,

@@ -160,6 +160,18 @@ export interface RolloutRequestBody {
   reason?: string;
 }
 
+/**
+ * The answer to `POST /api/plugins/<slug>/rollout/`: where the release's rollout stands after
+ * the request. Halting a halted release or resuming one that is not halted changes nothing and
+ * says so (`changed: false`), so running the same command twice is harmless.
+ */
+export interface RolloutChangeAnswer extends RolloutStatus {
+  slug: string;
+  changed: boolean;
+  /** One line for a person: what happened, or why nothing did. */
+  message: string;
+}
+
 /** A reason given by hand is kept up to this many characters. */
 export const ROLLOUT_REASON_MAX = 500;
 

@@ -109,5 +109,5 @@ export class ExpiredFeedError extends FeedwrightError {}
 /** Nothing can be checked (no feed.json, or its address does not answer). */
 export class VerifyError extends FeedwrightError {}
 
-/** The Worker answered `feedwright stats` with an error, or could not be reached. */
-export class StatsError extends FeedwrightError {}
+/** The Worker answered an admin command (`feedwright stats`, `feedwright rollout`) with an error, or could not be reached. */
+export class WorkerError extends FeedwrightError {}

@@ -3,7 +3,8 @@
  * repository: every status, a security release, a partial rollout, a release that needs a
  * newer PHP, a beta, a draft, a private plugin, an inactive one (`gone`: active: false), and
  * one whose texts are as long as the schema allows (`verbose`: a 60 KB changelog, a withdrawn
- * release's 4096-character reason).
+ * release's 4096-character reason), and one whose newest release is rolled out to half the
+ * sites under a rollout guard (`guarded`: GUARDED_RELEASES).
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
@@ -15,6 +16,7 @@ import {
   releaseYaml,
   type ScratchRepo,
 } from "../support/scratch-repo.ts";
+import { GUARDED_RELEASES, GUARDED_SLUG } from "./guarded-plugin.ts";
 import { VERBOSE_CHANGELOG, VERBOSE_REASON } from "./verbose-texts.ts";
 
 export const FIXTURE_FEED_DIR = path.resolve(import.meta.dirname, ".feed");
@@ -41,6 +43,11 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
     const gonePin = repo.commit("gone 1.0.0");
     repo.write("source/verbose/demo.php", demoMainFile("1.0.0"));
     const verbosePin = repo.commit("verbose 1.0.0");
+    const guardedPins: Record<string, string> = {};
+    for (const version of GUARDED_RELEASES.versions) {
+      repo.write(`source/${GUARDED_SLUG}/demo.php`, demoMainFile(version));
+      guardedPins[version] = repo.commit(`${GUARDED_SLUG} ${version}`);
+    }
     const released = (version: string, extra: Record<string, string | number | boolean> = {}) =>
       releaseYaml({
         version,
@@ -140,6 +147,30 @@ export async function buildFixtureRepository(outDir: string): Promise<ScratchRep
           changelog: VERBOSE_CHANGELOG,
           ...extra,
         }),
+      );
+    }
+    repo.write(
+      `releases/${GUARDED_SLUG}/plugin.yaml`,
+      DEMO_PLUGIN_YAML.replace("slug: demo", `slug: ${GUARDED_SLUG}`).replace(
+        "name: Demo Plugin",
+        "name: Guarded Plugin",
+      ),
+    );
+    for (const version of GUARDED_RELEASES.versions) {
+      const guarded = version === GUARDED_RELEASES.guarded;
+      repo.write(
+        `releases/${GUARDED_SLUG}/${version}.yaml`,
+        releaseYaml({
+          version,
+          status: "released",
+          released_at: "2026-01-01T00:00:00Z",
+          source: guardedPins[version] ?? "",
+          changelog: `Guarded ${version}.`,
+          ...(guarded ? { rollout: GUARDED_RELEASES.rollout } : {}),
+        }) +
+          (guarded
+            ? `guard:\n  max_error_rise_points: ${GUARDED_RELEASES.guard.max_error_rise_points}\n  min_sites: ${GUARDED_RELEASES.guard.min_sites}\n`
+            : ""),
       );
     }
     repo.commit("releases");

@@ -5,17 +5,10 @@
  * plugin, which /stats/ includes as `census` (`?refresh=1` counts again now). The exact,
  * fresh figures and their history come from the plugin's history Durable Object (history.ts).
  */
-import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
+import type { Census, OfferIndexDocument } from "../../scripts/contract/index.ts";
 import { figuresOf, healthOf, type InstallationMetadata, installationPrefix } from "./installations.ts";
 
-export interface Census {
-  generated_at: string;
-  installations: number;
-  versions: Record<string, number>;
-  health: Record<string, number>;
-  wp_versions: Record<string, number>;
-  php_versions: Record<string, number>;
-}
+export type { Census } from "../../scripts/contract/index.ts";
 
 export function censusKey(slug: string): string {
   return `stats:${slug}`;
@@ -42,10 +35,15 @@ class Tally {
 
 /**
  * `health` is judged again here against the releases published now (a site reported healthy
- * yesterday is outdated once a release it can take appears); a site that reported an error
- * stays counted as one until it reports again.
+ * yesterday is outdated once a release it can take appears) and the rollouts halted now
+ * (`held`); a site that reported an error stays counted as one until it reports again.
  */
-export async function computeCensus(kv: KVNamespace, plugin: OfferIndexDocument, now: Date): Promise<Census> {
+export async function computeCensus(
+  kv: KVNamespace,
+  plugin: OfferIndexDocument,
+  now: Date,
+  held: ReadonlySet<string> = new Set(),
+): Promise<Census> {
   const { slug } = plugin;
   const prefix = installationPrefix(slug);
   let installations = 0;
@@ -67,7 +65,7 @@ export async function computeCensus(kv: KVNamespace, plugin: OfferIndexDocument,
       // What depends on the releases is judged again; anything else ("error") is as stored.
       health.bump(
         figures.h === "healthy" || figures.h === "outdated"
-          ? await healthOf(plugin, figuresOf(key.name.slice(prefix.length), figures), null)
+          ? await healthOf(plugin, figuresOf(key.name.slice(prefix.length), figures), null, held)
           : figures.h,
       );
       wpVersions.bump(figures.wp);

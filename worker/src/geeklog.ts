@@ -1,8 +1,9 @@
 /**
  * Geeklog's plugin repository: the answers that depend on the request. The listing and
  * status.rep are static files; here are the update check the client posts and the three
- * download endpoints, which redirect to the package (counted where it is served). Everything
- * is read from the published geeklog/repository.json, once a minute per isolate.
+ * download endpoints, which redirect to the package (counted where it is served, and refused
+ * there while its release's rollout is halted). Everything is read from the published
+ * geeklog/repository.json, once a minute per isolate.
  */
 import {
   decideGeeklogOffer,
@@ -48,9 +49,16 @@ function readPid(url: URL): number {
  * POST cmd/nchkpdate.php?cmd=2 with REPOSITORY_ARRAY_PATCHES (PHP-serialized, read strictly):
  * the one patch or upgrade this site may install next, as the client's XML. A body that is
  * not what the client sends is a 400 with a JSON error; the client treats any failed request
- * as "no updates from this repository".
+ * as "no updates from this repository". An update whose release is halted (`heldOf`, asked
+ * only when there is something to offer) is not offered: the next one is, if any.
  */
-export async function answerGeeklogCheck(request: Request, url: URL, assets: Fetcher, now: number): Promise<Response> {
+export async function answerGeeklogCheck(
+  request: Request,
+  url: URL,
+  assets: Fetcher,
+  now: number,
+  heldOf: (slug: string, version: string) => Promise<boolean>,
+): Promise<Response> {
   const command = url.searchParams.get("cmd");
   if (command !== GEEKLOG_CHECK_COMMAND) {
     throw badRequest(
@@ -62,8 +70,14 @@ export async function answerGeeklogCheck(request: Request, url: URL, assets: Fet
   const posted = stringField(fields, GEEKLOG_CHECK_FIELD, { required: true, max: 16 * 1024 }) ?? "";
   const read = readGeeklogInstalled(posted);
   if ("problem" in read) throw badRequest(`${GEEKLOG_CHECK_FIELD}: ${read.problem}`, "malformed_serialized");
-  const index = await loadIndex(assets, now);
-  return new Response(renderGeeklogCheckAnswer(decideGeeklogOffer(index, read.installed)), {
+  let index = await loadIndex(assets, now);
+  let offer = decideGeeklogOffer(index, read.installed);
+  while (offer && (await heldOf(offer.item.slug, offer.item.version))) {
+    const passedOver = offer.item;
+    index = { ...index, items: index.items.filter((item) => item !== passedOver) };
+    offer = decideGeeklogOffer(index, read.installed);
+  }
+  return new Response(renderGeeklogCheckAnswer(offer), {
     headers: { "content-type": "text/xml; charset=utf-8", "cache-control": "no-store" },
   });
 }

@@ -10,19 +10,35 @@
  * - downloads per day, version and kind, their totals, and one record per download (time,
  *   version, kind, user agent, the address truncated to its /24 or /48).
  *
+ * - the rollout guard's halts and resumes (scripts/contract/rollout-guard.ts), per release:
+ *   judged from the counts now on every report, in the same transaction that records it.
+ *
  * Aggregates are per day, never per site, so a year of history is a few hundred rows a day
  * whatever the number of sites. Retention: daily figures DAILY_FIGURE_DAYS days, download
  * records DOWNLOAD_RECORD_DAYS days and at most DOWNLOAD_RECORD_LIMIT of them; pruned when a
- * day opens (the first call of a new day).
+ * day opens (the first call of a new day). Rollout events: the newest ROLLOUT_EVENT_LIMIT per
+ * release (only the newest decides whether a halt holds).
  */
 import { DurableObject } from "cloudflare:workers";
-import type {
-  Counts,
-  DayFigures,
-  DownloadKind,
-  DownloadRecord,
-  Figures,
-  FreshFigures,
+import semver from "semver";
+import {
+  type Channel,
+  type Counts,
+  type DayFigures,
+  type DownloadKind,
+  type DownloadRecord,
+  type Figures,
+  type FreshFigures,
+  type GuardFigures,
+  haltHolds,
+  judgeGuard,
+  type OfferGuard,
+  ROLLOUT,
+  ROLLOUT_EVENT_LIMIT,
+  type RolloutAction,
+  type RolloutActor,
+  type RolloutEvent,
+  type RolloutStatus,
 } from "../../scripts/contract/index.ts";
 import type { Health } from "./installations.ts";
 
@@ -62,6 +78,71 @@ export interface DownloadEvent {
 }
 
 export type { Counts, DayFigures, DownloadRecord, Figures, FreshFigures } from "../../scripts/contract/index.ts";
+
+/** A release's rollout as published now (the offer index), which decides whether a halt still holds. */
+export interface PublishedRollout {
+  version: string;
+  rollout: number;
+}
+
+/** A release the Worker asks the guard to judge: its guard, with the baseline it is compared with. */
+export interface GuardedRelease extends PublishedRollout {
+  guard: OfferGuard;
+}
+
+/** A published release as /stats/ lists its rollout. */
+export interface RolloutRelease extends PublishedRollout {
+  channel: Channel;
+  guard: OfferGuard | null;
+}
+
+/** A halt or resume asked for by hand (POST /api/plugins/<slug>/rollout/). */
+export interface RolloutChange {
+  action: RolloutAction;
+  version: string;
+  reason: string;
+}
+
+/** Which package a request is served (version), or the halt that refuses it. */
+export type DownloadGate = { version: string; halt: null } | { version: null; halt: RolloutEvent };
+
+type EventRow = {
+  at: string;
+  version: string;
+  action: string;
+  actor: string;
+  reason: string;
+  rollout: number;
+  sites: number | null;
+  errors: number | null;
+  baseline_sites: number | null;
+  baseline_errors: number | null;
+};
+
+function eventOf(row: EventRow): RolloutEvent {
+  return {
+    at: row.at,
+    version: row.version,
+    action: row.action as RolloutAction,
+    by: row.actor as RolloutActor,
+    reason: row.reason,
+    rollout: row.rollout,
+    figures:
+      row.sites === null
+        ? null
+        : {
+            sites: row.sites,
+            errors: row.errors ?? 0,
+            baseline_sites: row.baseline_sites ?? 0,
+            baseline_errors: row.baseline_errors ?? 0,
+          },
+  };
+}
+
+/** The channel of a release no longer published (so not in the offer index): a prerelease is a beta. */
+function channelOfUnpublished(version: string): Channel {
+  return semver.valid(version) && semver.prerelease(version) ? "beta" : "stable";
+}
 
 /** The retention the answers state, so a reader knows how far back to ask. */
 export const RETENTION = {
@@ -256,73 +337,317 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
       "CREATE TABLE IF NOT EXISTS daily (day TEXT NOT NULL, dim TEXT NOT NULL, key TEXT NOT NULL, value INTEGER NOT NULL, PRIMARY KEY (day, dim, key))",
     );
     sql.exec("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    // Halts and resumes (RolloutEvent); the figures are the guard's at the time, null without a guard.
+    sql.exec(
+      "CREATE TABLE IF NOT EXISTS rollout_events (id INTEGER PRIMARY KEY AUTOINCREMENT, version TEXT NOT NULL, at TEXT NOT NULL, action TEXT NOT NULL, actor TEXT NOT NULL, reason TEXT NOT NULL, rollout INTEGER NOT NULL, sites INTEGER, errors INTEGER, baseline_sites INTEGER, baseline_errors INTEGER)",
+    );
+    sql.exec("CREATE INDEX IF NOT EXISTS rollout_events_version ON rollout_events (version, id)");
   }
 
-  /** One site's report: its figures move from what it said before to what it says now. */
-  recordReport(report: SiteFigureReport, nowIso: string, ttlDays: number): void {
-    this.ctx.storage.transactionSync(() => {
-      const today = dayOf(new Date(nowIso));
-      const day = this.#openDay(today, ttlDays);
-      const sql = this.ctx.storage.sql;
-      const next = {
-        version: report.version,
-        health: report.health,
-        wp: minorOf(report.wpVersion),
-        php: minorOf(report.phpVersion),
-      };
-      const previous = sql.exec<SiteRow>("SELECT * FROM sites WHERE site_id = ?", report.siteId).toArray()[0];
-      if (
-        previous &&
-        previous.version === next.version &&
-        previous.health === next.health &&
-        previous.wp === next.wp &&
-        previous.php === next.php
-      ) {
-        if (previous.seen !== day) sql.exec("UPDATE sites SET seen = ? WHERE site_id = ?", day, report.siteId);
-        return;
+  /**
+   * One site's report: its figures move from what it said before to what it says now. Then,
+   * in the same transaction, each guard of `guarded` (the offer index's guarded releases) is
+   * judged on the counts now; one that trips, for a release no halt or resume holds for,
+   * halts it. Returns the halts this report made (usually none).
+   */
+  recordReport(
+    report: SiteFigureReport,
+    nowIso: string,
+    ttlDays: number,
+    guarded: readonly GuardedRelease[] = [],
+  ): RolloutEvent[] {
+    return this.recordJudgedReport(report, null, nowIso, ttlDays, guarded).halts;
+  }
+
+  /**
+   * The same, for a report whose health the halts decide: unless it is "error", the site is
+   * "outdated" while one of `offers` (what check-update would offer it, halts aside, in its
+   * order) is not halted after this report's guards are judged, else "healthy". A guard sees
+   * only errors and versions, so the site is counted first and corrected in the rare case its
+   * own report halts the last release it could take. Returns the health recorded (its
+   * installation record keeps the same) and the halts made.
+   */
+  recordJudgedReport(
+    report: SiteFigureReport,
+    offers: readonly PublishedRollout[] | null,
+    nowIso: string,
+    ttlDays: number,
+    guarded: readonly GuardedRelease[],
+  ): { health: Health; halts: RolloutEvent[] } {
+    return this.ctx.storage.transactionSync(() => {
+      const healthNow = (): Health =>
+        report.health === "error" || offers === null
+          ? report.health
+          : offers.some((offer) => this.#haltOf(offer) === null)
+            ? "outdated"
+            : "healthy";
+      let health = healthNow();
+      this.#recordSite({ ...report, health }, nowIso, ttlDays);
+      const halts = this.#judgeGuards(guarded, nowIso);
+      if (halts.length > 0 && healthNow() !== health) {
+        health = healthNow();
+        this.#recordSite({ ...report, health }, nowIso, ttlDays);
       }
-      if (previous) this.#apply(cellsOf(previous), -1, day);
-      this.#apply(cellsOf(next), 1, day);
-      sql.exec(
-        "INSERT INTO sites (site_id, version, health, wp, php, seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET version = excluded.version, health = excluded.health, wp = excluded.wp, php = excluded.php, seen = excluded.seen",
-        report.siteId,
-        next.version,
-        next.health,
-        next.wp,
-        next.php,
-        day,
-      );
-      // New today by its installation record (first registered today), not merely new here.
-      if (!previous && report.registered === today) this.#bumpDaily(day, "registrations", "", 1);
+      return { health, halts };
     });
+  }
+
+  #recordSite(report: SiteFigureReport, nowIso: string, ttlDays: number): void {
+    const today = dayOf(new Date(nowIso));
+    const day = this.#openDay(today, ttlDays);
+    const sql = this.ctx.storage.sql;
+    const next = {
+      version: report.version,
+      health: report.health,
+      wp: minorOf(report.wpVersion),
+      php: minorOf(report.phpVersion),
+    };
+    const previous = sql.exec<SiteRow>("SELECT * FROM sites WHERE site_id = ?", report.siteId).toArray()[0];
+    if (
+      previous &&
+      previous.version === next.version &&
+      previous.health === next.health &&
+      previous.wp === next.wp &&
+      previous.php === next.php
+    ) {
+      if (previous.seen !== day) sql.exec("UPDATE sites SET seen = ? WHERE site_id = ?", day, report.siteId);
+      return;
+    }
+    if (previous) this.#apply(cellsOf(previous), -1, day);
+    this.#apply(cellsOf(next), 1, day);
+    sql.exec(
+      "INSERT INTO sites (site_id, version, health, wp, php, seen) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO UPDATE SET version = excluded.version, health = excluded.health, wp = excluded.wp, php = excluded.php, seen = excluded.seen",
+      report.siteId,
+      next.version,
+      next.health,
+      next.wp,
+      next.php,
+      day,
+    );
+    // New today by its installation record (first registered today), not merely new here.
+    if (!previous && report.registered === today) this.#bumpDaily(day, "registrations", "", 1);
   }
 
   /** One download: its day's count, the totals, and its own record. */
   recordDownload(event: DownloadEvent, ttlDays: number): void {
-    this.ctx.storage.transactionSync(() => {
-      const day = this.#openDay(dayOf(new Date(event.at)), ttlDays);
-      const sql = this.ctx.storage.sql;
-      sql.exec(
-        "INSERT INTO downloads (version, day, kind, count) VALUES (?, ?, ?, 1) ON CONFLICT (version, day, kind) DO UPDATE SET count = count + 1",
-        event.version,
-        day,
-        event.kind,
-      );
-      sql.exec(
-        "INSERT INTO download_totals (version, kind, count) VALUES (?, ?, 1) ON CONFLICT (version, kind) DO UPDATE SET count = count + 1",
-        event.version,
-        event.kind,
-      );
-      sql.exec(
-        "INSERT INTO download_log (at, day, version, kind, user_agent, address) VALUES (?, ?, ?, ?, ?, ?)",
-        event.at,
-        day,
-        event.version,
-        event.kind,
-        truncateUserAgent(event.userAgent),
-        event.address,
-      );
+    this.ctx.storage.transactionSync(() => this.#recordDownload(event, ttlDays));
+  }
+
+  #recordDownload(event: DownloadEvent, ttlDays: number): void {
+    const day = this.#openDay(dayOf(new Date(event.at)), ttlDays);
+    const sql = this.ctx.storage.sql;
+    sql.exec(
+      "INSERT INTO downloads (version, day, kind, count) VALUES (?, ?, ?, 1) ON CONFLICT (version, day, kind) DO UPDATE SET count = count + 1",
+      event.version,
+      day,
+      event.kind,
+    );
+    sql.exec(
+      "INSERT INTO download_totals (version, kind, count) VALUES (?, ?, 1) ON CONFLICT (version, kind) DO UPDATE SET count = count + 1",
+      event.version,
+      event.kind,
+    );
+    sql.exec(
+      "INSERT INTO download_log (at, day, version, kind, user_agent, address) VALUES (?, ?, ?, ?, ?, ?)",
+      event.at,
+      day,
+      event.version,
+      event.kind,
+      truncateUserAgent(event.userAgent),
+      event.address,
+    );
+  }
+
+  /**
+   * A package request, in one call: which of `choices` (newest first: the release asked for,
+   * or the stable releases for -latest) it is served, and, when `download` is given (a counted
+   * GET), the download counted for it. A release whose halt holds is passed over, unless the
+   * request says the site already runs it (`installed`); when every choice is halted, the
+   * first one's halt is returned and nothing is counted.
+   */
+  gateDownload(
+    choices: readonly PublishedRollout[],
+    installed: string | null,
+    download: Omit<DownloadEvent, "version"> | null,
+    ttlDays: number,
+  ): DownloadGate {
+    return this.ctx.storage.transactionSync((): DownloadGate => {
+      let firstHalt: RolloutEvent | null = null;
+      for (const choice of choices) {
+        const halt = choice.version === installed ? null : this.#haltOf(choice);
+        if (halt) {
+          firstHalt ??= halt;
+          continue;
+        }
+        if (download) this.#recordDownload({ ...download, version: choice.version }, ttlDays);
+        return { version: choice.version, halt: null };
+      }
+      if (!firstHalt) throw new Error("gateDownload needs at least one choice");
+      return { version: null, halt: firstHalt };
     });
+  }
+
+  /** The versions of `releases` held back now: those whose newest event is a halt that still holds. */
+  heldVersions(releases: readonly PublishedRollout[]): string[] {
+    return releases.filter((release) => this.#haltOf(release) !== null).map((release) => release.version);
+  }
+
+  /**
+   * A halt or resume by hand. Halting a halted release, or resuming one that is not halted,
+   * records nothing (`changed: false`). Returns the release's status after it.
+   */
+  changeRollout(
+    change: RolloutChange,
+    release: RolloutRelease,
+    nowIso: string,
+  ): { changed: boolean; status: RolloutStatus } {
+    return this.ctx.storage.transactionSync(() => {
+      const halted = this.#haltOf(release) !== null;
+      const changed = change.action === "halt" ? !halted : halted;
+      if (changed) {
+        this.#addEvent({
+          at: nowIso,
+          version: release.version,
+          action: change.action,
+          by: "manual",
+          reason: change.reason,
+          rollout: release.rollout,
+          figures: release.guard ? this.#guardFigures(release.version, release.guard.baseline) : null,
+        });
+      }
+      return { changed, status: this.#statusOf(release) };
+    });
+  }
+
+  /**
+   * Where each release's rollout stands, newest first: every release of `releases` rolled out
+   * to part of the sites or guarded, and every release with a halt or resume on record (one no
+   * longer published counts as rolled out to all, without a guard).
+   */
+  rolloutStatuses(releases: readonly RolloutRelease[]): RolloutStatus[] {
+    const byVersion = new Map(releases.map((release) => [release.version, release]));
+    const listed = new Set(
+      releases
+        .filter((release) => release.rollout < ROLLOUT.buckets || release.guard !== null)
+        .map((release) => release.version),
+    );
+    for (const { version } of this.ctx.storage.sql.exec<{ version: string }>(
+      "SELECT DISTINCT version FROM rollout_events",
+    ))
+      listed.add(version);
+    return [...listed]
+      .sort((a, b) => (semver.valid(a) && semver.valid(b) ? semver.rcompare(a, b) : b.localeCompare(a)))
+      .map((version) =>
+        this.#statusOf(
+          byVersion.get(version) ?? {
+            version,
+            channel: channelOfUnpublished(version),
+            rollout: ROLLOUT.buckets,
+            guard: null,
+          },
+        ),
+      );
+  }
+
+  #statusOf(release: RolloutRelease): RolloutStatus {
+    const events = this.ctx.storage.sql
+      .exec<EventRow>(
+        "SELECT * FROM rollout_events WHERE version = ? ORDER BY id DESC LIMIT ?",
+        release.version,
+        ROLLOUT_EVENT_LIMIT,
+      )
+      .toArray()
+      .map(eventOf);
+    const newest = events[0];
+    const holding = newest !== undefined && haltHolds(newest.rollout, release.rollout) ? newest : null;
+    const figures = this.#guardFigures(release.version, release.guard?.baseline ?? null);
+    return {
+      version: release.version,
+      channel: release.channel,
+      rollout: release.rollout,
+      guard: release.guard,
+      state: holding === null ? "rolling" : holding.action === "halt" ? "halted" : "resumed",
+      figures,
+      judgement: release.guard ? judgeGuard(release.version, release.guard, figures) : null,
+      halt: holding?.action === "halt" ? holding : null,
+      events,
+    };
+  }
+
+  /** Judge each guard on the counts now; halt the releases whose guard trips and that nothing holds for. */
+  #judgeGuards(guarded: readonly GuardedRelease[], nowIso: string): RolloutEvent[] {
+    const halts: RolloutEvent[] = [];
+    for (const release of guarded) {
+      // A halt holds already, or a resume disarmed the guard until the rollout is raised.
+      if (this.#holdingEvent(release)) continue;
+      const figures = this.#guardFigures(release.version, release.guard.baseline);
+      const judgement = judgeGuard(release.version, release.guard, figures);
+      if (!judgement.tripped) continue;
+      const halt: RolloutEvent = {
+        at: nowIso,
+        version: release.version,
+        action: "halt",
+        by: "guard",
+        reason: judgement.summary,
+        rollout: release.rollout,
+        figures,
+      };
+      this.#addEvent(halt);
+      halts.push(halt);
+    }
+    return halts;
+  }
+
+  /** The release's newest halt or resume, when it still holds at the published rollout. */
+  #holdingEvent(release: PublishedRollout): RolloutEvent | null {
+    const row = this.ctx.storage.sql
+      .exec<EventRow>("SELECT * FROM rollout_events WHERE version = ? ORDER BY id DESC LIMIT 1", release.version)
+      .toArray()[0];
+    return row && haltHolds(row.rollout, release.rollout) ? eventOf(row) : null;
+  }
+
+  /** The halt in force for the release, or null. */
+  #haltOf(release: PublishedRollout): RolloutEvent | null {
+    const event = this.#holdingEvent(release);
+    return event?.action === "halt" ? event : null;
+  }
+
+  /** Sites (by their latest report) on the release and on its baseline, and those of them reporting "error". */
+  #guardFigures(version: string, baseline: string | null): GuardFigures {
+    const sql = this.ctx.storage.sql;
+    const count = (dim: Dim, key: string) =>
+      sql.exec<{ value: number }>("SELECT value FROM current WHERE dim = ? AND key = ?", dim, key).toArray()[0]
+        ?.value ?? 0;
+    return {
+      sites: count("version", version),
+      errors: count("version_health", `${version} error`),
+      baseline_sites: baseline === null ? 0 : count("version", baseline),
+      baseline_errors: baseline === null ? 0 : count("version_health", `${baseline} error`),
+    };
+  }
+
+  #addEvent(event: RolloutEvent): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec(
+      "INSERT INTO rollout_events (version, at, action, actor, reason, rollout, sites, errors, baseline_sites, baseline_errors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      event.version,
+      event.at,
+      event.action,
+      event.by,
+      event.reason,
+      event.rollout,
+      event.figures?.sites ?? null,
+      event.figures?.errors ?? null,
+      event.figures?.baseline_sites ?? null,
+      event.figures?.baseline_errors ?? null,
+    );
+    // Only the newest decides whether a halt holds; the list shows at most ROLLOUT_EVENT_LIMIT.
+    sql.exec(
+      "DELETE FROM rollout_events WHERE version = ? AND id NOT IN (SELECT id FROM rollout_events WHERE version = ? ORDER BY id DESC LIMIT ?)",
+      event.version,
+      event.version,
+      ROLLOUT_EVENT_LIMIT,
+    );
   }
 
   /** The figures now: installations as of each site's last report, downloads since the start. */
@@ -405,7 +730,15 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
   storageFigures(): { bytes: number; rows: Record<string, number> } {
     const sql = this.ctx.storage.sql;
     const rows: Record<string, number> = {};
-    for (const table of ["sites", "current", "daily", "downloads", "download_totals", "download_log"]) {
+    for (const table of [
+      "sites",
+      "current",
+      "daily",
+      "downloads",
+      "download_totals",
+      "download_log",
+      "rollout_events",
+    ]) {
       rows[table] = sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`).one().n;
     }
     return { bytes: sql.databaseSize, rows };

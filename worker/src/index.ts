@@ -4,6 +4,7 @@
  * and for package downloads, which are counted and, for private plugins, need a signed URL.
  */
 import { Hono } from "hono";
+import semver from "semver";
 import {
   API_ACTIONS,
   API_PATH,
@@ -19,6 +20,7 @@ import {
   fitCheckUpdateAnswer,
   GEEKLOG_REPOSITORY_FOLDER,
   geeklogPath,
+  INSTALLED_VERSION_PARAM,
   infoFileName,
   isSlug,
   latestPackageFileName,
@@ -32,6 +34,7 @@ import {
   rolloutSiteKey,
   SITE_ID_MAX_LENGTH,
   SITE_ID_PATTERN,
+  type SiteFacts,
   signDownload,
   signedDownloadQuery,
 } from "../../scripts/contract/index.ts";
@@ -41,9 +44,19 @@ import { requestTime } from "./clock.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
-import { recordDownloadHistory, recordReportHistory } from "./history-hooks.ts";
-import { healthOf, recordInstallation } from "./installations.ts";
+import { gatePackageRequest, recordReportHistory } from "./history-hooks.ts";
+import { offersFor, recordInstallation, reportsError } from "./installations.ts";
 import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
+import {
+  answerRolloutHolds,
+  changeRolloutByHand,
+  forgetHolds,
+  guardedReleasesOf,
+  haltedError,
+  heldVersions,
+  installedVersionOf,
+  publishedRollouts,
+} from "./rollouts.ts";
 import { answerStats, refreshCensus } from "./stats.ts";
 
 export { DownloadCounter } from "./downloads.ts";
@@ -131,7 +144,10 @@ app.all(`/${PLUGIN_ROUTE}/:file{[^/]+\\.zip}`, async (c) => {
 // downloads, which redirect to the package route above. The listing and status.rep are static.
 app.all(`/${geeklogPath("check")}`, async (c) => {
   requireMethod(c, "the Geeklog update check", ["POST"]);
-  return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now());
+  return answerGeeklogCheck(c.req.raw, new URL(c.req.url), c.env.ASSETS, Date.now(), async (slug, version) => {
+    const plugin = await loadPlugin(c.env.ASSETS, slug, Date.now());
+    return (await heldVersions(c.env, plugin)).has(version);
+  });
 });
 for (const endpoint of ["get", "patch", "upgrade"] as const) {
   app.all(`/${geeklogPath(endpoint)}`, async (c) => {
@@ -229,13 +245,20 @@ async function checkUpdate(context: Context): Promise<Response> {
     siteId ? { siteId } : { address: context.request.headers.get("cf-connecting-ip") ?? "unknown" },
   );
   // The offer index: a few candidates per channel, whatever the number of releases.
-  const decision = decideOffer(plugin.index, {
+  const facts: SiteFacts = {
     currentVersion,
     channel,
     phpVersion,
     wpVersion,
     bucketFor: await rolloutBucketsFor(plugin.slug, plugin.index.channels[channel], siteKey),
-  });
+  };
+  let decision = decideOffer(plugin.index, facts);
+  // Only an offer can be held back (a halted rollout): a site with nothing to take costs no
+  // call to the plugin's history; one offered something is decided again without the halted.
+  if (decision.offered) {
+    const held = await heldVersions(context.env, plugin);
+    if (held.size > 0) decision = decideOffer(plugin.index, { ...facts, held });
+  }
   const latest = plugin.latest(channel);
   const described = decision.offered ?? latest;
   const signedQuery =
@@ -296,6 +319,17 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
   if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
   if (!plugin.packageOf(version))
     throw notFound(`no downloadable release ${version} of "${plugin.slug}"`, "no_release");
+  // A halted release's URL is not handed out, but to a site already on it (a repair).
+  if (installedVersionOf(context.url, INSTALLED_VERSION_PARAM) !== version) {
+    const gate = await gatePackageRequest(context.env, plugin.slug, context.request, {
+      choices: publishedRollouts(plugin.index, [version]),
+      installed: null,
+      counted: null,
+      now: context.now,
+      ttlDays: ttlSeconds(context.env) / 86_400,
+    });
+    if (gate.version === null) throw haltedError(plugin.slug, gate.halt);
+  }
   if (!plugin.index.private) {
     return jsonResponse({
       version,
@@ -328,55 +362,86 @@ async function download(context: Context): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
   const requested = context.url.searchParams.get("version");
-  const version = requested === null ? plugin.index.latest.stable : normaliseVersion(requested);
-  if (requested !== null && !version)
-    throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
-  const entry = version ? plugin.packageOf(version) : null;
+  if (requested === null) return servePackage(context, plugin, latestStableChoices(plugin));
+  const version = normaliseVersion(requested);
+  if (!version) throw badRequest(`version: "${requested.slice(0, 40)}" is not a version`, "invalid_version");
+  const entry = plugin.packageOf(version);
   if (!entry)
     throw notFound(
-      requested === null
-        ? `"${plugin.slug}" has no stable release`
-        : `no downloadable release ${version} of "${plugin.slug}" (not published, or no longer kept for download)`,
+      `no downloadable release ${version} of "${plugin.slug}" (not published, or no longer kept for download)`,
       "no_release",
     );
-  return servePackage(context, plugin, entry);
+  return servePackage(context, plugin, [entry]);
+}
+
+/**
+ * What "the latest stable" serves: the latest stable package, then (should its rollout be
+ * halted) the older packages, newest first, but withdrawn ones: the first not halted is
+ * served. Every package older than the latest stable is of a stable release (the build
+ * packages no beta behind it).
+ */
+function latestStableChoices(plugin: LoadedPlugin): OfferPackage[] {
+  const latest = plugin.index.latest.stable;
+  const entry = latest ? plugin.packageOf(latest) : null;
+  if (!latest || !entry) throw notFound(`"${plugin.slug}" has no stable release`, "no_release");
+  const withdrawn = new Set(plugin.index.deprecated);
+  const older = plugin.index.packages
+    .filter((other) => !withdrawn.has(other.version) && semver.lt(other.version, latest))
+    .sort((a, b) => semver.rcompare(a.version, b.version));
+  return [entry, ...older];
 }
 
 async function servePackageFile(context: Context, fileName: string): Promise<Response> {
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
   requireActive(plugin);
-  const latest = plugin.index.latest.stable;
-  const entry =
-    fileName === latestPackageFileName(plugin.slug)
-      ? latest
-        ? plugin.packageOf(latest)
-        : null
-      : plugin.packageFile(fileName);
+  if (fileName === latestPackageFileName(plugin.slug))
+    return servePackage(context, plugin, latestStableChoices(plugin));
+  const entry = plugin.packageFile(fileName);
   if (!entry) throw notFound(`no package ${fileName}`, "no_release");
-  return servePackage(context, plugin, entry);
+  return servePackage(context, plugin, [entry]);
 }
 
-/** A published package (offers.json lists every one, with what vouches for its bytes). */
-async function servePackage(context: Context, plugin: LoadedPlugin, release: OfferPackage): Promise<Response> {
+/**
+ * A published package (offers.json lists every one, with what vouches for its bytes): the
+ * first of `choices` whose rollout is not halted, or that the site already runs (?installed=).
+ * One call to the plugin's history checks the halts and counts the download.
+ */
+async function servePackage(context: Context, plugin: LoadedPlugin, choices: OfferPackage[]): Promise<Response> {
+  const [first] = choices;
+  if (!first) throw notFound(`"${plugin.slug}" has no such package`, "no_release");
   if (plugin.index.private) {
     await checkSignedDownload(
       context.url,
       context.env.DOWNLOAD_URL_KEY,
       plugin.slug,
-      release.version,
+      first.version,
       Math.floor(context.now.getTime() / 1000),
     );
   }
-  const asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
+  let asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, first.file)));
   if (!asset.ok || !asset.body)
-    throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
-  if (isCountedDownload(context.request)) {
-    await recordDownloadHistory(context.env, plugin.slug, context.request, {
-      version: release.version,
-      kind: downloadKind(context.request, context.url),
-      now: context.now,
-      ttlDays: ttlSeconds(context.env) / 86_400,
-    });
+    throw notFound(`package ${first.file} is missing from the published folder`, "no_release");
+  const gate = await gatePackageRequest(context.env, plugin.slug, context.request, {
+    choices: publishedRollouts(
+      plugin.index,
+      choices.map((choice) => choice.version),
+    ),
+    installed: installedVersionOf(context.url, INSTALLED_VERSION_PARAM),
+    counted: isCountedDownload(context.request) ? { kind: downloadKind(context.request, context.url) } : null,
+    now: context.now,
+    ttlDays: ttlSeconds(context.env) / 86_400,
+  });
+  if (gate.version === null) {
+    await asset.body?.cancel();
+    throw haltedError(plugin.slug, gate.halt);
+  }
+  const release = choices.find((choice) => choice.version === gate.version) ?? first;
+  if (release !== first) {
+    // The latest stable is halted: an older one is served (and counted) instead.
+    await asset.body?.cancel();
+    asset = await context.env.ASSETS.fetch(assetRequest(pluginFilePath(plugin.slug, release.file)));
+    if (!asset.ok || !asset.body)
+      throw notFound(`package ${release.file} is missing from the published folder`, "no_release");
   }
   return new Response(context.request.method === "HEAD" ? null : asset.body, {
     headers: {
@@ -429,23 +494,41 @@ function ttlSeconds(env: Env): number {
 }
 
 async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, reported: string | null) {
-  const saved = await recordInstallation(context.env.INSTALLATIONS, {
-    slug: report.plugin.slug,
+  const { plugin } = report;
+  const at = { now: context.now, ttlDays: ttlSeconds(context.env) / 86_400 };
+  return recordInstallation(context.env.INSTALLATIONS, {
+    slug: plugin.slug,
     siteId: report.siteId,
     version: report.version,
     wpVersion: report.wpVersion,
     phpVersion: report.phpVersion,
     channel: report.channel,
     rolloutId: report.rolloutId,
-    judge: (figures) => healthOf(report.plugin.index, figures, reported),
+    // One call to the plugin's history: it counts the report, judges the rollout guards on the
+    // counts, and says whether what the site would be offered is held back by a halt.
+    judge: async (figures, registered) => {
+      const error = reportsError(reported);
+      const recorded = await recordReportHistory(
+        context.env,
+        plugin.slug,
+        {
+          siteId: figures.siteId,
+          version: figures.version,
+          wpVersion: figures.wpVersion,
+          phpVersion: figures.phpVersion,
+          registered,
+        },
+        { error, offers: error ? [] : publishedRollouts(plugin.index, await offersFor(plugin.index, figures)) },
+        at,
+        guardedReleasesOf(plugin.index),
+      );
+      // This isolate answers from the halts at once, not after HOLDS_CACHE_MS.
+      if (recorded.halts.length > 0) forgetHolds(plugin);
+      return recorded.health;
+    },
     now: context.now,
     ttlSeconds: ttlSeconds(context.env),
   });
-  await recordReportHistory(context.env, report.plugin.slug, report.siteId, saved.metadata, {
-    now: context.now,
-    ttlDays: ttlSeconds(context.env) / 86_400,
-  });
-  return saved;
 }
 
 async function register(context: Context): Promise<Response> {
@@ -468,9 +551,21 @@ async function healthCheck(context: Context): Promise<Response> {
   });
 }
 
-// Being built: the rollout guard's halts (scripts/contract/rollout-guard.ts).
+/**
+ * The rollout guard's halts (scripts/contract/rollout-guard.ts). GET, public: the versions held
+ * back now (what the updater inside the plugin reads before it offers a release). POST, with
+ * the admin token: halt or resume a release by hand (`feedwright rollout halt|resume`).
+ */
 async function rollout(context: Context): Promise<Response> {
-  throw notFound(`no rollout state for "${context.slug}" yet`);
+  if (context.request.method === "POST") {
+    requireAdmin(context.request, context.env.ADMIN_TOKEN);
+    const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+    requireActive(plugin);
+    return jsonResponse(await changeRolloutByHand(context.env, plugin, context.request, context.now));
+  }
+  const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
+  // Short-lived: a halt reaches every reader within a minute.
+  return jsonResponse(await answerRolloutHolds(context.env, plugin), 200, { "cache-control": "public, max-age=60" });
 }
 
 async function stats(context: Context): Promise<Response> {

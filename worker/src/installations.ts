@@ -11,6 +11,7 @@ import {
   type OfferIndexDocument,
   rolloutBucketsFor,
   rolloutSiteKey,
+  type SiteFacts,
 } from "../../scripts/contract/index.ts";
 import { ApiError } from "./errors.ts";
 
@@ -60,20 +61,11 @@ export function reportsError(reported: string | null): boolean {
   return reported !== null && /^(error|failed|failing|broken)$/i.test(reported);
 }
 
-/**
- * "outdated" when the site would be offered an update now: judged by the offer decision the
- * check-update answer makes (channel, rollout, PHP and WordPress), so a site on the newest
- * release its PHP can run, or outside a release's rollout, is "healthy".
- */
-export async function healthOf(
-  plugin: OfferIndexDocument,
-  site: SiteFigures,
-  reported: string | null,
-): Promise<Health> {
-  if (reportsError(reported)) return "error";
+/** What check-update knows of a site, from its figures; null when its version cannot be read. */
+async function siteFactsOf(plugin: OfferIndexDocument, site: SiteFigures): Promise<SiteFacts | null> {
   const currentVersion = normaliseVersion(site.version);
-  if (!currentVersion) return "healthy";
-  const offer = decideOffer(plugin, {
+  if (!currentVersion) return null;
+  return {
     currentVersion,
     channel: site.channel,
     phpVersion: site.phpVersion,
@@ -83,8 +75,40 @@ export async function healthOf(
       plugin.channels[site.channel],
       rolloutSiteKey({ siteId: site.rolloutId ?? site.siteId }),
     ),
-  });
-  return offer.offered ? "outdated" : "healthy";
+  };
+}
+
+/**
+ * "outdated" when the site would be offered an update now: judged by the offer decision the
+ * check-update answer makes (channel, rollout, PHP and WordPress, and the releases whose
+ * rollout is halted, `held`), so a site on the newest release its PHP can run, outside a
+ * release's rollout, or held back from a halted one, is "healthy".
+ */
+export async function healthOf(
+  plugin: OfferIndexDocument,
+  site: SiteFigures,
+  reported: string | null,
+  held: ReadonlySet<string> = new Set(),
+): Promise<Health> {
+  if (reportsError(reported)) return "error";
+  const facts = await siteFactsOf(plugin, site);
+  return facts && decideOffer(plugin, { ...facts, held }).offered ? "outdated" : "healthy";
+}
+
+/**
+ * Every release check-update would offer the site, halts aside, in the order it would: the
+ * offer, then what it would offer were that one halted, and so on. The site is outdated while
+ * one of them is not halted (the plugin's history, which keeps the halts, decides).
+ */
+export async function offersFor(plugin: OfferIndexDocument, site: SiteFigures): Promise<string[]> {
+  const facts = await siteFactsOf(plugin, site);
+  const offers: string[] = [];
+  if (!facts) return offers;
+  for (;;) {
+    const offered = decideOffer(plugin, { ...facts, held: new Set(offers) }).offered;
+    if (!offered) return offers;
+    offers.push(offered.version);
+  }
 }
 
 /** A stored installation's figures, for healthOf. */
@@ -108,8 +132,11 @@ export interface RecordInput {
   /** What the site said; null when it did not say (kept from the stored record, else stable). */
   channel: Channel | null;
   rolloutId: string | null;
-  /** The health of the site as recorded (its reported figures merged with the stored ones). */
-  judge(figures: SiteFigures): Promise<Health>;
+  /**
+   * The health of the site as recorded (its reported figures merged with the stored ones, and
+   * the day it was first registered).
+   */
+  judge(figures: SiteFigures, registered: string): Promise<Health>;
   now: Date;
   ttlSeconds: number;
 }
@@ -140,7 +167,7 @@ export async function recordInstallation(
     v: figures.version,
     wp: figures.wpVersion,
     php: figures.phpVersion,
-    h: await input.judge(figures),
+    h: await input.judge(figures, previous?.r ?? today),
     c: figures.channel,
     ro: figures.rolloutId === input.siteId ? null : figures.rolloutId,
     r: previous?.r ?? today,

@@ -4,30 +4,18 @@
  * of those days too (at most HISTORY_MAX_DAYS of them, so an answer stays a bounded size: a
  * few hundred counts a day, whatever the number of sites). Beside them, `census`: every stored
  * installation record counted with its health judged against the releases published now
- * (census.ts), as of the last schedule, or now with `?refresh=1`.
+ * (census.ts), as of the last schedule, or now with `?refresh=1`; and `rollouts`: where each
+ * partial or guarded rollout stands (rollouts.ts). The answer's shape is the contract's
+ * PluginStats (scripts/contract/health-figures.ts), which `feedwright stats` and the dashboard read.
  */
-import type { OfferIndexDocument } from "../../scripts/contract/index.ts";
-import { type Census, censusKey, computeCensus } from "./census.ts";
+import type { Census, OfferIndexDocument, PluginStats } from "../../scripts/contract/index.ts";
+import { censusKey, computeCensus } from "./census.ts";
 import type { DownloadCounter } from "./downloads.ts";
 import { badRequest } from "./errors.ts";
-import {
-  addDays,
-  DAILY_FIGURE_DAYS,
-  type DayFigures,
-  dayOf,
-  daysBetween,
-  type FreshFigures,
-  HISTORY_MAX_DAYS,
-  RETENTION,
-} from "./history.ts";
+import { addDays, DAILY_FIGURE_DAYS, dayOf, daysBetween, HISTORY_MAX_DAYS, RETENTION } from "./history.ts";
+import { rolloutReleasesOf } from "./rollouts.ts";
 
-export interface PluginStats extends FreshFigures {
-  slug: string;
-  generated_at: string;
-  retention: typeof RETENTION;
-  census: Census;
-  history?: { from: string; to: string; days: DayFigures[] };
-}
+export type { PluginStats } from "../../scripts/contract/index.ts";
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -70,7 +58,10 @@ export async function answerStats(
 ): Promise<PluginStats> {
   const range = historyRange(url, now);
   const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
-  const fresh = await history.fresh(now.toISOString(), ttlDays);
+  const [fresh, rollouts] = await Promise.all([
+    history.fresh(now.toISOString(), ttlDays),
+    history.rolloutStatuses(rolloutReleasesOf(plugin)),
+  ]);
   const stored =
     url.searchParams.get("refresh") === "1"
       ? null
@@ -82,6 +73,7 @@ export async function answerStats(
     retention: RETENTION,
     ...fresh,
     census,
+    rollouts,
   };
   if (range)
     stats.history = { ...range, days: await history.history(range.from, range.to, now.toISOString(), ttlDays) };
@@ -90,7 +82,11 @@ export async function answerStats(
 
 /** Count the census now and keep it for the answers until the next schedule. */
 export async function refreshCensus(env: StatsBindings, plugin: OfferIndexDocument, now: Date): Promise<Census> {
-  const census = await computeCensus(env.INSTALLATIONS, plugin, now);
+  const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
+  const held = new Set(
+    await history.heldVersions(rolloutReleasesOf(plugin).map(({ version, rollout }) => ({ version, rollout }))),
+  );
+  const census = await computeCensus(env.INSTALLATIONS, plugin, now, held);
   await env.INSTALLATIONS.put(censusKey(plugin.slug), JSON.stringify(census));
   return census;
 }
