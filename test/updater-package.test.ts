@@ -801,6 +801,7 @@ const SHIPPED_UPDATER_DIGESTS: Record<number, string> = {
   1: "c616c4bd65047b218408735b65c47e7c6223e27e9579258051d1969d56c0b53d",
   2: "61a7f30e221098dfa34628735b4f0f44b95786c4b61088fc092674fc27e2caea",
   3: "6f6e6fa5a11ed28b599340318652334691274cbffbfd81f5a6f23ef5905b6090",
+  4: "46af031a70ef157202e22fd4ca4e279adcdce34d17bacf466903fbb95ade535b",
 };
 
 function updaterDigest(updater: UpdaterVersion): string {
