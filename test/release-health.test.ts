@@ -61,10 +61,10 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe("issue 14 item 4: simulated sites over simulated days", () => {
+describe("issue 14 item 1: simulated sites over simulated days", () => {
   let expected: ExpectedDay[];
 
-  it(`issue 14 item 4: ${SITES} sites over ${DAYS} days through npm run dev give exact /stats/ history`, async () => {
+  it(`issue 14 item 1: ${SITES} sites over ${DAYS} days through npm run dev give exact /stats/ history`, async () => {
     const started = Date.now();
     const run = await simulate(server?.base ?? "", sites, FIRST_DAY, DAYS);
     expected = run.expected;

@@ -37,7 +37,7 @@ describe("issue 14 item 2: download kind", () => {
     expect(await fresh()).toMatchObject({ downloads: before.downloads });
   });
 
-  it("issue 14 item 4: ignores X-Feedwright-Now without the dev-only binding", async () => {
+  it("issue 14 item 1: ignores X-Feedwright-Now (the simulated clock) without the dev-only binding", async () => {
     const response = await call("/api/plugins/demo/stats/", {
       headers: { ...admin, "x-feedwright-now": "2020-01-01T00:00:00Z" },
     });

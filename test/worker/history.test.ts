@@ -193,7 +193,7 @@ describe("issue 14 item 1: history", () => {
     );
   });
 
-  it("issue 14 item 4: refuses an X-Feedwright-Now that is not an ISO time", async () => {
+  it("issue 14 item 1: refuses an X-Feedwright-Now (the simulated clock) that is not an ISO time", async () => {
     const response = await worker.fetch(
       new Request(`${ORIGIN}/api/plugins/demo/stats/`, { headers: { ...admin, "x-feedwright-now": "yesterday" } }),
       devEnv,
