@@ -139,8 +139,8 @@ function eventOf(row: EventRow): RolloutEvent {
   };
 }
 
-/** The channel of a release no longer published (so not in the offer index): a prerelease is a beta. */
-function channelOfUnpublished(version: string): Channel {
+/** The channel of a release the offer index does not place in one (a package no channel offers, or one no longer published): a prerelease is a beta. */
+export function channelOfVersion(version: string): Channel {
   return semver.valid(version) && semver.prerelease(version) ? "beta" : "stable";
 }
 
@@ -541,7 +541,7 @@ export class PluginHistory extends DurableObject<Record<string, never>> {
         this.#statusOf(
           byVersion.get(version) ?? {
             version,
-            channel: channelOfUnpublished(version),
+            channel: channelOfVersion(version),
             rollout: ROLLOUT.buckets,
             guard: null,
           },

@@ -44,7 +44,7 @@ import { requestTime } from "./clock.ts";
 import { type DownloadCounter, downloadKind, isCountedDownload } from "./downloads.ts";
 import { ApiError, badRequest, errorResponse, jsonResponse, notFound } from "./errors.ts";
 import { answerGeeklogCheck, redirectGeeklogDownload } from "./geeklog.ts";
-import { gatePackageRequest, recordReportHistory } from "./history-hooks.ts";
+import { gatePackageRequest, historyOf, recordReportHistory } from "./history-hooks.ts";
 import { offersFor, recordInstallation, reportsError } from "./installations.ts";
 import { assetRequest, type LoadedPlugin, loadPlugin } from "./releases.ts";
 import {
@@ -326,7 +326,7 @@ async function issueDownloadUrl(context: Context): Promise<Response> {
       installed: null,
       counted: null,
       now: context.now,
-      ttlDays: ttlSeconds(context.env) / 86_400,
+      ttlDays: ttlDays(context.env),
     });
     if (gate.version === null) throw haltedError(plugin.slug, gate.halt);
   }
@@ -429,7 +429,7 @@ async function servePackage(context: Context, plugin: LoadedPlugin, choices: Off
     installed: installedVersionOf(context.url, INSTALLED_VERSION_PARAM),
     counted: isCountedDownload(context.request) ? { kind: downloadKind(context.request, context.url) } : null,
     now: context.now,
-    ttlDays: ttlSeconds(context.env) / 86_400,
+    ttlDays: ttlDays(context.env),
   });
   if (gate.version === null) {
     await asset.body?.cancel();
@@ -488,14 +488,19 @@ async function siteReport(context: Context, required: { status: boolean }) {
   };
 }
 
-function ttlSeconds(env: Env): number {
+/** How long an installation record lives without a report, INSTALLATION_TTL_DAYS (30 when unset or not a number, at least 1). */
+function ttlDays(env: Env): number {
   const days = Number(env.INSTALLATION_TTL_DAYS ?? "30");
-  return Math.max(1, Number.isFinite(days) ? days : 30) * 86_400;
+  return Math.max(1, Number.isFinite(days) ? days : 30);
+}
+
+function ttlSeconds(env: Env): number {
+  return ttlDays(env) * 86_400;
 }
 
 async function saveReport(context: Context, report: Awaited<ReturnType<typeof siteReport>>, reported: string | null) {
   const { plugin } = report;
-  const at = { now: context.now, ttlDays: ttlSeconds(context.env) / 86_400 };
+  const at = { now: context.now, ttlDays: ttlDays(context.env) };
   return recordInstallation(context.env.INSTALLATIONS, {
     slug: plugin.slug,
     siteId: report.siteId,
@@ -571,9 +576,7 @@ async function rollout(context: Context): Promise<Response> {
 async function stats(context: Context): Promise<Response> {
   requireAdmin(context.request, context.env.ADMIN_TOKEN);
   const plugin = await loadPlugin(context.env.ASSETS, context.slug, context.now.getTime());
-  return jsonResponse(
-    await answerStats(context.env, plugin.index, context.url, context.now, ttlSeconds(context.env) / 86_400),
-  );
+  return jsonResponse(await answerStats(context.env, plugin.index, context.url, context.now, ttlDays(context.env)));
 }
 
 /**
@@ -585,10 +588,7 @@ async function openHistoryDays(env: Env, now: Date): Promise<void> {
   if (!feed.ok) return;
   const { plugins } = (await feed.json()) as FeedDocument;
   for (const slug of Object.keys(plugins)) {
-    await env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(slug)).fresh(
-      now.toISOString(),
-      ttlSeconds(env) / 86_400,
-    );
+    await historyOf(env, slug).fresh(now.toISOString(), ttlDays(env));
     const plugin = await loadPlugin(env.ASSETS, slug, now.getTime()).catch(() => null);
     if (plugin) await refreshCensus(env, plugin.index, now);
   }

@@ -21,7 +21,7 @@ import {
 import { type Fields, readBody, stringField } from "./body.ts";
 import type { DownloadCounter } from "./downloads.ts";
 import { ApiError, badRequest, notFound } from "./errors.ts";
-import type { GuardedRelease, PublishedRollout, RolloutRelease } from "./history.ts";
+import { channelOfVersion, type GuardedRelease, type PublishedRollout, type RolloutRelease } from "./history.ts";
 import { historyOf } from "./history-hooks.ts";
 import type { LoadedPlugin } from "./releases.ts";
 
@@ -62,7 +62,7 @@ function rolloutFactsOf(index: OfferIndexDocument): RolloutFacts {
     if (byVersion.has(entry.version)) continue;
     byVersion.set(entry.version, {
       version: entry.version,
-      channel: semver.prerelease(entry.version) ? "beta" : "stable",
+      channel: channelOfVersion(entry.version),
       rollout: ROLLOUT.buckets,
       guard: null,
     });
@@ -117,11 +117,16 @@ async function heldReleases(env: RolloutEnv, plugin: LoadedPlugin): Promise<stri
   const cached = holdsByIndex.get(plugin.index);
   const now = Date.now();
   if (cached && now - cached.readAt < HOLDS_CACHE_MS) return cached.held;
-  const held = await historyOf(env, plugin.slug).heldVersions(
-    rolloutReleasesOf(plugin.index).map(({ version, rollout }) => ({ version, rollout })),
-  );
+  const held = await readHeldReleases(env, plugin.index);
   holdsByIndex.set(plugin.index, { held, readAt: now });
   return held;
+}
+
+/** Every published release whose rollout is halted now, newest first, asked of the plugin's history now. */
+export function readHeldReleases(env: RolloutEnv, index: OfferIndexDocument): Promise<string[]> {
+  return historyOf(env, index.slug).heldVersions(
+    rolloutReleasesOf(index).map(({ version, rollout }) => ({ version, rollout })),
+  );
 }
 
 /** After this isolate halted or resumed a release (by hand or by a guard): read the halts again. */

@@ -13,7 +13,8 @@ import { censusKey, computeCensus } from "./census.ts";
 import type { DownloadCounter } from "./downloads.ts";
 import { badRequest } from "./errors.ts";
 import { addDays, DAILY_FIGURE_DAYS, dayOf, daysBetween, HISTORY_MAX_DAYS, RETENTION } from "./history.ts";
-import { rolloutReleasesOf } from "./rollouts.ts";
+import { historyOf } from "./history-hooks.ts";
+import { readHeldReleases, rolloutReleasesOf } from "./rollouts.ts";
 
 export type { PluginStats } from "../../scripts/contract/index.ts";
 
@@ -57,7 +58,7 @@ export async function answerStats(
   ttlDays: number,
 ): Promise<PluginStats> {
   const range = historyRange(url, now);
-  const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
+  const history = historyOf(env, plugin.slug);
   const [fresh, rollouts] = await Promise.all([
     history.fresh(now.toISOString(), ttlDays),
     history.rolloutStatuses(rolloutReleasesOf(plugin)),
@@ -82,10 +83,7 @@ export async function answerStats(
 
 /** Count the census now and keep it for the answers until the next schedule. */
 export async function refreshCensus(env: StatsBindings, plugin: OfferIndexDocument, now: Date): Promise<Census> {
-  const history = env.DOWNLOAD_COUNTER.get(env.DOWNLOAD_COUNTER.idFromName(plugin.slug));
-  const held = new Set(
-    await history.heldVersions(rolloutReleasesOf(plugin).map(({ version, rollout }) => ({ version, rollout }))),
-  );
+  const held = new Set(await readHeldReleases(env, plugin));
   const census = await computeCensus(env.INSTALLATIONS, plugin, now, held);
   await env.INSTALLATIONS.put(censusKey(plugin.slug), JSON.stringify(census));
   return census;
