@@ -20,7 +20,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DownloadRecord, FreshFigures } from "../../scripts/contract/index.ts";
 import { NEWEST_UPDATER } from "../support/updater-php.ts";
-import { addSite, type FeedServer, startFeedServer } from "./feed-server.ts";
+import { addSite, type FeedServer, startFeedServerAndWordPress } from "./feed-server.ts";
 import {
   BRIDGE_SLUG,
   buildFixtureFeed,
@@ -31,7 +31,7 @@ import {
   SCRATCH_SLUG,
   siteIdFor,
 } from "./fixture-feed.ts";
-import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
+import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, testFeedSeams, type WordPressSite, waitFor } from "./harness.ts";
 import { installAndActivate, type UpgradeResult, upgrade } from "./wordpress-steps.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
@@ -61,22 +61,7 @@ add_filter(
 		return get_option( 'fwtest_background_updates' ) ? false : $disabled;
 	}
 );
-foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}', '${PRIVATE_PREFIX}' ) as $feedwright_prefix ) {
-	add_filter(
-		$feedwright_prefix . '_feed_url',
-		function ( $url ) {
-			$test = get_option( 'fwtest_feed_url' );
-			return $test ? $test : $url;
-		}
-	);
-	add_filter(
-		$feedwright_prefix . '_api_base',
-		function ( $url ) {
-			$test = get_option( 'fwtest_api_base' );
-			return $test ? $test : $url;
-		}
-	);
-}
+${testFeedSeams([BRIDGE_PREFIX, SCRATCH_PREFIX, PRIVATE_PREFIX])}
 `;
 
 /** WordPress's own update check, as if its 12 hours were up: the version each plugin is offered. */
@@ -122,21 +107,16 @@ describe("issue 14 item 2: the Worker records what started each download the upd
     // Before npm run dev starts: wrangler's local KV must not be written by two processes at once.
     bridgeKey = await addSite(stateDir, SITE_ID, BRIDGE_SLUG);
     const privateKey = await addSite(stateDir, SITE_ID, PRIVATE_SLUG);
-    const [feedServer, wordpress] = await Promise.allSettled([
-      startFeedServer({
+    ({ server, site } = await startFeedServerAndWordPress(
+      {
         distDir: feed.dist,
         stateDir,
         adminToken: ADMIN_TOKEN,
         downloadUrlKey: DOWNLOAD_URL_KEY,
         logFile: path.join(dir, "feed-server.log"),
-      }).then((started) => {
-        server = started;
-      }),
-      startWordPress({ muPlugins: { "feedwright-test-seams.php": TEST_SEAMS } }).then((started) => {
-        site = started;
-      }),
-    ]);
-    for (const outcome of [feedServer, wordpress]) if (outcome.status === "rejected") throw outcome.reason;
+      },
+      { muPlugins: { "feedwright-test-seams.php": TEST_SEAMS } },
+    ));
     await php(`
 		update_option( 'fwtest_feed_url', '${server.url}' );
 		update_option( 'fwtest_api_base', '${server.url}/api' );

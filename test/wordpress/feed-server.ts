@@ -13,7 +13,15 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { OFFLINE_ENV } from "../../scripts/io/wrangler.ts";
 import { listKvKeys } from "../../scripts/sites.ts";
-import { freePort, type Service, startService, waitFor } from "./harness.ts";
+import {
+  freePort,
+  type Service,
+  startService,
+  startWordPress,
+  type WordPressOptions,
+  type WordPressSite,
+  waitFor,
+} from "./harness.ts";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
@@ -25,8 +33,7 @@ export interface FeedServer {
   stop(): Promise<void>;
 }
 
-/** `npm run dev -- --no-build`: serve a built folder with the Worker on 127.0.0.1. */
-export async function startFeedServer(options: {
+export interface FeedServerOptions {
   distDir: string;
   stateDir: string;
   adminToken: string;
@@ -34,7 +41,26 @@ export async function startFeedServer(options: {
   downloadUrlKey?: string;
   port?: number;
   logFile?: string;
-}): Promise<FeedServer> {
+}
+
+/**
+ * The feed server and a WordPress site, started at once (each takes seconds). When one fails
+ * to start, the other is stopped before the error is thrown, so nothing is left running.
+ */
+export async function startFeedServerAndWordPress(
+  feed: FeedServerOptions,
+  wordpress: WordPressOptions,
+): Promise<{ server: FeedServer; site: WordPressSite }> {
+  const [server, site] = await Promise.allSettled([startFeedServer(feed), startWordPress(wordpress)]);
+  if (server.status === "fulfilled" && site.status === "fulfilled") return { server: server.value, site: site.value };
+  await Promise.allSettled(
+    [server, site].flatMap((started) => (started.status === "fulfilled" ? [started.value.stop()] : [])),
+  );
+  throw server.status === "rejected" ? server.reason : (site as PromiseRejectedResult).reason;
+}
+
+/** `npm run dev -- --no-build`: serve a built folder with the Worker on 127.0.0.1. */
+export async function startFeedServer(options: FeedServerOptions): Promise<FeedServer> {
   const port = options.port ?? (await freePort());
   const service = startService(
     "npm run dev",

@@ -187,6 +187,31 @@ add_filter(
 	3
 );`;
 
+/**
+ * PHP for a test site's must-use plugin: the feed URL and API base of the updaters with these
+ * option prefixes (their `<prefix>_feed_url` and `<prefix>_api_base` filters) taken from the
+ * options `fwtest_feed_url` and `fwtest_api_base` when a test sets them. Test-only.
+ */
+export function testFeedSeams(prefixes: readonly string[]): string {
+  const list = prefixes.map((prefix) => `'${prefix}'`).join(", ");
+  return `foreach ( array( ${list} ) as $feedwright_prefix ) {
+	add_filter(
+		$feedwright_prefix . '_feed_url',
+		function ( $url ) {
+			$test = get_option( 'fwtest_feed_url' );
+			return $test ? $test : $url;
+		}
+	);
+	add_filter(
+		$feedwright_prefix . '_api_base',
+		function ( $url ) {
+			$test = get_option( 'fwtest_api_base' );
+			return $test ? $test : $url;
+		}
+	);
+}`;
+}
+
 /** MariaDB on a private data directory in `dir`, reachable only through a unix socket there. */
 export interface MariaDb {
   service: Service;
