@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RolloutStatus } from "../../scripts/contract/index.ts";
 import { generateApiKey } from "../../scripts/sites.ts";
 import { runFeedwright } from "../support/run-cli.ts";
-import { addSite, type FeedServer, listInstallations, serveFolder, startFeedServer } from "./feed-server.ts";
+import {
+  addSite,
+  type FeedServer,
+  listInstallations,
+  serveFolder,
+  startFeedServerAndWordPress,
+} from "./feed-server.ts";
 import {
   BRIDGE_SLUG,
   buildFixtureFeed,
@@ -34,7 +40,7 @@ import {
   UNLISTED_PACKAGE,
   WITHDRAWN_REASON,
 } from "./fixture-feed.ts";
-import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, startWordPress, type WordPressSite, waitFor } from "./harness.ts";
+import { ensurePackages, OFFLINE_LOOPBACK_SEAMS, testFeedSeams, type WordPressSite, waitFor } from "./harness.ts";
 import { installAndActivate, type UpgradeResult, upgrade } from "./wordpress-steps.ts";
 
 const BRIDGE = `${BRIDGE_SLUG}/igny8-bridge.php`;
@@ -81,22 +87,7 @@ add_filter(
 	},
 	20
 );
-foreach ( array( '${BRIDGE_PREFIX}', '${SCRATCH_PREFIX}', '${PRIVATE_PREFIX}' ) as $feedwright_prefix ) {
-	add_filter(
-		$feedwright_prefix . '_feed_url',
-		function ( $url ) {
-			$test = get_option( 'fwtest_feed_url' );
-			return $test ? $test : $url;
-		}
-	);
-	add_filter(
-		$feedwright_prefix . '_api_base',
-		function ( $url ) {
-			$test = get_option( 'fwtest_api_base' );
-			return $test ? $test : $url;
-		}
-	);
-}
+${testFeedSeams([BRIDGE_PREFIX, SCRATCH_PREFIX, PRIVATE_PREFIX])}
 `;
 
 interface UpdateItem {
@@ -224,22 +215,16 @@ describe("the updater in a real WordPress", () => {
     writeFileSync(fleetFile, JSON.stringify(guardFleet));
     const imported = await runFeedwright(["sites", "import", fleetFile, "--persist-to", stateDir], { cwd: ROOT });
     if (imported.code !== 0) throw new Error(`feedwright sites import: ${imported.stderr}`);
-    // Both at once; whichever starts is kept, so afterAll stops it even if the other fails.
-    const [feedServer, wordpress] = await Promise.allSettled([
-      startFeedServer({
+    ({ server, site } = await startFeedServerAndWordPress(
+      {
         distDir: feed.dist,
         stateDir,
         adminToken: ADMIN_TOKEN,
         downloadUrlKey: DOWNLOAD_URL_KEY,
         logFile: path.join(dir, "feed-server.log"),
-      }).then((started) => {
-        server = started;
-      }),
-      startWordPress({ muPlugins: { "feedwright-test-seams.php": TEST_SEAMS } }).then((started) => {
-        site = started;
-      }),
-    ]);
-    for (const outcome of [feedServer, wordpress]) if (outcome.status === "rejected") throw outcome.reason;
+      },
+      { muPlugins: { "feedwright-test-seams.php": TEST_SEAMS } },
+    ));
     await useFeed(server.url);
     console.info(`WordPress test setup: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
@@ -927,24 +912,23 @@ describe("the updater in a real WordPress", () => {
         expect(halted?.halt?.reason).toContain(`${ROLLOUT_VERSION}: error share`);
       });
 
-      it("a site inside the rollout is no longer offered it, by its updater or the Worker, and cannot download it", async () => {
-        await useSiteId(inside);
+      /** The site is offered the halted release by neither its updater nor the Worker, and "Update now" fails. */
+      const expectHeldBack = async (siteId: string) => {
+        await useSiteId(siteId);
         const result = await check();
         expect(result.response[SCRATCH]).toBeUndefined();
-        expect(await workerOffer(inside, phpVersion)).toBeNull();
+        expect(await workerOffer(siteId, phpVersion)).toBeNull();
         const refused = await forcedUpgrade();
         expect(refused.version).toBe("1.0.0");
         expect(refused.errors).toContain("paused the rollout");
+      };
+
+      it("a site inside the rollout is no longer offered it, by its updater or the Worker, and cannot download it", async () => {
+        await expectHeldBack(inside);
       });
 
       it("a site outside the rollout is not offered it and cannot download it", async () => {
-        await useSiteId(outside);
-        const result = await check();
-        expect(result.response[SCRATCH]).toBeUndefined();
-        expect(await workerOffer(outside, phpVersion)).toBeNull();
-        const refused = await forcedUpgrade();
-        expect(refused.version).toBe("1.0.0");
-        expect(refused.errors).toContain("paused the rollout");
+        await expectHeldBack(outside);
         const direct = await packageStatus();
         expect(direct.status).toBe(409);
         expect(direct.body).toMatchObject({ error: { code: "rollout_halted" } });
